@@ -1,0 +1,188 @@
+//! Reading CSV and Parquet files (or a built-in data set) into a [`Table`].
+
+use super::{builtin, columns, Table, Target, Task};
+use crate::{Error, Result};
+use ndarray::{Array2, ArrayView1};
+use polars::prelude::*;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// Where the data comes from.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DataSource {
+    /// A data set compiled into seedfold, by name.
+    Builtin(String),
+    /// A `.csv` or `.parquet` file.
+    File(PathBuf),
+}
+
+/// What to read and which columns play which role.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DataSpec {
+    /// The file or built-in data set.
+    pub source: DataSource,
+    /// Target column; default: the last column.
+    pub target: Option<String>,
+    /// Feature columns; default: every column but the target and groups.
+    pub features: Option<Vec<String>>,
+    /// Column whose values keep rows together in group splitters.
+    pub groups: Option<String>,
+    /// Task; default: the built-in's task, else inferred from the target's type.
+    pub task: Option<Task>,
+}
+
+impl DataSpec {
+    /// The built-in data set `name` with its default columns.
+    pub fn builtin(name: &str) -> Self {
+        DataSpec {
+            source: DataSource::Builtin(name.to_string()),
+            target: None,
+            features: None,
+            groups: None,
+            task: None,
+        }
+    }
+}
+
+/// A table plus hints for the user (e.g. how the task was chosen), which the caller may print.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The data.
+    pub table: Table,
+    /// Advice worth showing on stderr; never an error.
+    pub hints: Vec<String>,
+}
+
+/// Read the data `spec` describes and check it is usable.
+pub fn load(spec: &DataSpec) -> Result<Loaded> {
+    let (frame, name, builtin_task) = match &spec.source {
+        DataSource::Builtin(name) => {
+            let b = builtin(name)?;
+            (read_csv_bytes(b.csv, Path::new(name))?, name.clone(), Some(b.task))
+        }
+        DataSource::File(path) => {
+            let name = path.file_stem().map_or("data".into(), |s| s.to_string_lossy().into());
+            (read_file(path)?, name, None)
+        }
+    };
+    from_frame(&frame, spec, name, builtin_task)
+}
+
+fn read_file(path: &Path) -> Result<DataFrame> {
+    let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let file = std::fs::File::open(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if is_parquet {
+        ParquetReader::new(file).finish().map_err(|e| Error::Malformed {
+            path: path.to_path_buf(),
+            format: "Parquet",
+            reason: e.to_string(),
+        })
+    } else {
+        csv_options().into_reader_with_file_handle(file).finish().map_err(|e| malformed_csv(path, e))
+    }
+}
+
+fn read_csv_bytes(text: &'static str, path: &Path) -> Result<DataFrame> {
+    csv_options()
+        .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
+        .finish()
+        .map_err(|e| malformed_csv(path, e))
+}
+
+/// Header row required; types inferred from every row, so a stray text value anywhere makes
+/// the column text and gets a precise error instead of a parser failure.
+fn csv_options() -> CsvReadOptions {
+    CsvReadOptions::default().with_has_header(true).with_infer_schema_length(None)
+}
+
+fn malformed_csv(path: &Path, e: PolarsError) -> Error {
+    let reason = e.to_string();
+    if reason.to_lowercase().contains("empty") {
+        return Error::Empty { what: format!("{} has no header or rows", path.display()) };
+    }
+    Error::Malformed { path: path.to_path_buf(), format: "CSV", reason }
+}
+
+fn column<'a>(frame: &'a DataFrame, name: &str, role: &'static str) -> Result<&'a Column> {
+    frame.column(name).map_err(|_| Error::MissingColumn {
+        column: name.to_string(),
+        role,
+        available: frame.get_column_names().iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+    })
+}
+
+fn from_frame(
+    frame: &DataFrame,
+    spec: &DataSpec,
+    name: String,
+    builtin_task: Option<Task>,
+) -> Result<Loaded> {
+    let mut hints = Vec::new();
+    let all: Vec<String> = frame.get_column_names().iter().map(|c| c.to_string()).collect();
+    let target_name = match &spec.target {
+        Some(t) => t.clone(),
+        None => {
+            let last = all.last().cloned().ok_or_else(|| Error::Empty { what: "no columns".into() })?;
+            if builtin_task.is_none() {
+                hints.push(format!("using the last column '{last}' as the target; pass --target to choose another"));
+            }
+            last
+        }
+    };
+    let target = column(frame, &target_name, "target")?;
+    if let Some(g) = &spec.groups {
+        column(frame, g, "groups")?;
+    }
+    let feature_names: Vec<String> = match &spec.features {
+        Some(f) => f.clone(),
+        None => all
+            .iter()
+            .filter(|c| **c != target_name && Some(*c) != spec.groups.as_ref())
+            .cloned()
+            .collect(),
+    };
+    if feature_names.is_empty() {
+        return Err(Error::Empty { what: "no feature columns".into() });
+    }
+    if frame.height() < 2 {
+        return Err(Error::Empty { what: format!("{} data row(s)", frame.height()) });
+    }
+    let task = match spec.task.or(builtin_task) {
+        Some(task) => task,
+        None => infer_task(target.dtype(), &target_name, &mut hints),
+    };
+    let y = match task {
+        Task::Classification => columns::class_target(target)?,
+        Task::Regression => Target::Regression(columns::numeric(target)?.into()),
+    };
+    let mut x = Array2::zeros((frame.height(), feature_names.len()));
+    for (j, f) in feature_names.iter().enumerate() {
+        let values = columns::numeric(column(frame, f, "feature")?)?;
+        x.column_mut(j).assign(&ArrayView1::from(&values));
+    }
+    let groups = match &spec.groups {
+        Some(g) => Some(columns::index_labels(column(frame, g, "groups")?)?.0),
+        None => None,
+    };
+    let table = Table { name, x, y, groups, feature_names, target_name };
+    Ok(Loaded { table, hints })
+}
+
+/// Text and booleans are classes; floats are regression; integers are regression with a hint,
+/// because integer codes are often classes.
+fn infer_task(dtype: &DataType, target: &str, hints: &mut Vec<String>) -> Task {
+    if dtype.is_float() {
+        Task::Regression
+    } else if dtype.is_integer() {
+        hints.push(format!(
+            "target '{target}' holds integers: treating it as regression; pass --task classification if they are classes"
+        ));
+        Task::Regression
+    } else {
+        Task::Classification
+    }
+}

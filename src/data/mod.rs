@@ -1,0 +1,104 @@
+//! Data: reading a table (CSV, Parquet or a built-in data set) into dense `f64` features and a
+//! regression or classification target.
+//!
+//! polars is used here for reading only; columns are converted to ndarray and the frame is
+//! dropped before anything else runs.
+
+mod builtin;
+mod columns;
+mod load;
+
+pub use builtin::{builtin, Builtin, BUILTINS};
+pub use load::{load, DataSource, DataSpec, Loaded};
+
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+/// What kind of prediction the target asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    /// A real-valued target.
+    Regression,
+    /// A categorical target.
+    Classification,
+}
+
+impl std::fmt::Display for Task {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Task::Regression => "regression",
+            Task::Classification => "classification",
+        })
+    }
+}
+
+/// The column a model predicts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// Real values.
+    Regression(Array1<f64>),
+    /// Class indices into `classes`; `classes` is sorted (numerically when every label is a
+    /// number, else as text), so index order is stable across files and runs.
+    Classification {
+        /// One class index per row.
+        labels: Array1<usize>,
+        /// The label text of each class index.
+        classes: Vec<String>,
+    },
+}
+
+impl Target {
+    /// The task this target belongs to.
+    pub fn task(&self) -> Task {
+        match self {
+            Target::Regression(_) => Task::Regression,
+            Target::Classification { .. } => Task::Classification,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Target::Regression(y) => y.len(),
+            Target::Classification { labels, .. } => labels.len(),
+        }
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Class labels and class names when this is a classification target.
+    pub fn classes(&self) -> Option<(&Array1<usize>, &[String])> {
+        match self {
+            Target::Classification { labels, classes } => Some((labels, classes)),
+            Target::Regression(_) => None,
+        }
+    }
+}
+
+/// A loaded data set: features, target and optional groups, all row-aligned.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// A short name for reports (the built-in name or the file name).
+    pub name: String,
+    /// Features, one row per observation.
+    pub x: Array2<f64>,
+    /// The target.
+    pub y: Target,
+    /// Group index per row (sorted group order), when a groups column was given.
+    pub groups: Option<Vec<usize>>,
+    /// Feature column names, in `x`'s column order.
+    pub feature_names: Vec<String>,
+    /// The target column's name.
+    pub target_name: String,
+}
+
+impl Table {
+    /// Number of rows.
+    pub fn n_rows(&self) -> usize {
+        self.x.nrows()
+    }
+}

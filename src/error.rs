@@ -1,0 +1,95 @@
+//! The library's one error type. Every variant names what went wrong and what to do about it,
+//! because most errors here are a user's input, not a bug.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in seedfold's library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input file could not be opened or read.
+    #[error("cannot read {path}: {reason}. Check that the file exists and is readable.")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system or parser said.
+        reason: String,
+    },
+    /// An input file was read but its contents are not a usable table.
+    #[error("{path} is not a valid {format} file: {reason}")]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// `CSV` or `Parquet`.
+        format: &'static str,
+        /// What the parser said.
+        reason: String,
+    },
+    /// A named column is not in the data.
+    #[error("column '{column}' not found (used as {role}). Available columns: {available}")]
+    MissingColumn {
+        /// The name asked for.
+        column: String,
+        /// `target`, `feature` or `groups`.
+        role: &'static str,
+        /// The columns the data has, comma-separated.
+        available: String,
+    },
+    /// A feature column holds text that is not a number.
+    #[error("feature column '{column}' is not numeric: row {row} holds '{value}'. Drop the column with --features or encode it as numbers.")]
+    NonNumeric {
+        /// The column.
+        column: String,
+        /// 0-based data row of the first bad value.
+        row: usize,
+        /// The first bad value.
+        value: String,
+    },
+    /// A column has missing, NaN or infinite values.
+    #[error("column '{column}' has {count} missing, NaN or infinite value(s), the first in row {first_row}. Impute or drop them before running seedfold.")]
+    NotFinite {
+        /// The column.
+        column: String,
+        /// How many bad cells.
+        count: usize,
+        /// 0-based data row of the first one.
+        first_row: usize,
+    },
+    /// The data has no rows or no feature columns.
+    #[error("the data is empty: {what}. seedfold needs at least one feature column and two rows.")]
+    Empty {
+        /// What is missing.
+        what: String,
+    },
+    /// A classification target with fewer than two classes.
+    #[error("the classification target '{column}' has only one class ('{class}'); a classifier needs at least two.")]
+    SingleClass {
+        /// The target column.
+        column: String,
+        /// The only label.
+        class: String,
+    },
+    /// An unknown name was given (data set, splitter, model, metric, parameter).
+    #[error("unknown {kind} '{name}'. Known: {known}")]
+    Unknown {
+        /// What kind of name.
+        kind: &'static str,
+        /// The name given.
+        name: String,
+        /// The names that exist.
+        known: String,
+    },
+    /// A configuration that cannot work, e.g. more folds than rows.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// Writing an output file failed.
+    #[error("cannot write {path}: {reason}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;

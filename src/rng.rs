@@ -1,0 +1,118 @@
+//! Seeded randomness that never depends on a dependency's shuffle, on thread scheduling or on
+//! the platform.
+//!
+//! Every random choice draws from a stream derived from `(seed, purpose)` only:
+//! `ChaCha8Rng::seed_from_u64(seed)` with the ChaCha stream id set to the purpose's number.
+//! Shuffles use [`shuffle`], the project's own Fisher–Yates over `next_u64`, so a split is
+//! pinned by seedfold's code alone (golden vectors in `tests/` hold it to that).
+
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Why a random stream is drawn; each purpose gets its own independent ChaCha stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Assigning rows to folds (the split seed).
+    Split,
+    /// A stochastic model's own randomness (the model seed), for one split seed and fold.
+    Model {
+        /// The split seed of the fold being fitted.
+        split_seed: u64,
+        /// The fold being fitted.
+        fold: usize,
+    },
+    /// Bootstrap resampling in the statistics.
+    Bootstrap,
+}
+
+impl Purpose {
+    /// The ChaCha stream id: a small tag for fixed purposes; for model fits the SplitMix64
+    /// finaliser (Steele, Lea & Flood 2014) of the split seed and fold, so that every fold of
+    /// every split gets its own stream.
+    fn stream_id(self) -> u64 {
+        match self {
+            Purpose::Split => 1,
+            Purpose::Bootstrap => 2,
+            Purpose::Model { split_seed, fold } => {
+                splitmix64(splitmix64(split_seed ^ 0x6d6f_6465_6c00_0000) ^ fold as u64) | 1 << 63
+            }
+        }
+    }
+}
+
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The random stream for `seed` and `purpose`.
+pub fn stream(seed: u64, purpose: Purpose) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(purpose.stream_id());
+    rng
+}
+
+/// A uniform integer in `0..bound` by rejection sampling: draws `next_u64` until it falls
+/// below the largest multiple of `bound`, so there is no modulo bias.
+pub fn below(rng: &mut impl RngCore, bound: u64) -> u64 {
+    assert!(bound > 0, "below(0) has no value");
+    let rejected = bound.wrapping_neg() % bound; // 2^64 mod bound
+    loop {
+        let x = rng.next_u64();
+        if x <= u64::MAX - rejected {
+            return x % bound;
+        }
+    }
+}
+
+/// Fisher–Yates (Durstenfeld) shuffle in place: for i from the end down to 1, swap item i with
+/// a uniform pick among items 0..=i.
+pub fn shuffle<T>(items: &mut [T], rng: &mut impl RngCore) {
+    for i in (1..items.len()).rev() {
+        let j = below(rng, i as u64 + 1) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// `0..n` in a random order.
+pub fn permutation(n: usize, rng: &mut impl RngCore) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    shuffle(&mut order, rng);
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_differ_by_purpose_and_repeat_by_seed() {
+        let a = stream(7, Purpose::Split).next_u64();
+        assert_eq!(a, stream(7, Purpose::Split).next_u64());
+        assert_ne!(a, stream(7, Purpose::Bootstrap).next_u64());
+        assert_ne!(a, stream(8, Purpose::Split).next_u64());
+        let m0 = stream(1, Purpose::Model { split_seed: 0, fold: 0 }).next_u64();
+        let m1 = stream(1, Purpose::Model { split_seed: 0, fold: 1 }).next_u64();
+        assert_ne!(m0, m1);
+    }
+
+    #[test]
+    fn below_is_in_range_and_roughly_uniform() {
+        let mut rng = stream(3, Purpose::Split);
+        let mut counts = [0usize; 3];
+        for _ in 0..30_000 {
+            counts[below(&mut rng, 3) as usize] += 1;
+        }
+        assert!(counts.iter().all(|&c| (9_500..10_500).contains(&c)), "{counts:?}");
+    }
+
+    #[test]
+    fn shuffle_is_a_permutation() {
+        let mut rng = stream(11, Purpose::Split);
+        let mut p = permutation(100, &mut rng);
+        p.sort_unstable();
+        assert_eq!(p, (0..100).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,74 @@
+//! Partition splitters: every row is tested exactly once (k-fold, group k-fold, leave-one-out,
+//! leave-one-group-out).
+
+use super::Fold;
+use crate::rng;
+use crate::{Error, Result};
+use rand::RngCore;
+
+pub(super) fn check(n: usize, k: usize) -> Result<()> {
+    if k > n {
+        return Err(Error::Config(format!(
+            "cannot split {n} rows into {k} folds: folds must not exceed the number of rows"
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn check_groups(groups: &[usize], k: usize) -> Result<()> {
+    let n_groups = groups.iter().max().map_or(0, |g| g + 1);
+    if k > n_groups {
+        return Err(Error::Config(format!(
+            "cannot split {n_groups} groups into {k} folds: folds must not exceed the number of groups"
+        )));
+    }
+    Ok(())
+}
+
+/// Folds from a test-fold number per row: fold f tests the rows assigned f, trains on the rest.
+pub(super) fn from_assignment(assignment: &[usize], k: usize) -> Vec<Fold> {
+    (0..k)
+        .map(|f| {
+            let (test, train): (Vec<usize>, Vec<usize>) =
+                (0..assignment.len()).partition(|&row| assignment[row] == f);
+            Fold { train, test }
+        })
+        .collect()
+}
+
+/// Sizes of k near-equal consecutive blocks of n items: the first n % k get one more
+/// (scikit-learn's `KFold` and `numpy.array_split`).
+pub(super) fn block_sizes(n: usize, k: usize) -> impl Iterator<Item = usize> {
+    (0..k).map(move |f| n / k + usize::from(f < n % k))
+}
+
+/// Fold number per position when n positions are cut into k blocks by [`block_sizes`].
+fn block_assignment(n: usize, k: usize) -> Vec<usize> {
+    block_sizes(n, k).enumerate().flat_map(|(f, size)| std::iter::repeat_n(f, size)).collect()
+}
+
+/// Shuffled k-fold, as scikit-learn's `KFold(shuffle=True)`: permute the rows, cut the
+/// permutation into k blocks whose sizes differ by at most one (the larger ones first).
+pub(super) fn kfold(n: usize, k: usize, rng: &mut impl RngCore) -> Vec<Fold> {
+    let order = rng::permutation(n, rng);
+    let blocks = block_assignment(n, k);
+    let mut assignment = vec![0; n];
+    for (position, &row) in order.iter().enumerate() {
+        assignment[row] = blocks[position];
+    }
+    from_assignment(&assignment, k)
+}
+
+/// Group k-fold, as scikit-learn's `GroupKFold(shuffle=True)`: permute the distinct groups and
+/// cut them into k blocks of near-equal group counts; a group's rows always share a fold.
+pub(super) fn group_kfold(groups: &[usize], k: usize, rng: &mut impl RngCore) -> Vec<Fold> {
+    let n_groups = groups.iter().max().map_or(0, |g| g + 1);
+    let order = rng::permutation(n_groups, rng);
+    let blocks = block_assignment(n_groups, k);
+    let mut fold_of_group = vec![0; n_groups];
+    for (position, &group) in order.iter().enumerate() {
+        fold_of_group[group] = blocks[position];
+    }
+    let assignment: Vec<usize> = groups.iter().map(|&g| fold_of_group[g]).collect();
+    from_assignment(&assignment, k)
+}

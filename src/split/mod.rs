@@ -1,0 +1,223 @@
+//! Splitters: which rows train and which test, for every fold of one split seed.
+//!
+//! A [`SplitConfig`] is checked against the data once ([`Splitter::new`], which also reports
+//! scikit-learn-style warnings); after that [`Splitter::split`] cannot fail. Fold sizes follow
+//! scikit-learn's rules (see each module); train and test indices are sorted.
+
+mod kfold;
+mod shuffle;
+mod stratified;
+mod time_series;
+
+use crate::data::{Table, Target};
+use crate::rng::{self, Purpose};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+
+/// One train/test partition (row indices into the table, both sorted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fold {
+    /// Rows used to fit.
+    pub train: Vec<usize>,
+    /// Rows used to score.
+    pub test: Vec<usize>,
+}
+
+/// The splitting strategies seedfold offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum SplitterKind {
+    /// Shuffled k-fold (scikit-learn `KFold(shuffle=True)`).
+    Kfold,
+    /// k-fold keeping class proportions (regression: target quantile bins).
+    Stratified,
+    /// k-fold keeping every group in one fold.
+    Group,
+    /// Group k-fold that also balances class proportions.
+    StratifiedGroup,
+    /// Repeated random train/test splits.
+    ShuffleSplit,
+    /// Random train/test splits keeping class proportions.
+    StratifiedShuffleSplit,
+    /// Expanding (or sliding) windows over rows in order; no shuffling.
+    TimeSeries,
+    /// Leave one row out.
+    Loo,
+    /// Leave one group out.
+    LeaveOneGroupOut,
+}
+
+impl SplitterKind {
+    /// Whether the split seed changes the folds (time-series, loo, leave-one-group-out do not).
+    pub fn is_seeded(self) -> bool {
+        !matches!(self, Self::TimeSeries | Self::Loo | Self::LeaveOneGroupOut)
+    }
+
+    /// The name used on the command line.
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self).map_or_else(String::new, |v| v.get_name().to_string())
+    }
+
+    fn uses_strata(self) -> bool {
+        matches!(self, Self::Stratified | Self::StratifiedGroup | Self::StratifiedShuffleSplit)
+    }
+
+    fn uses_groups(self) -> bool {
+        matches!(self, Self::Group | Self::StratifiedGroup | Self::LeaveOneGroupOut)
+    }
+}
+
+/// A test-set size: a fraction of the rows (0 < f < 1) or a row count.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TestSize {
+    /// A row count.
+    Count(usize),
+    /// A fraction of all rows.
+    Fraction(f64),
+}
+
+impl std::str::FromStr for TestSize {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        if let Ok(n) = s.parse::<usize>() {
+            return Ok(TestSize::Count(n));
+        }
+        match s.parse::<f64>() {
+            Ok(f) if f > 0.0 && f < 1.0 => Ok(TestSize::Fraction(f)),
+            _ => Err(format!("'{s}' is neither a fraction in (0, 1) nor a row count")),
+        }
+    }
+}
+
+/// Everything that defines a splitter, as given by the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitConfig {
+    /// The strategy.
+    pub kind: SplitterKind,
+    /// Folds (k) or, for shuffle and time-series splitters, the number of splits.
+    pub folds: usize,
+    /// Test size for shuffle splitters (default 0.1) and time-series (default n / (folds + 1)).
+    pub test_size: Option<TestSize>,
+    /// Rows left out between train and test in time-series splits.
+    pub gap: usize,
+    /// Largest training window in time-series splits.
+    pub max_train_size: Option<usize>,
+    /// Quantile bins used to stratify a regression target.
+    pub bins: usize,
+}
+
+impl Default for SplitConfig {
+    fn default() -> Self {
+        SplitConfig {
+            kind: SplitterKind::Kfold,
+            folds: 5,
+            test_size: None,
+            gap: 0,
+            max_train_size: None,
+            bins: 5,
+        }
+    }
+}
+
+/// A splitter checked against one table; [`Splitter::split`] then always succeeds.
+#[derive(Debug, Clone)]
+pub struct Splitter {
+    config: SplitConfig,
+    n: usize,
+    strata: Vec<usize>,
+    groups: Vec<usize>,
+    warnings: Vec<String>,
+}
+
+impl Splitter {
+    /// Check `config` against `table`: impossible settings are errors naming the numbers.
+    pub fn new(config: &SplitConfig, table: &Table) -> Result<Splitter> {
+        let n = table.n_rows();
+        let kind = config.kind;
+        let strata = if kind.uses_strata() {
+            match &table.y {
+                Target::Classification { labels, .. } => labels.to_vec(),
+                Target::Regression(y) => stratified::quantile_bins(y.as_slice().unwrap_or(&y.to_vec()), config.bins)?,
+            }
+        } else {
+            Vec::new()
+        };
+        let groups = if kind.uses_groups() {
+            table.groups.clone().ok_or_else(|| {
+                Error::Config(format!("the {} splitter needs a groups column; pass --groups COLUMN", kind.name()))
+            })?
+        } else {
+            Vec::new()
+        };
+        let mut splitter = Splitter { config: config.clone(), n, strata, groups, warnings: Vec::new() };
+        splitter.check()?;
+        Ok(splitter)
+    }
+
+    fn check(&mut self) -> Result<()> {
+        let c = &self.config;
+        let n = self.n;
+        let min_folds = match c.kind {
+            SplitterKind::Loo | SplitterKind::LeaveOneGroupOut => 0,
+            SplitterKind::ShuffleSplit | SplitterKind::StratifiedShuffleSplit => 1,
+            _ => 2,
+        };
+        if c.folds < min_folds {
+            return Err(Error::Config(format!(
+                "the {} splitter needs at least {min_folds} folds/splits, got {}",
+                c.kind.name(),
+                c.folds
+            )));
+        }
+        match c.kind {
+            SplitterKind::Kfold => kfold::check(n, c.folds),
+            SplitterKind::Stratified => stratified::check(&self.strata, c.folds, &mut self.warnings),
+            SplitterKind::Group => kfold::check_groups(&self.groups, c.folds),
+            SplitterKind::StratifiedGroup => {
+                kfold::check_groups(&self.groups, c.folds)?;
+                stratified::warn_small_classes(&self.strata, c.folds, &mut self.warnings);
+                Ok(())
+            }
+            SplitterKind::ShuffleSplit => shuffle::sizes(n, c.test_size).map(|_| ()),
+            SplitterKind::StratifiedShuffleSplit => shuffle::check_stratified(&self.strata, c.test_size),
+            SplitterKind::TimeSeries => time_series::sizes(n, c).map(|_| ()),
+            SplitterKind::Loo => kfold::check(n, n.max(2)),
+            SplitterKind::LeaveOneGroupOut => kfold::check_groups(&self.groups, 2),
+        }
+    }
+
+    /// Warnings found while checking (e.g. a class smaller than k), for the caller to show.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The configuration this splitter was built from.
+    pub fn config(&self) -> &SplitConfig {
+        &self.config
+    }
+
+    /// The folds for `seed`. Unseeded splitters return the same folds for every seed.
+    pub fn split(&self, seed: u64) -> Vec<Fold> {
+        let mut rng = rng::stream(seed, Purpose::Split);
+        let c = &self.config;
+        match c.kind {
+            SplitterKind::Kfold => kfold::kfold(self.n, c.folds, &mut rng),
+            SplitterKind::Stratified => stratified::stratified_kfold(&self.strata, c.folds, &mut rng),
+            SplitterKind::Group => kfold::group_kfold(&self.groups, c.folds, &mut rng),
+            SplitterKind::StratifiedGroup => {
+                stratified::stratified_group_kfold(&self.strata, &self.groups, c.folds, &mut rng)
+            }
+            SplitterKind::ShuffleSplit => shuffle::shuffle_split(self.n, c.folds, c.test_size, &mut rng),
+            SplitterKind::StratifiedShuffleSplit => {
+                shuffle::stratified_shuffle_split(&self.strata, c.folds, c.test_size, &mut rng)
+            }
+            SplitterKind::TimeSeries => time_series::time_series(self.n, c),
+            SplitterKind::Loo => kfold::from_assignment(&(0..self.n).collect::<Vec<_>>(), self.n),
+            SplitterKind::LeaveOneGroupOut => {
+                let n_groups = self.groups.iter().max().map_or(0, |g| g + 1);
+                kfold::from_assignment(&self.groups, n_groups)
+            }
+        }
+    }
+}
