@@ -7,4 +7,5 @@ pub mod rng;
 pub mod split;
 
 pub use error::{Error, Result};
+pub mod metric;
 pub mod report;

@@ -93,8 +93,22 @@ mod tests {
         assert_eq!(a, stream(7, Purpose::Split).next_u64());
         assert_ne!(a, stream(7, Purpose::Bootstrap).next_u64());
         assert_ne!(a, stream(8, Purpose::Split).next_u64());
-        let m0 = stream(1, Purpose::Model { split_seed: 0, fold: 0 }).next_u64();
-        let m1 = stream(1, Purpose::Model { split_seed: 0, fold: 1 }).next_u64();
+        let m0 = stream(
+            1,
+            Purpose::Model {
+                split_seed: 0,
+                fold: 0,
+            },
+        )
+        .next_u64();
+        let m1 = stream(
+            1,
+            Purpose::Model {
+                split_seed: 0,
+                fold: 1,
+            },
+        )
+        .next_u64();
         assert_ne!(m0, m1);
     }
 
@@ -105,7 +119,10 @@ mod tests {
         for _ in 0..30_000 {
             counts[below(&mut rng, 3) as usize] += 1;
         }
-        assert!(counts.iter().all(|&c| (9_500..10_500).contains(&c)), "{counts:?}");
+        assert!(
+            counts.iter().all(|&c| (9_500..10_500).contains(&c)),
+            "{counts:?}"
+        );
     }
 
     #[test]

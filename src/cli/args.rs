@@ -35,7 +35,9 @@ impl DataArgs {
         let source = match (&self.dataset, &self.data) {
             (Some(name), None) => DataSource::Builtin(name.clone()),
             (None, Some(path)) => DataSource::File(path.clone()),
-            _ => bail!("name the data: --dataset NAME (see `seedfold datasets`) or --data FILE.csv"),
+            _ => {
+                bail!("name the data: --dataset NAME (see `seedfold datasets`) or --data FILE.csv")
+            }
         };
         Ok(DataSpec {
             source,
@@ -127,7 +129,9 @@ impl SeedArgs {
 /// `N` → 0..N, `A..B` → A..B, `A..=B` → A..=B.
 pub fn parse_seed_range(text: &str) -> Result<Vec<u64>> {
     let number = |s: &str| -> Result<u64> {
-        s.trim().parse().map_err(|_| anyhow::anyhow!("'{s}' in --seeds '{text}' is not a whole number"))
+        s.trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("'{s}' in --seeds '{text}' is not a whole number"))
     };
     Ok(if let Some((a, b)) = text.split_once("..=") {
         (number(a)?..=number(b)?).collect()

@@ -19,7 +19,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Print the folds of each split seed as CSV (split_seed,fold,row,role).
-    Splits(splits::SplitsArgs),
+    Splits(Box<splits::SplitsArgs>),
     /// List the built-in data sets.
     Datasets,
 }

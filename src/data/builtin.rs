@@ -58,6 +58,10 @@ pub fn builtin(name: &str) -> crate::Result<&'static Builtin> {
         .ok_or_else(|| crate::Error::Unknown {
             kind: "data set",
             name: name.to_string(),
-            known: BUILTINS.iter().map(|b| b.name).collect::<Vec<_>>().join(", "),
+            known: BUILTINS
+                .iter()
+                .map(|b| b.name)
+                .collect::<Vec<_>>()
+                .join(", "),
         })
 }

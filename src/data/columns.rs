@@ -14,7 +14,11 @@ pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
             _ => None,
         });
         if let Some((row, value)) = bad {
-            return Err(Error::NonNumeric { column: name, row, value });
+            return Err(Error::NonNumeric {
+                column: name,
+                row,
+                value,
+            });
         }
     } else if !column.dtype().is_primitive_numeric() && !column.dtype().is_bool() {
         return Err(Error::NonNumeric {
@@ -27,10 +31,17 @@ pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
         .cast(&DataType::Float64)
         .map_err(|e| Error::Config(format!("column '{name}': {e}")))?;
     let values = cast.f64().map_err(|e| Error::Config(e.to_string()))?;
-    let mut bad = values.iter().enumerate().filter(|(_, v)| !v.is_some_and(f64::is_finite));
+    let mut bad = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_some_and(f64::is_finite));
     if let Some((first_row, _)) = bad.next() {
         let count = 1 + bad.count();
-        return Err(Error::NotFinite { column: name, count, first_row });
+        return Err(Error::NotFinite {
+            column: name,
+            count,
+            first_row,
+        });
     }
     let values = values.rechunk();
     let slice = values
@@ -49,9 +60,16 @@ fn labels(column: &Column) -> Result<Vec<String>> {
     let mut missing = text.iter().enumerate().filter(|(_, v)| v.is_none());
     if let Some((first_row, _)) = missing.next() {
         let count = 1 + missing.count();
-        return Err(Error::NotFinite { column: name, count, first_row });
+        return Err(Error::NotFinite {
+            column: name,
+            count,
+            first_row,
+        });
     }
-    Ok(text.iter().map(|v| v.unwrap_or_default().to_string()).collect())
+    Ok(text
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
 }
 
 /// Distinct labels in seedfold's stable order (numeric when all are numbers, else text) and
@@ -67,8 +85,11 @@ pub(super) fn index_labels(column: &Column) -> Result<(Vec<usize>, Vec<String>)>
         order.sort_by(|&a, &b| numbers[a].total_cmp(&numbers[b]));
         distinct = order.into_iter().map(|i| distinct[i].clone()).collect();
     }
-    let position: std::collections::HashMap<&str, usize> =
-        distinct.iter().enumerate().map(|(i, l)| (l.as_str(), i)).collect();
+    let position: std::collections::HashMap<&str, usize> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
     let index = raw.iter().map(|l| position[l.as_str()]).collect();
     Ok((index, distinct))
 }
@@ -82,5 +103,8 @@ pub(super) fn class_target(column: &Column) -> Result<Target> {
             class: classes.into_iter().next().unwrap_or_default(),
         });
     }
-    Ok(Target::Classification { labels: labels.into(), classes })
+    Ok(Target::Classification {
+        labels: labels.into(),
+        classes,
+    })
 }

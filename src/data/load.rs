@@ -59,10 +59,16 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
     let (frame, name, builtin_task) = match &spec.source {
         DataSource::Builtin(name) => {
             let b = builtin(name)?;
-            (read_csv_bytes(b.csv, Path::new(name))?, name.clone(), Some(b.task))
+            (
+                read_csv_bytes(b.csv, Path::new(name))?,
+                name.clone(),
+                Some(b.task),
+            )
         }
         DataSource::File(path) => {
-            let name = path.file_stem().map_or("data".into(), |s| s.to_string_lossy().into());
+            let name = path
+                .file_stem()
+                .map_or("data".into(), |s| s.to_string_lossy().into());
             (read_file(path)?, name, None)
         }
     };
@@ -70,19 +76,26 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
 }
 
 fn read_file(path: &Path) -> Result<DataFrame> {
-    let is_parquet = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let is_parquet = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
     let file = std::fs::File::open(path).map_err(|e| Error::Read {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
     if is_parquet {
-        ParquetReader::new(file).finish().map_err(|e| Error::Malformed {
-            path: path.to_path_buf(),
-            format: "Parquet",
-            reason: e.to_string(),
-        })
+        ParquetReader::new(file)
+            .finish()
+            .map_err(|e| Error::Malformed {
+                path: path.to_path_buf(),
+                format: "Parquet",
+                reason: e.to_string(),
+            })
     } else {
-        csv_options().into_reader_with_file_handle(file).finish().map_err(|e| malformed_csv(path, e))
+        csv_options()
+            .into_reader_with_file_handle(file)
+            .finish()
+            .map_err(|e| malformed_csv(path, e))
     }
 }
 
@@ -96,22 +109,35 @@ fn read_csv_bytes(text: &'static str, path: &Path) -> Result<DataFrame> {
 /// Header row required; types inferred from every row, so a stray text value anywhere makes
 /// the column text and gets a precise error instead of a parser failure.
 fn csv_options() -> CsvReadOptions {
-    CsvReadOptions::default().with_has_header(true).with_infer_schema_length(None)
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(None)
 }
 
 fn malformed_csv(path: &Path, e: PolarsError) -> Error {
     let reason = e.to_string();
     if reason.to_lowercase().contains("empty") {
-        return Error::Empty { what: format!("{} has no header or rows", path.display()) };
+        return Error::Empty {
+            what: format!("{} has no header or rows", path.display()),
+        };
     }
-    Error::Malformed { path: path.to_path_buf(), format: "CSV", reason }
+    Error::Malformed {
+        path: path.to_path_buf(),
+        format: "CSV",
+        reason,
+    }
 }
 
 fn column<'a>(frame: &'a DataFrame, name: &str, role: &'static str) -> Result<&'a Column> {
     frame.column(name).map_err(|_| Error::MissingColumn {
         column: name.to_string(),
         role,
-        available: frame.get_column_names().iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        available: frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 
@@ -122,13 +148,21 @@ fn from_frame(
     builtin_task: Option<Task>,
 ) -> Result<Loaded> {
     let mut hints = Vec::new();
-    let all: Vec<String> = frame.get_column_names().iter().map(|c| c.to_string()).collect();
+    let all: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
     let target_name = match &spec.target {
         Some(t) => t.clone(),
         None => {
-            let last = all.last().cloned().ok_or_else(|| Error::Empty { what: "no columns".into() })?;
+            let last = all.last().cloned().ok_or_else(|| Error::Empty {
+                what: "no columns".into(),
+            })?;
             if builtin_task.is_none() {
-                hints.push(format!("using the last column '{last}' as the target; pass --target to choose another"));
+                hints.push(format!(
+                    "using the last column '{last}' as the target; pass --target to choose another"
+                ));
             }
             last
         }
@@ -146,10 +180,14 @@ fn from_frame(
             .collect(),
     };
     if feature_names.is_empty() {
-        return Err(Error::Empty { what: "no feature columns".into() });
+        return Err(Error::Empty {
+            what: "no feature columns".into(),
+        });
     }
     if frame.height() < 2 {
-        return Err(Error::Empty { what: format!("{} data row(s)", frame.height()) });
+        return Err(Error::Empty {
+            what: format!("{} data row(s)", frame.height()),
+        });
     }
     let task = match spec.task.or(builtin_task) {
         Some(task) => task,
@@ -168,7 +206,14 @@ fn from_frame(
         Some(g) => Some(columns::index_labels(column(frame, g, "groups")?)?.0),
         None => None,
     };
-    let table = Table { name, x, y, groups, feature_names, target_name };
+    let table = Table {
+        name,
+        x,
+        y,
+        groups,
+        feature_names,
+        target_name,
+    };
     Ok(Loaded { table, hints })
 }
 

@@ -44,7 +44,10 @@ pub(super) fn block_sizes(n: usize, k: usize) -> impl Iterator<Item = usize> {
 
 /// Fold number per position when n positions are cut into k blocks by [`block_sizes`].
 fn block_assignment(n: usize, k: usize) -> Vec<usize> {
-    block_sizes(n, k).enumerate().flat_map(|(f, size)| std::iter::repeat_n(f, size)).collect()
+    block_sizes(n, k)
+        .enumerate()
+        .flat_map(|(f, size)| std::iter::repeat_n(f, size))
+        .collect()
 }
 
 /// Shuffled k-fold, as scikit-learn's `KFold(shuffle=True)`: permute the rows, cut the

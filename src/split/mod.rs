@@ -55,15 +55,22 @@ impl SplitterKind {
 
     /// The name used on the command line.
     pub fn name(self) -> String {
-        clap::ValueEnum::to_possible_value(&self).map_or_else(String::new, |v| v.get_name().to_string())
+        clap::ValueEnum::to_possible_value(&self)
+            .map_or_else(String::new, |v| v.get_name().to_string())
     }
 
     fn uses_strata(self) -> bool {
-        matches!(self, Self::Stratified | Self::StratifiedGroup | Self::StratifiedShuffleSplit)
+        matches!(
+            self,
+            Self::Stratified | Self::StratifiedGroup | Self::StratifiedShuffleSplit
+        )
     }
 
     fn uses_groups(self) -> bool {
-        matches!(self, Self::Group | Self::StratifiedGroup | Self::LeaveOneGroupOut)
+        matches!(
+            self,
+            Self::Group | Self::StratifiedGroup | Self::LeaveOneGroupOut
+        )
     }
 }
 
@@ -85,7 +92,9 @@ impl std::str::FromStr for TestSize {
         }
         match s.parse::<f64>() {
             Ok(f) if f > 0.0 && f < 1.0 => Ok(TestSize::Fraction(f)),
-            _ => Err(format!("'{s}' is neither a fraction in (0, 1) nor a row count")),
+            _ => Err(format!(
+                "'{s}' is neither a fraction in (0, 1) nor a row count"
+            )),
         }
     }
 }
@@ -138,19 +147,30 @@ impl Splitter {
         let strata = if kind.uses_strata() {
             match &table.y {
                 Target::Classification { labels, .. } => labels.to_vec(),
-                Target::Regression(y) => stratified::quantile_bins(y.as_slice().unwrap_or(&y.to_vec()), config.bins)?,
+                Target::Regression(y) => {
+                    stratified::quantile_bins(y.as_slice().unwrap_or(&y.to_vec()), config.bins)?
+                }
             }
         } else {
             Vec::new()
         };
         let groups = if kind.uses_groups() {
             table.groups.clone().ok_or_else(|| {
-                Error::Config(format!("the {} splitter needs a groups column; pass --groups COLUMN", kind.name()))
+                Error::Config(format!(
+                    "the {} splitter needs a groups column; pass --groups COLUMN",
+                    kind.name()
+                ))
             })?
         } else {
             Vec::new()
         };
-        let mut splitter = Splitter { config: config.clone(), n, strata, groups, warnings: Vec::new() };
+        let mut splitter = Splitter {
+            config: config.clone(),
+            n,
+            strata,
+            groups,
+            warnings: Vec::new(),
+        };
         splitter.check()?;
         Ok(splitter)
     }
@@ -172,7 +192,9 @@ impl Splitter {
         }
         match c.kind {
             SplitterKind::Kfold => kfold::check(n, c.folds),
-            SplitterKind::Stratified => stratified::check(&self.strata, c.folds, &mut self.warnings),
+            SplitterKind::Stratified => {
+                stratified::check(&self.strata, c.folds, &mut self.warnings)
+            }
             SplitterKind::Group => kfold::check_groups(&self.groups, c.folds),
             SplitterKind::StratifiedGroup => {
                 kfold::check_groups(&self.groups, c.folds)?;
@@ -180,7 +202,9 @@ impl Splitter {
                 Ok(())
             }
             SplitterKind::ShuffleSplit => shuffle::sizes(n, c.test_size).map(|_| ()),
-            SplitterKind::StratifiedShuffleSplit => shuffle::check_stratified(&self.strata, c.test_size),
+            SplitterKind::StratifiedShuffleSplit => {
+                shuffle::check_stratified(&self.strata, c.test_size)
+            }
             SplitterKind::TimeSeries => time_series::sizes(n, c).map(|_| ()),
             SplitterKind::Loo => kfold::check(n, n.max(2)),
             SplitterKind::LeaveOneGroupOut => kfold::check_groups(&self.groups, 2),
@@ -203,12 +227,16 @@ impl Splitter {
         let c = &self.config;
         match c.kind {
             SplitterKind::Kfold => kfold::kfold(self.n, c.folds, &mut rng),
-            SplitterKind::Stratified => stratified::stratified_kfold(&self.strata, c.folds, &mut rng),
+            SplitterKind::Stratified => {
+                stratified::stratified_kfold(&self.strata, c.folds, &mut rng)
+            }
             SplitterKind::Group => kfold::group_kfold(&self.groups, c.folds, &mut rng),
             SplitterKind::StratifiedGroup => {
                 stratified::stratified_group_kfold(&self.strata, &self.groups, c.folds, &mut rng)
             }
-            SplitterKind::ShuffleSplit => shuffle::shuffle_split(self.n, c.folds, c.test_size, &mut rng),
+            SplitterKind::ShuffleSplit => {
+                shuffle::shuffle_split(self.n, c.folds, c.test_size, &mut rng)
+            }
             SplitterKind::StratifiedShuffleSplit => {
                 shuffle::stratified_shuffle_split(&self.strata, c.folds, c.test_size, &mut rng)
             }

@@ -58,7 +58,8 @@ pub(super) fn check_stratified(strata: &[usize], test_size: Option<TestSize>) ->
     let smallest = counts.iter().copied().min().unwrap_or(0);
     if smallest < 2 {
         return Err(Error::Config(
-            "the least populated class has only 1 member, too few for a stratified shuffle split".into(),
+            "the least populated class has only 1 member, too few for a stratified shuffle split"
+                .into(),
         ));
     }
     if n_train < counts.len() || n_test < counts.len() {
@@ -74,10 +75,17 @@ pub(super) fn check_stratified(strata: &[usize], test_size: Option<TestSize>) ->
 /// flooring, then handing the leftover draws to the largest remainders (ties broken at random).
 fn approximate_mode(counts: &[usize], draws: usize, rng: &mut impl RngCore) -> Vec<usize> {
     let total: usize = counts.iter().sum();
-    let exact: Vec<f64> = counts.iter().map(|&c| c as f64 / total as f64 * draws as f64).collect();
+    let exact: Vec<f64> = counts
+        .iter()
+        .map(|&c| c as f64 / total as f64 * draws as f64)
+        .collect();
     let mut taken: Vec<usize> = exact.iter().map(|e| e.floor() as usize).collect();
     let mut left = draws - taken.iter().sum::<usize>();
-    let remainder: Vec<f64> = exact.iter().zip(&taken).map(|(e, &t)| e - t as f64).collect();
+    let remainder: Vec<f64> = exact
+        .iter()
+        .zip(&taken)
+        .map(|(e, &t)| e - t as f64)
+        .collect();
     let mut levels = remainder.clone();
     levels.sort_by(|a, b| b.total_cmp(a));
     levels.dedup();
@@ -85,7 +93,9 @@ fn approximate_mode(counts: &[usize], draws: usize, rng: &mut impl RngCore) -> V
         if left == 0 {
             break;
         }
-        let mut tied: Vec<usize> = (0..counts.len()).filter(|&c| remainder[c] == level).collect();
+        let mut tied: Vec<usize> = (0..counts.len())
+            .filter(|&c| remainder[c] == level)
+            .collect();
         rng::shuffle(&mut tied, rng);
         for &c in tied.iter().take(left) {
             taken[c] += 1;
@@ -103,12 +113,17 @@ pub(super) fn stratified_shuffle_split(
 ) -> Vec<Fold> {
     let (n_train, n_test) = sizes(strata.len(), test_size).expect("checked in Splitter::new");
     let counts = class_counts(strata);
-    let rows_of: Vec<Vec<usize>> =
-        (0..counts.len()).map(|c| (0..strata.len()).filter(|&r| strata[r] == c).collect()).collect();
+    let rows_of: Vec<Vec<usize>> = (0..counts.len())
+        .map(|c| (0..strata.len()).filter(|&r| strata[r] == c).collect())
+        .collect();
     (0..splits)
         .map(|_| {
             let train_per_class = approximate_mode(&counts, n_train, rng);
-            let remaining: Vec<usize> = counts.iter().zip(&train_per_class).map(|(c, t)| c - t).collect();
+            let remaining: Vec<usize> = counts
+                .iter()
+                .zip(&train_per_class)
+                .map(|(c, t)| c - t)
+                .collect();
             let test_per_class = approximate_mode(&remaining, n_test, rng);
             let (mut train, mut test) = (Vec::with_capacity(n_train), Vec::with_capacity(n_test));
             for (c, rows) in rows_of.iter().enumerate() {

@@ -72,18 +72,19 @@ pub(super) fn check(strata: &[usize], k: usize, warnings: &mut Vec<String>) -> R
 /// each class, those fold numbers are shuffled over the class's rows.
 pub(super) fn stratified_kfold(strata: &[usize], k: usize, rng: &mut impl RngCore) -> Vec<Fold> {
     let (encoded, counts) = classes_by_first_appearance(strata);
-    let mut allocation = vec![vec![0usize; counts.len()]; k];
+    let mut allocation = vec![vec![0usize; k]; counts.len()];
     let mut position = 0;
     for (class, &count) in counts.iter().enumerate() {
         for _ in 0..count {
-            allocation[position % k][class] += 1;
+            allocation[class][position % k] += 1;
             position += 1;
         }
     }
     let mut assignment = vec![0; strata.len()];
-    for class in 0..counts.len() {
-        let mut folds: Vec<usize> =
-            (0..k).flat_map(|f| std::iter::repeat_n(f, allocation[f][class])).collect();
+    for (class, per_fold) in allocation.iter().enumerate() {
+        let mut folds: Vec<usize> = (0..k)
+            .flat_map(|f| std::iter::repeat_n(f, per_fold[f]))
+            .collect();
         rng::shuffle(&mut folds, rng);
         let rows = (0..strata.len()).filter(|&r| encoded[r] == class);
         for (row, fold) in rows.zip(folds) {
@@ -119,7 +120,10 @@ pub(super) fn stratified_group_kfold(
         per_class[s] += 1.0;
     }
     let mut order = rng::permutation(n_groups, rng);
-    let spread: Vec<f64> = per_group.iter().map(|c| std_dev(c.iter().copied())).collect();
+    let spread: Vec<f64> = per_group
+        .iter()
+        .map(|c| std_dev(c.iter().copied()))
+        .collect();
     order.sort_by(|&a, &b| spread[b].total_cmp(&spread[a]));
     let mut per_fold = vec![vec![0.0; n_classes]; k];
     let mut fold_of_group = vec![0; n_groups];

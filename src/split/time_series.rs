@@ -39,7 +39,9 @@ pub(super) fn time_series(n: usize, config: &SplitConfig) -> Vec<Fold> {
         .map(|i| {
             let test_start = first_test + i * test_size;
             let train_end = test_start - config.gap;
-            let train_start = config.max_train_size.map_or(0, |m| train_end.saturating_sub(m));
+            let train_start = config
+                .max_train_size
+                .map_or(0, |m| train_end.saturating_sub(m));
             Fold {
                 train: (train_start..train_end).collect(),
                 test: (test_start..test_start + test_size).collect(),

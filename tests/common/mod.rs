@@ -1,0 +1,41 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use ndarray::Array2;
+use seedfold::data::{Table, Target};
+
+/// A small table: `labels` as a classification target (or `y` as regression), optional groups.
+pub fn class_table(labels: &[usize], groups: Option<Vec<usize>>) -> Table {
+    let n = labels.len();
+    let n_classes = labels.iter().max().map_or(0, |m| m + 1);
+    Table {
+        name: "test".into(),
+        x: Array2::from_shape_fn((n, 2), |(i, j)| (i * 2 + j) as f64),
+        y: Target::Classification {
+            labels: labels.to_vec().into(),
+            classes: (0..n_classes).map(|c| format!("c{c}")).collect(),
+        },
+        groups,
+        feature_names: vec!["a".into(), "b".into()],
+        target_name: "y".into(),
+    }
+}
+
+pub fn regression_table(y: Vec<f64>, groups: Option<Vec<usize>>) -> Table {
+    let n = y.len();
+    Table {
+        name: "test".into(),
+        x: Array2::from_shape_fn((n, 2), |(i, j)| (i * 2 + j) as f64),
+        y: Target::Regression(y.into()),
+        groups,
+        feature_names: vec!["a".into(), "b".into()],
+        target_name: "y".into(),
+    }
+}
+
+/// Path of a file under `tests/`.
+pub fn test_file(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(rel)
+}

@@ -1,0 +1,196 @@
+//! Every bad input gets an error that names the problem and the fix.
+
+use seedfold::data::{load, DataSource, DataSpec, Target, Task};
+use std::path::PathBuf;
+
+fn spec(path: PathBuf) -> DataSpec {
+    DataSpec {
+        source: DataSource::File(path),
+        target: Some("y".into()),
+        features: None,
+        groups: None,
+        task: None,
+    }
+}
+
+fn csv(text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.csv");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+fn error_for(text: &str, edit: impl FnOnce(&mut DataSpec)) -> String {
+    let (_dir, path) = csv(text);
+    let mut s = spec(path);
+    edit(&mut s);
+    load(&s).unwrap_err().to_string()
+}
+
+#[test]
+fn missing_file() {
+    let e = load(&spec("/no/such/file.csv".into()))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("cannot read /no/such/file.csv") && e.contains("exists"),
+        "{e}"
+    );
+}
+
+#[test]
+fn malformed_csv() {
+    let e = error_for("a,y\n1,2\n3,4,5,6\n", |_| {});
+    assert!(e.contains("is not a valid CSV file"), "{e}");
+}
+
+#[test]
+fn malformed_parquet() {
+    let (_dir, path) = csv("not parquet at all");
+    let parquet = path.with_extension("parquet");
+    std::fs::rename(&path, &parquet).unwrap();
+    let e = load(&spec(parquet)).unwrap_err().to_string();
+    assert!(e.contains("is not a valid Parquet file"), "{e}");
+}
+
+#[test]
+fn empty_file() {
+    let e = error_for("", |_| {});
+    assert!(e.contains("the data is empty"), "{e}");
+}
+
+#[test]
+fn header_only() {
+    let e = error_for("a,y\n", |_| {});
+    assert!(e.contains("the data is empty: 0 data row(s)"), "{e}");
+}
+
+#[test]
+fn target_not_found_lists_columns() {
+    let e = error_for("a,b\n1,2\n3,4\n", |_| {});
+    assert!(
+        e.contains("column 'y' not found (used as target). Available columns: a, b"),
+        "{e}"
+    );
+}
+
+#[test]
+fn feature_not_found() {
+    let e = error_for("a,y\n1,2\n3,4\n", |s| s.features = Some(vec!["zz".into()]));
+    assert!(e.contains("column 'zz' not found (used as feature)"), "{e}");
+}
+
+#[test]
+fn groups_not_found() {
+    let e = error_for("a,y\n1,2\n3,4\n", |s| s.groups = Some("g".into()));
+    assert!(e.contains("column 'g' not found (used as groups)"), "{e}");
+}
+
+#[test]
+fn non_numeric_feature_names_column_and_value() {
+    let e = error_for("a,y\n1,2\n3,4\nfoo,5\n", |_| {});
+    assert!(
+        e.contains("feature column 'a' is not numeric: row 2 holds 'foo'"),
+        "{e}"
+    );
+}
+
+#[test]
+fn missing_values_are_counted() {
+    let e = error_for("a,y\n1,2\n,4\n3,5\n,6\n", |_| {});
+    assert!(
+        e.contains("column 'a' has 2 missing, NaN or infinite value(s), the first in row 1"),
+        "{e}"
+    );
+}
+
+#[test]
+fn nan_and_inf_are_refused() {
+    let e = error_for("a,y\n1,2\nNaN,4\ninf,5\n", |_| {});
+    assert!(
+        e.contains("column 'a' has 2 missing, NaN or infinite"),
+        "{e}"
+    );
+}
+
+#[test]
+fn missing_target_value() {
+    let e = error_for("a,y\n1,2\n2,\n3,5\n", |_| {});
+    assert!(e.contains("column 'y' has 1 missing"), "{e}");
+}
+
+#[test]
+fn single_class_target() {
+    let e = error_for("a,y\n1,cat\n2,cat\n", |_| {});
+    assert!(e.contains("has only one class ('cat')"), "{e}");
+}
+
+#[test]
+fn text_target_as_regression_is_refused() {
+    let e = error_for("a,y\n1,cat\n2,dog\n", |s| s.task = Some(Task::Regression));
+    assert!(e.contains("'y' is not numeric"), "{e}");
+}
+
+#[test]
+fn no_feature_columns() {
+    let e = error_for("y\n1\n2\n", |_| {});
+    assert!(e.contains("no feature columns"), "{e}");
+}
+
+#[test]
+fn unknown_builtin_lists_known() {
+    let e = load(&DataSpec::builtin("mnist")).unwrap_err().to_string();
+    assert!(
+        e.contains("unknown data set 'mnist'. Known: diabetes, breast_cancer, iris, wine, digits"),
+        "{e}"
+    );
+}
+
+#[test]
+fn integer_target_is_regression_with_a_hint() {
+    let (_dir, path) = csv("a,y\n1,2\n2,3\n3,2\n");
+    let loaded = load(&spec(path)).unwrap();
+    assert_eq!(loaded.table.y.task(), Task::Regression);
+    assert!(loaded.hints[0].contains("--task classification"));
+}
+
+#[test]
+fn labels_are_sorted_numerically_when_numbers() {
+    let (_dir, path) = csv("a,y\n1,10\n2,9\n3,10\n4,2\n");
+    let mut s = spec(path);
+    s.task = Some(Task::Classification);
+    let table = load(&s).unwrap().table;
+    match table.y {
+        Target::Classification { labels, classes } => {
+            assert_eq!(classes, ["2", "9", "10"]);
+            assert_eq!(labels.to_vec(), [2, 1, 2, 0]);
+        }
+        _ => panic!("expected classes"),
+    }
+}
+
+#[test]
+fn features_and_groups_columns_are_picked() {
+    let (_dir, path) = csv("g,a,b,y\nu,1,5,x\nv,2,6,y\nu,3,7,x\n");
+    let mut s = spec(path);
+    s.groups = Some("g".into());
+    s.features = Some(vec!["b".into()]);
+    let table = load(&s).unwrap().table;
+    assert_eq!(table.feature_names, ["b"]);
+    assert_eq!(table.x.column(0).to_vec(), [5.0, 6.0, 7.0]);
+    assert_eq!(table.groups, Some(vec![0, 1, 0]));
+}
+
+#[test]
+fn builtins_load_with_their_documented_shapes() {
+    for (name, rows, features) in [
+        ("diabetes", 442, 10),
+        ("breast_cancer", 569, 30),
+        ("iris", 150, 4),
+        ("wine", 178, 13),
+        ("digits", 1797, 64),
+    ] {
+        let t = load(&DataSpec::builtin(name)).unwrap().table;
+        assert_eq!((t.n_rows(), t.x.ncols()), (rows, features), "{name}");
+    }
+}

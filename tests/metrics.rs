@@ -1,0 +1,127 @@
+//! Every metric against scikit-learn's value on the same predictions (relative 1e-12).
+//! Reference: tests/reference/metrics.json from make_metric_reference.py.
+
+mod common;
+
+use seedfold::metric::{score, Metric, Predictions, Truth};
+use serde_json::Value;
+
+fn reference() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(common::test_file("reference/metrics.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+fn assert_close(got: f64, want: f64, what: &str) {
+    let tol = 1e-12 * want.abs().max(1e-300);
+    assert!(
+        (got - want).abs() <= tol.max(1e-15),
+        "{what}: seedfold {got} vs scikit-learn {want}"
+    );
+}
+
+#[test]
+fn regression_metrics_match_scikit_learn() {
+    for case in reference()["regression"].as_array().unwrap() {
+        let y = floats(&case["truth"]);
+        let p = Predictions::Values(floats(&case["prediction"]));
+        for (name, want) in case["values"].as_object().unwrap() {
+            let metric: Metric = name.parse().unwrap();
+            let got = score(metric, Truth::Values(&y), &p).unwrap();
+            assert_close(
+                got,
+                want.as_f64().unwrap(),
+                &format!("{} / {name}", case["name"]),
+            );
+        }
+    }
+}
+
+#[test]
+fn classification_metrics_match_scikit_learn() {
+    let mut checked = 0;
+    for case in reference()["classification"].as_array().unwrap() {
+        let k = case["classes"].as_u64().unwrap() as usize;
+        let y: Vec<usize> = floats(&case["truth"]).iter().map(|&v| v as usize).collect();
+        let labels: Vec<usize> = floats(&case["prediction"])
+            .iter()
+            .map(|&v| v as usize)
+            .collect();
+        let probabilities = case["probabilities"]
+            .as_array()
+            .map(|rows| rows.iter().flat_map(floats).collect::<Vec<f64>>());
+        let p = Predictions::Classes {
+            labels,
+            probabilities,
+        };
+        for (name, want) in case["values"].as_object().unwrap() {
+            let metric: Metric = name.parse().unwrap();
+            let got = score(metric, Truth::Classes(&y, k), &p).unwrap();
+            assert_close(
+                got,
+                want.as_f64().unwrap(),
+                &format!("{} / {name}", case["name"]),
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 90, "only {checked} values checked");
+}
+
+#[test]
+fn roc_auc_of_a_single_class_fold_is_an_error_not_nan() {
+    let p = Predictions::Classes {
+        labels: vec![1, 1],
+        probabilities: Some(vec![0.2, 0.8, 0.4, 0.6]),
+    };
+    let e = score(Metric::RocAuc, Truth::Classes(&[1, 1], 2), &p).unwrap_err();
+    assert!(e.contains("only one class"), "{e}");
+}
+
+#[test]
+fn probability_metrics_need_probabilities() {
+    let p = Predictions::Classes {
+        labels: vec![1, 0],
+        probabilities: None,
+    };
+    let e = score(Metric::LogLoss, Truth::Classes(&[1, 0], 2), &p).unwrap_err();
+    assert!(e.contains("needs probabilities"), "{e}");
+}
+
+#[test]
+fn metric_names_round_trip_and_unknown_lists_known() {
+    for m in seedfold::metric::all_metrics() {
+        assert_eq!(m.name().parse::<Metric>().unwrap(), m);
+    }
+    let e = "auc".parse::<Metric>().unwrap_err().to_string();
+    assert!(
+        e.contains("unknown metric 'auc'") && e.contains("roc_auc"),
+        "{e}"
+    );
+}
+
+#[test]
+fn metrics_check_the_task() {
+    use seedfold::data::Task;
+    assert!(Metric::R2
+        .check(Task::Classification, 3)
+        .unwrap_err()
+        .to_string()
+        .contains("is for regression"));
+    assert!(Metric::RocAuc
+        .check(Task::Classification, 3)
+        .unwrap_err()
+        .to_string()
+        .contains("binary"));
+    assert!(Metric::LogLoss.check(Task::Classification, 3).is_ok());
+    assert!(!Metric::Rmse.higher_is_better() && Metric::Mcc.higher_is_better());
+}
