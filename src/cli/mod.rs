@@ -2,6 +2,9 @@
 
 mod args;
 mod datasets;
+mod models;
+mod progress;
+mod run;
 mod splits;
 
 use anyhow::Result;
@@ -18,17 +21,26 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Cross-validate models over many split seeds and write the report folder.
+    Run(Box<run::RunArgs>),
     /// Print the folds of each split seed as CSV (split_seed,fold,row,role).
     Splits(Box<splits::SplitsArgs>),
     /// List the built-in data sets.
     Datasets,
+    /// List the models with their tasks and parameters.
+    Models,
 }
 
 /// Run the command line; errors are printed by the caller.
 pub fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Splits(args) => splits::run(&args),
+        Command::Run(args) => run::run_command(&args),
         Command::Datasets => datasets::run(),
+        Command::Models => {
+            models::run();
+            Ok(())
+        }
     }
 }
 

@@ -1,0 +1,194 @@
+//! Classifiers that need more than the generic adapter: logistic regression (class mapping
+//! fixed, since linfa-logistic 0.8.1 picks its positive class per fold), random forest (own,
+//! deterministic vote, since linfa-ensemble breaks ties in hash order), Gaussian naive Bayes
+//! (probabilities) and the binary SVM (kernel width from the training rows).
+
+use super::adapter::fit_predict;
+use super::regressors::scale_width;
+use super::{argmax_rows, guard, FoldData, FoldTrain, Model, TrainSet};
+use crate::data::Task;
+use crate::metric::Predictions;
+use linfa::prelude::*;
+use linfa::Dataset;
+use linfa_bayes::{GaussianNb, NaiveBayes};
+use linfa_ensemble::EnsembleLearnerParams;
+use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
+use linfa_svm::{Svm, SvmError};
+use linfa_trees::DecisionTree;
+use ndarray::{Array2, Axis};
+use rand_chacha::ChaCha8Rng;
+
+fn class_rows<'a>(name: &str, data: &'a FoldData) -> Result<(&'a TrainSet<usize>, usize), String> {
+    match &data.train {
+        FoldTrain::Classes(train, k) => Ok((train, *k)),
+        FoldTrain::Values(_) => Err(format!(
+            "{name} is a classifier but the target is real-valued"
+        )),
+    }
+}
+
+/// Predictions from a row-major probability matrix: the most probable class per row.
+fn from_probabilities(probabilities: Vec<f64>, k: usize) -> Predictions {
+    Predictions::Classes {
+        labels: argmax_rows(&probabilities, k),
+        probabilities: Some(probabilities),
+    }
+}
+
+/// Spread a model's probability columns (for the classes it saw) into all `k` classes.
+fn widen(proba: &Array2<f64>, seen: &[usize], k: usize) -> Vec<f64> {
+    let mut out = vec![0.0; proba.nrows() * k];
+    for (r, row) in proba.outer_iter().enumerate() {
+        for (&class, &p) in seen.iter().zip(row) {
+            out[r * k + class] = p;
+        }
+    }
+    out
+}
+
+macro_rules! classifier_basics {
+    () => {
+        fn name(&self) -> &str {
+            &self.name
+        }
+        fn task(&self) -> Task {
+            Task::Classification
+        }
+    };
+}
+
+/// L2-penalised logistic regression (linfa-logistic): binary for two classes, else multinomial.
+pub(crate) struct LogisticModel {
+    pub name: String,
+    pub alpha: f64,
+    pub max_iterations: u64,
+}
+
+impl Model for LogisticModel {
+    classifier_basics!();
+    fn gives_probabilities(&self) -> bool {
+        true
+    }
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+        let (train, k) = class_rows(&self.name, data)?;
+        let probabilities = guard(|| {
+            if k == 2 {
+                let params = LogisticRegression::default()
+                    .alpha(self.alpha)
+                    .max_iterations(self.max_iterations);
+                let model = params.fit(train).map_err(|e| e.to_string())?;
+                // linfa's "positive" class is whichever it chose for this fold; map it to class 1
+                let flip = model.labels().pos.class != 1;
+                let p = model.predict_probabilities(&data.x_test);
+                Ok(p.iter()
+                    .flat_map(|&p| if flip { [p, 1.0 - p] } else { [1.0 - p, p] })
+                    .collect())
+            } else {
+                let params = MultiLogisticRegression::default()
+                    .alpha(self.alpha)
+                    .max_iterations(self.max_iterations);
+                let model = params.fit(train).map_err(|e| e.to_string())?;
+                Ok(widen(
+                    &model.predict_probabilities(&data.x_test),
+                    model.classes(),
+                    k,
+                ))
+            }
+        })?;
+        Ok(from_probabilities(probabilities, k))
+    }
+}
+
+/// Random forest: linfa-ensemble's bagged decision trees, seeded from the model seed, with a
+/// deterministic majority vote (ties to the lower class) and vote shares as probabilities.
+pub(crate) struct ForestModel {
+    pub name: String,
+    pub trees: usize,
+    pub max_depth: Option<usize>,
+    pub bootstrap: f64,
+    pub feature_fraction: f64,
+}
+
+impl Model for ForestModel {
+    classifier_basics!();
+    fn is_stochastic(&self) -> bool {
+        true
+    }
+    fn gives_probabilities(&self) -> bool {
+        true
+    }
+    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String> {
+        let (train, k) = class_rows(&self.name, data)?;
+        let probabilities = guard(|| {
+            let params = EnsembleLearnerParams::new_fixed_rng(
+                DecisionTree::params().max_depth(self.max_depth),
+                rng,
+            )
+            .ensemble_size(self.trees)
+            .bootstrap_proportion(self.bootstrap)
+            .feature_proportion(self.feature_fraction);
+            let forest = params.fit(train).map_err(|e| e.to_string())?;
+            let mut votes = vec![0.0; data.x_test.nrows() * k];
+            for (tree, features) in forest.models.iter().zip(&forest.model_features) {
+                let predicted = tree.predict(&data.x_test.select(Axis(1), features));
+                for (r, &c) in predicted.iter().enumerate() {
+                    votes[r * k + c] += 1.0;
+                }
+            }
+            let n = forest.models.len() as f64;
+            Ok(votes.into_iter().map(|v| v / n).collect())
+        })?;
+        Ok(from_probabilities(probabilities, k))
+    }
+}
+
+/// Gaussian naive Bayes (linfa-bayes).
+pub(crate) struct NaiveBayesModel {
+    pub name: String,
+    pub var_smoothing: f64,
+}
+
+impl Model for NaiveBayesModel {
+    classifier_basics!();
+    fn gives_probabilities(&self) -> bool {
+        true
+    }
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+        let (train, k) = class_rows(&self.name, data)?;
+        let probabilities = guard(|| {
+            let params = GaussianNb::<f64, usize>::params().var_smoothing(self.var_smoothing);
+            let model = params.fit(train).map_err(|e| e.to_string())?;
+            let (proba, classes) = model.predict_proba(data.x_test.view());
+            let seen: Vec<usize> = classes.into_iter().copied().collect();
+            Ok(widen(&proba, &seen, k))
+        })?;
+        Ok(from_probabilities(probabilities, k))
+    }
+}
+
+/// C-support vector classifier (linfa-svm), binary targets only.
+pub(crate) struct SvcModel {
+    pub name: String,
+    pub c: f64,
+    pub width: Option<f64>,
+    pub linear: bool,
+}
+
+impl Model for SvcModel {
+    classifier_basics!();
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+        let (train, _) = class_rows(&self.name, data)?;
+        let positive = Dataset::new(train.records.clone(), train.targets.mapv(|c| c == 1));
+        let params = Svm::<f64, bool>::params().pos_neg_weights(self.c, self.c);
+        let params = if self.linear {
+            params.linear_kernel()
+        } else {
+            params.gaussian_kernel(self.width.unwrap_or_else(|| scale_width(&train.records)))
+        };
+        let p = fit_predict::<_, SvmError, bool>(&params, &positive, &data.x_test)?;
+        Ok(Predictions::Classes {
+            labels: p.iter().map(|&b| usize::from(b)).collect(),
+            probabilities: None,
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! Models: anything that fits on a fold's training rows and predicts its test rows.
+//!
+//! Any linfa model plugs in through the generic adapters [`Regressor`] and [`Classifier`];
+//! the command line's models come from the [`catalogue`] by name.
+
+mod adapter;
+pub mod catalogue;
+mod classifiers;
+mod params;
+mod regressors;
+
+pub use adapter::{Classifier, Regressor};
+pub use catalogue::{build_models, ModelInfo, CATALOGUE};
+pub use params::ModelSpec;
+
+use crate::data::Task;
+use crate::metric::Predictions;
+use linfa::DatasetBase;
+use ndarray::{Array1, Array2};
+use rand_chacha::ChaCha8Rng;
+
+/// A fold's training rows: features and a one-dimensional target.
+pub type TrainSet<L> = DatasetBase<Array2<f64>, Array1<L>>;
+
+/// One fold's training rows as a linfa data set, so linfa models fit them without a copy.
+#[derive(Debug, Clone)]
+pub enum FoldTrain {
+    /// Features and real-valued target.
+    Values(TrainSet<f64>),
+    /// Features, class indices, and the number of classes in the whole data set.
+    Classes(TrainSet<usize>, usize),
+}
+
+/// One fold's data as a model sees it: training rows with their target, and test rows.
+#[derive(Debug, Clone)]
+pub struct FoldData {
+    /// Training rows.
+    pub train: FoldTrain,
+    /// Test features.
+    pub x_test: Array2<f64>,
+}
+
+/// A model seedfold can evaluate: fit on a fold's training rows, predict its test rows.
+pub trait Model: Send + Sync {
+    /// The name used in records and reports.
+    fn name(&self) -> &str;
+    /// The task it fits.
+    fn task(&self) -> Task;
+    /// Whether its fit is random (then it runs once per model seed).
+    fn is_stochastic(&self) -> bool {
+        false
+    }
+    /// Whether its classification predictions include probabilities.
+    fn gives_probabilities(&self) -> bool {
+        false
+    }
+    /// Fit and predict; an error (or a panic inside the model) becomes a failed fold with this
+    /// reason, never a crash. `rng` is the fold's model-seed stream.
+    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String>;
+}
+
+thread_local! {
+    static IN_MODEL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keep the panic hook quiet for panics inside models (they are recorded as failed folds);
+/// every other panic is reported as before. Call once from a binary.
+pub fn quiet_model_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_MODEL.with(|m| m.get()) {
+            previous(info);
+        }
+    }));
+}
+
+/// Run `f`, turning a panic inside a model into an error message.
+pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let was = IN_MODEL.with(|m| m.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_MODEL.with(|m| m.set(was));
+    result.unwrap_or_else(|panic| {
+        let text = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into());
+        Err(format!("the model panicked: {text}"))
+    })
+}
+
+/// Index of the largest value in each row of a row-major matrix (first on ties).
+pub(crate) fn argmax_rows(values: &[f64], k: usize) -> Vec<usize> {
+    values
+        .chunks(k)
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .fold(0, |best, (c, &v)| if v > row[best] { c } else { best })
+        })
+        .collect()
+}

@@ -1,0 +1,101 @@
+//! Regressors that need more than the generic adapter: the elastic-net family (features
+//! centred, since linfa-elasticnet 0.8.1 centres only the target and so misplaces the
+//! intercept) and support vector regression (kernel width from the training rows).
+
+use super::adapter::fit_predict;
+use super::{FoldData, FoldTrain, Model, TrainSet};
+use crate::data::Task;
+use crate::metric::Predictions;
+use linfa::Dataset;
+use linfa_elasticnet::{ElasticNet, ElasticNetError};
+use linfa_svm::{Svm, SvmError};
+use ndarray::{Array2, Axis};
+use rand_chacha::ChaCha8Rng;
+
+fn regression_rows<'a>(name: &str, data: &'a FoldData) -> Result<&'a TrainSet<f64>, String> {
+    match &data.train {
+        FoldTrain::Values(train) => Ok(train),
+        FoldTrain::Classes(..) => Err(format!("{name} is a regressor but the target is classes")),
+    }
+}
+
+/// Elastic net, lasso and ridge by coordinate descent (linfa-elasticnet) on centred features.
+pub(crate) struct ElasticNetModel {
+    pub name: String,
+    /// scikit-learn's alpha; for ridge, the penalty on ‖w‖² next to the plain residual sum of
+    /// squares, which linfa's 1/(2n)-scaled objective receives as alpha / n.
+    pub alpha: f64,
+    pub l1_ratio: f64,
+    pub ridge_scale: bool,
+    pub tolerance: f64,
+    pub max_iterations: u32,
+}
+
+impl Model for ElasticNetModel {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn task(&self) -> Task {
+        Task::Regression
+    }
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+        let train = regression_rows(&self.name, data)?;
+        let means = train.records.mean_axis(Axis(0)).ok_or("no training rows")?;
+        let centred = Dataset::new(&train.records - &means, train.targets.clone());
+        let n = train.records.nrows() as f64;
+        let penalty = if self.ridge_scale {
+            self.alpha / n
+        } else {
+            self.alpha
+        };
+        let params = ElasticNet::params()
+            .penalty(penalty)
+            .l1_ratio(self.l1_ratio)
+            .tolerance(self.tolerance)
+            .max_iterations(self.max_iterations);
+        let p =
+            fit_predict::<_, ElasticNetError, f64>(&params, &centred, &(&data.x_test - &means))?;
+        Ok(Predictions::Values(p.to_vec()))
+    }
+}
+
+/// The Gaussian kernel width linfa expects (K = exp(−‖a−b‖² / width)) for scikit-learn's
+/// `gamma="scale"`, γ = 1 / (n_features · Var(X)): width = n_features · Var(X).
+pub(crate) fn scale_width(x: &Array2<f64>) -> f64 {
+    let width = x.ncols() as f64 * x.var(0.0);
+    if width > 0.0 {
+        width
+    } else {
+        1.0
+    }
+}
+
+/// ε-support vector regression (linfa-svm).
+pub(crate) struct SvrModel {
+    pub name: String,
+    pub c: f64,
+    pub epsilon: f64,
+    /// Gaussian kernel width; `None` = scikit-learn's "scale"; linear kernel when `linear`.
+    pub width: Option<f64>,
+    pub linear: bool,
+}
+
+impl Model for SvrModel {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn task(&self) -> Task {
+        Task::Regression
+    }
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+        let train = regression_rows(&self.name, data)?;
+        let params = Svm::<f64, f64>::params().c_svr(self.c, Some(self.epsilon));
+        let params = if self.linear {
+            params.linear_kernel()
+        } else {
+            params.gaussian_kernel(self.width.unwrap_or_else(|| scale_width(&train.records)))
+        };
+        let p = fit_predict::<_, SvmError, f64>(&params, train, &data.x_test)?;
+        Ok(Predictions::Values(p.to_vec()))
+    }
+}

@@ -1,0 +1,293 @@
+//! The runner: every model on every fold of every split seed (and model seed), scored by every
+//! metric, in parallel, with results in canonical order whatever the thread count.
+//!
+//! Work is cut into (split seed, fold) tasks: a task gathers its fold's rows once and fits
+//! each model on them. Seeds are processed in batches so that only a batch's folds are held.
+
+mod progress;
+mod record;
+
+pub use progress::{Observer, Silent};
+pub use record::{FoldPredictions, FoldRecord, Status};
+
+use crate::data::{Table, Target, Task};
+use crate::metric::{default_metrics, score, Metric, Predictions, Truth};
+use crate::model::{FoldData, FoldTrain, Model};
+use crate::rng::{self, Purpose};
+use crate::split::{Fold, Splitter};
+use crate::{Error, Result};
+use linfa::DatasetBase;
+use ndarray::Axis;
+use rayon::prelude::*;
+use std::time::Instant;
+
+/// Split seeds handled per batch: enough tasks to keep every core busy, few enough folds held.
+const SEEDS_PER_BATCH: usize = 32;
+
+/// What to run.
+pub struct RunPlan<'a> {
+    /// The data.
+    pub table: &'a Table,
+    /// The checked splitter.
+    pub splitter: &'a Splitter,
+    /// The models.
+    pub models: &'a [Box<dyn Model>],
+    /// Metrics per model (see [`metrics_for`]).
+    pub metrics: Vec<Vec<Metric>>,
+    /// Split seeds.
+    pub split_seeds: &'a [u64],
+    /// Model seeds for stochastic models (deterministic ones run once, under the first).
+    pub model_seeds: &'a [u64],
+    /// Keep out-of-fold predictions.
+    pub keep_predictions: bool,
+    /// Stop at the first failed fold.
+    pub fail_fast: bool,
+    /// Worker threads; `None` = all cores. Results do not depend on it.
+    pub threads: Option<usize>,
+}
+
+/// What a run produced.
+#[derive(Debug, Default)]
+pub struct RunOutput {
+    /// Every score, sorted by (model, split seed, model seed, fold, metric).
+    pub records: Vec<FoldRecord>,
+    /// Out-of-fold predictions in the same order, when kept.
+    pub predictions: Vec<FoldPredictions>,
+}
+
+/// The metrics each model is scored on. Asked-for metrics are checked against the task and
+/// against each model's ability to give probabilities; defaults skip probability metrics for
+/// models that give none.
+pub fn metrics_for(
+    requested: Option<&[Metric]>,
+    models: &[Box<dyn Model>],
+    task: Task,
+    n_classes: usize,
+) -> Result<Vec<Vec<Metric>>> {
+    let chosen = match requested {
+        Some(list) if !list.is_empty() => {
+            for m in list {
+                m.check(task, n_classes)?;
+                if let Some(model) = models
+                    .iter()
+                    .find(|model| m.needs_probabilities() && !model.gives_probabilities())
+                {
+                    return Err(Error::Config(format!(
+                        "metric '{m}' needs probabilities, which model '{}' does not give; drop it or the metric",
+                        model.name()
+                    )));
+                }
+            }
+            return Ok(vec![list.to_vec(); models.len()]);
+        }
+        _ => default_metrics(task, n_classes),
+    };
+    Ok(models
+        .iter()
+        .map(|model| {
+            chosen
+                .iter()
+                .copied()
+                .filter(|m| !m.needs_probabilities() || model.gives_probabilities())
+                .collect()
+        })
+        .collect())
+}
+
+/// Run the plan. Failed fits are recorded, not fatal (unless `fail_fast`).
+pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = plan.threads {
+        builder = builder.num_threads(t);
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
+    observer.start(count_fits(plan));
+    let mut out = RunOutput::default();
+    for seeds in plan.split_seeds.chunks(SEEDS_PER_BATCH) {
+        let batch: Vec<(u64, Vec<Fold>)> = pool.install(|| {
+            seeds
+                .par_iter()
+                .map(|&s| (s, plan.splitter.split(s)))
+                .collect()
+        });
+        let tasks: Vec<(u64, usize, &Fold)> = batch
+            .iter()
+            .flat_map(|(seed, folds)| {
+                folds
+                    .iter()
+                    .enumerate()
+                    .map(move |(f, fold)| (*seed, f, fold))
+            })
+            .collect();
+        let results: Vec<RunOutput> = pool.install(|| {
+            tasks
+                .par_iter()
+                .map(|&(seed, f, fold)| run_fold(plan, seed, f, fold, observer))
+                .collect()
+        });
+        for r in results {
+            out.records.extend(r.records);
+            out.predictions.extend(r.predictions);
+        }
+        if plan.fail_fast {
+            if let Some(failed) = out.records.iter().find(|r| r.status == Status::Failed) {
+                return Err(Error::Config(format!(
+                    "--fail-fast: model {} failed on split seed {}, fold {}: {}",
+                    failed.model,
+                    failed.split_seed,
+                    failed.fold,
+                    failed.error.as_deref().unwrap_or("")
+                )));
+            }
+        }
+    }
+    observer.finish();
+    out.records.sort_by(|a, b| a.key().cmp(&b.key()));
+    out.predictions.sort_by(|a, b| {
+        (&a.model, a.split_seed, a.model_seed, a.fold).cmp(&(
+            &b.model,
+            b.split_seed,
+            b.model_seed,
+            b.fold,
+        ))
+    });
+    Ok(out)
+}
+
+/// The model seeds a model runs under.
+fn model_seeds_of<'a>(model: &dyn Model, seeds: &'a [u64]) -> &'a [u64] {
+    if model.is_stochastic() {
+        seeds
+    } else {
+        &seeds[..1.min(seeds.len())]
+    }
+}
+
+fn count_fits(plan: &RunPlan) -> u64 {
+    let folds = plan
+        .split_seeds
+        .first()
+        .map_or(0, |&s| plan.splitter.split(s).len()) as u64;
+    let per_fold: u64 = plan
+        .models
+        .iter()
+        .map(|m| model_seeds_of(m.as_ref(), plan.model_seeds).len() as u64)
+        .sum();
+    plan.split_seeds.len() as u64 * folds * per_fold
+}
+
+/// Gather a fold's rows (once) and fit every model on them.
+fn run_fold(
+    plan: &RunPlan,
+    split_seed: u64,
+    f: usize,
+    fold: &Fold,
+    observer: &dyn Observer,
+) -> RunOutput {
+    let x = &plan.table.x;
+    let x_train = x.select(Axis(0), &fold.train);
+    let x_test = x.select(Axis(0), &fold.test);
+    let (train, truth_values, truth_classes);
+    let truth = match &plan.table.y {
+        Target::Regression(y) => {
+            train = FoldTrain::Values(DatasetBase::new(x_train, y.select(Axis(0), &fold.train)));
+            truth_values = fold.test.iter().map(|&r| y[r]).collect::<Vec<_>>();
+            Truth::Values(&truth_values)
+        }
+        Target::Classification { labels, classes } => {
+            train = FoldTrain::Classes(
+                DatasetBase::new(x_train, labels.select(Axis(0), &fold.train)),
+                classes.len(),
+            );
+            truth_classes = fold.test.iter().map(|&r| labels[r]).collect::<Vec<_>>();
+            Truth::Classes(&truth_classes, classes.len())
+        }
+    };
+    let data = FoldData { train, x_test };
+    let mut out = RunOutput::default();
+    for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
+        for &model_seed in model_seeds_of(model.as_ref(), plan.model_seeds) {
+            let rng = rng::stream(
+                model_seed,
+                Purpose::Model {
+                    split_seed,
+                    fold: f,
+                },
+            );
+            let started = Instant::now();
+            let predicted = model
+                .fit_predict(&data, rng)
+                .and_then(|p| check_finite(p, fold.test.len()));
+            let seconds = started.elapsed().as_secs_f64();
+            let record = |metric: Metric, scored: std::result::Result<f64, String>| FoldRecord {
+                model: model.name().to_string(),
+                split_seed,
+                model_seed,
+                fold: f,
+                metric: metric.name(),
+                value: scored.as_ref().ok().copied(),
+                n_train: fold.train.len(),
+                n_test: fold.test.len(),
+                fit_seconds: seconds,
+                status: if scored.is_ok() {
+                    Status::Ok
+                } else {
+                    Status::Failed
+                },
+                error: scored.err(),
+            };
+            for &metric in metrics {
+                let scored = match &predicted {
+                    Ok(p) => score(metric, truth, p).and_then(|v| {
+                        if v.is_finite() {
+                            Ok(v)
+                        } else {
+                            Err(format!("{metric} is not finite ({v})"))
+                        }
+                    }),
+                    Err(e) => Err(e.clone()),
+                };
+                out.records.push(record(metric, scored));
+            }
+            if let (true, Ok(predictions)) = (plan.keep_predictions, predicted) {
+                out.predictions.push(FoldPredictions {
+                    model: model.name().to_string(),
+                    split_seed,
+                    model_seed,
+                    fold: f,
+                    rows: fold.test.clone(),
+                    predictions,
+                });
+            }
+            observer.fit_done();
+        }
+    }
+    out
+}
+
+/// A model that returns the wrong number of predictions or non-finite values has failed.
+fn check_finite(p: Predictions, n: usize) -> std::result::Result<Predictions, String> {
+    let (len, finite) = match &p {
+        Predictions::Values(v) => (v.len(), v.iter().all(|x| x.is_finite())),
+        Predictions::Classes {
+            labels,
+            probabilities,
+        } => (
+            labels.len(),
+            probabilities
+                .as_ref()
+                .is_none_or(|p| p.iter().all(|x| x.is_finite())),
+        ),
+    };
+    if len != n {
+        return Err(format!(
+            "the model returned {len} predictions for {n} test rows"
+        ));
+    }
+    if !finite {
+        return Err("the model predicted NaN or infinite values".into());
+    }
+    Ok(p)
+}

@@ -1,0 +1,17 @@
+//! Progress reporting without printing from the library: the runner tells an observer, the
+//! caller decides what to show.
+
+/// Told about progress as a run goes; every method may be called from several threads.
+pub trait Observer: Sync {
+    /// The run is about to do `fits` fits.
+    fn start(&self, _fits: u64) {}
+    /// One fit (and its scoring) finished.
+    fn fit_done(&self) {}
+    /// The run finished.
+    fn finish(&self) {}
+}
+
+/// An observer that shows nothing.
+pub struct Silent;
+
+impl Observer for Silent {}

@@ -1,0 +1,71 @@
+//! The records contract: one row per (model, split seed, model seed, fold, metric).
+
+use crate::metric::Predictions;
+use serde::{Deserialize, Serialize};
+
+/// Whether a fold's score exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Scored.
+    Ok,
+    /// The fit, prediction or metric failed; `error` says why.
+    Failed,
+}
+
+/// One score of one fold (a row of `records.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FoldRecord {
+    /// Model name.
+    pub model: String,
+    /// Seed that chose the folds.
+    pub split_seed: u64,
+    /// Seed of the model's own randomness (the first model seed for deterministic models).
+    pub model_seed: u64,
+    /// Fold number within the split seed.
+    pub fold: usize,
+    /// Metric name.
+    pub metric: String,
+    /// The score; `None` when failed.
+    pub value: Option<f64>,
+    /// Training rows.
+    pub n_train: usize,
+    /// Test rows.
+    pub n_test: usize,
+    /// Wall time of fit + predict (the only field that varies between identical runs).
+    pub fit_seconds: f64,
+    /// `ok` or `failed`.
+    pub status: Status,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+impl FoldRecord {
+    /// The sort key of the records contract.
+    pub fn key(&self) -> (&str, u64, u64, usize, &str) {
+        (
+            &self.model,
+            self.split_seed,
+            self.model_seed,
+            self.fold,
+            &self.metric,
+        )
+    }
+}
+
+/// Out-of-fold predictions of one fit, kept when `--save-predictions` asks for them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoldPredictions {
+    /// Model name.
+    pub model: String,
+    /// Split seed.
+    pub split_seed: u64,
+    /// Model seed.
+    pub model_seed: u64,
+    /// Fold number.
+    pub fold: usize,
+    /// The test rows (0-based input rows), in the order of `predictions`.
+    pub rows: Vec<usize>,
+    /// What the model predicted for them.
+    pub predictions: Predictions,
+}

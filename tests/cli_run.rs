@@ -1,0 +1,376 @@
+//! `seedfold run` as a user runs it: output files, reproducibility across thread counts,
+//! failure capture, predictions and splits.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+fn seedfold() -> Command {
+    Command::cargo_bin("seedfold").unwrap()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// records.csv without the fit_seconds column (the only one allowed to differ between runs).
+fn without_timing(csv: &str) -> String {
+    csv.lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(8);
+            f.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn records_are_identical_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "5"] {
+        let out = dir.path().join(threads);
+        seedfold()
+            .args([
+                "run",
+                "--dataset",
+                "iris",
+                "--model",
+                "logistic",
+                "--model",
+                "forest:trees=5",
+                "--model-seeds",
+                "2",
+            ])
+            .args(["--seeds", "6", "--threads", threads, "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        outputs.push(without_timing(&read(&out.join("records.csv"))));
+    }
+    for other in &outputs[1..] {
+        let first_difference = outputs[0].lines().zip(other.lines()).find(|(a, b)| a != b);
+        assert_eq!(
+            first_difference, None,
+            "records differ between thread counts"
+        );
+        assert_eq!(outputs[0].lines().count(), other.lines().count());
+    }
+}
+
+#[test]
+fn records_follow_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let assert = seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "diabetes",
+            "--model",
+            "ols",
+            "--model",
+            "ridge:alpha=0.1|10",
+            "--seeds",
+            "3",
+            "--folds",
+            "4",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("ridge:alpha=10") && stdout.contains("rmse"),
+        "{stdout}"
+    );
+    let csv = read(&out.join("records.csv"));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error"
+    );
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        3 * 3 * 4 * 3,
+        "models × seeds × folds × metrics"
+    );
+    let keys: Vec<(String, u64, u64, usize, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r[0].clone(),
+                r[1].parse().unwrap(),
+                r[2].parse().unwrap(),
+                r[3].parse().unwrap(),
+                r[4].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        keys.windows(2).all(|w| w[0] < w[1]),
+        "records must be sorted by the contract key"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r[9] == "ok" && r[5].parse::<f64>().is_ok()));
+    assert!(
+        rows.iter().all(|r| r[6] == "331" || r[6] == "332"),
+        "n_train of 442 rows in 4 folds"
+    );
+    assert!(out.join("records.parquet").exists());
+}
+
+#[test]
+fn parquet_records_hold_the_same_values() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "wine",
+            "--model",
+            "naive_bayes",
+            "--seeds",
+            "2",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let frame = ParquetReader::new(std::fs::File::open(out.join("records.parquet")).unwrap())
+        .finish()
+        .unwrap();
+    let csv = read(&out.join("records.csv"));
+    assert_eq!(frame.height(), csv.lines().count() - 1);
+    let values = frame.column("value").unwrap().f64().unwrap().clone();
+    let first: f64 = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(5)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(values.get(0), Some(first));
+    assert_eq!(frame.get_column_names().len(), 11);
+}
+
+/// Rows sorted by class and a time-series splitter: the first training window holds one class.
+fn one_class_first_csv(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("sorted.csv");
+    let mut text = String::from("a,b,y\n");
+    for i in 0..40 {
+        let class = if i < 20 { "neg" } else { "pos" };
+        text += &format!("{},{},{class}\n", i % 7, (i * 3) % 11);
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_failing_fit_is_recorded_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = one_class_first_csv(dir.path());
+    let out = dir.path().join("r");
+    let assert = seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args([
+            "--target",
+            "y",
+            "--model",
+            "logistic",
+            "--splitter",
+            "time-series",
+            "--folds",
+            "3",
+            "--seeds",
+            "1",
+            "--metrics",
+            "accuracy",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("scores failed"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "model panics must not reach stderr: {stderr}"
+    );
+    let csv = read(&out.join("records.csv"));
+    let fold0 = csv.lines().nth(1).unwrap();
+    assert!(
+        fold0.starts_with("logistic,0,0,0,accuracy,,") && fold0.contains(",failed,"),
+        "{fold0}"
+    );
+    assert!(
+        csv.lines().skip(1).any(|l| l.contains(",ok,")),
+        "later folds still run:\n{csv}"
+    );
+}
+
+#[test]
+fn fail_fast_stops_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = one_class_first_csv(dir.path());
+    let out = seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args([
+            "--target",
+            "y",
+            "--model",
+            "logistic",
+            "--splitter",
+            "time-series",
+            "--folds",
+            "3",
+            "--fail-fast",
+            "--out",
+        ])
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--fail-fast: model logistic failed on split seed 0, fold 0"));
+}
+
+#[test]
+fn predictions_and_splits_are_saved_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "breast_cancer",
+            "--model",
+            "logistic",
+            "--model",
+            "tree",
+            "--seeds",
+            "2",
+            "--save-predictions",
+            "--save-splits",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let predictions = read(&out.join("predictions.csv"));
+    let mut lines = predictions.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "model,split_seed,model_seed,fold,row,truth,prediction,probability"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(
+        rows.len(),
+        2 * 2 * 569,
+        "every row predicted once per model and seed"
+    );
+    assert!(rows.iter().any(|r| r.starts_with("logistic,")
+        && r.split(',')
+            .nth(7)
+            .is_some_and(|p| p.parse::<f64>().is_ok())));
+    assert!(
+        rows.iter()
+            .filter(|r| r.starts_with("tree,"))
+            .all(|r| r.ends_with(',')),
+        "tree gives no probability"
+    );
+    assert!(rows.iter().all(|r| r
+        .split(',')
+        .nth(5)
+        .is_some_and(|t| t == "benign" || t == "malignant")));
+    let splits = read(&out.join("splits.csv"));
+    assert_eq!(splits.lines().next(), Some("split_seed,fold,row,role"));
+    assert_eq!(splits.lines().count(), 1 + 2 * 5 * 569);
+}
+
+#[test]
+fn stochastic_models_run_per_model_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "iris",
+            "--model",
+            "forest:trees=3",
+            "--model",
+            "tree",
+            "--model-seeds",
+            "3",
+            "--seeds",
+            "1",
+            "--metrics",
+            "accuracy",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = read(&out.join("records.csv"));
+    let seeds_of = |model: &str| {
+        let mut s: Vec<String> = csv
+            .lines()
+            .filter(|l| l.starts_with(model))
+            .map(|l| l.split(',').nth(2).unwrap().to_string())
+            .collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    assert_eq!(seeds_of("forest"), ["0", "1", "2"]);
+    assert_eq!(seeds_of("tree,"), ["0"]);
+}
+
+#[test]
+fn bad_run_options_are_clear_errors() {
+    let err = |args: &[&str]| {
+        let out = seedfold()
+            .arg("run")
+            .args(args)
+            .args(["--out", "/tmp/seedfold-never-written"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    assert!(err(&["--dataset", "iris", "--model", "ols"])
+        .contains("model 'ols' does not do classification"));
+    assert!(
+        err(&["--dataset", "iris", "--model", "tree", "--metrics", "r2"])
+            .contains("metric 'r2' is for regression")
+    );
+    assert!(err(&[
+        "--dataset",
+        "iris",
+        "--model",
+        "tree",
+        "--metrics",
+        "log_loss"
+    ])
+    .contains("needs probabilities, which model 'tree' does not give"));
+    assert!(
+        err(&["--dataset", "iris", "--model", "tree", "--metrics", "acc"])
+            .contains("unknown metric 'acc'")
+    );
+    assert!(err(&["--dataset", "diabetes", "--model", "nope"]).contains("unknown model 'nope'"));
+    assert!(
+        err(&["--dataset", "iris", "--model", "tree", "--folds", "51"]).contains("largest has 50")
+    );
+}
