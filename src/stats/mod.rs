@@ -1,9 +1,73 @@
 //! Statistics: pure functions over fold scores. No I/O, no printing, no panics on any input;
-//! a statistic that needs more data than it has is `None`.
+//! a statistic that needs more data than it has is [`Maybe::Absent`] with the reason.
+//! Each function names the source of its formula.
 
+mod anova;
+mod bootstrap;
+mod dist;
+mod paired;
 mod scores;
+mod seeds;
+mod summary;
+mod wilcoxon;
 
+pub use anova::{nested_components, one_way, NestedComponents, OneWay};
+pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
+pub use paired::{
+    bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
+    CorrectedT, FiveByTwo, Share, SignTest,
+};
 pub use scores::{group_scores, Scores};
+pub use seeds::{
+    corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,
+};
+pub use summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
+pub use wilcoxon::{wilcoxon, Wilcoxon};
+
+use serde::{Deserialize, Serialize};
+
+/// A statistic, or the reason it does not exist for these data (never a silent NaN).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Maybe<T> {
+    /// The value.
+    Value(T),
+    /// Why there is no value.
+    Absent {
+        /// The reason, e.g. "needs at least 2 seeds".
+        absent: String,
+    },
+}
+
+impl<T> Maybe<T> {
+    /// Absent, with `reason`.
+    pub fn absent(reason: impl Into<String>) -> Self {
+        Maybe::Absent {
+            absent: reason.into(),
+        }
+    }
+
+    /// The value, if present.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Maybe::Value(v) => Some(v),
+            Maybe::Absent { .. } => None,
+        }
+    }
+}
+
+/// A confidence interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Coverage, e.g. 0.95.
+    pub level: f64,
+    /// Lower end.
+    pub lower: f64,
+    /// Upper end.
+    pub upper: f64,
+    /// How it was computed.
+    pub method: String,
+}
 
 /// Arithmetic mean; `None` for no values.
 pub fn mean(x: &[f64]) -> Option<f64> {

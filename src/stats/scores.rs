@@ -13,8 +13,10 @@ pub struct Scores {
     pub metric: String,
     /// Split seeds with at least one scored fold, ascending.
     pub seeds: Vec<u64>,
-    /// Per seed, per fold (by fold number): the score.
+    /// Per seed, per scored fold: the score.
     pub folds: Vec<Vec<f64>>,
+    /// Per seed: the fold numbers of `folds`' entries.
+    pub fold_ids: Vec<Vec<usize>>,
     /// Per seed, per fold: the model-seed scores behind each fold score.
     pub model_seed_scores: Vec<Vec<Vec<f64>>>,
     /// Per seed, per fold: test rows / all rows (n_test / (n_train + n_test)).
@@ -76,6 +78,10 @@ pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
                         .collect()
                 })
                 .collect();
+            let fold_ids = by_seed
+                .values()
+                .map(|f| f.keys().copied().collect())
+                .collect();
             let model_seed_scores = by_seed
                 .values()
                 .map(|f| f.values().map(|c| c.0.clone()).collect())
@@ -93,6 +99,7 @@ pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
                 metric,
                 seeds,
                 folds,
+                fold_ids,
                 model_seed_scores,
                 test_fraction,
                 n_failed,

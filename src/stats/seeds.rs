@@ -1,0 +1,97 @@
+//! Intervals and descriptive statistics of seed means and fold scores.
+
+use super::dist::t_quantile;
+use super::{mean, variance, Interval, Maybe};
+
+/// Student-t interval for the mean of `x`: mean ± t₍₁₊ₗ₎/₂,ₙ₋₁ · s/√n (needs n ≥ 2).
+pub fn t_interval(x: &[f64], level: f64) -> Maybe<Interval> {
+    let (Some(m), Some(v)) = (mean(x), variance(x)) else {
+        return Maybe::absent("needs at least 2 seeds");
+    };
+    let half = t_quantile((1.0 + level) / 2.0, (x.len() - 1) as f64) * (v / x.len() as f64).sqrt();
+    Maybe::Value(Interval {
+        level,
+        lower: m - half,
+        upper: m + half,
+        method: "t".into(),
+    })
+}
+
+/// Nadeau & Bengio (2003) corrected resampled interval for the mean of J = R·K fold scores:
+/// variance factor 1/J + n_test/n_train instead of 1/J, because folds share training rows;
+/// t with J − 1 degrees of freedom (Bouckaert & Frank 2004).
+pub fn corrected_interval(x: &[f64], test_train_ratio: f64, level: f64) -> Maybe<Interval> {
+    let (Some(m), Some(v)) = (mean(x), variance(x)) else {
+        return Maybe::absent("needs at least 2 fold scores");
+    };
+    let j = x.len() as f64;
+    let half = t_quantile((1.0 + level) / 2.0, j - 1.0) * ((1.0 / j + test_train_ratio) * v).sqrt();
+    Maybe::Value(Interval {
+        level,
+        lower: m - half,
+        upper: m + half,
+        method: "nadeau-bengio".into(),
+    })
+}
+
+/// The p-quantile of `sorted` by linear interpolation between order statistics (Hyndman &
+/// Fan 1996, type 7; numpy's default).
+pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let h = last as f64 * p;
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(last);
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// Fewest seeds n ≥ 2 whose t interval half-width t₍₁₊ₗ₎/₂,ₙ₋₁ · s/√n is at most `target`,
+/// taking the current seed-mean standard deviation `s` as known.
+pub fn seeds_for_halfwidth(std: f64, target: f64, level: f64) -> Maybe<usize> {
+    const LIMIT: usize = 10_000_000;
+    if !(target > 0.0) {
+        return Maybe::absent("the target half-width must be positive");
+    }
+    let half = |n: usize| t_quantile((1.0 + level) / 2.0, (n - 1) as f64) * std / (n as f64).sqrt();
+    if half(LIMIT) > target {
+        return Maybe::absent("more than 10 million seeds");
+    }
+    // half-width falls as n grows: find the first n that meets the target by bisection
+    let (mut lo, mut hi) = (2, LIMIT);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if half(mid) <= target {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Maybe::Value(lo)
+}
+
+/// One point of the running estimate: the mean of the first `n_seeds` seed means with its t
+/// interval (absent below 2 seeds).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RunningPoint {
+    /// Seeds used.
+    pub n_seeds: usize,
+    /// Mean of their seed means.
+    pub mean: f64,
+    /// t interval, once there are 2 seeds.
+    pub ci: Option<(f64, f64)>,
+}
+
+/// The mean and t interval as seeds are added in seed order: does the conclusion settle?
+pub fn running_interval(seed_means: &[f64], level: f64) -> Vec<RunningPoint> {
+    (1..=seed_means.len())
+        .map(|n| {
+            let prefix = &seed_means[..n];
+            RunningPoint {
+                n_seeds: n,
+                mean: mean(prefix).unwrap_or(f64::NAN),
+                ci: t_interval(prefix, level)
+                    .value()
+                    .map(|i| (i.lower, i.upper)),
+            }
+        })
+        .collect()
+}

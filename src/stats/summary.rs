@@ -1,0 +1,425 @@
+//! Assembling the statistics into the summary contract: one [`Summary`] per (model, metric),
+//! one [`Comparison`] per pair of models on a metric, one [`Ranking`] per metric.
+
+use super::anova::{nested_components, one_way, NestedComponents, OneWay};
+use super::bootstrap::{bootstrap_mean, Bootstrap};
+use super::paired::{
+    bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
+    CorrectedT, FiveByTwo, Share, SignTest,
+};
+use super::seeds::{corrected_interval, quantile, seeds_for_halfwidth, t_interval};
+use super::wilcoxon::{wilcoxon, Wilcoxon};
+use super::{mean, std_dev, variance, Interval, Maybe, Scores};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Settings of the statistics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Options {
+    /// Interval coverage.
+    pub confidence: f64,
+    /// Bootstrap resamples.
+    pub resamples: usize,
+    /// Seed of the bootstrap stream.
+    pub bootstrap_seed: u64,
+    /// Region of practical equivalence for the Bayesian test, on the metric's scale.
+    pub rope: f64,
+    /// Target interval half-width for "seeds needed"; default half the current one.
+    pub target_halfwidth: Option<f64>,
+    /// Test share of the rows, for records that do not carry n_train and n_test.
+    pub test_fraction: Option<f64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            confidence: 0.95,
+            resamples: 10_000,
+            bootstrap_seed: 0,
+            rope: 0.01,
+            target_halfwidth: None,
+            test_fraction: None,
+        }
+    }
+}
+
+/// Spread of seed means.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcrossSeeds {
+    /// Mean of seed means.
+    pub mean: f64,
+    /// Variance of seed means (ddof 1).
+    pub variance: Maybe<f64>,
+    /// Standard deviation of seed means.
+    pub std: Maybe<f64>,
+    /// Standard error of the mean of seed means.
+    pub std_error: Maybe<f64>,
+    /// Student-t interval.
+    pub ci: Maybe<Interval>,
+}
+
+/// Spread of all fold scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Folds {
+    /// Mean of all fold scores.
+    pub mean: f64,
+    /// Their variance (ddof 1).
+    pub variance: Maybe<f64>,
+    /// Their standard deviation.
+    pub std: Maybe<f64>,
+    /// Nadeau–Bengio corrected interval.
+    pub corrected_ci: Maybe<Interval>,
+}
+
+/// A seed and its mean.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedMean {
+    /// Split seed.
+    pub seed: u64,
+    /// Its mean over folds.
+    pub mean: f64,
+}
+
+/// Quantiles of seed means.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quantiles {
+    #[allow(missing_docs)]
+    pub p5: f64,
+    #[allow(missing_docs)]
+    pub p25: f64,
+    #[allow(missing_docs)]
+    pub p50: f64,
+    #[allow(missing_docs)]
+    pub p75: f64,
+    #[allow(missing_docs)]
+    pub p95: f64,
+}
+
+/// How many seeds a target interval half-width needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedsNeeded {
+    /// The target half-width.
+    pub target_halfwidth: f64,
+    /// Seeds needed.
+    pub seeds: Maybe<usize>,
+}
+
+/// Everything about one model on one metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Model name.
+    pub model: String,
+    /// Metric name.
+    pub metric: String,
+    /// Direction of the metric.
+    pub higher_is_better: bool,
+    /// Split seeds with a score.
+    pub n_seeds: usize,
+    /// Most folds of any seed.
+    pub n_folds: usize,
+    /// Failed records.
+    pub n_failed: usize,
+    /// The split seeds, in order.
+    pub seeds: Vec<u64>,
+    /// Mean over folds per split seed (seed order).
+    pub seed_means: Vec<f64>,
+    /// Spread across seeds.
+    pub across_seeds: AcrossSeeds,
+    /// Spread across all folds.
+    pub folds: Folds,
+    /// BCa interval of the mean of seed means.
+    pub bootstrap_ci: Maybe<Bootstrap>,
+    /// Between/within-seed variance.
+    pub variance_components: Maybe<OneWay>,
+    /// Split-seed / model-seed / residual variance, for models run under several model seeds.
+    pub model_seed_components: Maybe<NestedComponents>,
+    /// The seed with the worst mean.
+    pub worst_seed: SeedMean,
+    /// The seed with the best mean.
+    pub best_seed: SeedMean,
+    /// Quantiles of seed means.
+    pub quantiles: Quantiles,
+    /// Seeds needed for a target half-width.
+    pub seeds_for_target: Maybe<SeedsNeeded>,
+}
+
+fn from_option<T>(v: Option<T>, reason: &str) -> Maybe<T> {
+    v.map_or_else(|| Maybe::absent(reason), Maybe::Value)
+}
+
+/// Mean test share of the folds (n_test / n_total), or the given fraction.
+fn test_share(scores: &Scores, options: &Options) -> f64 {
+    let shares: Vec<f64> = scores
+        .test_fraction
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|f| f.is_finite())
+        .collect();
+    options
+        .test_fraction
+        .or_else(|| mean(&shares))
+        .unwrap_or(0.0)
+}
+
+/// Summarise one model on one metric; `None` when it has no scored fold at all.
+pub fn summarize(scores: &Scores, higher_is_better: bool, options: &Options) -> Option<Summary> {
+    let level = options.confidence;
+    let seed_means = scores.seed_means();
+    let all = scores.all_folds();
+    let m = mean(&seed_means)?;
+    let sd = std_dev(&seed_means);
+    let share = test_share(scores, options);
+    let ci = t_interval(&seed_means, level);
+    let mut order: Vec<usize> = (0..seed_means.len()).collect();
+    order.sort_by(|&a, &b| seed_means[a].total_cmp(&seed_means[b]).then(a.cmp(&b)));
+    let (low, high) = (order[0], order[order.len() - 1]);
+    let seed_mean = |i: usize| SeedMean {
+        seed: scores.seeds[i],
+        mean: seed_means[i],
+    };
+    let sorted: Vec<f64> = order.iter().map(|&i| seed_means[i]).collect();
+    let q = |p| quantile(&sorted, p).unwrap_or(m);
+    let seeds_for_target = match (&ci, sd) {
+        (Maybe::Value(i), Some(sd)) => {
+            let target = options
+                .target_halfwidth
+                .unwrap_or((i.upper - i.lower) / 4.0);
+            Maybe::Value(SeedsNeeded {
+                target_halfwidth: target,
+                seeds: seeds_for_halfwidth(sd, target, level),
+            })
+        }
+        _ => Maybe::absent("needs at least 2 seeds"),
+    };
+    let stochastic = scores
+        .model_seed_scores
+        .iter()
+        .flatten()
+        .any(|m| m.len() > 1);
+    Some(Summary {
+        model: scores.model.clone(),
+        metric: scores.metric.clone(),
+        higher_is_better,
+        n_seeds: seed_means.len(),
+        n_folds: scores.folds.iter().map(Vec::len).max().unwrap_or(0),
+        n_failed: scores.n_failed,
+        seeds: scores.seeds.clone(),
+        seed_means: seed_means.clone(),
+        across_seeds: AcrossSeeds {
+            mean: m,
+            variance: from_option(variance(&seed_means), "needs at least 2 seeds"),
+            std: from_option(sd, "needs at least 2 seeds"),
+            std_error: from_option(
+                sd.map(|s| s / (seed_means.len() as f64).sqrt()),
+                "needs at least 2 seeds",
+            ),
+            ci,
+        },
+        folds: Folds {
+            mean: mean(&all).unwrap_or(m),
+            variance: from_option(variance(&all), "needs at least 2 fold scores"),
+            std: from_option(std_dev(&all), "needs at least 2 fold scores"),
+            corrected_ci: corrected_interval(&all, share / (1.0 - share), level),
+        },
+        bootstrap_ci: bootstrap_mean(
+            &seed_means,
+            options.resamples,
+            options.bootstrap_seed,
+            level,
+        ),
+        variance_components: one_way(&scores.folds),
+        model_seed_components: if stochastic {
+            nested_components(&scores.model_seed_scores)
+        } else {
+            Maybe::absent("the model ran under one model seed")
+        },
+        worst_seed: seed_mean(if higher_is_better { low } else { high }),
+        best_seed: seed_mean(if higher_is_better { high } else { low }),
+        quantiles: Quantiles {
+            p5: q(0.05),
+            p25: q(0.25),
+            p50: q(0.5),
+            p75: q(0.75),
+            p95: q(0.95),
+        },
+        seeds_for_target,
+    })
+}
+
+/// Two models compared on the same splits; positive differences favour `model_a`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Metric name.
+    pub metric: String,
+    /// The model favoured by a positive difference.
+    pub model_a: String,
+    /// The other model.
+    pub model_b: String,
+    /// Paired split seeds.
+    pub n_seeds: usize,
+    /// Paired folds (J).
+    pub n_pairs: usize,
+    /// Mean of the fold differences (oriented).
+    pub mean_difference: f64,
+    /// Corrected resampled t-test.
+    pub corrected_t: Maybe<CorrectedT>,
+    /// Wilcoxon signed-rank test over seed-mean differences.
+    pub wilcoxon: Maybe<Wilcoxon>,
+    /// Sign test over seed-mean differences.
+    pub sign_test: SignTest,
+    /// Share of seeds where A's seed mean is better.
+    pub p_a_beats_b: Maybe<Share>,
+    /// Bayesian correlated t-test.
+    pub bayesian: Maybe<Bayesian>,
+    /// 5×2cv tests, for 5 seeds of 2 folds.
+    pub five_by_two: Maybe<FiveByTwo>,
+}
+
+/// Compare `a` and `b` over their common (seed, fold) pairs; an error explains why they
+/// cannot be paired.
+pub fn compare(
+    a: &Scores,
+    b: &Scores,
+    higher_is_better: bool,
+    options: &Options,
+) -> Result<Comparison, String> {
+    let sign = if higher_is_better { 1.0 } else { -1.0 };
+    let b_by_seed: BTreeMap<u64, usize> =
+        b.seeds.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+    let mut fold_diffs = Vec::new();
+    let mut seed_diffs = Vec::new();
+    let mut per_seed_pairs: Vec<Vec<f64>> = Vec::new();
+    for (i, seed) in a.seeds.iter().enumerate() {
+        let Some(&j) = b_by_seed.get(seed) else {
+            continue;
+        };
+        let b_folds: BTreeMap<usize, f64> = b.fold_ids[j]
+            .iter()
+            .copied()
+            .zip(b.folds[j].iter().copied())
+            .collect();
+        let pairs: Vec<f64> = a.fold_ids[i]
+            .iter()
+            .zip(&a.folds[i])
+            .filter_map(|(f, va)| b_folds.get(f).map(|vb| sign * (va - vb)))
+            .collect();
+        if let Some(m) = mean(&pairs) {
+            seed_diffs.push(m);
+            fold_diffs.extend(&pairs);
+            per_seed_pairs.push(pairs);
+        }
+    }
+    if fold_diffs.is_empty() {
+        return Err(format!(
+            "{} and {} share no scored (seed, fold) pair on {}",
+            a.model, b.model, a.metric
+        ));
+    }
+    let level = options.confidence;
+    let share = test_share(a, options);
+    let two_folds: Vec<[f64; 2]> = per_seed_pairs
+        .iter()
+        .filter(|p| p.len() == 2)
+        .map(|p| [p[0], p[1]])
+        .collect();
+    Ok(Comparison {
+        metric: a.metric.clone(),
+        model_a: a.model.clone(),
+        model_b: b.model.clone(),
+        n_seeds: seed_diffs.len(),
+        n_pairs: fold_diffs.len(),
+        mean_difference: mean(&fold_diffs).unwrap_or(0.0),
+        corrected_t: corrected_t(&fold_diffs, share / (1.0 - share), level),
+        wilcoxon: wilcoxon(&seed_diffs),
+        sign_test: sign_test(&seed_diffs),
+        p_a_beats_b: probability_of_beating(&seed_diffs, level),
+        bayesian: bayesian_correlated(&fold_diffs, share, options.rope),
+        five_by_two: if two_folds.len() == per_seed_pairs.len() {
+            five_by_two(&two_folds)
+        } else {
+            Maybe::absent("needs exactly 5 seeds of 2 folds")
+        },
+    })
+}
+
+/// How stable the order of models is across seeds, for one metric.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranking {
+    /// Metric name.
+    pub metric: String,
+    /// The model with the best mean of seed means.
+    pub overall_best: String,
+    /// Per seed scored by every model: models from best to worst seed mean.
+    pub per_seed: Vec<SeedRanking>,
+    /// Share of those seeds on which each model ranks first.
+    pub top_share: BTreeMap<String, f64>,
+    /// Seeds on which the top model is not the overall best.
+    pub top_changes: usize,
+}
+
+/// The order of models on one seed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeedRanking {
+    /// Split seed.
+    pub seed: u64,
+    /// Models, best first.
+    pub order: Vec<String>,
+}
+
+/// Rank the models of one metric on every seed they all scored.
+pub fn rank(scores: &[&Scores], higher_is_better: bool) -> Option<Ranking> {
+    if scores.len() < 2 {
+        return None;
+    }
+    let better = |a: f64, b: f64| {
+        if higher_is_better {
+            b.total_cmp(&a)
+        } else {
+            a.total_cmp(&b)
+        }
+    };
+    let means: Vec<BTreeMap<u64, f64>> = scores
+        .iter()
+        .map(|s| s.seeds.iter().copied().zip(s.seed_means()).collect())
+        .collect();
+    let overall: Vec<f64> = scores
+        .iter()
+        .map(|s| mean(&s.seed_means()).unwrap_or(f64::NAN))
+        .collect();
+    let mut by_overall: Vec<usize> = (0..scores.len()).collect();
+    by_overall.sort_by(|&i, &j| better(overall[i], overall[j]).then(i.cmp(&j)));
+    let overall_best = scores[by_overall[0]].model.clone();
+    let common: Vec<u64> = means[0]
+        .keys()
+        .copied()
+        .filter(|seed| means.iter().all(|m| m.contains_key(seed)))
+        .collect();
+    let per_seed: Vec<SeedRanking> = common
+        .iter()
+        .map(|seed| {
+            let mut order: Vec<usize> = (0..scores.len()).collect();
+            order.sort_by(|&i, &j| better(means[i][seed], means[j][seed]).then(i.cmp(&j)));
+            SeedRanking {
+                seed: *seed,
+                order: order.iter().map(|&i| scores[i].model.clone()).collect(),
+            }
+        })
+        .collect();
+    let mut top_share: BTreeMap<String, f64> =
+        scores.iter().map(|s| (s.model.clone(), 0.0)).collect();
+    for r in &per_seed {
+        *top_share.entry(r.order[0].clone()).or_default() += 1.0 / per_seed.len() as f64;
+    }
+    let top_changes = per_seed
+        .iter()
+        .filter(|r| r.order[0] != overall_best)
+        .count();
+    Some(Ranking {
+        metric: scores[0].metric.clone(),
+        overall_best,
+        per_seed,
+        top_share,
+        top_changes,
+    })
+}

@@ -1,0 +1,286 @@
+//! Every statistic against scipy / numpy / baycomp reference values (tests/reference/stats.json
+//! from make_stats_reference.py): relative 1e-12 for arithmetic, 1e-9 through a distribution,
+//! exact for counts; Monte Carlo bootstrap within a stated tolerance.
+
+mod common;
+
+use seedfold::stats::*;
+use serde_json::Value;
+
+fn reference() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(common::test_file("reference/stats.json")).unwrap(),
+    )
+    .unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
+
+fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap()
+}
+
+#[track_caller]
+fn close(got: f64, want: f64, rel: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= rel * want.abs().max(1e-300),
+        "{what}: seedfold {got:e} vs reference {want:e}"
+    );
+}
+
+const ARITHMETIC: f64 = 1e-12;
+const DISTRIBUTION: f64 = 1e-9;
+
+#[test]
+fn t_interval_matches_scipy() {
+    let r = &reference()["t_interval"];
+    let x = floats(&r["x"]);
+    for (level, key) in [(0.95, "95"), (0.90, "90")] {
+        let ci = t_interval(&x, level).value().cloned().unwrap();
+        close(ci.lower, f(&r[key][0]), DISTRIBUTION, "lower");
+        close(ci.upper, f(&r[key][1]), DISTRIBUTION, "upper");
+    }
+    assert!(
+        t_interval(&x[..1], 0.95).value().is_none(),
+        "one seed has no interval"
+    );
+}
+
+#[test]
+fn quantiles_match_numpy() {
+    let r = &reference()["quantiles"];
+    let mut x = floats(&r["x"]);
+    x.sort_by(f64::total_cmp);
+    for (p, want) in floats(&r["p"]).into_iter().zip(floats(&r["values"])) {
+        close(quantile(&x, p).unwrap(), want, ARITHMETIC, "quantile");
+    }
+}
+
+#[test]
+fn corrected_interval_matches_the_formula_with_scipy_t() {
+    let r = &reference()["corrected_interval"];
+    let ci = corrected_interval(&floats(&r["x"]), f(&r["ratio"]), 0.95)
+        .value()
+        .cloned()
+        .unwrap();
+    close(ci.lower, f(&r["lower"]), DISTRIBUTION, "lower");
+    close(ci.upper, f(&r["upper"]), DISTRIBUTION, "upper");
+}
+
+#[test]
+fn variance_components_match_scipy_f_oneway() {
+    for case in reference()["one_way"].as_array().unwrap() {
+        let groups: Vec<Vec<f64>> = case["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(floats)
+            .collect();
+        let got = one_way(&groups).value().cloned().unwrap();
+        close(got.f, f(&case["f"]), 1e-10, "F");
+        close(got.p_value, f(&case["p_value"]), DISTRIBUTION, "p");
+        close(
+            got.between_seed_raw,
+            f(&case["between_raw"]),
+            1e-10,
+            "between (raw)",
+        );
+        close(
+            got.within_seed,
+            f(&case["within"]),
+            ARITHMETIC * 10.0,
+            "within",
+        );
+        assert_eq!(got.between_seed, got.between_seed_raw.max(0.0));
+        if f(&case["icc"]) == 0.0 {
+            assert!(
+                got.between_seed_raw < 0.0,
+                "the negative case must be negative before truncation"
+            );
+            assert_eq!(got.icc, 0.0);
+        } else {
+            close(got.icc, f(&case["icc"]), 1e-10, "icc");
+        }
+    }
+}
+
+#[test]
+fn nested_components_match_numpy() {
+    let r = &reference()["nested"];
+    let cells: Vec<Vec<Vec<f64>>> = r["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_array().unwrap().iter().map(floats).collect())
+        .collect();
+    let got = nested_components(&cells).value().cloned().unwrap();
+    close(got.split_seed, f(&r["split_seed"]), 1e-10, "split seed");
+    close(got.model_seed, f(&r["model_seed"]), 1e-10, "model seed");
+    close(got.residual, f(&r["residual"]), 1e-10, "residual");
+}
+
+#[test]
+fn wilcoxon_matches_scipy_exact_and_normal_with_ties_and_zeros() {
+    for case in reference()["wilcoxon"].as_array().unwrap() {
+        let got = wilcoxon(&floats(&case["d"])).value().cloned().unwrap();
+        assert_eq!(got.method, case["method"].as_str().unwrap());
+        assert_eq!(
+            got.statistic,
+            f(&case["statistic"]),
+            "statistic (ranks are exact)"
+        );
+        close(got.p_value, f(&case["p_value"]), DISTRIBUTION, "p");
+    }
+    assert!(wilcoxon(&[0.0, 0.0]).value().is_none());
+}
+
+#[test]
+fn sign_test_matches_scipy_binomtest() {
+    for case in reference()["sign_test"].as_array().unwrap() {
+        let got = sign_test(&floats(&case["d"]));
+        assert_eq!(
+            (got.positive, got.negative),
+            (
+                case["positive"].as_u64().unwrap() as usize,
+                case["negative"].as_u64().unwrap() as usize
+            )
+        );
+        close(got.p_value, f(&case["p_value"]), DISTRIBUTION, "p");
+    }
+}
+
+#[test]
+fn p_a_beats_b_interval_is_scipy_wilson() {
+    for case in reference()["wilson"].as_array().unwrap() {
+        let (k, n) = (
+            case["wins"].as_u64().unwrap() as usize,
+            case["n"].as_u64().unwrap() as usize,
+        );
+        let d: Vec<f64> = (0..n).map(|i| if i < k { 1.0 } else { -1.0 }).collect();
+        let got = probability_of_beating(&d, 0.95).value().cloned().unwrap();
+        close(got.estimate, k as f64 / n as f64, ARITHMETIC, "estimate");
+        close(got.ci.lower, f(&case["lower"]), DISTRIBUTION, "lower");
+        close(got.ci.upper, f(&case["upper"]), DISTRIBUTION, "upper");
+    }
+}
+
+#[test]
+fn corrected_t_matches_the_formula_with_scipy_t() {
+    let r = &reference()["corrected_t"];
+    let got = corrected_t(&floats(&r["d"]), f(&r["ratio"]), 0.95)
+        .value()
+        .cloned()
+        .unwrap();
+    close(got.t, f(&r["t"]), ARITHMETIC * 10.0, "t");
+    close(got.p_value, f(&r["p_value"]), DISTRIBUTION, "p");
+    close(got.ci.lower, f(&r["lower"]), DISTRIBUTION, "lower");
+    close(got.ci.upper, f(&r["upper"]), DISTRIBUTION, "upper");
+}
+
+#[test]
+fn bayesian_correlated_t_test_matches_baycomp() {
+    let r = &reference()["bayesian"];
+    let d: Vec<f64> = floats(&r["a"])
+        .iter()
+        .zip(floats(&r["b"]))
+        .map(|(a, b)| a - b)
+        .collect();
+    let got = bayesian_correlated(&d, f(&r["rho"]), f(&r["rope"]))
+        .value()
+        .cloned()
+        .unwrap();
+    close(
+        got.p_a_better,
+        f(&r["p_a_better"]),
+        DISTRIBUTION,
+        "P(A better)",
+    );
+    close(
+        got.p_equivalent,
+        f(&r["p_equivalent"]),
+        DISTRIBUTION,
+        "P(equivalent)",
+    );
+    close(got.p_b_better, f(&r["p_b_better"]), 1e-8, "P(B better)");
+}
+
+#[test]
+fn five_by_two_matches_the_formulas_with_scipy() {
+    let r = &reference()["five_by_two"];
+    let d: Vec<[f64; 2]> = r["d"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| [f(&p[0]), f(&p[1])])
+        .collect();
+    let got = five_by_two(&d).value().cloned().unwrap();
+    close(got.t, f(&r["t"]), ARITHMETIC * 10.0, "t");
+    close(got.t_p_value, f(&r["t_p_value"]), DISTRIBUTION, "t p");
+    close(got.f, f(&r["f"]), ARITHMETIC * 10.0, "F");
+    close(got.f_p_value, f(&r["f_p_value"]), DISTRIBUTION, "F p");
+}
+
+#[test]
+fn bca_bootstrap_agrees_with_scipy_within_monte_carlo_error() {
+    let r = &reference()["bootstrap"];
+    let x = floats(&r["x"]);
+    let got = bootstrap_mean(&x, 200_000, 5, 0.95)
+        .value()
+        .cloned()
+        .unwrap();
+    // both sides are Monte Carlo estimates with 200,000 resamples: compare relative to the width
+    let width = f(&r["upper"]) - f(&r["lower"]);
+    assert!(
+        (got.lower - f(&r["lower"])).abs() < 0.01 * width,
+        "lower {} vs {}",
+        got.lower,
+        r["lower"]
+    );
+    assert!(
+        (got.upper - f(&r["upper"])).abs() < 0.01 * width,
+        "upper {} vs {}",
+        got.upper,
+        r["upper"]
+    );
+    assert_eq!(
+        bootstrap_mean(&x, 1000, 5, 0.95),
+        bootstrap_mean(&x, 1000, 5, 0.95),
+        "seeded"
+    );
+}
+
+#[test]
+fn seeds_for_halfwidth_matches_a_scipy_search() {
+    let r = &reference()["seeds_for_halfwidth"];
+    let got = seeds_for_halfwidth(f(&r["std"]), f(&r["target"]), 0.95)
+        .value()
+        .copied()
+        .unwrap();
+    assert_eq!(got as u64, r["seeds"].as_u64().unwrap());
+}
+
+#[test]
+fn single_seed_and_single_fold_give_reasons_not_nan() {
+    assert!(matches!(t_interval(&[0.5], 0.95), Maybe::Absent { .. }));
+    assert!(matches!(one_way(&[vec![0.5, 0.6]]), Maybe::Absent { .. }));
+    assert!(matches!(
+        one_way(&[vec![0.5], vec![0.6]]),
+        Maybe::Absent { .. }
+    ));
+    assert!(matches!(
+        corrected_t(&[0.1], 0.25, 0.95),
+        Maybe::Absent { .. }
+    ));
+    assert!(matches!(
+        bootstrap_mean(&[0.5], 100, 0, 0.95),
+        Maybe::Absent { .. }
+    ));
+    let json = serde_json::to_string(&t_interval(&[0.5], 0.95)).unwrap();
+    assert_eq!(json, r#"{"absent":"needs at least 2 seeds"}"#);
+}
