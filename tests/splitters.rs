@@ -91,7 +91,7 @@ proptest! {
     }
 
     #[test]
-    fn stratified_regression_bins_partition(n in 10usize..120, seed in any::<u64>()) {
+    fn stratified_regression_bins_partition(n in 15usize..120, seed in any::<u64>()) {
         let y: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64).collect();
         let table = regression_table(y, None);
         assert_partition(&folds(&table, &config(SplitterKind::Stratified, 3), seed), n);

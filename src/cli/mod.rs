@@ -4,8 +4,10 @@ mod args;
 mod datasets;
 mod models;
 mod progress;
+mod report;
 mod run;
 mod splits;
+mod summarize;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -23,6 +25,8 @@ struct Cli {
 enum Command {
     /// Cross-validate models over many split seeds and write the report folder.
     Run(Box<run::RunArgs>),
+    /// Build the robustness report from a records CSV (seedfold's or another tool's).
+    Summarize(Box<summarize::SummarizeArgs>),
     /// Print the folds of each split seed as CSV (split_seed,fold,row,role).
     Splits(Box<splits::SplitsArgs>),
     /// List the built-in data sets.
@@ -36,6 +40,7 @@ pub fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Splits(args) => splits::run(&args),
         Command::Run(args) => run::run_command(&args),
+        Command::Summarize(args) => summarize::run(&args),
         Command::Datasets => datasets::run(),
         Command::Models => {
             models::run();

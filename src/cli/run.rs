@@ -2,17 +2,15 @@
 
 use super::args::{parse_seed_range, DataArgs, SeedArgs, SplitArgs};
 use super::progress::Bar;
-use anyhow::{Context, Result};
+use super::report::{write, write_report, StatsArgs};
+use anyhow::Result;
 use clap::Args;
 use seedfold::metric::Metric;
 use seedfold::model::{build_models, ModelSpec};
-use seedfold::report::{
-    render_predictions, render_records, render_records_parquet, render_splits, render_table,
-    write_atomic,
-};
+use seedfold::report::{render_predictions, render_records, render_records_parquet, render_splits};
 use seedfold::run::{metrics_for, run, RunPlan};
 use seedfold::split::Splitter;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Options of `seedfold run`.
 #[derive(Debug, Args)]
@@ -50,9 +48,12 @@ pub struct RunArgs {
     /// Stop at the first failed fold instead of recording it.
     #[arg(long)]
     fail_fast: bool,
+    #[command(flatten)]
+    stats: StatsArgs,
 }
 
 pub fn run_command(args: &RunArgs) -> Result<()> {
+    let options = args.stats.options(None)?;
     let table = args.data.load()?.table;
     let task = table.y.task();
     let n_classes = table.y.classes().map_or(0, |(_, c)| c.len());
@@ -124,8 +125,39 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
             render_predictions(&table, &output.predictions).as_bytes(),
         )?;
     }
-    let scores = seedfold::stats::group_scores(&output.records);
-    print!("{}", render_table(&scores));
+    let kind = splitter.config().kind.name();
+    let about = vec![
+        format!(
+            "Data: {} ({} rows × {} features, {task}, target {})",
+            table.name,
+            table.n_rows(),
+            table.x.ncols(),
+            table.target_name
+        ),
+        format!(
+            "Splitter: {kind}, {} folds per seed; {}",
+            args.split.folds,
+            describe_seeds("split seeds", &split_seeds)
+        ),
+        format!(
+            "Models: {}; {}",
+            specs
+                .iter()
+                .map(ModelSpec::name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            describe_seeds("model seeds", &model_seeds)
+        ),
+    ];
+    let direction = |m: &str| m.parse::<Metric>().is_ok_and(|m| m.higher_is_better());
+    write_report(
+        out,
+        &output.records,
+        &direction,
+        &options,
+        &table.name,
+        &about,
+    )?;
     let failed = output
         .records
         .iter()
@@ -147,7 +179,15 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
     Ok(())
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    write_atomic(&dir.join(name), bytes)
-        .with_context(|| format!("writing the report to {}", dir.display()))
+/// "split seeds 0–99 (100)" or the list when it is not a range.
+fn describe_seeds(what: &str, seeds: &[u64]) -> String {
+    let (first, last) = (seeds[0], seeds[seeds.len() - 1]);
+    if seeds.len() == 1 {
+        format!("{what} {first}")
+    } else if last - first + 1 == seeds.len() as u64 {
+        format!("{what} {first}–{last} ({})", seeds.len())
+    } else {
+        let list: Vec<String> = seeds.iter().map(u64::to_string).collect();
+        format!("{what} {} ({})", list.join(", "), seeds.len())
+    }
 }

@@ -7,9 +7,11 @@
 mod builtin;
 mod columns;
 mod load;
+mod records;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
 pub use load::{load, DataSource, DataSpec, Loaded};
+pub use records::read_records;
 
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};

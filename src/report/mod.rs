@@ -1,14 +1,23 @@
-//! Report: pure renderers from results to text or bytes (CSV, Parquet, tables) and the one
-//! writer that puts bytes on disk atomically.
+//! Report: pure renderers from results to text or bytes (CSV, Parquet, JSON, Markdown, HTML,
+//! tables) and the one writer that puts bytes on disk atomically.
 
+mod content;
 mod csv;
+mod html;
+mod markdown;
 mod parquet;
 mod splits;
+mod summary;
+mod svg;
 mod table;
+mod verdict;
 mod write;
 
 pub use csv::{field, render_predictions, render_records, RECORDS_HEADER};
+pub use html::render_html;
+pub use markdown::render_markdown;
 pub use parquet::render_records_parquet;
 pub use splits::render_splits;
+pub use summary::render_summary_json;
 pub use table::render_table;
 pub use write::write_atomic;

@@ -1,38 +1,37 @@
-//! The compact table `run` prints: one row per model × metric.
+//! The compact table `run` and `summarize` print: one row per model × metric.
 
-use crate::stats::{mean, std_dev, Scores};
+use super::verdict::{mean_with_interval, num, seed_share};
+use crate::stats::Analysis;
 use std::fmt::Write;
 
-fn number(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), |v| format!("{v:.4}"))
-}
-
-/// Mean and std of seed means, worst and best seed mean, failed records.
-pub fn render_table(scores: &[Scores]) -> String {
+/// Mean with its interval across seeds, std of seed means, the seed's share of the variance,
+/// worst and best seed mean, failed records.
+pub fn render_table(analysis: &Analysis) -> String {
+    let level = format!("mean [{:.0} % CI]", 100.0 * analysis.options.confidence);
     let header = [
         "model",
         "metric",
-        "mean",
+        level.as_str(),
         "std(seeds)",
-        "min seed",
-        "max seed",
+        "seed share",
+        "worst seed",
+        "best seed",
         "seeds",
         "failed",
     ];
-    let rows: Vec<[String; 8]> = scores
+    let rows: Vec<Vec<String>> = analysis
+        .summaries
         .iter()
         .map(|s| {
-            let means = s.seed_means();
-            let min = means.iter().copied().reduce(f64::min);
-            let max = means.iter().copied().reduce(f64::max);
-            [
+            vec![
                 s.model.clone(),
                 s.metric.clone(),
-                number(mean(&means)),
-                number(std_dev(&means)),
-                number(min),
-                number(max),
-                means.len().to_string(),
+                mean_with_interval(s),
+                num(s.across_seeds.std.value().copied()),
+                seed_share(s),
+                num(Some(s.worst_seed.mean)),
+                num(Some(s.best_seed.mean)),
+                s.n_seeds.to_string(),
                 s.n_failed.to_string(),
             ]
         })
@@ -41,13 +40,13 @@ pub fn render_table(scores: &[Scores]) -> String {
         .map(|c| {
             rows.iter()
                 .map(|r| r[c].chars().count())
-                .chain([header[c].len()])
+                .chain([header[c].chars().count()])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut out = String::new();
-    let line = |cells: Vec<&str>, out: &mut String| {
+    let mut line = |cells: Vec<&str>| {
         let text: Vec<String> = cells
             .iter()
             .enumerate()
@@ -61,9 +60,9 @@ pub fn render_table(scores: &[Scores]) -> String {
             .collect();
         let _ = writeln!(out, "{}", text.join("  ").trim_end());
     };
-    line(header.to_vec(), &mut out);
+    line(header.to_vec());
     for r in &rows {
-        line(r.iter().map(String::as_str).collect(), &mut out);
+        line(r.iter().map(String::as_str).collect());
     }
     out
 }

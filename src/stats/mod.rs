@@ -2,6 +2,7 @@
 //! a statistic that needs more data than it has is [`Maybe::Absent`] with the reason.
 //! Each function names the source of its formula.
 
+mod analysis;
 mod anova;
 mod bootstrap;
 mod dist;
@@ -11,6 +12,7 @@ mod seeds;
 mod summary;
 mod wilcoxon;
 
+pub use analysis::{analyse, Analysis};
 pub use anova::{nested_components, one_way, NestedComponents, OneWay};
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
 pub use paired::{

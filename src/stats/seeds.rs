@@ -48,7 +48,7 @@ pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
 /// taking the current seed-mean standard deviation `s` as known.
 pub fn seeds_for_halfwidth(std: f64, target: f64, level: f64) -> Maybe<usize> {
     const LIMIT: usize = 10_000_000;
-    if !(target > 0.0) {
+    if target.is_nan() || target <= 0.0 {
         return Maybe::absent("the target half-width must be positive");
     }
     let half = |n: usize| t_quantile((1.0 + level) / 2.0, (n - 1) as f64) * std / (n as f64).sqrt();

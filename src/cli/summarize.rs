@@ -1,0 +1,70 @@
+//! `seedfold summarize`: the robustness report from any long-format records CSV.
+
+use super::report::{write_report, StatsArgs};
+use anyhow::{bail, Result};
+use clap::Args;
+use seedfold::metric::Metric;
+use std::path::PathBuf;
+
+/// Options of `seedfold summarize`.
+#[derive(Debug, Args)]
+pub struct SummarizeArgs {
+    /// Records CSV with at least model,seed,fold,metric,value (seedfold's records.csv works).
+    records: PathBuf,
+    /// Report folder.
+    #[arg(long, default_value = "reports/summary")]
+    out: PathBuf,
+    /// Each test fold's share of the rows, when the records have no n_train,n_test.
+    #[arg(long)]
+    test_fraction: Option<f64>,
+    /// Metrics not known to seedfold for which higher is better.
+    #[arg(long, value_delimiter = ',')]
+    higher_is_better: Vec<String>,
+    /// Metrics not known to seedfold for which lower is better.
+    #[arg(long, value_delimiter = ',')]
+    lower_is_better: Vec<String>,
+    #[command(flatten)]
+    stats: StatsArgs,
+}
+
+pub fn run(args: &SummarizeArgs) -> Result<()> {
+    let options = args.stats.options(args.test_fraction)?;
+    let records = seedfold::data::read_records(&args.records, args.test_fraction.is_some())?;
+    let direction = |metric: &str| -> Option<bool> {
+        if args.higher_is_better.iter().any(|m| m == metric) {
+            Some(true)
+        } else if args.lower_is_better.iter().any(|m| m == metric) {
+            Some(false)
+        } else {
+            metric.parse::<Metric>().ok().map(|m| m.higher_is_better())
+        }
+    };
+    let mut unknown: Vec<&str> = records
+        .iter()
+        .map(|r| r.metric.as_str())
+        .filter(|m| direction(m).is_none())
+        .collect();
+    unknown.dedup();
+    if !unknown.is_empty() {
+        bail!(
+            "cannot tell whether higher is better for metric(s) {}; pass --higher-is-better NAME or --lower-is-better NAME",
+            unknown.join(", ")
+        );
+    }
+    let title = args.records.display().to_string();
+    let about = vec![format!(
+        "Records: {} ({} scores)",
+        args.records.display(),
+        records.len()
+    )];
+    write_report(
+        &args.out,
+        &records,
+        &|m| direction(m).unwrap_or(true),
+        &options,
+        &title,
+        &about,
+    )?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}

@@ -1,0 +1,34 @@
+//! `summary.json`: the analysis under the summary contract's key names.
+
+use crate::stats::{Analysis, Comparison, Options, Ranking, Summary};
+use serde::Serialize;
+
+/// The file's top level, fields in reading order.
+#[derive(Serialize)]
+struct Document<'a> {
+    seedfold_version: &'static str,
+    confidence: f64,
+    options: &'a Options,
+    summaries: &'a [Summary],
+    comparisons: &'a [Comparison],
+    rankings: &'a [Ranking],
+    notes: &'a [String],
+}
+
+/// The analysis as pretty JSON, with the seedfold version that made it. Deterministic: the
+/// same records and options give the same bytes.
+pub fn render_summary_json(analysis: &Analysis) -> String {
+    let document = Document {
+        seedfold_version: env!("CARGO_PKG_VERSION"),
+        confidence: analysis.options.confidence,
+        options: &analysis.options,
+        summaries: &analysis.summaries,
+        comparisons: &analysis.comparisons,
+        rankings: &analysis.rankings,
+        notes: &analysis.notes,
+    };
+    let mut text = serde_json::to_string_pretty(&document)
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}

@@ -1,0 +1,266 @@
+//! A small SVG writer for the HTML report's plots: no fonts to load, no scripts, fixed
+//! layout so snapshots are stable.
+
+use crate::stats::RunningPoint;
+use std::fmt::Write;
+
+const WIDTH: f64 = 640.0;
+const LEFT: f64 = 150.0;
+const RIGHT: f64 = 20.0;
+const ROW: f64 = 28.0;
+const TOP: f64 = 28.0;
+const BOTTOM: f64 = 30.0;
+const COLORS: [&str; 8] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+];
+
+/// The colour of the i-th model.
+pub fn color(i: usize) -> &'static str {
+    COLORS[i % COLORS.len()]
+}
+
+/// Text safe inside XML.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn open(height: f64, title: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\">\
+         <title>{}</title><text x=\"{LEFT}\" y=\"16\" font-size=\"12\" font-weight=\"bold\">{}</text>",
+        escape(title),
+        escape(title)
+    )
+}
+
+/// Linear map of [lo, hi] onto the plot's x range (a flat range maps to the middle).
+fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let mid = if hi > lo {
+        None
+    } else {
+        Some((LEFT + WIDTH - RIGHT) / 2.0)
+    };
+    move |v| mid.unwrap_or(LEFT + (v - lo) / span * (WIDTH - LEFT - RIGHT))
+}
+
+fn x_axis(out: &mut String, lo: f64, hi: f64, y: f64) {
+    let x = scale(lo, hi);
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#999\"/>",
+        WIDTH - RIGHT
+    );
+    for i in 0..=4 {
+        let v = lo + (hi - lo) * i as f64 / 4.0;
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+            x(v),
+            y + 14.0,
+            tick(v)
+        );
+    }
+}
+
+fn tick(v: f64) -> String {
+    if v.abs() >= 1000.0 || (v != 0.0 && v.abs() < 0.01) {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn range<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
+    values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        })
+}
+
+/// One row of dots per label (deterministic vertical jitter) with a bar at each row's mean.
+pub fn strip(title: &str, rows: &[(String, Vec<f64>)]) -> String {
+    let height = TOP + ROW * rows.len() as f64 + BOTTOM;
+    let (lo, hi) = range(rows.iter().flat_map(|r| r.1.iter()));
+    let x = scale(lo, hi);
+    let mut out = open(height, title);
+    for (i, (label, values)) in rows.iter().enumerate() {
+        let y = TOP + ROW * i as f64 + ROW / 2.0;
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LEFT - 8.0,
+            y + 4.0,
+            escape(label)
+        );
+        for (j, v) in values.iter().enumerate() {
+            let jitter = ((j as f64 * 0.618_034) % 1.0 - 0.5) * ROW * 0.6;
+            let _ = write!(
+                out,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"{}\" fill-opacity=\"0.45\"/>",
+                x(*v),
+                y + jitter,
+                color(i)
+            );
+        }
+        if !values.is_empty() {
+            let m = values.iter().sum::<f64>() / values.len() as f64;
+            let _ = write!(out, "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" stroke=\"#000\" stroke-width=\"2\"/>", x(m), y - ROW * 0.4, y + ROW * 0.4);
+        }
+    }
+    x_axis(&mut out, lo, hi, height - BOTTOM + 4.0);
+    out + "</svg>"
+}
+
+/// Running mean (line) and t interval (band) per model as seeds are added.
+pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)]) -> String {
+    let height = 220.0;
+    let (plot_top, plot_bottom) = (TOP, height - BOTTOM);
+    let values = series.iter().flat_map(|(_, pts)| {
+        pts.iter()
+            .flat_map(|p| [Some(p.mean), p.ci.map(|c| c.0), p.ci.map(|c| c.1)])
+            .flatten()
+    });
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let n_max = series.iter().map(|s| s.1.len()).max().unwrap_or(1).max(2) as f64;
+    let px = |n: usize| LEFT + (n as f64 - 1.0) / (n_max - 1.0) * (WIDTH - LEFT - RIGHT);
+    let py = |v: f64| plot_bottom - (v - lo) / span * (plot_bottom - plot_top);
+    let mut out = open(height, title);
+    for (i, (label, points)) in series.iter().enumerate() {
+        let band: Vec<(usize, (f64, f64))> = points
+            .iter()
+            .filter_map(|p| p.ci.map(|c| (p.n_seeds, c)))
+            .collect();
+        if !band.is_empty() {
+            let upper = band
+                .iter()
+                .map(|(n, c)| format!("{:.1},{:.1}", px(*n), py(c.1)));
+            let lower = band
+                .iter()
+                .rev()
+                .map(|(n, c)| format!("{:.1},{:.1}", px(*n), py(c.0)));
+            let _ = write!(
+                out,
+                "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.15\"/>",
+                upper.chain(lower).collect::<Vec<_>>().join(" "),
+                color(i)
+            );
+        }
+        let line: Vec<String> = points
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", px(p.n_seeds), py(p.mean)))
+            .collect();
+        let _ = write!(
+            out,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+            line.join(" "),
+            color(i)
+        );
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"{}\">{}</text>",
+            LEFT - 8.0,
+            plot_top + 14.0 * (i as f64 + 1.0),
+            color(i),
+            escape(label)
+        );
+    }
+    for (v, y) in [(hi, plot_top), (lo, plot_bottom)] {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
+            LEFT - 8.0 - 60.0,
+            y + 4.0,
+            tick(v)
+        );
+    }
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" y1=\"{plot_bottom}\" x2=\"{}\" y2=\"{plot_bottom}\" stroke=\"#999\"/>",
+        WIDTH - RIGHT
+    );
+    let _ = write!(out, "<text x=\"{LEFT}\" y=\"{:.1}\" fill=\"#555\">1 seed</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{} seeds</text>", plot_bottom + 14.0, WIDTH - RIGHT, plot_bottom + 14.0, n_max as usize);
+    out + "</svg>"
+}
+
+/// A square matrix of shares (row beats column), shaded from white (0) to blue (1).
+pub fn matrix(title: &str, labels: &[String], cells: &[Vec<Option<f64>>]) -> String {
+    let cell = 44.0;
+    let height = TOP + cell * labels.len() as f64 + 60.0;
+    let mut out = open(height, title);
+    for (i, row) in cells.iter().enumerate() {
+        let y = TOP + cell * i as f64;
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LEFT - 8.0,
+            y + cell / 2.0 + 4.0,
+            escape(&labels[i])
+        );
+        for (j, v) in row.iter().enumerate() {
+            let x = LEFT + cell * j as f64;
+            let (fill, text, ink) = match v {
+                Some(v) => (
+                    format!("rgb({0},{0},255)", (255.0 * (1.0 - v)).round() as u8),
+                    format!("{:.2}", v),
+                    if *v > 0.6 { "#fff" } else { "#000" },
+                ),
+                None => ("#eee".to_string(), String::new(), "#000"),
+            };
+            let _ = write!(out, "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{cell}\" height=\"{cell}\" fill=\"{fill}\" stroke=\"#fff\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"{ink}\">{text}</text>", x + cell / 2.0, y + cell / 2.0 + 4.0);
+        }
+    }
+    for (j, label) in labels.iter().enumerate() {
+        let x = LEFT + cell * j as f64 + cell / 2.0;
+        let y = TOP + cell * labels.len() as f64 + 12.0;
+        let _ = write!(out, "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"end\" transform=\"rotate(-30 {x:.1} {y:.1})\">{}</text>", escape(label));
+    }
+    out + "</svg>"
+}
+
+/// Per row, a bar split into the seed's share (colour) and the folds' share (grey).
+pub fn shares(title: &str, rows: &[(String, f64)]) -> String {
+    let height = TOP + ROW * rows.len() as f64 + 10.0;
+    let mut out = open(height, title);
+    let full = WIDTH - LEFT - RIGHT;
+    for (i, (label, share)) in rows.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            LEFT - 8.0,
+            y + ROW / 2.0 + 4.0,
+            escape(label)
+        );
+        let _ = write!(
+            out,
+            "<rect x=\"{LEFT}\" y=\"{:.1}\" width=\"{full}\" height=\"{:.1}\" fill=\"#ccc\"/>",
+            y + 4.0,
+            ROW - 8.0
+        );
+        let _ = write!(
+            out,
+            "<rect x=\"{LEFT}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
+            y + 4.0,
+            full * share,
+            ROW - 8.0,
+            color(i)
+        );
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\">seed {:.0} % · folds {:.0} %</text>",
+            LEFT + 6.0,
+            y + ROW / 2.0 + 4.0,
+            100.0 * share,
+            100.0 * (1.0 - share)
+        );
+    }
+    out + "</svg>"
+}

@@ -1,0 +1,76 @@
+//! The whole analysis of a run's records: every summary, comparison and ranking.
+
+use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
+use super::{group_scores, Scores};
+use crate::run::FoldRecord;
+use serde::{Deserialize, Serialize};
+
+/// Summaries per (model, metric), comparisons per pair of models, rankings per metric, and
+/// notes on what could not be computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// The settings used.
+    pub options: Options,
+    /// One per (model, metric) with scores, sorted by model then metric.
+    pub summaries: Vec<Summary>,
+    /// One per pair of models on each metric, oriented so that model A is ahead.
+    pub comparisons: Vec<Comparison>,
+    /// One per metric with two or more models.
+    pub rankings: Vec<Ranking>,
+    /// What was left out and why.
+    pub notes: Vec<String>,
+}
+
+/// Analyse `records`; `higher_is_better(metric)` gives each metric's direction.
+pub fn analyse(
+    records: &[FoldRecord],
+    higher_is_better: &dyn Fn(&str) -> bool,
+    options: &Options,
+) -> Analysis {
+    let scores = group_scores(records);
+    let mut notes = Vec::new();
+    let summaries: Vec<Summary> = scores
+        .iter()
+        .filter_map(|s| {
+            let summary = summarize(s, higher_is_better(&s.metric), options);
+            if summary.is_none() {
+                notes.push(format!(
+                    "{} has no scored fold on {}: every fit failed",
+                    s.model, s.metric
+                ));
+            }
+            summary
+        })
+        .collect();
+    let mut metrics: Vec<&str> = scores.iter().map(|s| s.metric.as_str()).collect();
+    metrics.sort_unstable();
+    metrics.dedup();
+    let mut comparisons = Vec::new();
+    let mut rankings = Vec::new();
+    for metric in metrics {
+        let higher = higher_is_better(metric);
+        let group: Vec<&Scores> = scores
+            .iter()
+            .filter(|s| s.metric == metric && !s.seeds.is_empty())
+            .collect();
+        for (i, a) in group.iter().enumerate() {
+            for b in &group[i + 1..] {
+                match compare(a, b, higher, options) {
+                    Ok(c) if c.mean_difference < 0.0 => {
+                        comparisons.extend(compare(b, a, higher, options))
+                    }
+                    Ok(c) => comparisons.push(c),
+                    Err(reason) => notes.push(format!("not compared: {reason}")),
+                }
+            }
+        }
+        rankings.extend(rank(&group, higher));
+    }
+    Analysis {
+        options: options.clone(),
+        summaries,
+        comparisons,
+        rankings,
+        notes,
+    }
+}

@@ -1,0 +1,182 @@
+//! Report renderers as snapshots on fixed synthetic records, plus the properties a reader relies
+//! on (self-contained HTML, summary contract keys).
+
+use seedfold::report::{render_html, render_markdown, render_summary_json, render_table};
+use seedfold::run::{FoldRecord, Status};
+use seedfold::stats::{analyse, group_scores, Analysis, Options};
+
+/// 6 seeds × 3 folds of two models on accuracy and rmse, from a fixed generator; model `b` has
+/// one failed fold.
+fn records() -> Vec<FoldRecord> {
+    let mut state: u64 = 42;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut out = Vec::new();
+    for model in ["a", "b"] {
+        for seed in 0..6u64 {
+            let seed_effect = next() * 0.02;
+            for fold in 0..3usize {
+                for (metric, base) in [
+                    ("accuracy", if model == "a" { 0.9 } else { 0.88 }),
+                    ("rmse", 50.0),
+                ] {
+                    let failed = model == "b" && seed == 2 && fold == 1;
+                    out.push(FoldRecord {
+                        model: model.into(),
+                        split_seed: seed,
+                        model_seed: 0,
+                        fold,
+                        metric: metric.into(),
+                        value: (!failed)
+                            .then(|| base + seed_effect * base + (next() - 0.5) * 0.04 * base),
+                        n_train: 100,
+                        n_test: 50,
+                        fit_seconds: 0.0,
+                        status: if failed { Status::Failed } else { Status::Ok },
+                        error: failed.then(|| "singular matrix".to_string()),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn analysis() -> Analysis {
+    analyse(
+        &records(),
+        &|m| m != "rmse",
+        &Options {
+            resamples: 2000,
+            ..Options::default()
+        },
+    )
+}
+
+fn about() -> Vec<String> {
+    vec!["Data: synthetic".into()]
+}
+
+#[test]
+fn summary_json_snapshot() {
+    insta::assert_snapshot!(render_summary_json(&analysis()));
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!(render_markdown(&analysis(), "synthetic", &about()));
+}
+
+#[test]
+fn html_snapshot() {
+    insta::assert_snapshot!(render_html(
+        &analysis(),
+        &group_scores(&records()),
+        "synthetic",
+        &about()
+    ));
+}
+
+#[test]
+fn table_snapshot() {
+    insta::assert_snapshot!(render_table(&analysis()));
+}
+
+#[test]
+fn html_is_self_contained() {
+    let html = render_html(
+        &analysis(),
+        &group_scores(&records()),
+        "synthetic <&>",
+        &about(),
+    );
+    for forbidden in ["<script", "<link", "src=", "@import", "url("] {
+        assert!(
+            !html.contains(forbidden),
+            "{forbidden} makes the page load something"
+        );
+    }
+    assert!(
+        html.contains("synthetic &lt;&amp;&gt;"),
+        "titles are escaped"
+    );
+    assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
+    assert!(html.matches("<svg").count() >= 8, "plots per metric");
+}
+
+#[test]
+fn summary_json_has_the_contract_keys() {
+    let json: serde_json::Value = serde_json::from_str(&render_summary_json(&analysis())).unwrap();
+    let s = &json["summaries"][0];
+    for key in [
+        "model",
+        "metric",
+        "higher_is_better",
+        "n_seeds",
+        "n_folds",
+        "n_failed",
+        "seed_means",
+        "worst_seed",
+        "best_seed",
+        "quantiles",
+    ] {
+        assert!(!s[key].is_null(), "summaries[].{key}");
+    }
+    for path in [
+        "/across_seeds/ci/method",
+        "/across_seeds/std_error",
+        "/folds/corrected_ci/method",
+        "/bootstrap_ci/resamples",
+        "/quantiles/p95",
+        "/worst_seed/seed",
+    ] {
+        assert!(s.pointer(path).is_some(), "summaries[]{path}");
+    }
+    assert_eq!(s.pointer("/across_seeds/ci/method").unwrap(), "t");
+    assert_eq!(
+        s.pointer("/folds/corrected_ci/method").unwrap(),
+        "nadeau-bengio"
+    );
+    assert_eq!(s.pointer("/bootstrap_ci/method").unwrap(), "bca");
+    let c = &json["comparisons"][0];
+    for path in [
+        "/corrected_t/p_value",
+        "/wilcoxon/method",
+        "/sign_test/positive",
+        "/p_a_beats_b/ci/lower",
+        "/bayesian/p_equivalent",
+        "/mean_difference",
+    ] {
+        assert!(c.pointer(path).is_some(), "comparisons[]{path}");
+    }
+    let b = json["summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["model"] == "b")
+        .unwrap();
+    assert_eq!(b["n_failed"], 1);
+}
+
+#[test]
+fn lower_is_better_metrics_flip_the_difference() {
+    let a = analysis();
+    let rmse = a.comparisons.iter().find(|c| c.metric == "rmse").unwrap();
+    assert!(rmse.mean_difference >= 0.0, "the model ahead is A");
+    let mean = |m: &str| {
+        a.summaries
+            .iter()
+            .find(|s| s.model == m && s.metric == "rmse")
+            .unwrap()
+            .across_seeds
+            .mean
+    };
+    assert!(
+        mean(&rmse.model_a) <= mean(&rmse.model_b),
+        "A has the lower rmse"
+    );
+}
