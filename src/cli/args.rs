@@ -1,9 +1,10 @@
-//! Command-line options shared by several subcommands: data, splitter, seeds.
+//! Command-line options shared by several subcommands. Every option is optional here: it is
+//! laid over an experiment file (flags win) and defaults are filled in by the library.
 
-use anyhow::{bail, Result};
 use clap::Args;
-use seedfold::data::{DataSource, DataSpec, Loaded, Task};
-use seedfold::split::{SplitConfig, SplitterKind, TestSize};
+use seedfold::data::Task;
+use seedfold::run::{ExperimentFile, SeedSpec};
+use seedfold::split::{SplitterKind, TestSize};
 use std::path::PathBuf;
 
 /// Where the data comes from and which columns play which role.
@@ -29,115 +30,75 @@ pub struct DataArgs {
     pub task: Option<Task>,
 }
 
-impl DataArgs {
-    /// The data spec these options describe.
-    pub fn spec(&self) -> Result<DataSpec> {
-        let source = match (&self.dataset, &self.data) {
-            (Some(name), None) => DataSource::Builtin(name.clone()),
-            (None, Some(path)) => DataSource::File(path.clone()),
-            _ => {
-                bail!("name the data: --dataset NAME (see `seedfold datasets`) or --data FILE.csv")
-            }
-        };
-        Ok(DataSpec {
-            source,
-            target: self.target.clone(),
-            features: self.features.clone(),
-            groups: self.groups.clone(),
-            task: self.task,
-        })
-    }
-
-    /// Load the data, printing hints on stderr.
-    pub fn load(&self) -> Result<Loaded> {
-        let loaded = seedfold::data::load(&self.spec()?)?;
-        for hint in &loaded.hints {
-            eprintln!("note: {hint}");
-        }
-        Ok(loaded)
-    }
-}
-
 /// How rows are split into folds.
 #[derive(Debug, Args)]
 pub struct SplitArgs {
     /// Splitting strategy (default: stratified for classification, kfold for regression).
     #[arg(long, value_enum)]
     pub splitter: Option<SplitterKind>,
-    /// Folds (k), or the number of splits for shuffle and time-series splitters.
-    #[arg(long, default_value_t = 5)]
-    pub folds: usize,
+    /// Folds (k), or the number of splits for shuffle and time-series splitters [default: 5].
+    #[arg(long)]
+    pub folds: Option<usize>,
     /// Test size: a fraction in (0, 1) or a row count (shuffle and time-series splitters).
     #[arg(long)]
     pub test_size: Option<TestSize>,
-    /// Rows dropped between train and test windows (time-series).
-    #[arg(long, default_value_t = 0)]
-    pub gap: usize,
+    /// Rows dropped between train and test windows (time-series) [default: 0].
+    #[arg(long)]
+    pub gap: Option<usize>,
     /// Largest training window (time-series).
     #[arg(long)]
     pub max_train_size: Option<usize>,
-    /// Quantile bins for stratifying a regression target.
-    #[arg(long, default_value_t = 5)]
-    pub bins: usize,
-}
-
-impl SplitArgs {
-    /// The splitter configuration for a target of `task`.
-    pub fn config(&self, task: Task) -> SplitConfig {
-        let default = match task {
-            Task::Classification => SplitterKind::Stratified,
-            Task::Regression => SplitterKind::Kfold,
-        };
-        SplitConfig {
-            kind: self.splitter.unwrap_or(default),
-            folds: self.folds,
-            test_size: self.test_size,
-            gap: self.gap,
-            max_train_size: self.max_train_size,
-            bins: self.bins,
-        }
-    }
+    /// Quantile bins for stratifying a regression target [default: 5].
+    #[arg(long)]
+    pub bins: Option<usize>,
 }
 
 /// Which split seeds to use.
 #[derive(Debug, Args)]
 pub struct SeedArgs {
-    /// N (seeds 0..N-1) or a range A..B (A to B-1) or A..=B.
-    #[arg(long, default_value = "10", conflicts_with = "seed_list")]
-    pub seeds: String,
+    /// N (seeds 0..N-1), a range A..B (A to B-1) or A..=B [default: 10].
+    #[arg(long, conflicts_with = "seed_list")]
+    pub seeds: Option<SeedSpec>,
     /// Explicit seeds, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub seed_list: Option<Vec<u64>>,
 }
 
-impl SeedArgs {
-    /// The seeds, sorted and without repeats.
-    pub fn seeds(&self) -> Result<Vec<u64>> {
-        let mut seeds = match &self.seed_list {
-            Some(list) => list.clone(),
-            None => parse_seed_range(&self.seeds)?,
-        };
-        seeds.sort_unstable();
-        seeds.dedup();
-        if seeds.is_empty() {
-            bail!("no seeds: pass --seeds N with N ≥ 1, a range A..B, or --seed-list");
+impl DataArgs {
+    /// Lay these options over `file`.
+    pub fn apply(&self, file: &mut ExperimentFile) {
+        if self.dataset.is_some() || self.data.is_some() {
+            file.data.dataset = self.dataset.clone();
+            file.data.file = self.data.clone();
         }
-        Ok(seeds)
+        let d = &mut file.data;
+        d.target = self.target.clone().or(d.target.take());
+        d.features = self.features.clone().or(d.features.take());
+        d.groups = self.groups.clone().or(d.groups.take());
+        d.task = self.task.or(d.task);
     }
 }
 
-/// `N` → 0..N, `A..B` → A..B, `A..=B` → A..=B.
-pub fn parse_seed_range(text: &str) -> Result<Vec<u64>> {
-    let number = |s: &str| -> Result<u64> {
-        s.trim()
-            .parse()
-            .map_err(|_| anyhow::anyhow!("'{s}' in --seeds '{text}' is not a whole number"))
-    };
-    Ok(if let Some((a, b)) = text.split_once("..=") {
-        (number(a)?..=number(b)?).collect()
-    } else if let Some((a, b)) = text.split_once("..") {
-        (number(a)?..number(b)?).collect()
-    } else {
-        (0..number(text)?).collect()
-    })
+impl SplitArgs {
+    /// Lay these options over `file`.
+    pub fn apply(&self, file: &mut ExperimentFile) {
+        let s = &mut file.split;
+        s.splitter = self.splitter.or(s.splitter);
+        s.folds = self.folds.or(s.folds);
+        s.test_size = self.test_size.or(s.test_size);
+        s.gap = self.gap.or(s.gap);
+        s.max_train_size = self.max_train_size.or(s.max_train_size);
+        s.bins = self.bins.or(s.bins);
+    }
+}
+
+impl SeedArgs {
+    /// Lay these options over `file`.
+    pub fn apply(&self, file: &mut ExperimentFile) {
+        if let Some(list) = &self.seed_list {
+            file.seeds = Some(SeedSpec::List(list.clone()));
+        } else if let Some(seeds) = &self.seeds {
+            file.seeds = Some(seeds.clone());
+        }
+    }
 }

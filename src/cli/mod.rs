@@ -2,6 +2,7 @@
 
 mod args;
 mod datasets;
+mod execute;
 mod models;
 mod progress;
 mod report;
@@ -47,6 +48,15 @@ pub fn main() -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Load the data, printing hints on stderr.
+fn load(spec: &seedfold::data::DataSpec) -> Result<seedfold::data::Table> {
+    let loaded = seedfold::data::load(spec)?;
+    for hint in &loaded.hints {
+        eprintln!("note: {hint}");
+    }
+    Ok(loaded.table)
 }
 
 /// Show library warnings on stderr.

@@ -1,67 +1,93 @@
-//! Statistics options and the report folder, shared by `run` and `summarize`.
+//! Statistics options, the report folder and its description, shared by `run`, `summarize`
+//! and `merge`.
 
 use anyhow::{Context, Result};
 use clap::Args;
 use seedfold::report::{
     render_html, render_markdown, render_summary_json, render_table, write_atomic,
 };
-use seedfold::run::FoldRecord;
+use seedfold::run::{Experiment, FoldRecord, Manifest, StatsSection};
 use seedfold::stats::{analyse, group_scores, Options};
 use std::path::Path;
 
 /// Options of the statistics.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// Interval coverage.
-    #[arg(long, default_value_t = 0.95)]
-    confidence: f64,
-    /// Region of practical equivalence for the Bayesian test, on the metric's scale.
-    #[arg(long, default_value_t = 0.01)]
-    rope: f64,
-    /// Bootstrap resamples.
-    #[arg(long, default_value_t = 10_000)]
-    resamples: usize,
-    /// Seed of the bootstrap.
-    #[arg(long, default_value_t = 0)]
-    bootstrap_seed: u64,
+    /// Interval coverage [default: 0.95].
+    #[arg(long)]
+    confidence: Option<f64>,
+    /// Region of practical equivalence for the Bayesian test, on the metric's scale [default: 0.01].
+    #[arg(long)]
+    rope: Option<f64>,
+    /// Bootstrap resamples [default: 10000].
+    #[arg(long)]
+    resamples: Option<usize>,
+    /// Seed of the bootstrap [default: 0].
+    #[arg(long)]
+    bootstrap_seed: Option<u64>,
     /// Interval half-width to plan seeds for (default: half the current one).
     #[arg(long)]
     target_halfwidth: Option<f64>,
 }
 
 impl StatsArgs {
-    pub fn options(&self, test_fraction: Option<f64>) -> Result<Options> {
-        anyhow::ensure!(
-            self.confidence > 0.0 && self.confidence < 1.0,
-            "--confidence must be between 0 and 1, e.g. 0.95; got {}",
-            self.confidence
-        );
-        anyhow::ensure!(self.rope >= 0.0, "--rope must be ≥ 0, got {}", self.rope);
-        anyhow::ensure!(
-            self.resamples >= 100,
-            "--resamples must be at least 100, got {}",
-            self.resamples
-        );
-        if let Some(f) = test_fraction {
-            anyhow::ensure!(
-                f > 0.0 && f < 1.0,
-                "--test-fraction must be between 0 and 1, got {f}"
-            );
-        }
-        Ok(Options {
-            confidence: self.confidence,
-            resamples: self.resamples,
-            bootstrap_seed: self.bootstrap_seed,
-            rope: self.rope,
-            target_halfwidth: self.target_halfwidth,
-            test_fraction,
-        })
+    /// Lay these options over `section`.
+    pub fn apply(&self, section: &mut StatsSection) {
+        section.confidence = self.confidence.or(section.confidence);
+        section.rope = self.rope.or(section.rope);
+        section.resamples = self.resamples.or(section.resamples);
+        section.bootstrap_seed = self.bootstrap_seed.or(section.bootstrap_seed);
+        section.target_halfwidth = self.target_halfwidth.or(section.target_halfwidth);
     }
 }
 
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     write_atomic(&dir.join(name), bytes)
         .with_context(|| format!("writing the report to {}", dir.display()))
+}
+
+/// "split seeds 0–99 (100)", or the list when it is not a range.
+fn describe_seeds(what: &str, seeds: &[u64]) -> String {
+    match seeds {
+        [] => format!("no {what}"),
+        [one] => format!("{what} {one}"),
+        [first, .., last] if last - first + 1 == seeds.len() as u64 => {
+            format!("{what} {first}–{last} ({})", seeds.len())
+        }
+        _ => {
+            let list: Vec<String> = seeds.iter().take(20).map(u64::to_string).collect();
+            let more = if seeds.len() > 20 {
+                format!(", … ({} in all)", seeds.len())
+            } else {
+                String::new()
+            };
+            format!("{what} {}{more}", list.join(", "))
+        }
+    }
+}
+
+/// The report's description of a run, from its manifest alone (so a merge of shards
+/// describes itself exactly as the single run would).
+pub fn about(manifest: &Manifest) -> Vec<String> {
+    let d = &manifest.data;
+    let e: &Experiment = &manifest.experiment;
+    vec![
+        format!(
+            "Data: {} ({} rows × {} features, {}, target {})",
+            d.name, d.rows, d.features, d.task, d.target
+        ),
+        format!(
+            "Splitter: {}, {} folds per seed; {}",
+            e.split.kind.name(),
+            e.split.folds,
+            describe_seeds("split seeds", &manifest.seeds_done)
+        ),
+        format!(
+            "Models: {}; {}",
+            e.models.join(", "),
+            describe_seeds("model seeds", &e.model_seeds)
+        ),
+    ]
 }
 
 /// Analyse the records, write summary.json, report.md and report.html, print the table.
@@ -94,4 +120,11 @@ pub fn write_report(
         eprintln!("note: {note}");
     }
     Ok(())
+}
+
+/// Direction of a metric seedfold knows (unknown names count as higher-is-better).
+pub fn known_direction(metric: &str) -> bool {
+    metric
+        .parse::<seedfold::metric::Metric>()
+        .is_ok_and(|m| m.higher_is_better())
 }

@@ -3,6 +3,7 @@
 use super::args::{DataArgs, SeedArgs, SplitArgs};
 use anyhow::Result;
 use clap::Args;
+use seedfold::run::ExperimentFile;
 use seedfold::split::Splitter;
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,11 +23,19 @@ pub struct SplitsArgs {
 }
 
 pub fn run(args: &SplitsArgs) -> Result<()> {
-    let table = args.data.load()?.table;
-    let splitter = Splitter::new(&args.split.config(table.y.task()), &table)?;
+    let mut file = ExperimentFile::default();
+    args.data.apply(&mut file);
+    args.split.apply(&mut file);
+    args.seeds.apply(&mut file);
+    let table = super::load(&file.data_spec()?)?;
+    let experiment = file.resolve(table.y.task())?;
+    let splitter = Splitter::new(&experiment.split, &table)?;
     super::warn(splitter.warnings());
-    let seeds = args.seeds.seeds()?;
-    let folds: Vec<_> = seeds.iter().map(|&s| (s, splitter.split(s))).collect();
+    let folds: Vec<_> = experiment
+        .split_seeds
+        .iter()
+        .map(|&s| (s, splitter.split(s)))
+        .collect();
     let csv = seedfold::report::render_splits(folds.iter().map(|(s, f)| (*s, f.as_slice())));
     match &args.out {
         Some(path) => seedfold::report::write_atomic(path, csv.as_bytes())?,

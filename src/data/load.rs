@@ -75,6 +75,17 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
     from_frame(&frame, spec, name, builtin_task)
 }
 
+/// The bytes the data comes from (the file, or the built-in CSV), for fingerprinting.
+pub fn source_bytes(spec: &DataSpec) -> Result<Vec<u8>> {
+    match &spec.source {
+        DataSource::Builtin(name) => Ok(builtin(name)?.csv.as_bytes().to_vec()),
+        DataSource::File(path) => std::fs::read(path).map_err(|e| Error::Read {
+            path: path.clone(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
 fn read_file(path: &Path) -> Result<DataFrame> {
     let is_parquet = path
         .extension()

@@ -93,6 +93,14 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
     let (models, metrics, values) = (text("model")?, text("metric")?, text("value")?);
     let (seeds, model_seeds, folds) = (whole(seed_column)?, whole("model_seed")?, whole("fold")?);
     let (n_train, n_test) = (whole("n_train")?, whole("n_test")?);
+    let seconds: Vec<f64> = if has("fit_seconds") {
+        text("fit_seconds")?
+            .iter()
+            .map(|v| v.as_deref().and_then(|v| v.parse().ok()).unwrap_or(0.0))
+            .collect()
+    } else {
+        vec![0.0; frame.height()]
+    };
     let statuses = if has("status") {
         text("status")?
     } else {
@@ -147,7 +155,7 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
             value: if failed { None } else { value },
             n_train: n_train[row] as usize,
             n_test: n_test[row] as usize,
-            fit_seconds: 0.0,
+            fit_seconds: seconds[row],
             status: if failed { Status::Failed } else { Status::Ok },
             error: errors[row]
                 .clone()

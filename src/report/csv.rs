@@ -21,9 +21,12 @@ pub fn field(text: &str) -> Cow<'_, str> {
 
 /// `records.csv`: values in Rust's shortest round-trip form, so the file pins every bit.
 pub fn render_records(records: &[FoldRecord]) -> String {
-    let mut out = String::with_capacity(64 * (records.len() + 1));
-    out.push_str(RECORDS_HEADER);
-    out.push('\n');
+    format!("{RECORDS_HEADER}\n{}", render_record_rows(records))
+}
+
+/// Records as CSV rows without the header (for appending to a checkpoint).
+pub fn render_record_rows(records: &[FoldRecord]) -> String {
+    let mut out = String::with_capacity(64 * records.len());
     for r in records {
         let value = r.value.map(|v| v.to_string()).unwrap_or_default();
         let status = match r.status {
@@ -47,29 +50,28 @@ pub fn render_records(records: &[FoldRecord]) -> String {
     out
 }
 
-/// `predictions.csv`: header `model,split_seed,model_seed,fold,row,truth,prediction`, plus
-/// `probability` (of the second class) for binary targets when any model gives one. Class
-/// predictions are written as the labels in the data.
-pub fn render_predictions(table: &Table, predictions: &[FoldPredictions]) -> String {
-    let binary_probabilities = matches!(&table.y, Target::Classification { classes, .. } if classes.len() == 2)
-        && predictions.iter().any(|p| {
-            matches!(
-                p.predictions,
-                Predictions::Classes {
-                    probabilities: Some(_),
-                    ..
-                }
-            )
-        });
-    let mut out = String::from("model,split_seed,model_seed,fold,row,truth,prediction");
-    out.push_str(if binary_probabilities {
-        ",probability\n"
+/// The header of `predictions.csv`: `model,split_seed,model_seed,fold,row,truth,prediction`,
+/// plus `probability` (of the second class) when asked for — binary targets with a model that
+/// gives probabilities.
+pub fn predictions_header(probability: bool) -> &'static str {
+    if probability {
+        "model,split_seed,model_seed,fold,row,truth,prediction,probability\n"
     } else {
-        "\n"
-    });
+        "model,split_seed,model_seed,fold,row,truth,prediction\n"
+    }
+}
+
+/// Out-of-fold predictions as CSV rows without the header; class predictions are written as
+/// the labels in the data.
+pub fn render_prediction_rows(
+    table: &Table,
+    predictions: &[FoldPredictions],
+    probability: bool,
+) -> String {
+    let mut out = String::new();
     for p in predictions {
         for (i, &row) in p.rows.iter().enumerate() {
-            let (truth, predicted, probability) = match (&table.y, &p.predictions) {
+            let (truth, predicted, chance) = match (&table.y, &p.predictions) {
                 (Target::Regression(y), Predictions::Values(v)) => {
                     (y[row].to_string(), v[i].to_string(), None)
                 }
@@ -98,8 +100,8 @@ pub fn render_predictions(table: &Table, predictions: &[FoldPredictions]) -> Str
                 field(&truth),
                 field(&predicted)
             );
-            if binary_probabilities {
-                let _ = write!(out, ",{}", probability.unwrap_or_default());
+            if probability {
+                let _ = write!(out, ",{}", chance.unwrap_or_default());
             }
             out.push('\n');
         }

@@ -13,11 +13,14 @@ mod table;
 mod verdict;
 mod write;
 
-pub use csv::{field, render_predictions, render_records, RECORDS_HEADER};
+pub use csv::{
+    field, predictions_header, render_prediction_rows, render_record_rows, render_records,
+    RECORDS_HEADER,
+};
 pub use html::render_html;
 pub use markdown::render_markdown;
 pub use parquet::render_records_parquet;
 pub use splits::render_splits;
 pub use summary::render_summary_json;
 pub use table::render_table;
-pub use write::write_atomic;
+pub use write::{append_durably, write_atomic};

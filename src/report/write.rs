@@ -32,6 +32,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(fail)
 }
 
+/// Append `bytes` to `path` (created if missing) and sync them to disk before returning, so a
+/// crash right after loses nothing that was appended.
+pub fn append_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    let fail = |e: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.sync_data().map_err(fail)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,9 +4,16 @@
 //! Work is cut into (split seed, fold) tasks: a task gathers its fold's rows once and fits
 //! each model on them. Seeds are processed in batches so that only a batch's folds are held.
 
+mod experiment;
+mod manifest;
 mod progress;
 mod record;
 
+pub use experiment::{
+    DataSection, Experiment, ExperimentFile, OutputSection, SeedSpec, Shard, SplitSection,
+    StatsSection,
+};
+pub use manifest::{now_unix, sha256_hex, split_hash, DataSummary, Manifest, RunStatus};
 pub use progress::{Observer, Silent};
 pub use record::{FoldPredictions, FoldRecord, Status};
 
@@ -51,7 +58,7 @@ pub struct RunPlan<'a> {
 pub struct RunOutput {
     /// Every score, sorted by (model, split seed, model seed, fold, metric).
     pub records: Vec<FoldRecord>,
-    /// Out-of-fold predictions in the same order, when kept.
+    /// Out-of-fold predictions sorted by (split seed, model, model seed, fold), when kept.
     pub predictions: Vec<FoldPredictions>,
 }
 
@@ -127,9 +134,20 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                 .map(|&(seed, f, fold)| run_fold(plan, seed, f, fold, observer))
                 .collect()
         });
-        for r in results {
-            out.records.extend(r.records);
-            out.predictions.extend(r.predictions);
+        let mut results = results.into_iter();
+        for (seed, folds) in &batch {
+            let per_seed: Vec<RunOutput> = results.by_ref().take(folds.len()).collect();
+            let mut records: Vec<FoldRecord> = per_seed
+                .iter()
+                .flat_map(|r| r.records.iter().cloned())
+                .collect();
+            let mut predictions: Vec<FoldPredictions> =
+                per_seed.into_iter().flat_map(|r| r.predictions).collect();
+            records.sort_by(|a, b| a.key().cmp(&b.key()));
+            predictions.sort_by(|a, b| a.key().cmp(&b.key()));
+            observer.seed_done(*seed, &records, &predictions);
+            out.records.extend(records);
+            out.predictions.extend(predictions);
         }
         if plan.fail_fast {
             if let Some(failed) = out.records.iter().find(|r| r.status == Status::Failed) {
@@ -145,14 +163,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     }
     observer.finish();
     out.records.sort_by(|a, b| a.key().cmp(&b.key()));
-    out.predictions.sort_by(|a, b| {
-        (&a.model, a.split_seed, a.model_seed, a.fold).cmp(&(
-            &b.model,
-            b.split_seed,
-            b.model_seed,
-            b.fold,
-        ))
-    });
+    out.predictions.sort_by(|a, b| a.key().cmp(&b.key()));
     Ok(out)
 }
 

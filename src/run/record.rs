@@ -54,6 +54,7 @@ impl FoldRecord {
 }
 
 /// Out-of-fold predictions of one fit, kept when `--save-predictions` asks for them.
+/// Sorted seed first, so that a checkpoint can append them seed by seed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoldPredictions {
     /// Model name.
@@ -68,4 +69,11 @@ pub struct FoldPredictions {
     pub rows: Vec<usize>,
     /// What the model predicted for them.
     pub predictions: Predictions,
+}
+
+impl FoldPredictions {
+    /// The sort key of `predictions.csv`: split seed, model, model seed, fold.
+    pub fn key(&self) -> (u64, &str, u64, usize) {
+        (self.split_seed, &self.model, self.model_seed, self.fold)
+    }
 }

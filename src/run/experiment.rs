@@ -1,0 +1,408 @@
+//! Experiments: everything that defines a run, as a TOML file, command-line flags, or both
+//! (flags win). The resolved [`Experiment`] is what the manifest records and what `--resume`
+//! and `merge` compare.
+
+use crate::data::{DataSource, DataSpec, Task};
+use crate::split::{SplitConfig, SplitterKind, TestSize};
+use crate::stats::Options;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Seeds as written: a count N (seeds 0..N), a range `"A..B"` / `"A..=B"`, or a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SeedSpec {
+    /// Seeds 0..N.
+    Count(u64),
+    /// `"A..B"` (B excluded) or `"A..=B"`.
+    Range(String),
+    /// Explicit seeds.
+    List(Vec<u64>),
+}
+
+impl SeedSpec {
+    /// The seeds, sorted, without repeats; an error when there are none.
+    pub fn seeds(&self) -> Result<Vec<u64>> {
+        let number = |s: &str, text: &str| -> Result<u64> {
+            s.trim().parse().map_err(|_| {
+                Error::Config(format!("'{s}' in seeds '{text}' is not a whole number"))
+            })
+        };
+        let mut seeds: Vec<u64> = match self {
+            SeedSpec::Count(n) => (0..*n).collect(),
+            SeedSpec::List(list) => list.clone(),
+            SeedSpec::Range(text) => match (text.split_once("..="), text.split_once("..")) {
+                (Some((a, b)), _) => (number(a, text)?..=number(b, text)?).collect(),
+                (None, Some((a, b))) => (number(a, text)?..number(b, text)?).collect(),
+                (None, None) => (0..number(text, text)?).collect(),
+            },
+        };
+        seeds.sort_unstable();
+        seeds.dedup();
+        if seeds.is_empty() {
+            return Err(Error::Config(
+                "no seeds: give a count N ≥ 1, a range A..B or a list".into(),
+            ));
+        }
+        Ok(seeds)
+    }
+}
+
+impl std::str::FromStr for SeedSpec {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<SeedSpec> {
+        if s.contains("..") {
+            Ok(SeedSpec::Range(s.to_string()))
+        } else if s.contains(',') {
+            let list = s
+                .split(',')
+                .map(|v| v.trim().parse::<u64>())
+                .collect::<std::result::Result<_, _>>();
+            list.map(SeedSpec::List)
+                .map_err(|_| Error::Config(format!("'{s}' is not a list of whole numbers")))
+        } else {
+            s.trim()
+                .parse()
+                .map(SeedSpec::Count)
+                .map_err(|_| Error::Config(format!("'{s}' in --seeds '{s}' is not a whole number")))
+        }
+    }
+}
+
+/// One slice of the split seeds: those whose index i in the seed list has i % count == index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    /// This shard, 0-based.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Shard> {
+        let bad = || {
+            Error::Config(format!(
+                "--shard '{s}' must be I/N with 0 ≤ I < N, e.g. 0/4"
+            ))
+        };
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// `[data]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct DataSection {
+    pub dataset: Option<String>,
+    pub file: Option<PathBuf>,
+    pub target: Option<String>,
+    pub features: Option<Vec<String>>,
+    pub groups: Option<String>,
+    pub task: Option<Task>,
+}
+
+/// `[split]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct SplitSection {
+    pub splitter: Option<SplitterKind>,
+    pub folds: Option<usize>,
+    pub test_size: Option<TestSize>,
+    pub gap: Option<usize>,
+    pub max_train_size: Option<usize>,
+    pub bins: Option<usize>,
+}
+
+/// `[stats]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct StatsSection {
+    pub confidence: Option<f64>,
+    pub rope: Option<f64>,
+    pub resamples: Option<usize>,
+    pub bootstrap_seed: Option<u64>,
+    pub target_halfwidth: Option<f64>,
+}
+
+/// `[output]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct OutputSection {
+    pub out: Option<PathBuf>,
+    pub save_splits: Option<bool>,
+    pub save_predictions: Option<bool>,
+    pub fail_fast: Option<bool>,
+}
+
+/// An experiment as written: every field optional, so a file and flags can be layered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct ExperimentFile {
+    #[serde(default)]
+    pub data: DataSection,
+    #[serde(default)]
+    pub split: SplitSection,
+    pub seeds: Option<SeedSpec>,
+    pub model_seeds: Option<SeedSpec>,
+    pub models: Option<Vec<String>>,
+    pub metrics: Option<Vec<String>>,
+    pub shard: Option<String>,
+    #[serde(default)]
+    pub stats: StatsSection,
+    #[serde(default)]
+    pub output: OutputSection,
+}
+
+impl StatsSection {
+    /// The statistics options, defaults filled in and ranges checked.
+    pub fn options(&self, test_fraction: Option<f64>) -> Result<Options> {
+        let o = Options::default();
+        let options = Options {
+            confidence: self.confidence.unwrap_or(o.confidence),
+            resamples: self.resamples.unwrap_or(o.resamples),
+            bootstrap_seed: self.bootstrap_seed.unwrap_or(o.bootstrap_seed),
+            rope: self.rope.unwrap_or(o.rope),
+            target_halfwidth: self.target_halfwidth,
+            test_fraction,
+        };
+        if !(options.confidence > 0.0 && options.confidence < 1.0) {
+            return Err(Error::Config(format!(
+                "confidence must be between 0 and 1, e.g. 0.95; got {}",
+                options.confidence
+            )));
+        }
+        if options.rope < 0.0 {
+            return Err(Error::Config(format!(
+                "rope must be ≥ 0, got {}",
+                options.rope
+            )));
+        }
+        if options.resamples < 100 {
+            return Err(Error::Config(format!(
+                "resamples must be at least 100, got {}",
+                options.resamples
+            )));
+        }
+        if test_fraction.is_some_and(|f| !(f > 0.0 && f < 1.0)) {
+            return Err(Error::Config(
+                "the test fraction must be between 0 and 1, e.g. 0.2 for 5 folds".into(),
+            ));
+        }
+        Ok(options)
+    }
+}
+
+macro_rules! overlay {
+    ($base:expr, $over:expr, $($field:ident),+) => { $( if $over.$field.is_some() { $base.$field = $over.$field; } )+ };
+}
+
+impl ExperimentFile {
+    /// Read a TOML experiment; unknown keys and wrong types are errors naming key and line.
+    /// Relative data paths are taken relative to the file's folder.
+    pub fn load(path: &Path) -> Result<ExperimentFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let mut file: ExperimentFile = toml::from_str(&text).map_err(|e| Error::Malformed {
+            path: path.to_path_buf(),
+            format: "experiment TOML",
+            reason: e.to_string(),
+        })?;
+        if let (Some(data), Some(dir)) = (&file.data.file, path.parent()) {
+            if data.is_relative() {
+                file.data.file = Some(dir.join(data));
+            }
+        }
+        Ok(file)
+    }
+
+    /// This experiment with every field that `over` sets replaced by `over`'s value.
+    pub fn overlay(mut self, over: ExperimentFile) -> ExperimentFile {
+        if over.data.dataset.is_some() || over.data.file.is_some() {
+            self.data.dataset = over.data.dataset.clone();
+            self.data.file = over.data.file.clone();
+        }
+        overlay!(self.data, over.data, target, features, groups, task);
+        overlay!(
+            self.split,
+            over.split,
+            splitter,
+            folds,
+            test_size,
+            gap,
+            max_train_size,
+            bins
+        );
+        overlay!(self, over, seeds, model_seeds, models, metrics, shard);
+        overlay!(
+            self.stats,
+            over.stats,
+            confidence,
+            rope,
+            resamples,
+            bootstrap_seed,
+            target_halfwidth
+        );
+        overlay!(
+            self.output,
+            over.output,
+            out,
+            save_splits,
+            save_predictions,
+            fail_fast
+        );
+        self
+    }
+
+    /// The data to load.
+    pub fn data_spec(&self) -> Result<DataSpec> {
+        let source = match (&self.data.dataset, &self.data.file) {
+            (Some(name), None) => DataSource::Builtin(name.clone()),
+            (None, Some(path)) => DataSource::File(path.clone()),
+            (Some(_), Some(_)) => return Err(Error::Config("give either a built-in dataset or a data file, not both".into())),
+            (None, None) => {
+                return Err(Error::Config(
+                    "name the data: --dataset NAME (see `seedfold datasets`), --data FILE.csv, or [data] in the experiment file".into(),
+                ))
+            }
+        };
+        let d = &self.data;
+        Ok(DataSpec {
+            source,
+            target: d.target.clone(),
+            features: d.features.clone(),
+            groups: d.groups.clone(),
+            task: d.task,
+        })
+    }
+
+    /// Fill in defaults for a target of `task`.
+    pub fn resolve(&self, task: Task) -> Result<Experiment> {
+        let s = &self.split;
+        let default_kind = match task {
+            Task::Classification => SplitterKind::Stratified,
+            Task::Regression => SplitterKind::Kfold,
+        };
+        let defaults = SplitConfig::default();
+        let stats = self.stats.options(None)?;
+        Ok(Experiment {
+            data: self.data_spec()?,
+            split: SplitConfig {
+                kind: s.splitter.unwrap_or(default_kind),
+                folds: s.folds.unwrap_or(defaults.folds),
+                test_size: s.test_size,
+                gap: s.gap.unwrap_or(defaults.gap),
+                max_train_size: s.max_train_size,
+                bins: s.bins.unwrap_or(defaults.bins),
+            },
+            split_seeds: self.seeds.clone().unwrap_or(SeedSpec::Count(10)).seeds()?,
+            model_seeds: self
+                .model_seeds
+                .clone()
+                .unwrap_or(SeedSpec::Count(1))
+                .seeds()?,
+            models: self.models.clone().unwrap_or_default(),
+            metrics: self.metrics.clone(),
+            stats,
+            save_splits: self.output.save_splits.unwrap_or(false),
+            save_predictions: self.output.save_predictions.unwrap_or(false),
+            fail_fast: self.output.fail_fast.unwrap_or(false),
+            shard: self.shard.as_deref().map(str::parse).transpose()?,
+        })
+    }
+}
+
+/// A fully resolved experiment: what defines a run's results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Experiment {
+    /// The data and its columns.
+    pub data: DataSpec,
+    /// The splitter.
+    pub split: SplitConfig,
+    /// Every split seed of the study (a shard runs a slice of them).
+    pub split_seeds: Vec<u64>,
+    /// Model seeds for stochastic models.
+    pub model_seeds: Vec<u64>,
+    /// Model specifications as written.
+    pub models: Vec<String>,
+    /// Metric names; `None` = the task's defaults.
+    pub metrics: Option<Vec<String>>,
+    /// Statistics settings.
+    pub stats: Options,
+    /// Write splits.csv.
+    pub save_splits: bool,
+    /// Write predictions.csv.
+    pub save_predictions: bool,
+    /// Stop at the first failed fit.
+    pub fail_fast: bool,
+    /// The slice of seeds this run does.
+    pub shard: Option<Shard>,
+}
+
+impl Experiment {
+    /// The split seeds this run (or shard) does.
+    pub fn my_seeds(&self) -> Vec<u64> {
+        match self.shard {
+            None => self.split_seeds.clone(),
+            Some(s) => self
+                .split_seeds
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % s.count == s.index)
+                .map(|(_, &v)| v)
+                .collect(),
+        }
+    }
+
+    /// Dotted names of the settings that differ from `other` (empty when equal).
+    pub fn differences(&self, other: &Experiment) -> Vec<String> {
+        let (a, b) = (
+            serde_json::to_value(self).unwrap_or_default(),
+            serde_json::to_value(other).unwrap_or_default(),
+        );
+        let mut out = Vec::new();
+        diff(&a, &b, String::new(), &mut out);
+        out
+    }
+}
+
+fn diff(a: &serde_json::Value, b: &serde_json::Value, path: String, out: &mut Vec<String>) {
+    match (a, b) {
+        (serde_json::Value::Object(x), serde_json::Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                diff(
+                    x.get(k).unwrap_or(&serde_json::Value::Null),
+                    y.get(k).unwrap_or(&serde_json::Value::Null),
+                    p,
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(path),
+        _ => {}
+    }
+}

@@ -1,0 +1,109 @@
+//! `manifest.json`: what a report folder was made from — configuration, data hash, a hash of
+//! every seed's split — so that `seedfold verify` can re-derive and check it.
+
+use super::experiment::Experiment;
+use crate::data::Table;
+use crate::split::Fold;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The data a run used, described and fingerprinted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataSummary {
+    /// Short name (built-in name or file stem).
+    pub name: String,
+    /// Rows.
+    pub rows: usize,
+    /// Feature columns.
+    pub features: usize,
+    /// Task.
+    pub task: String,
+    /// Target column.
+    pub target: String,
+    /// SHA-256 of the source bytes (the file, or the built-in CSV).
+    pub sha256: String,
+}
+
+impl DataSummary {
+    /// Describe `table`, read from `source_bytes`.
+    pub fn new(table: &Table, source_bytes: &[u8]) -> DataSummary {
+        DataSummary {
+            name: table.name.clone(),
+            rows: table.n_rows(),
+            features: table.x.ncols(),
+            task: table.y.task().to_string(),
+            target: table.target_name.clone(),
+            sha256: sha256_hex(source_bytes),
+        }
+    }
+}
+
+/// Whether the run finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    /// Interrupted or still going; `--resume` finishes it.
+    Running,
+    /// Every seed done and every file written.
+    Complete,
+}
+
+/// The manifest of one report folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// seedfold's version.
+    pub seedfold_version: String,
+    /// Running or complete.
+    pub status: RunStatus,
+    /// The resolved configuration.
+    pub experiment: Experiment,
+    /// The data used.
+    pub data: DataSummary,
+    /// SHA-256 of each done split seed's folds (see [`split_hash`]).
+    pub split_hashes: BTreeMap<u64, String>,
+    /// Split seeds whose records are complete, ascending.
+    pub seeds_done: Vec<u64>,
+    /// Start time, seconds since the Unix epoch.
+    pub started_unix: u64,
+    /// End time, once complete.
+    pub finished_unix: Option<u64>,
+    /// Worker threads used (results do not depend on it).
+    pub threads: usize,
+}
+
+/// SHA-256 as lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// SHA-256 of a seed's folds, each written as `fold <k>\ntest <rows…>\ntrain <rows…>\n`.
+pub fn split_hash(folds: &[Fold]) -> String {
+    let mut hasher = Sha256::new();
+    for (k, fold) in folds.iter().enumerate() {
+        hasher.update(format!("fold {k}\ntest"));
+        for r in &fold.test {
+            hasher.update(format!(" {r}"));
+        }
+        hasher.update("\ntrain");
+        for r in &fold.train {
+            hasher.update(format!(" {r}"));
+        }
+        hasher.update("\n");
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Seconds since the Unix epoch, now.
+pub fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
