@@ -364,7 +364,7 @@ fn bad_run_options_are_clear_errors() {
         "--metrics",
         "log_loss"
     ])
-    .contains("needs probabilities, which model 'tree' does not give"));
+    .contains("needs probabilities, which none of tree gives"));
     assert!(
         err(&["--dataset", "iris", "--model", "tree", "--metrics", "acc"])
             .contains("unknown metric 'acc'")

@@ -166,6 +166,21 @@ pub fn execute(
         .map(|m| m.iter().map(|s| s.parse()).collect::<Result<_, _>>())
         .transpose()?;
     let metrics = metrics_for(requested.as_deref(), &models, task, n_classes)?;
+    for (model, scored) in models.iter().zip(&metrics) {
+        let skipped: Vec<String> = requested
+            .iter()
+            .flatten()
+            .filter(|m| !scored.contains(m))
+            .map(|m| m.name())
+            .collect();
+        if !skipped.is_empty() {
+            super::warn(&[format!(
+                "{} gives no probabilities: not scored on {}",
+                model.name(),
+                skipped.join(", ")
+            )]);
+        }
+    }
     let data = DataSummary::new(&table, &source_bytes(&experiment.data)?);
     let probability = matches!(&table.y, Target::Classification { classes, .. } if classes.len() == 2)
         && models.iter().any(|m| m.gives_probabilities());

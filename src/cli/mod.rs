@@ -3,12 +3,14 @@
 mod args;
 mod datasets;
 mod execute;
+mod merge;
 mod models;
 mod progress;
 mod report;
 mod run;
 mod splits;
 mod summarize;
+mod verify;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -26,6 +28,10 @@ struct Cli {
 enum Command {
     /// Cross-validate models over many split seeds and write the report folder.
     Run(Box<run::RunArgs>),
+    /// Merge the report folders of shards (--shard I/N) into the single run's report.
+    Merge(merge::MergeArgs),
+    /// Check a report folder against its manifest: data hash, split hashes, optionally a rerun.
+    Verify(verify::VerifyArgs),
     /// Build the robustness report from a records CSV (seedfold's or another tool's).
     Summarize(Box<summarize::SummarizeArgs>),
     /// Print the folds of each split seed as CSV (split_seed,fold,row,role).
@@ -42,6 +48,8 @@ pub fn main() -> Result<()> {
         Command::Splits(args) => splits::run(&args),
         Command::Run(args) => run::run_command(&args),
         Command::Summarize(args) => summarize::run(&args),
+        Command::Merge(args) => merge::run(&args),
+        Command::Verify(args) => verify::run_verify(&args),
         Command::Datasets => datasets::run(),
         Command::Models => {
             models::run();

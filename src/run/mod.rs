@@ -62,9 +62,9 @@ pub struct RunOutput {
     pub predictions: Vec<FoldPredictions>,
 }
 
-/// The metrics each model is scored on. Asked-for metrics are checked against the task and
-/// against each model's ability to give probabilities; defaults skip probability metrics for
-/// models that give none.
+/// The metrics each model is scored on: the requested ones (checked against the task), or the
+/// task's defaults. Probability metrics are scored only for models that give probabilities; it
+/// is an error to ask for one that no model can give.
 pub fn metrics_for(
     requested: Option<&[Metric]>,
     models: &[Box<dyn Model>],
@@ -75,17 +75,17 @@ pub fn metrics_for(
         Some(list) if !list.is_empty() => {
             for m in list {
                 m.check(task, n_classes)?;
-                if let Some(model) = models
-                    .iter()
-                    .find(|model| m.needs_probabilities() && !model.gives_probabilities())
+                if m.needs_probabilities()
+                    && !models.iter().any(|model| model.gives_probabilities())
                 {
+                    let names: Vec<&str> = models.iter().map(|model| model.name()).collect();
                     return Err(Error::Config(format!(
-                        "metric '{m}' needs probabilities, which model '{}' does not give; drop it or the metric",
-                        model.name()
+                        "metric '{m}' needs probabilities, which none of {} gives; drop the metric or add a model such as logistic",
+                        names.join(", ")
                     )));
                 }
             }
-            return Ok(vec![list.to_vec(); models.len()]);
+            list.to_vec()
         }
         _ => default_metrics(task, n_classes),
     };

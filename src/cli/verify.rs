@@ -1,0 +1,133 @@
+//! `seedfold verify`: check a report folder against what its manifest says it was made from.
+
+use super::execute::read_manifest;
+use anyhow::{bail, Result};
+use clap::Args;
+use seedfold::data::{load, source_bytes};
+use seedfold::model::{build_models, ModelSpec};
+use seedfold::report::render_splits;
+use seedfold::run::{metrics_for, run, sha256_hex, split_hash, RunPlan, Silent};
+use seedfold::split::Splitter;
+use std::path::PathBuf;
+
+/// Options of `seedfold verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The report folder.
+    dir: PathBuf,
+    /// Also recompute this many seeds (spread over the run) and compare their records.
+    #[arg(long, num_args = 0..=1, default_missing_value = "3")]
+    rerun: Option<usize>,
+}
+
+/// records.csv lines without fit_seconds, for comparison.
+fn without_timing(line: &str) -> String {
+    let mut f: Vec<&str> = line.split(',').collect();
+    if f.len() > 8 {
+        f.remove(8);
+    }
+    f.join(",")
+}
+
+pub fn run_verify(args: &VerifyArgs) -> Result<()> {
+    let manifest = read_manifest(&args.dir)?;
+    let e = &manifest.experiment;
+    let mut problems = Vec::new();
+    let bytes = source_bytes(&e.data)?;
+    if sha256_hex(&bytes) != manifest.data.sha256 {
+        problems.push(format!(
+            "the data differs from the run's: sha256 {} now, {} in the manifest",
+            sha256_hex(&bytes),
+            manifest.data.sha256
+        ));
+    }
+    let table = load(&e.data)?.table;
+    let splitter = Splitter::new(&e.split, &table)?;
+    let folds: Vec<(u64, Vec<_>)> = manifest
+        .seeds_done
+        .iter()
+        .map(|&s| (s, splitter.split(s)))
+        .collect();
+    let bad: Vec<String> = folds
+        .iter()
+        .filter(|(s, f)| manifest.split_hashes.get(s) != Some(&split_hash(f)))
+        .map(|(s, _)| s.to_string())
+        .collect();
+    if !bad.is_empty() {
+        problems.push(format!(
+            "the splits of seed(s) {} do not match their hashes",
+            bad.join(", ")
+        ));
+    }
+    let splits_csv = args.dir.join("splits.csv");
+    if splits_csv.exists() {
+        let derived = render_splits(folds.iter().map(|(s, f)| (*s, f.as_slice())));
+        if std::fs::read_to_string(&splits_csv)? != derived {
+            problems.push("splits.csv does not match the splits derived from the manifest".into());
+        }
+    }
+    let mut checked = format!("data sha256, {} split hashes", folds.len());
+    if let Some(n) = args.rerun {
+        let done = &manifest.seeds_done;
+        let sample: Vec<u64> = if n >= done.len() {
+            done.clone()
+        } else {
+            (0..n)
+                .map(|i| done[i * (done.len() - 1) / (n - 1).max(1)])
+                .collect()
+        };
+        let task = table.y.task();
+        let n_classes = table.y.classes().map_or(0, |(_, c)| c.len());
+        let specs: Vec<ModelSpec> = e
+            .models
+            .iter()
+            .map(|m| ModelSpec::parse(m))
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
+        let models = build_models(&specs, task, n_classes)?;
+        let requested = e
+            .metrics
+            .as_ref()
+            .map(|m| m.iter().map(|s| s.parse()).collect::<Result<Vec<_>, _>>())
+            .transpose()?;
+        let plan = RunPlan {
+            table: &table,
+            splitter: &splitter,
+            metrics: metrics_for(requested.as_deref(), &models, task, n_classes)?,
+            models: &models,
+            split_seeds: &sample,
+            model_seeds: &e.model_seeds,
+            keep_predictions: false,
+            fail_fast: false,
+            threads: None,
+        };
+        seedfold::model::quiet_model_panics();
+        let fresh = run(&plan, &Silent)?;
+        let stored: Vec<_> = seedfold::data::read_records(&args.dir.join("records.csv"), true)?
+            .into_iter()
+            .filter(|r| sample.contains(&r.split_seed))
+            .collect();
+        let text = |records: &[seedfold::run::FoldRecord]| -> Vec<String> {
+            seedfold::report::render_records(records)
+                .lines()
+                .map(without_timing)
+                .collect()
+        };
+        let (again, stored) = (text(&fresh.records), text(&stored));
+        if again != stored {
+            problems.push(format!(
+                "recomputing seed(s) {sample:?} gives records that differ from records.csv"
+            ));
+        }
+        checked += &format!(", rerun of seed(s) {sample:?}");
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} does not verify:\n  - {}",
+            args.dir.display(),
+            problems.join("\n  - ")
+        );
+    }
+    println!("{} verifies: {checked}", args.dir.display());
+    Ok(())
+}

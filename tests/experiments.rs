@@ -1,0 +1,449 @@
+//! Experiment files, the manifest, kill-and-resume, shards and merge, and verify — each
+//! compared with an uninterrupted single run.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn seedfold() -> Command {
+    Command::cargo_bin("seedfold").unwrap()
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// records.csv without fit_seconds.
+fn records_without_timing(dir: &Path) -> String {
+    read(&dir.join("records.csv"))
+        .lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(8);
+            f.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The files that must match a single run byte for byte (records apart from timings).
+fn assert_same_report(a: &Path, b: &Path) {
+    assert_eq!(
+        records_without_timing(a),
+        records_without_timing(b),
+        "records.csv"
+    );
+    for file in ["summary.json", "report.md", "report.html"] {
+        assert!(
+            read(&a.join(file)) == read(&b.join(file)),
+            "{file} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+    for file in ["splits.csv", "predictions.csv"] {
+        if a.join(file).exists() || b.join(file).exists() {
+            assert!(read(&a.join(file)) == read(&b.join(file)), "{file} differs");
+        }
+    }
+}
+
+#[test]
+fn every_example_experiment_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "diabetes-regression",
+        "breast-cancer-binary",
+        "wine-multiclass",
+        "diabetes-grouped",
+    ] {
+        let out = dir.path().join(name);
+        let result = seedfold()
+            .current_dir(root())
+            .arg("run")
+            .arg(format!("examples/{name}.toml"))
+            .args(["--seeds", "3", "--quiet", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+        assert_eq!(manifest["status"], "complete", "{name}");
+        assert_eq!(
+            manifest["seeds_done"],
+            serde_json::json!([0, 1, 2]),
+            "--seeds overrides the file's seeds"
+        );
+    }
+}
+
+#[test]
+fn flags_override_the_experiment_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .current_dir(root())
+        .args([
+            "run",
+            "examples/diabetes-regression.toml",
+            "--seeds",
+            "2",
+            "--folds",
+            "3",
+            "--model",
+            "ols",
+            "--metrics",
+            "r2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = read(&out.join("records.csv"));
+    assert_eq!(
+        csv.lines().count(),
+        1 + 2 * 3,
+        "one model, one metric, 2 seeds × 3 folds"
+    );
+    assert!(csv
+        .lines()
+        .skip(1)
+        .all(|l| l.starts_with("ols,") && l.contains(",r2,")));
+}
+
+fn toml_error(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = seedfold().arg("run").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+#[test]
+fn bad_experiment_files_name_the_key_and_line() {
+    let e = toml_error(
+        "models = [\"ols\"]\nseeds = 3\n\n[data]\ndataset = \"diabetes\"\ncolour = \"red\"\n",
+    );
+    assert!(
+        e.contains("line 6") && e.contains("unknown field `colour`"),
+        "{e}"
+    );
+    let e = toml_error(
+        "models = [\"ols\"]\n[data]\ndataset = \"diabetes\"\n[split]\nfolds = \"five\"\n",
+    );
+    assert!(e.contains("line 5") && e.contains("folds"), "{e}");
+    let e = toml_error("models = [\"ols\"\n");
+    assert!(
+        e.contains("is not a valid experiment TOML file") && e.contains("line 1"),
+        "{e}"
+    );
+    let e = toml_error("models = [\"ols\"]\nspeed = 3\n[data]\ndataset = \"diabetes\"\n");
+    assert!(
+        e.contains("unknown field `speed`") && e.contains("line 2"),
+        "{e}"
+    );
+}
+
+#[test]
+fn killed_run_resumes_to_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "--dataset",
+        "wine",
+        "--model",
+        "forest:trees=40",
+        "--model",
+        "logistic",
+        "--model-seeds",
+        "2",
+        "--seeds",
+        "160",
+        "--threads",
+        "1",
+        "--quiet",
+        "--save-predictions",
+        "--save-splits",
+        "--out",
+    ];
+    let killed = dir.path().join("killed");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("seedfold"))
+        .args(args)
+        .arg(&killed)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while read_or_empty(&killed.join("seeds.done")).lines().count() == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no seed finished in time"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run finished before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        !killed.join("records.csv").exists(),
+        "an interrupted run leaves no records.csv"
+    );
+    let done_before = read(&killed.join("seeds.done")).lines().count();
+    assert!(done_before < 160, "killed part way");
+
+    let refused = seedfold().args(args).arg(&killed).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("pass --resume"),
+        "a fresh run must not clobber a checkpoint"
+    );
+    let mut other = args.to_vec();
+    other[4] = "forest:trees=41";
+    let refused = seedfold()
+        .args(&other)
+        .arg(&killed)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("differs from the interrupted run in models"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
+    let resumed = seedfold()
+        .args(args)
+        .arg(&killed)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&resumed.stderr)
+        .contains(&format!("resuming: {done_before} of 160 seeds done")));
+    let whole = dir.path().join("whole");
+    seedfold().args(args).arg(&whole).assert().success();
+    assert_same_report(&killed, &whole);
+    assert!(
+        !killed.join("records.partial.csv").exists(),
+        "the checkpoint is removed once complete"
+    );
+}
+
+fn read_or_empty(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[test]
+fn three_shards_merge_into_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "--dataset",
+        "breast_cancer",
+        "--model",
+        "logistic",
+        "--model",
+        "forest:trees=5",
+        "--model-seeds",
+        "2",
+        "--seeds",
+        "10",
+        "--quiet",
+        "--save-predictions",
+        "--save-splits",
+    ];
+    let mut shards = Vec::new();
+    for i in 0..3 {
+        let out = dir.path().join(format!("shard-{i}"));
+        seedfold()
+            .args(args)
+            .args(["--shard", &format!("{i}/3"), "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        shards.push(out);
+    }
+    let merged = dir.path().join("merged");
+    seedfold()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    let single = dir.path().join("single");
+    seedfold()
+        .args(args)
+        .arg("--out")
+        .arg(&single)
+        .assert()
+        .success();
+    assert_same_report(&merged, &single);
+
+    let missing = seedfold()
+        .arg("merge")
+        .args(&shards[..2])
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("3 seed(s) are in no shard: 2, 5, 8"));
+    let twice = seedfold()
+        .arg("merge")
+        .args([&shards[0], &shards[0]])
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("seed 0 is in both"));
+    let other = dir.path().join("other");
+    seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "breast_cancer",
+            "--model",
+            "logistic",
+            "--seeds",
+            "10",
+            "--quiet",
+            "--shard",
+            "2/3",
+            "--out",
+        ])
+        .arg(&other)
+        .assert()
+        .success();
+    let mixed = seedfold()
+        .arg("merge")
+        .args([&shards[0], &shards[1], &other])
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&mixed.stderr)
+            .contains("are not shards of one experiment: they differ in"),
+        "{}",
+        String::from_utf8_lossy(&mixed.stderr)
+    );
+}
+
+#[test]
+fn verify_catches_tampered_splits_and_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.csv");
+    std::fs::copy(root().join("datasets/iris.csv"), &data).unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args([
+            "--target",
+            "species",
+            "--model",
+            "tree",
+            "--seeds",
+            "4",
+            "--save-splits",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let ok = seedfold()
+        .arg("verify")
+        .arg(&out)
+        .arg("--rerun")
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout)
+        .contains("verifies: data sha256, 4 split hashes, rerun of seed(s)"));
+
+    let splits = out.join("splits.csv");
+    let original = read(&splits);
+    std::fs::write(&splits, original.replacen(",test\n", ",train\n", 1)).unwrap();
+    let bad = seedfold().arg("verify").arg(&out).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("splits.csv does not match"));
+    std::fs::write(&splits, original).unwrap();
+
+    let text = read(&data);
+    std::fs::write(&data, text.replacen("5.1,3.5", "5.2,3.5", 1)).unwrap();
+    let bad = seedfold().arg("verify").arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("the data differs from the run's"));
+
+    let manifest = out.join("manifest.json");
+    std::fs::write(&data, text).unwrap();
+    let m = read(&manifest);
+    let first_hash = m.find("\"split_hashes\"").unwrap();
+    let at = m[first_hash..].find(": \"").unwrap() + first_hash + 3;
+    let mut tampered = m.clone();
+    tampered.replace_range(at..at + 1, if &m[at..at + 1] == "0" { "1" } else { "0" });
+    std::fs::write(&manifest, tampered).unwrap();
+    let bad = seedfold().arg("verify").arg(&out).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("do not match their hashes"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
+#[test]
+fn resume_without_a_checkpoint_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "iris",
+            "--model",
+            "tree",
+            "--resume",
+            "--out",
+        ])
+        .arg(dir.path().join("none"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to resume"));
+    let bad = seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "iris",
+            "--model",
+            "tree",
+            "--shard",
+            "3/3",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("--shard '3/3' must be I/N with 0 ≤ I < N")
+    );
+}
