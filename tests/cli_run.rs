@@ -1,28 +1,10 @@
 //! `seedfold run` as a user runs it: output files, reproducibility across thread counts,
 //! failure capture, predictions and splits.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{read, seedfold, without_timing};
 use std::path::Path;
-
-fn seedfold() -> Command {
-    Command::cargo_bin("seedfold").unwrap()
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// records.csv without the fit_seconds column (the only one allowed to differ between runs).
-fn without_timing(csv: &str) -> String {
-    csv.lines()
-        .map(|l| {
-            let mut f: Vec<&str> = l.split(',').collect();
-            f.remove(8);
-            f.join(",")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 #[test]
 fn records_are_identical_for_any_thread_count() {

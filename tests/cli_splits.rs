@@ -1,10 +1,8 @@
 //! `seedfold splits` and `seedfold datasets` as a user runs them.
 
-use assert_cmd::Command;
+mod common;
 
-fn seedfold() -> Command {
-    Command::cargo_bin("seedfold").unwrap()
-}
+use common::seedfold;
 
 #[test]
 fn splits_csv_has_the_contract_header_and_order() {

@@ -1,15 +1,8 @@
 //! `seedfold summarize` and the report files `run` writes.
 
-use assert_cmd::Command;
-use std::path::Path;
+mod common;
 
-fn seedfold() -> Command {
-    Command::cargo_bin("seedfold").unwrap()
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use common::{read, seedfold};
 
 #[test]
 fn run_writes_every_report_file_and_summarize_reproduces_summary_json() {

@@ -1,33 +1,18 @@
 //! Experiment files, the manifest, kill-and-resume, shards and merge, and verify — each
 //! compared with an uninterrupted single run.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{read, seedfold, without_timing};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn seedfold() -> Command {
-    Command::cargo_bin("seedfold").unwrap()
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// records.csv without fit_seconds.
 fn records_without_timing(dir: &Path) -> String {
-    read(&dir.join("records.csv"))
-        .lines()
-        .map(|l| {
-            let mut f: Vec<&str> = l.split(',').collect();
-            f.remove(8);
-            f.join(",")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    without_timing(&read(&dir.join("records.csv")))
 }
 
 /// The files that must match a single run byte for byte (records apart from timings).

@@ -8,15 +8,13 @@ use super::progress::Bar;
 use super::report::{about, known_direction, write, write_report};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{source_bytes, Table, Target};
-use seedfold::metric::Metric;
-use seedfold::model::{build_models, ModelSpec};
 use seedfold::report::{
     append_durably, predictions_header, render_prediction_rows, render_record_rows, render_records,
     render_records_parquet, render_splits, RECORDS_HEADER,
 };
 use seedfold::run::{
-    metrics_for, now_unix, run, split_hash, DataSummary, Experiment, FoldPredictions, FoldRecord,
-    Manifest, Observer, RunPlan, RunStatus,
+    now_unix, run, split_hash, DataSummary, Experiment, FoldPredictions, FoldRecord, Manifest,
+    ModelSet, Observer, RunPlan, RunStatus,
 };
 use seedfold::split::Splitter;
 use std::path::{Path, PathBuf};
@@ -143,8 +141,6 @@ pub fn execute(
     quiet: bool,
     resume: bool,
 ) -> Result<()> {
-    let task = table.y.task();
-    let n_classes = table.y.classes().map_or(0, |(_, c)| c.len());
     let splitter = Splitter::new(&experiment.split, &table)?;
     super::warn(splitter.warnings());
     if experiment.split_seeds.len() > 1 && !experiment.split.kind.is_seeded() {
@@ -153,25 +149,14 @@ pub fn execute(
             experiment.split.kind.name()
         )]);
     }
-    let specs: Vec<ModelSpec> = experiment
-        .models
-        .iter()
-        .map(|m| ModelSpec::parse(m))
-        .collect::<Result<Vec<_>, _>>()?
-        .concat();
-    let models = build_models(&specs, task, n_classes)?;
-    let requested: Option<Vec<Metric>> = experiment
-        .metrics
-        .as_ref()
-        .map(|m| m.iter().map(|s| s.parse()).collect::<Result<_, _>>())
-        .transpose()?;
-    let metrics = metrics_for(requested.as_deref(), &models, task, n_classes)?;
+    let ModelSet { models, metrics } = experiment.models_and_metrics(&table)?;
     for (model, scored) in models.iter().zip(&metrics) {
-        let skipped: Vec<String> = requested
+        let skipped: Vec<&str> = experiment
+            .metrics
             .iter()
             .flatten()
-            .filter(|m| !scored.contains(m))
-            .map(|m| m.name())
+            .filter(|m| !scored.iter().any(|s| &s.name() == *m))
+            .map(String::as_str)
             .collect();
         if !skipped.is_empty() {
             super::warn(&[format!(

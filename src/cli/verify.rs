@@ -4,9 +4,8 @@ use super::execute::read_manifest;
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::data::{load, source_bytes};
-use seedfold::model::{build_models, ModelSpec};
 use seedfold::report::render_splits;
-use seedfold::run::{metrics_for, run, sha256_hex, split_hash, RunPlan, Silent};
+use seedfold::run::{run, sha256_hex, split_hash, ModelSet, RunPlan, Silent};
 use seedfold::split::Splitter;
 use std::path::PathBuf;
 
@@ -76,24 +75,11 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
                 .map(|i| done[i * (done.len() - 1) / (n - 1).max(1)])
                 .collect()
         };
-        let task = table.y.task();
-        let n_classes = table.y.classes().map_or(0, |(_, c)| c.len());
-        let specs: Vec<ModelSpec> = e
-            .models
-            .iter()
-            .map(|m| ModelSpec::parse(m))
-            .collect::<Result<Vec<_>, _>>()?
-            .concat();
-        let models = build_models(&specs, task, n_classes)?;
-        let requested = e
-            .metrics
-            .as_ref()
-            .map(|m| m.iter().map(|s| s.parse()).collect::<Result<Vec<_>, _>>())
-            .transpose()?;
+        let ModelSet { models, metrics } = e.models_and_metrics(&table)?;
         let plan = RunPlan {
             table: &table,
             splitter: &splitter,
-            metrics: metrics_for(requested.as_deref(), &models, task, n_classes)?,
+            metrics,
             models: &models,
             split_seeds: &sample,
             model_seeds: &e.model_seeds,

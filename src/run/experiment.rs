@@ -2,7 +2,9 @@
 //! (flags win). The resolved [`Experiment`] is what the manifest records and what `--resume`
 //! and `merge` compare.
 
-use crate::data::{DataSource, DataSpec, Task};
+use crate::data::{DataSource, DataSpec, Table, Task};
+use crate::metric::Metric;
+use crate::model::{build_models, Model, ModelSpec};
 use crate::split::{SplitConfig, SplitterKind, TestSize};
 use crate::stats::Options;
 use crate::{Error, Result};
@@ -328,6 +330,14 @@ impl ExperimentFile {
     }
 }
 
+/// An experiment's models, and the metrics each one is scored on (same order).
+pub struct ModelSet {
+    /// The models.
+    pub models: Vec<Box<dyn Model>>,
+    /// Metrics per model.
+    pub metrics: Vec<Vec<Metric>>,
+}
+
 /// A fully resolved experiment: what defines a run's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Experiment {
@@ -368,6 +378,26 @@ impl Experiment {
                 .map(|(_, &v)| v)
                 .collect(),
         }
+    }
+
+    /// The experiment's models for `table`, and the metrics each is scored on.
+    pub fn models_and_metrics(&self, table: &Table) -> Result<ModelSet> {
+        let task = table.y.task();
+        let n_classes = table.y.classes().map_or(0, |(_, c)| c.len());
+        let specs: Vec<ModelSpec> = self
+            .models
+            .iter()
+            .map(|m| ModelSpec::parse(m))
+            .collect::<Result<Vec<_>>>()?
+            .concat();
+        let models = build_models(&specs, task, n_classes)?;
+        let requested: Option<Vec<Metric>> = self
+            .metrics
+            .as_ref()
+            .map(|m| m.iter().map(|s| s.parse()).collect::<Result<_>>())
+            .transpose()?;
+        let metrics = super::metrics_for(requested.as_deref(), &models, task, n_classes)?;
+        Ok(ModelSet { models, metrics })
     }
 
     /// Dotted names of the settings that differ from `other` (empty when equal).

@@ -10,8 +10,8 @@ mod progress;
 mod record;
 
 pub use experiment::{
-    DataSection, Experiment, ExperimentFile, OutputSection, SeedSpec, Shard, SplitSection,
-    StatsSection,
+    DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, SeedSpec, Shard,
+    SplitSection, StatsSection,
 };
 pub use manifest::{now_unix, sha256_hex, split_hash, DataSummary, Manifest, RunStatus};
 pub use progress::{Observer, Silent};

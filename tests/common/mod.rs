@@ -39,3 +39,25 @@ pub fn test_file(rel: &str) -> std::path::PathBuf {
         .join("tests")
         .join(rel)
 }
+
+/// The seedfold binary, ready for arguments.
+pub fn seedfold() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("seedfold").unwrap()
+}
+
+/// A file's text, or a panic naming it.
+pub fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// records.csv text without the fit_seconds column, the only one allowed to differ between runs.
+pub fn without_timing(csv: &str) -> String {
+    csv.lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split(',').collect();
+            f.remove(8);
+            f.join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
