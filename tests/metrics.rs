@@ -3,23 +3,9 @@
 
 mod common;
 
+use common::{floats, reference};
+
 use seedfold::metric::{score, Metric, Predictions, Truth};
-use serde_json::Value;
-
-fn reference() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(common::test_file("reference/metrics.json")).unwrap(),
-    )
-    .unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 fn assert_close(got: f64, want: f64, what: &str) {
     let tol = 1e-12 * want.abs().max(1e-300);
@@ -31,7 +17,7 @@ fn assert_close(got: f64, want: f64, what: &str) {
 
 #[test]
 fn regression_metrics_match_scikit_learn() {
-    for case in reference()["regression"].as_array().unwrap() {
+    for case in reference("metrics.json")["regression"].as_array().unwrap() {
         let y = floats(&case["truth"]);
         let p = Predictions::Values(floats(&case["prediction"]));
         for (name, want) in case["values"].as_object().unwrap() {
@@ -49,7 +35,10 @@ fn regression_metrics_match_scikit_learn() {
 #[test]
 fn classification_metrics_match_scikit_learn() {
     let mut checked = 0;
-    for case in reference()["classification"].as_array().unwrap() {
+    for case in reference("metrics.json")["classification"]
+        .as_array()
+        .unwrap()
+    {
         let k = case["classes"].as_u64().unwrap() as usize;
         let y: Vec<usize> = floats(&case["truth"]).iter().map(|&v| v as usize).collect();
         let labels: Vec<usize> = floats(&case["prediction"])

@@ -3,20 +3,14 @@
 
 mod common;
 
+use common::{floats, reference};
+
 use linfa::DatasetBase;
 use ndarray::{s, Array2};
 use seedfold::data::{load, DataSource, DataSpec, Target, Task};
 use seedfold::metric::Predictions;
 use seedfold::model::{build_models, FoldData, FoldTrain, Model, ModelSpec};
 use seedfold::rng::{stream, Purpose};
-use serde_json::Value;
-
-fn reference() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(common::test_file("reference/models.json")).unwrap(),
-    )
-    .unwrap()
-}
 
 fn model(spec: &str, task: Task, n_classes: usize) -> Box<dyn Model> {
     build_models(&ModelSpec::parse(spec).unwrap(), task, n_classes)
@@ -67,17 +61,9 @@ fn max_relative_error(got: &[f64], want: &[f64]) -> f64 {
         .fold(0.0, f64::max)
 }
 
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
-
 #[test]
 fn linear_models_match_scikit_learn() {
-    let r = reference();
+    let r = reference("models.json");
     let table = load(&DataSpec::builtin("diabetes")).unwrap().table;
     let cut = r["diabetes_train_rows"].as_u64().unwrap() as usize;
     // OLS is exact; coordinate descent (ridge, lasso, elastic net) stops at its tolerance
@@ -116,7 +102,7 @@ fn classes_table() -> seedfold::data::Table {
 
 #[test]
 fn logistic_matches_scikit_learn_binary_and_multinomial() {
-    let r = reference();
+    let r = reference("models.json");
     let cut = r["classification_train_rows"].as_u64().unwrap() as usize;
     let table = classes_table();
     let (labels, _) = table.y.classes().unwrap();

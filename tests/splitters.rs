@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{class_table, regression_table, test_file};
+use common::{class_table, reference, regression_table};
 use proptest::prelude::*;
 use seedfold::data::{load, DataSpec, Table};
 use seedfold::split::{Fold, SplitConfig, Splitter, SplitterKind, TestSize};
@@ -147,11 +147,6 @@ proptest! {
     }
 }
 
-fn reference() -> Value {
-    let text = std::fs::read_to_string(test_file("reference/split_sizes.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
 fn usizes(v: &Value) -> Vec<usize> {
     v.as_array()
         .unwrap()
@@ -166,7 +161,7 @@ fn builtin(name: &str) -> Table {
 
 #[test]
 fn kfold_sizes_match_scikit_learn() {
-    for case in reference()["kfold"].as_array().unwrap() {
+    for case in reference("split_sizes.json")["kfold"].as_array().unwrap() {
         let (n, k) = (
             case["n"].as_u64().unwrap() as usize,
             case["k"].as_u64().unwrap() as usize,
@@ -182,7 +177,10 @@ fn kfold_sizes_match_scikit_learn() {
 
 #[test]
 fn stratified_allocation_matches_scikit_learn() {
-    for case in reference()["stratified"].as_array().unwrap() {
+    for case in reference("split_sizes.json")["stratified"]
+        .as_array()
+        .unwrap()
+    {
         let k = case["k"].as_u64().unwrap() as usize;
         let table = match case["dataset"].as_str() {
             Some(name) => builtin(name),
@@ -220,7 +218,10 @@ fn stratified_allocation_matches_scikit_learn() {
 
 #[test]
 fn shuffle_split_sizes_match_scikit_learn() {
-    for case in reference()["shuffle_split"].as_array().unwrap() {
+    for case in reference("split_sizes.json")["shuffle_split"]
+        .as_array()
+        .unwrap()
+    {
         let n = case["n"].as_u64().unwrap() as usize;
         let ts: TestSize = serde_json::from_value(case["test_size"].clone()).unwrap();
         let table = regression_table(vec![0.0; n], None);
@@ -241,7 +242,10 @@ fn shuffle_split_sizes_match_scikit_learn() {
 
 #[test]
 fn stratified_shuffle_split_counts_match_scikit_learn() {
-    for case in reference()["stratified_shuffle_split"].as_array().unwrap() {
+    for case in reference("split_sizes.json")["stratified_shuffle_split"]
+        .as_array()
+        .unwrap()
+    {
         let table = builtin(case["dataset"].as_str().unwrap());
         let (labels, classes) = table.y.classes().unwrap();
         let labels = labels.to_vec();
@@ -262,7 +266,10 @@ fn stratified_shuffle_split_counts_match_scikit_learn() {
 
 #[test]
 fn time_series_windows_match_scikit_learn() {
-    for case in reference()["time_series"].as_array().unwrap() {
+    for case in reference("split_sizes.json")["time_series"]
+        .as_array()
+        .unwrap()
+    {
         let n = case["n"].as_u64().unwrap() as usize;
         let mut c = config(
             SplitterKind::TimeSeries,
@@ -290,7 +297,7 @@ fn time_series_windows_match_scikit_learn() {
 
 #[test]
 fn group_kfold_group_counts_match_scikit_learn() {
-    let case = &reference()["group_kfold"][0];
+    let case = &reference("split_sizes.json")["group_kfold"][0];
     let groups: Vec<usize> = (0..13).flat_map(|g| [g; 3]).collect();
     let table = class_table(
         &(0..39).map(|i| i % 2).collect::<Vec<_>>(),

@@ -4,23 +4,10 @@
 
 mod common;
 
+use common::{floats, reference};
+
 use seedfold::stats::*;
 use serde_json::Value;
-
-fn reference() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(common::test_file("reference/stats.json")).unwrap(),
-    )
-    .unwrap()
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect()
-}
 
 fn f(v: &Value) -> f64 {
     v.as_f64().unwrap()
@@ -39,7 +26,7 @@ const DISTRIBUTION: f64 = 1e-9;
 
 #[test]
 fn t_interval_matches_scipy() {
-    let r = &reference()["t_interval"];
+    let r = &reference("stats.json")["t_interval"];
     let x = floats(&r["x"]);
     for (level, key) in [(0.95, "95"), (0.90, "90")] {
         let ci = t_interval(&x, level).value().cloned().unwrap();
@@ -54,7 +41,7 @@ fn t_interval_matches_scipy() {
 
 #[test]
 fn quantiles_match_numpy() {
-    let r = &reference()["quantiles"];
+    let r = &reference("stats.json")["quantiles"];
     let mut x = floats(&r["x"]);
     x.sort_by(f64::total_cmp);
     for (p, want) in floats(&r["p"]).into_iter().zip(floats(&r["values"])) {
@@ -64,7 +51,7 @@ fn quantiles_match_numpy() {
 
 #[test]
 fn corrected_interval_matches_the_formula_with_scipy_t() {
-    let r = &reference()["corrected_interval"];
+    let r = &reference("stats.json")["corrected_interval"];
     let ci = corrected_interval(&floats(&r["x"]), f(&r["ratio"]), 0.95)
         .value()
         .cloned()
@@ -75,7 +62,7 @@ fn corrected_interval_matches_the_formula_with_scipy_t() {
 
 #[test]
 fn variance_components_match_scipy_f_oneway() {
-    for case in reference()["one_way"].as_array().unwrap() {
+    for case in reference("stats.json")["one_way"].as_array().unwrap() {
         let groups: Vec<Vec<f64>> = case["groups"]
             .as_array()
             .unwrap()
@@ -112,7 +99,7 @@ fn variance_components_match_scipy_f_oneway() {
 
 #[test]
 fn nested_components_match_numpy() {
-    let r = &reference()["nested"];
+    let r = &reference("stats.json")["nested"];
     let cells: Vec<Vec<Vec<f64>>> = r["cells"]
         .as_array()
         .unwrap()
@@ -127,7 +114,7 @@ fn nested_components_match_numpy() {
 
 #[test]
 fn wilcoxon_matches_scipy_exact_and_normal_with_ties_and_zeros() {
-    for case in reference()["wilcoxon"].as_array().unwrap() {
+    for case in reference("stats.json")["wilcoxon"].as_array().unwrap() {
         let got = wilcoxon(&floats(&case["d"])).value().cloned().unwrap();
         assert_eq!(got.method, case["method"].as_str().unwrap());
         assert_eq!(
@@ -142,7 +129,7 @@ fn wilcoxon_matches_scipy_exact_and_normal_with_ties_and_zeros() {
 
 #[test]
 fn sign_test_matches_scipy_binomtest() {
-    for case in reference()["sign_test"].as_array().unwrap() {
+    for case in reference("stats.json")["sign_test"].as_array().unwrap() {
         let got = sign_test(&floats(&case["d"]));
         assert_eq!(
             (got.positive, got.negative),
@@ -157,7 +144,7 @@ fn sign_test_matches_scipy_binomtest() {
 
 #[test]
 fn p_a_beats_b_interval_is_scipy_wilson() {
-    for case in reference()["wilson"].as_array().unwrap() {
+    for case in reference("stats.json")["wilson"].as_array().unwrap() {
         let (k, n) = (
             case["wins"].as_u64().unwrap() as usize,
             case["n"].as_u64().unwrap() as usize,
@@ -172,7 +159,7 @@ fn p_a_beats_b_interval_is_scipy_wilson() {
 
 #[test]
 fn corrected_t_matches_the_formula_with_scipy_t() {
-    let r = &reference()["corrected_t"];
+    let r = &reference("stats.json")["corrected_t"];
     let got = corrected_t(&floats(&r["d"]), f(&r["ratio"]), 0.95)
         .value()
         .cloned()
@@ -185,7 +172,7 @@ fn corrected_t_matches_the_formula_with_scipy_t() {
 
 #[test]
 fn bayesian_correlated_t_test_matches_baycomp() {
-    let r = &reference()["bayesian"];
+    let r = &reference("stats.json")["bayesian"];
     let d: Vec<f64> = floats(&r["a"])
         .iter()
         .zip(floats(&r["b"]))
@@ -212,7 +199,7 @@ fn bayesian_correlated_t_test_matches_baycomp() {
 
 #[test]
 fn five_by_two_matches_the_formulas_with_scipy() {
-    let r = &reference()["five_by_two"];
+    let r = &reference("stats.json")["five_by_two"];
     let d: Vec<[f64; 2]> = r["d"]
         .as_array()
         .unwrap()
@@ -228,7 +215,7 @@ fn five_by_two_matches_the_formulas_with_scipy() {
 
 #[test]
 fn bca_bootstrap_agrees_with_scipy_within_monte_carlo_error() {
-    let r = &reference()["bootstrap"];
+    let r = &reference("stats.json")["bootstrap"];
     let x = floats(&r["x"]);
     let got = bootstrap_mean(&x, 200_000, 5, 0.95)
         .value()
@@ -257,7 +244,7 @@ fn bca_bootstrap_agrees_with_scipy_within_monte_carlo_error() {
 
 #[test]
 fn seeds_for_halfwidth_matches_a_scipy_search() {
-    let r = &reference()["seeds_for_halfwidth"];
+    let r = &reference("stats.json")["seeds_for_halfwidth"];
     let got = seeds_for_halfwidth(f(&r["std"]), f(&r["target"]), 0.95)
         .value()
         .copied()

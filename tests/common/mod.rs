@@ -61,3 +61,18 @@ pub fn without_timing(csv: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A reference file from `tests/reference/` (made by the scripts beside it).
+pub fn reference(name: &str) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(test_file(&format!("reference/{name}"))).unwrap())
+        .unwrap()
+}
+
+/// A JSON array of numbers.
+pub fn floats(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
+}
