@@ -39,6 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         keep_predictions: false,
         fail_fast: false,
         threads: None,
+        exact_linfa: false,
     };
     let output = run(&plan, &Silent)?;
     for scores in group_scores(&output.records) {

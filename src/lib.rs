@@ -12,7 +12,7 @@
 //!
 //! let table = load(&DataSpec::builtin("diabetes"))?.table;
 //! let splitter = Splitter::new(&SplitConfig::default(), &table)?; // shuffled 5-fold
-//! let models = build_models(&ModelSpec::parse("ols")?, table.y.task(), 0)?;
+//! let models = build_models(&ModelSpec::parse("ols")?, table.y.task(), 0, false)?;
 //! let seeds: Vec<u64> = (0..10).collect();
 //! let plan = RunPlan {
 //!     table: &table,
@@ -24,6 +24,7 @@
 //!     keep_predictions: false,
 //!     fail_fast: false,
 //!     threads: None,
+//!     exact_linfa: false,
 //! };
 //! let output = run(&plan, &Silent)?;
 //! for scores in group_scores(&output.records) {

@@ -13,7 +13,7 @@ use seedfold::model::{build_models, FoldData, FoldTrain, Model, ModelSpec};
 use seedfold::rng::{stream, Purpose};
 
 fn model(spec: &str, task: Task, n_classes: usize) -> Box<dyn Model> {
-    build_models(&ModelSpec::parse(spec).unwrap(), task, n_classes)
+    build_models(&ModelSpec::parse(spec).unwrap(), task, n_classes, false)
         .unwrap()
         .remove(0)
 }
@@ -318,7 +318,7 @@ fn failures_are_reported_not_fatal() {
 #[test]
 fn catalogue_errors_list_what_exists() {
     let err = |spec: &str, task, k| {
-        build_models(&ModelSpec::parse(spec).unwrap(), task, k)
+        build_models(&ModelSpec::parse(spec).unwrap(), task, k, false)
             .err()
             .unwrap()
             .to_string()
@@ -327,11 +327,11 @@ fn catalogue_errors_list_what_exists() {
         err("xgboost", Task::Regression, 0).contains("unknown model 'xgboost'. Known: ols, ridge")
     );
     assert!(err("ridge:beta=1", Task::Regression, 0)
-        .contains("unknown parameter 'beta (model ridge)'. Known: alpha, tol, max_iter"));
+        .contains("unknown parameter 'beta (model ridge)'. Known: alpha"));
     assert!(err("tree", Task::Regression, 0)
         .contains("model 'tree' does not do regression; for regression use one of: ols"));
     assert!(err("ridge:alpha=x", Task::Regression, 0)
-        .contains("parameter alpha of model 'ridge:alpha=x' must be a number, got 'x'"));
+        .contains("parameter alpha of model 'ridge:alpha=x' must be a number ≥ 0, got 'x'"));
     assert!(err("svm", Task::Classification, 3).contains("svm classifies two classes only"));
     assert!(err("tree:criterion=mse", Task::Classification, 2).contains("one of gini, entropy"));
     assert!(err("ridge:alpha=1|1", Task::Regression, 0).contains("given twice"));

@@ -236,6 +236,7 @@ pub fn execute(
         keep_predictions: experiment.save_predictions,
         fail_fast: experiment.fail_fast,
         threads,
+        exact_linfa: experiment.exact_linfa,
     };
     seedfold::model::quiet_model_panics();
     run(&plan, &checkpoint)?;

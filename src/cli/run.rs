@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Stop at the first failed fold instead of recording it.
     #[arg(long)]
     fail_fast: bool,
+    /// Fit every model through linfa, without seedfold's exact fast paths (for comparison).
+    #[arg(long)]
+    exact_linfa: bool,
     #[command(flatten)]
     stats: StatsArgs,
 }
@@ -70,6 +73,9 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
     file.model_seeds = args.model_seeds.clone().or(file.model_seeds.take());
     file.metrics = args.metrics.clone().or(file.metrics.take());
     file.shard = args.shard.clone().or(file.shard.take());
+    if args.exact_linfa {
+        file.exact_linfa = Some(true);
+    }
     let out = args
         .out
         .clone()

@@ -86,6 +86,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             keep_predictions: false,
             fail_fast: false,
             threads: None,
+            exact_linfa: e.exact_linfa,
         };
         seedfold::model::quiet_model_panics();
         let fresh = run(&plan, &Silent)?;

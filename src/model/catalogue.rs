@@ -2,11 +2,11 @@
 
 use super::classifiers::{ForestModel, LogisticModel, NaiveBayesModel, SvcModel};
 use super::params::{ModelSpec, Params};
-use super::regressors::{ElasticNetModel, SvrModel};
+use super::regressors::{ElasticNetModel, LeastSquaresModel, SvrModel};
 use super::{Classifier, Model, Regressor};
 use crate::data::Task;
 use crate::{Error, Result};
-use linfa_linear::{LinearError, LinearRegression, TweedieRegressor};
+use linfa_linear::{LinearError, TweedieRegressor};
 use linfa_trees::{DecisionTree, SplitQuality};
 use std::collections::BTreeMap;
 
@@ -191,10 +191,12 @@ fn resolve(spec: &ModelSpec, info: &ModelInfo) -> Result<Params> {
 
 /// Build the models `specs` name for a target of `task` with `n_classes` classes. Unknown
 /// models or parameters and models that do not fit the task are errors listing what exists.
+/// With `exact_linfa`, models fit through linfa only, without seedfold's fast paths.
 pub fn build_models(
     specs: &[ModelSpec],
     task: Task,
     n_classes: usize,
+    exact_linfa: bool,
 ) -> Result<Vec<Box<dyn Model>>> {
     let mut models: Vec<Box<dyn Model>> = Vec::new();
     for spec in specs {
@@ -223,6 +225,7 @@ pub fn build_models(
             name,
             task,
             n_classes,
+            exact_linfa,
         )?);
     }
     if models.is_empty() {
@@ -244,13 +247,13 @@ fn build(
     name: String,
     task: Task,
     n_classes: usize,
+    exact_linfa: bool,
 ) -> Result<Box<dyn Model>> {
-    let elastic = |l1_ratio: f64, ridge_scale: bool| -> Result<Box<dyn Model>> {
+    let elastic = |l1_ratio: f64| -> Result<Box<dyn Model>> {
         Ok(Box::new(ElasticNetModel {
             name: name.clone(),
             alpha: p.f64("alpha")?,
             l1_ratio,
-            ridge_scale,
             tolerance: p.positive("tol")?,
             max_iterations: p.usize("max_iter")? as u32,
         }))
@@ -263,12 +266,13 @@ fn build(
         })
     };
     Ok(match kind {
-        "ols" => Box::new(Regressor::<_, LinearError<f64>>::new(name, |_| {
-            LinearRegression::new()
-        })),
-        "ridge" => elastic(0.0, true)?,
-        "lasso" => elastic(1.0, false)?,
-        "elasticnet" => elastic(p.f64("l1_ratio")?, false)?,
+        "ols" => Box::new(LeastSquaresModel { name, alpha: 0.0 }),
+        "ridge" => Box::new(LeastSquaresModel {
+            name,
+            alpha: p.non_negative("alpha")?,
+        }),
+        "lasso" => elastic(1.0)?,
+        "elasticnet" => elastic(p.f64("l1_ratio")?)?,
         "tweedie" => {
             let (power, alpha, iterations) =
                 (p.f64("power")?, p.f64("alpha")?, p.usize("max_iter")?);
@@ -283,6 +287,7 @@ fn build(
             name,
             alpha: p.f64("alpha")?,
             max_iterations: p.usize("max_iter")? as u64,
+            newton: !exact_linfa,
         }),
         "tree" => {
             let (max_depth, split, leaf) = (

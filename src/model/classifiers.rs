@@ -4,6 +4,7 @@
 //! (probabilities) and the binary SVM (kernel width from the training rows).
 
 use super::adapter::fit_predict;
+use super::newton_logistic::NewtonLogistic;
 use super::regressors::scale_width;
 use super::{argmax_rows, guard, FoldData, FoldTrain, Model, TrainSet};
 use crate::data::Task;
@@ -62,6 +63,8 @@ pub(crate) struct LogisticModel {
     pub name: String,
     pub alpha: f64,
     pub max_iterations: u64,
+    /// Use the Newton fast path for two classes (linfa's solver when it fails).
+    pub newton: bool,
 }
 
 impl Model for LogisticModel {
@@ -72,6 +75,17 @@ impl Model for LogisticModel {
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
         let (train, k) = class_rows(&self.name, data)?;
         let probabilities = guard(|| {
+            if k == 2 && self.newton {
+                let params = NewtonLogistic {
+                    alpha: self.alpha,
+                    max_iterations: self.max_iterations as usize,
+                    ..NewtonLogistic::default()
+                };
+                if let Ok(model) = params.fit(train) {
+                    let p = model.predict_probabilities(&data.x_test);
+                    return Ok(p.iter().flat_map(|&p| [1.0 - p, p]).collect());
+                }
+            }
             if k == 2 {
                 let params = LogisticRegression::default()
                     .alpha(self.alpha)

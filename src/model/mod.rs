@@ -6,6 +6,8 @@
 mod adapter;
 pub mod catalogue;
 mod classifiers;
+pub mod least_squares;
+pub mod newton_logistic;
 mod params;
 mod regressors;
 
@@ -53,6 +55,12 @@ pub trait Model: Send + Sync {
     /// Whether its classification predictions include probabilities.
     fn gives_probabilities(&self) -> bool {
         false
+    }
+    /// For exact least squares (ols, ridge): the penalty α on ‖w‖², so the runner can solve
+    /// every fold from one Gram matrix ([`least_squares::GramSystem`]) instead of calling
+    /// `fit_predict`.
+    fn least_squares_penalty(&self) -> Option<f64> {
+        None
     }
     /// Fit and predict; an error (or a panic inside the model) becomes a failed fold with this
     /// reason, never a crash. `rng` is the fold's model-seed stream.

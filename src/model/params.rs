@@ -96,6 +96,14 @@ impl Params {
             .ok_or_else(|| self.bad(key, "a number > 0"))
     }
 
+    /// A real number ≥ 0.
+    pub(crate) fn non_negative(&self, key: &str) -> Result<f64> {
+        self.f64(key)
+            .ok()
+            .filter(|&v| v >= 0.0)
+            .ok_or_else(|| self.bad(key, "a number ≥ 0"))
+    }
+
     /// A whole number ≥ 0.
     pub(crate) fn usize(&self, key: &str) -> Result<usize> {
         self.values[key]

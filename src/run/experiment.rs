@@ -164,6 +164,7 @@ pub struct ExperimentFile {
     pub models: Option<Vec<String>>,
     pub metrics: Option<Vec<String>>,
     pub shard: Option<String>,
+    pub exact_linfa: Option<bool>,
     #[serde(default)]
     pub stats: StatsSection,
     #[serde(default)]
@@ -251,7 +252,16 @@ impl ExperimentFile {
             max_train_size,
             bins
         );
-        overlay!(self, over, seeds, model_seeds, models, metrics, shard);
+        overlay!(
+            self,
+            over,
+            seeds,
+            model_seeds,
+            models,
+            metrics,
+            shard,
+            exact_linfa
+        );
         overlay!(
             self.stats,
             over.stats,
@@ -326,6 +336,7 @@ impl ExperimentFile {
             save_predictions: self.output.save_predictions.unwrap_or(false),
             fail_fast: self.output.fail_fast.unwrap_or(false),
             shard: self.shard.as_deref().map(str::parse).transpose()?,
+            exact_linfa: self.exact_linfa.unwrap_or(false),
         })
     }
 }
@@ -363,6 +374,8 @@ pub struct Experiment {
     pub fail_fast: bool,
     /// The slice of seeds this run does.
     pub shard: Option<Shard>,
+    /// Fit through linfa only, without the exact fast paths (for comparison).
+    pub exact_linfa: bool,
 }
 
 impl Experiment {
@@ -390,7 +403,7 @@ impl Experiment {
             .map(|m| ModelSpec::parse(m))
             .collect::<Result<Vec<_>>>()?
             .concat();
-        let models = build_models(&specs, task, n_classes)?;
+        let models = build_models(&specs, task, n_classes, self.exact_linfa)?;
         let requested: Option<Vec<Metric>> = self
             .metrics
             .as_ref()

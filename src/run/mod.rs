@@ -19,6 +19,7 @@ pub use record::{FoldPredictions, FoldRecord, Status};
 
 use crate::data::{Table, Target, Task};
 use crate::metric::{default_metrics, score, Metric, Predictions, Truth};
+use crate::model::least_squares::GramSystem;
 use crate::model::{FoldData, FoldTrain, Model};
 use crate::rng::{self, Purpose};
 use crate::split::{Fold, Splitter};
@@ -51,6 +52,8 @@ pub struct RunPlan<'a> {
     pub fail_fast: bool,
     /// Worker threads; `None` = all cores. Results do not depend on it.
     pub threads: Option<usize>,
+    /// Fit every model through its linfa path, never the exact fast paths (for comparison).
+    pub exact_linfa: bool,
 }
 
 /// What a run produced.
@@ -111,6 +114,18 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         .build()
         .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
     observer.start(count_fits(plan));
+    let gram = match &plan.table.y {
+        Target::Regression(y)
+            if !plan.exact_linfa
+                && plan
+                    .models
+                    .iter()
+                    .any(|m| m.least_squares_penalty().is_some()) =>
+        {
+            Some(pool.install(|| GramSystem::new(&plan.table.x, y.view())))
+        }
+        _ => None,
+    };
     let mut out = RunOutput::default();
     for seeds in plan.split_seeds.chunks(SEEDS_PER_BATCH) {
         let batch: Vec<(u64, Vec<Fold>)> = pool.install(|| {
@@ -131,7 +146,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         let results: Vec<RunOutput> = pool.install(|| {
             tasks
                 .par_iter()
-                .map(|&(seed, f, fold)| run_fold(plan, seed, f, fold, observer))
+                .map(|&(seed, f, fold)| run_fold(plan, gram.as_ref(), seed, f, fold, observer))
                 .collect()
         });
         let mut results = results.into_iter();
@@ -189,34 +204,46 @@ fn count_fits(plan: &RunPlan) -> u64 {
     plan.split_seeds.len() as u64 * folds * per_fold
 }
 
-/// Gather a fold's rows (once) and fit every model on them.
+/// A fold's training rows and test features, gathered for models that need them.
+fn gather(table: &Table, fold: &Fold) -> FoldData {
+    let x_train = table.x.select(Axis(0), &fold.train);
+    let train = match &table.y {
+        Target::Regression(y) => {
+            FoldTrain::Values(DatasetBase::new(x_train, y.select(Axis(0), &fold.train)))
+        }
+        Target::Classification { labels, classes } => FoldTrain::Classes(
+            DatasetBase::new(x_train, labels.select(Axis(0), &fold.train)),
+            classes.len(),
+        ),
+    };
+    FoldData {
+        train,
+        x_test: table.x.select(Axis(0), &fold.test),
+    }
+}
+
+/// Fit every model on one fold: least squares from the Gram system when it is there (and the
+/// system is well conditioned), everything else on the fold's rows, gathered once when needed.
 fn run_fold(
     plan: &RunPlan,
+    gram: Option<&GramSystem>,
     split_seed: u64,
     f: usize,
     fold: &Fold,
     observer: &dyn Observer,
 ) -> RunOutput {
-    let x = &plan.table.x;
-    let x_train = x.select(Axis(0), &fold.train);
-    let x_test = x.select(Axis(0), &fold.test);
-    let (train, truth_values, truth_classes);
+    let (truth_values, truth_classes);
     let truth = match &plan.table.y {
         Target::Regression(y) => {
-            train = FoldTrain::Values(DatasetBase::new(x_train, y.select(Axis(0), &fold.train)));
             truth_values = fold.test.iter().map(|&r| y[r]).collect::<Vec<_>>();
             Truth::Values(&truth_values)
         }
         Target::Classification { labels, classes } => {
-            train = FoldTrain::Classes(
-                DatasetBase::new(x_train, labels.select(Axis(0), &fold.train)),
-                classes.len(),
-            );
             truth_classes = fold.test.iter().map(|&r| labels[r]).collect::<Vec<_>>();
             Truth::Classes(&truth_classes, classes.len())
         }
     };
-    let data = FoldData { train, x_test };
+    let mut data: Option<FoldData> = None;
     let mut out = RunOutput::default();
     for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
         for &model_seed in model_seeds_of(model.as_ref(), plan.model_seeds) {
@@ -228,9 +255,19 @@ fn run_fold(
                 },
             );
             let started = Instant::now();
-            let predicted = model
-                .fit_predict(&data, rng)
-                .and_then(|p| check_finite(p, fold.test.len()));
+            let fast = match (gram, model.least_squares_penalty(), &plan.table.y) {
+                (Some(g), Some(alpha), Target::Regression(y)) => {
+                    g.fit_predict(&plan.table.x, y.view(), &fold.train, &fold.test, alpha)
+                }
+                _ => None,
+            };
+            let predicted = match fast {
+                Some(values) => Ok(Predictions::Values(values)),
+                None => {
+                    model.fit_predict(data.get_or_insert_with(|| gather(plan.table, fold)), rng)
+                }
+            }
+            .and_then(|p| check_finite(p, fold.test.len()));
             let seconds = started.elapsed().as_secs_f64();
             let record = |metric: Metric, scored: std::result::Result<f64, String>| FoldRecord {
                 model: model.name().to_string(),

@@ -1,0 +1,236 @@
+//! The exact fast paths against the generic linfa paths: least squares from one Gram matrix
+//! (1e-9 relative in predictions on well-conditioned data, fallback when ill-conditioned) and
+//! binary logistic regression by Newton's method (coefficients within 1e-6 of linfa-logistic).
+
+mod common;
+
+use linfa::prelude::*;
+use linfa::DatasetBase;
+use linfa_logistic::LogisticRegression;
+use ndarray::{Array1, Array2, Axis};
+use rand::{Rng, SeedableRng};
+use seedfold::data::{load, DataSource, DataSpec, Target, Task};
+use seedfold::metric::Predictions;
+use seedfold::model::least_squares::GramSystem;
+use seedfold::model::newton_logistic::NewtonLogistic;
+use seedfold::model::{build_models, FoldData, FoldTrain, ModelSpec};
+use seedfold::rng::{stream, Purpose};
+use seedfold::split::{SplitConfig, Splitter, SplitterKind};
+
+fn max_relative(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs() / y.abs().max(1e-300))
+        .fold(0.0, f64::max)
+}
+
+/// Generic-path predictions of `spec` for one fold.
+fn generic(
+    spec: &str,
+    x: &Array2<f64>,
+    y: &Array1<f64>,
+    train: &[usize],
+    test: &[usize],
+) -> Vec<f64> {
+    let model = build_models(&ModelSpec::parse(spec).unwrap(), Task::Regression, 0, true)
+        .unwrap()
+        .remove(0);
+    let data = FoldData {
+        train: FoldTrain::Values(DatasetBase::new(
+            x.select(Axis(0), train),
+            y.select(Axis(0), train),
+        )),
+        x_test: x.select(Axis(0), test),
+    };
+    match model
+        .fit_predict(
+            &data,
+            stream(
+                0,
+                Purpose::Model {
+                    split_seed: 0,
+                    fold: 0,
+                },
+            ),
+        )
+        .unwrap()
+    {
+        Predictions::Values(v) => v,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn check_least_squares(x: &Array2<f64>, y: &Array1<f64>, splitter: SplitterKind) -> f64 {
+    let gram = GramSystem::new(x, y.view());
+    let table = common::regression_table(y.to_vec(), None);
+    let table = seedfold::data::Table {
+        x: x.clone(),
+        ..table
+    };
+    let config = SplitConfig {
+        kind: splitter,
+        folds: 5,
+        ..SplitConfig::default()
+    };
+    let mut worst: f64 = 0.0;
+    for seed in 0..3 {
+        for fold in Splitter::new(&config, &table).unwrap().split(seed) {
+            for (spec, alpha) in [
+                ("ols", 0.0),
+                ("ridge:alpha=1", 1.0),
+                ("ridge:alpha=50", 50.0),
+            ] {
+                let fast = gram
+                    .fit_predict(x, y.view(), &fold.train, &fold.test, alpha)
+                    .expect("well conditioned");
+                worst = worst.max(max_relative(
+                    &fast,
+                    &generic(spec, x, y, &fold.train, &fold.test),
+                ));
+            }
+        }
+    }
+    worst
+}
+
+#[test]
+fn least_squares_fast_path_matches_linfa_on_diabetes() {
+    let table = load(&DataSpec::builtin("diabetes")).unwrap().table;
+    let Target::Regression(y) = &table.y else {
+        panic!()
+    };
+    let worst = check_least_squares(&table.x, y, SplitterKind::Kfold);
+    assert!(worst < 1e-9, "max relative difference {worst:e}");
+}
+
+#[test]
+fn least_squares_fast_path_matches_linfa_on_random_data_and_windows() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let (n, d) = (300, 8);
+    let x = Array2::from_shape_fn((n, d), |(_, j)| {
+        rng.gen::<f64>() * (j + 1) as f64 + j as f64
+    });
+    let w: Vec<f64> = (0..d).map(|j| j as f64 - 3.5).collect();
+    let y: Array1<f64> = x
+        .outer_iter()
+        .map(|r| r.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() + rng.gen::<f64>())
+        .collect();
+    for splitter in [
+        SplitterKind::Kfold,
+        SplitterKind::ShuffleSplit,
+        SplitterKind::TimeSeries,
+    ] {
+        let worst = check_least_squares(&x, &y, splitter);
+        assert!(
+            worst < 1e-9,
+            "{splitter:?}: max relative difference {worst:e}"
+        );
+    }
+}
+
+#[test]
+fn least_squares_fast_path_refuses_ill_conditioned_systems() {
+    let x = Array2::from_shape_fn((40, 3), |(i, j)| {
+        if j == 2 {
+            (i as f64) * 2.0
+        } else {
+            (i * (j + 1)) as f64 % 7.0 + i as f64
+        }
+    });
+    let x = ndarray::concatenate![Axis(1), x, x.column(0).to_owned().insert_axis(Axis(1))];
+    let y: Array1<f64> = (0..40).map(|i| i as f64).collect();
+    let gram = GramSystem::new(&x, y.view());
+    let train: Vec<usize> = (0..30).collect();
+    let test: Vec<usize> = (30..40).collect();
+    assert!(
+        gram.fit_predict(&x, y.view(), &train, &test, 0.0).is_none(),
+        "a duplicated column must send OLS to the generic path"
+    );
+    assert!(
+        gram.fit_predict(&x, y.view(), &train, &test, 1.0).is_some(),
+        "ridge regularises it"
+    );
+}
+
+fn binary(name_or_file: &str) -> (Array2<f64>, Array1<usize>) {
+    let spec = if name_or_file.ends_with(".csv") {
+        DataSpec {
+            source: DataSource::File(common::test_file(name_or_file)),
+            target: Some("label".into()),
+            features: None,
+            groups: None,
+            task: Some(Task::Classification),
+        }
+    } else {
+        DataSpec::builtin(name_or_file)
+    };
+    let table = load(&spec).unwrap().table;
+    let (labels, _) = table.y.classes().unwrap();
+    (table.x.clone(), labels.mapv(|c| usize::from(c == 1)))
+}
+
+#[test]
+fn newton_logistic_matches_linfa_coefficients() {
+    let (x, y) = binary("reference/classes.csv");
+    let dataset = DatasetBase::new(x.clone(), y.clone());
+    for alpha in [0.1, 1.0, 10.0] {
+        let newton = NewtonLogistic {
+            alpha,
+            gradient_tolerance: 1e-10,
+            ..NewtonLogistic::default()
+        }
+        .fit(&dataset)
+        .unwrap();
+        let linfa = LogisticRegression::default()
+            .alpha(alpha)
+            .gradient_tolerance(1e-10)
+            .max_iterations(10_000)
+            .fit(&dataset)
+            .unwrap();
+        let sign = if linfa.labels().pos.class == 1 {
+            1.0
+        } else {
+            -1.0
+        };
+        let theirs: Vec<f64> = linfa
+            .params()
+            .iter()
+            .map(|w| sign * w)
+            .chain([sign * linfa.intercept()])
+            .collect();
+        let ours: Vec<f64> = newton
+            .weights
+            .iter()
+            .copied()
+            .chain([newton.intercept])
+            .collect();
+        let worst = max_relative(&ours, &theirs);
+        assert!(
+            worst < 1e-6,
+            "alpha {alpha}: max relative difference {worst:e} ({ours:?} vs {theirs:?})"
+        );
+    }
+}
+
+#[test]
+fn newton_logistic_predicts_like_linfa_at_linfas_defaults() {
+    let (x, y) = binary("reference/classes.csv");
+    let dataset = DatasetBase::new(x.clone(), y);
+    let newton = NewtonLogistic::default().fit(&dataset).unwrap();
+    let linfa = LogisticRegression::default().fit(&dataset).unwrap();
+    let ours = newton.predict(&x);
+    let theirs: Array1<usize> = linfa.predict(&x);
+    assert_eq!(ours, theirs);
+}
+
+#[test]
+fn newton_logistic_refuses_one_class() {
+    let x = Array2::from_shape_fn((6, 2), |(i, j)| (i + j) as f64);
+    let err = NewtonLogistic::default()
+        .fit(&DatasetBase::new(x, Array1::<usize>::zeros(6)))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("needs both class 0 and class 1"),
+        "{err}"
+    );
+}
