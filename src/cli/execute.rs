@@ -308,7 +308,10 @@ fn finish(
             &std::fs::read(out.join(PREDICTIONS_PARTIAL))?,
         )?;
     }
-    manifest.split_hashes = folds.iter().map(|(s, f)| (*s, split_hash(f))).collect();
+    manifest.split_hashes = folds
+        .iter()
+        .map(|(s, f)| (*s, split_hash(f, table.n_rows())))
+        .collect();
     manifest.seeds_done = seeds.to_vec();
     let failed = records
         .iter()

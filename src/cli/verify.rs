@@ -49,7 +49,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         .collect();
     let bad: Vec<String> = folds
         .iter()
-        .filter(|(s, f)| manifest.split_hashes.get(s) != Some(&split_hash(f)))
+        .filter(|(s, f)| manifest.split_hashes.get(s) != Some(&split_hash(f, table.n_rows())))
         .map(|(s, _)| s.to_string())
         .collect();
     if !bad.is_empty() {

@@ -2,7 +2,7 @@
 
 use super::{builtin, columns, Table, Target, Task};
 use crate::{Error, Result};
-use ndarray::{Array2, ArrayView1};
+use ndarray::Array2;
 use polars::prelude::*;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -103,12 +103,28 @@ fn read_file(path: &Path) -> Result<DataFrame> {
                 reason: e.to_string(),
             })
     } else {
-        csv_options()
+        // infer types from the first rows (fast); if a later row breaks them, read again
+        // inferring from every row, so the stray value gets a precise error
+        let sampled = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(SCHEMA_SAMPLE_ROWS))
             .into_reader_with_file_handle(file)
-            .finish()
-            .map_err(|e| malformed_csv(path, e))
+            .finish();
+        sampled.or_else(|_| {
+            let file = std::fs::File::open(path).map_err(|e| Error::Read {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+            csv_options()
+                .into_reader_with_file_handle(file)
+                .finish()
+                .map_err(|e| malformed_csv(path, e))
+        })
     }
 }
+
+/// Rows read to infer column types before parsing the whole file.
+const SCHEMA_SAMPLE_ROWS: usize = 10_000;
 
 fn read_csv_bytes(text: &'static str, path: &Path) -> Result<DataFrame> {
     csv_options()
@@ -208,11 +224,17 @@ fn from_frame(
         Task::Classification => columns::class_target(target)?,
         Task::Regression => Target::Regression(columns::numeric(target)?.into()),
     };
-    let mut x = Array2::zeros((frame.height(), feature_names.len()));
-    for (j, f) in feature_names.iter().enumerate() {
-        let values = columns::numeric(column(frame, f, "feature")?)?;
-        x.column_mut(j).assign(&ArrayView1::from(&values));
+    let columns: Vec<Vec<f64>> = feature_names
+        .iter()
+        .map(|f| columns::numeric(column(frame, f, "feature")?))
+        .collect::<Result<_>>()?;
+    // row-major, written row by row (sequential writes; one sequential read stream per column)
+    let (n, d) = (frame.height(), columns.len());
+    let mut values = Vec::with_capacity(n * d);
+    for i in 0..n {
+        values.extend(columns.iter().map(|c| c[i]));
     }
+    let x = Array2::from_shape_vec((n, d), values).map_err(|e| Error::Config(e.to_string()))?;
     let groups = match &spec.groups {
         Some(g) => Some(columns::index_labels(column(frame, g, "groups")?)?.0),
         None => None,

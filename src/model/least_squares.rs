@@ -50,15 +50,17 @@ impl GramSystem {
         system
     }
 
-    /// Standardised rows with the intercept column.
+    /// Standardised rows with the intercept column, written in one pass.
     fn design(&self, x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
         let d = x.ncols();
         let mut out = Array2::ones((rows.len(), d + 1));
-        for (i, &r) in rows.iter().enumerate() {
-            let mut row = out.slice_mut(s![i, ..d]);
-            row.assign(&x.row(r));
-            row -= &self.mean;
-            row /= &self.scale;
+        let inverse: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
+        let mean = self.mean.as_slice().unwrap_or(&[]);
+        for (target, &r) in out.outer_iter_mut().zip(rows) {
+            let (target, source) = (target.into_slice().unwrap_or(&mut []), x.row(r));
+            for (j, v) in source.iter().enumerate() {
+                target[j] = (v - mean[j]) * inverse[j];
+            }
         }
         out
     }
@@ -101,8 +103,14 @@ impl GramSystem {
         }
         let factor = cholesky(&gram)?;
         solve_cholesky(&factor, &mut xty);
-        let z = self.design(x, test);
-        Some(z.dot(&xty).iter().map(|p| p + self.y_mean).collect())
+        // back to the original scale: ŷ = x·(β/s) + (β₀ − μ·(β/s)) + ȳ
+        let weights = &xty.slice(s![..d]) / &self.scale;
+        let offset = xty[d] - weights.dot(&self.mean) + self.y_mean;
+        Some(
+            test.iter()
+                .map(|&r| x.row(r).dot(&weights) + offset)
+                .collect(),
+        )
     }
 }
 

@@ -80,19 +80,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// SHA-256 of a seed's folds, each written as `fold <k>\ntest <rows…>\ntrain <rows…>\n`.
-pub fn split_hash(folds: &[Fold]) -> String {
+/// SHA-256 of a seed's folds: for each fold in order, its number of rows n as little-endian
+/// u64, then a bitmap of its test rows and one of its train rows (bit r of byte r/8 set when
+/// row r is in the set). `n_rows` is the data set's row count.
+pub fn split_hash(folds: &[Fold], n_rows: usize) -> String {
     let mut hasher = Sha256::new();
-    for (k, fold) in folds.iter().enumerate() {
-        hasher.update(format!("fold {k}\ntest"));
-        for r in &fold.test {
-            hasher.update(format!(" {r}"));
+    let mut bitmap = vec![0u8; n_rows.div_ceil(8)];
+    for fold in folds {
+        hasher.update((n_rows as u64).to_le_bytes());
+        for rows in [&fold.test, &fold.train] {
+            bitmap.iter_mut().for_each(|b| *b = 0);
+            for &r in rows.iter() {
+                bitmap[r / 8] |= 1 << (r % 8);
+            }
+            hasher.update(&bitmap);
         }
-        hasher.update("\ntrain");
-        for r in &fold.train {
-            hasher.update(format!(" {r}"));
-        }
-        hasher.update("\n");
     }
     hasher
         .finalize()

@@ -29,8 +29,10 @@ use ndarray::Axis;
 use rayon::prelude::*;
 use std::time::Instant;
 
-/// Split seeds handled per batch: enough tasks to keep every core busy, few enough folds held.
+/// Most split seeds handled per batch: enough tasks to keep every core busy.
 const SEEDS_PER_BATCH: usize = 32;
+/// Fold row indices held at once at most (per batch), so large data sets stay lean.
+const INDICES_PER_BATCH: usize = 4_000_000;
 
 /// What to run.
 pub struct RunPlan<'a> {
@@ -127,7 +129,14 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         _ => None,
     };
     let mut out = RunOutput::default();
-    for seeds in plan.split_seeds.chunks(SEEDS_PER_BATCH) {
+    let folds = plan
+        .split_seeds
+        .first()
+        .map_or(1, |&s| plan.splitter.split(s).len())
+        .max(1);
+    let batch_size =
+        (INDICES_PER_BATCH / (plan.table.n_rows() * folds).max(1)).clamp(1, SEEDS_PER_BATCH);
+    for seeds in plan.split_seeds.chunks(batch_size) {
         let batch: Vec<(u64, Vec<Fold>)> = pool.install(|| {
             seeds
                 .par_iter()
