@@ -194,3 +194,40 @@ fn builtins_load_with_their_documented_shapes() {
         assert_eq!((t.n_rows(), t.x.ncols()), (rows, features), "{name}");
     }
 }
+
+#[test]
+fn parquet_files_load_like_csv() {
+    use polars::prelude::*;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.parquet");
+    let mut frame = DataFrame::new(
+        3,
+        vec![
+            Column::new("a".into(), [1.5f64, 2.5, 3.5]),
+            Column::new("b".into(), [1i64, 2, 3]),
+            Column::new("y".into(), ["no", "yes", "no"]),
+        ],
+    )
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    let table = load(&spec(path)).unwrap().table;
+    assert_eq!(table.x.row(1).to_vec(), [2.5, 2.0]);
+    assert_eq!(table.y.classes().unwrap().1, ["no", "yes"]);
+}
+
+#[test]
+fn a_late_stray_value_in_a_large_csv_is_still_named() {
+    // types are inferred from the first rows; a bad value after them must still be reported
+    let mut text = String::from("a,y\n");
+    for i in 0..12_000 {
+        text += &format!("{i},{}\n", i % 2);
+    }
+    text += "oops,1\n";
+    let e = error_for(&text, |_| {});
+    assert!(
+        e.contains("feature column 'a' is not numeric: row 12000 holds 'oops'"),
+        "{e}"
+    );
+}
