@@ -1,7 +1,8 @@
 //! Running an experiment into a report folder, with a checkpoint so that an interrupted run
 //! can resume: after each split seed, its records (and predictions) are appended to
 //! `records.partial.csv` (`predictions.partial.csv`) and fsynced, then a line
-//! `seed records_bytes predictions_bytes` is appended to `seeds.done` and fsynced. On resume
+//! `seed records_bytes predictions_bytes` is appended to `seeds.done` (not synced itself: a lost
+//! line only means that seed runs again). On resume
 //! the partial files are cut back to the last complete seed, so a torn write is never read.
 
 use super::progress::Bar;
@@ -9,8 +10,8 @@ use super::report::{about, known_direction, write, write_report};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{source_bytes, Table, Target};
 use seedfold::report::{
-    append_durably, predictions_header, render_prediction_rows, render_record_rows, render_records,
-    render_records_parquet, render_splits, RECORDS_HEADER,
+    append, append_durably, predictions_header, render_prediction_rows, render_record_rows,
+    render_records, render_records_parquet, render_splits, RECORDS_HEADER,
 };
 use seedfold::run::{
     now_unix, run, split_hash, DataSummary, Experiment, FoldPredictions, FoldRecord, Manifest,
@@ -51,7 +52,8 @@ impl Checkpoint<'_> {
         }
         let len = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
         let line = format!("{seed} {} {}\n", len(&records_path), len(&predictions_path));
-        append_durably(&self.dir.join(SEEDS_DONE), line.as_bytes())?;
+        // the index line needs no sync of its own: the rows it points at are synced already
+        append(&self.dir.join(SEEDS_DONE), line.as_bytes())?;
         Ok(())
     }
 }

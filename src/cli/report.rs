@@ -94,7 +94,7 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
 pub fn write_report(
     out: &Path,
     records: &[FoldRecord],
-    higher_is_better: &dyn Fn(&str) -> bool,
+    higher_is_better: &(dyn Fn(&str) -> bool + Sync),
     options: &Options,
     title: &str,
     about: &[String],

@@ -35,6 +35,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Append `bytes` to `path` (created if missing) and sync them to disk before returning, so a
 /// crash right after loses nothing that was appended.
 pub fn append_durably(path: &Path, bytes: &[u8]) -> Result<()> {
+    append_to(path, bytes, true)
+}
+
+/// Append `bytes` to `path` without waiting for the disk: for an index whose entries only
+/// point at data already synced, where a lost entry merely means redoing that work.
+pub fn append(path: &Path, bytes: &[u8]) -> Result<()> {
+    append_to(path, bytes, false)
+}
+
+fn append_to(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
     let fail = |e: std::io::Error| Error::Write {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -45,7 +55,10 @@ pub fn append_durably(path: &Path, bytes: &[u8]) -> Result<()> {
         .open(path)
         .map_err(fail)?;
     file.write_all(bytes).map_err(fail)?;
-    file.sync_data().map_err(fail)
+    if sync {
+        file.sync_data().map_err(fail)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

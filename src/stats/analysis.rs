@@ -3,6 +3,7 @@
 use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
 use super::{group_scores, Scores};
 use crate::run::FoldRecord;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Summaries per (model, metric), comparisons per pair of models, rankings per metric, and
@@ -24,15 +25,21 @@ pub struct Analysis {
 /// Analyse `records`; `higher_is_better(metric)` gives each metric's direction.
 pub fn analyse(
     records: &[FoldRecord],
-    higher_is_better: &dyn Fn(&str) -> bool,
+    higher_is_better: &(dyn Fn(&str) -> bool + Sync),
     options: &Options,
 ) -> Analysis {
     let scores = group_scores(records);
     let mut notes = Vec::new();
+    // summaries are independent (each bootstrap has its own seeded stream): compute them in
+    // parallel, keep them in order
+    let computed: Vec<Option<Summary>> = scores
+        .par_iter()
+        .map(|s| summarize(s, higher_is_better(&s.metric), options))
+        .collect();
     let summaries: Vec<Summary> = scores
         .iter()
-        .filter_map(|s| {
-            let summary = summarize(s, higher_is_better(&s.metric), options);
+        .zip(computed)
+        .filter_map(|(s, summary)| {
             if summary.is_none() {
                 notes.push(format!(
                     "{} has no scored fold on {}: every fit failed",

@@ -4,6 +4,7 @@ use super::dist::{normal_cdf, normal_quantile};
 use super::seeds::quantile;
 use super::Maybe;
 use crate::rng::{self, Purpose};
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 /// A bootstrap interval with what is needed to reproduce it.
@@ -63,6 +64,12 @@ pub fn bca_interval(
     }
 }
 
+/// A uniform index below `n` by Lemire's multiply-shift (2019), without the rejection step:
+/// its bias is below n / 2⁶⁴, far under resampling noise, and it avoids a division per draw.
+fn pick(rng: &mut impl RngCore, n: usize) -> usize {
+    ((rng.next_u64() as u128 * n as u128) >> 64) as usize
+}
+
 /// BCa interval of the mean of `values` from `resamples` resamples drawn from the
 /// `(seed, bootstrap)` stream.
 pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64, level: f64) -> Maybe<Bootstrap> {
@@ -74,12 +81,7 @@ pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64, level: f64) -
     let estimate = total / n as f64;
     let mut rng = rng::stream(seed, Purpose::Bootstrap);
     let replicates: Vec<f64> = (0..resamples)
-        .map(|_| {
-            (0..n)
-                .map(|_| values[rng::below(&mut rng, n as u64) as usize])
-                .sum::<f64>()
-                / n as f64
-        })
+        .map(|_| (0..n).map(|_| values[pick(&mut rng, n)]).sum::<f64>() / n as f64)
         .collect();
     let jackknife: Vec<f64> = values
         .iter()
