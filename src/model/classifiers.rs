@@ -47,17 +47,6 @@ fn widen(proba: &Array2<f64>, seen: &[usize], k: usize) -> Vec<f64> {
     out
 }
 
-macro_rules! classifier_basics {
-    () => {
-        fn name(&self) -> &str {
-            &self.name
-        }
-        fn task(&self) -> Task {
-            Task::Classification
-        }
-    };
-}
-
 /// L2-penalised logistic regression (linfa-logistic): binary for two classes, else multinomial.
 pub(crate) struct LogisticModel {
     pub name: String,
@@ -68,7 +57,7 @@ pub(crate) struct LogisticModel {
 }
 
 impl Model for LogisticModel {
-    classifier_basics!();
+    super::basics!(Task::Classification);
     fn gives_probabilities(&self) -> bool {
         true
     }
@@ -124,7 +113,7 @@ pub(crate) struct ForestModel {
 }
 
 impl Model for ForestModel {
-    classifier_basics!();
+    super::basics!(Task::Classification);
     fn is_stochastic(&self) -> bool {
         true
     }
@@ -163,7 +152,7 @@ pub(crate) struct NaiveBayesModel {
 }
 
 impl Model for NaiveBayesModel {
-    classifier_basics!();
+    super::basics!(Task::Classification);
     fn gives_probabilities(&self) -> bool {
         true
     }
@@ -189,7 +178,7 @@ pub(crate) struct SvcModel {
 }
 
 impl Model for SvcModel {
-    classifier_basics!();
+    super::basics!(Task::Classification);
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
         let (train, _) = class_rows(&self.name, data)?;
         let positive = Dataset::new(train.records.clone(), train.targets.mapv(|c| c == 1));

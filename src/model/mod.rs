@@ -67,6 +67,19 @@ pub trait Model: Send + Sync {
     fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String>;
 }
 
+/// `name` and `task` for a model struct with a `name` field.
+macro_rules! basics {
+    ($task:expr) => {
+        fn name(&self) -> &str {
+            &self.name
+        }
+        fn task(&self) -> Task {
+            $task
+        }
+    };
+}
+pub(crate) use basics;
+
 thread_local! {
     static IN_MODEL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }

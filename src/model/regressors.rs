@@ -30,12 +30,7 @@ pub(crate) struct LeastSquaresModel {
 }
 
 impl Model for LeastSquaresModel {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn task(&self) -> Task {
-        Task::Regression
-    }
+    super::basics!(Task::Regression);
     fn least_squares_penalty(&self) -> Option<f64> {
         Some(self.alpha)
     }
@@ -81,12 +76,7 @@ pub(crate) struct ElasticNetModel {
 }
 
 impl Model for ElasticNetModel {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn task(&self) -> Task {
-        Task::Regression
-    }
+    super::basics!(Task::Regression);
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
         let train = regression_rows(&self.name, data)?;
         let means = train.records.mean_axis(Axis(0)).ok_or("no training rows")?;
@@ -124,12 +114,7 @@ pub(crate) struct SvrModel {
 }
 
 impl Model for SvrModel {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn task(&self) -> Task {
-        Task::Regression
-    }
+    super::basics!(Task::Regression);
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
         let train = regression_rows(&self.name, data)?;
         let params = Svm::<f64, f64>::params().c_svr(self.c, Some(self.epsilon));
