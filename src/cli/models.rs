@@ -12,7 +12,7 @@ pub fn run() {
         };
         println!("{:<12} {} [{}{seeded}]", m.name, m.about, tasks.join(", "));
         for (name, default, about) in m.params {
-            println!("    {name}={default:<10} {about}");
+            println!("    {:<24} {about}", format!("{name}={default}"));
         }
     }
 }

@@ -43,12 +43,8 @@ pub const CATALOGUE: &[ModelInfo] = &[
         name: "ridge",
         tasks: REG,
         stochastic: false,
-        about: "L2-penalised least squares, alpha on scikit-learn's scale (linfa-elasticnet)",
-        params: &[
-            ("alpha", "1", "penalty on ||w||^2"),
-            ("tol", "1e-6", "convergence tolerance"),
-            ITER,
-        ],
+        about: "L2-penalised least squares, alpha on scikit-learn's scale (linfa-linear, exact)",
+        params: &[("alpha", "1", "penalty on ||w||^2")],
     },
     ModelInfo {
         name: "lasso",
