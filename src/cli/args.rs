@@ -1,9 +1,10 @@
-//! Command-line options shared by several subcommands. Every option is optional here: it is
-//! laid over an experiment file (flags win) and defaults are filled in by the library.
+//! Command-line options shared by several subcommands. Every option is optional here: the
+//! flags become an experiment of their own, laid over the experiment file with
+//! `ExperimentFile::overlay` (flags win), and the library fills in defaults.
 
 use clap::Args;
 use seedfold::data::Task;
-use seedfold::run::{ExperimentFile, SeedSpec};
+use seedfold::run::{DataSection, SeedSpec, SplitSection};
 use seedfold::split::{SplitterKind, TestSize};
 use std::path::PathBuf;
 
@@ -65,40 +66,39 @@ pub struct SeedArgs {
 }
 
 impl DataArgs {
-    /// Lay these options over `file`.
-    pub fn apply(&self, file: &mut ExperimentFile) {
-        if self.dataset.is_some() || self.data.is_some() {
-            file.data.dataset = self.dataset.clone();
-            file.data.file = self.data.clone();
+    /// These options as the `[data]` section they override.
+    pub fn section(&self) -> DataSection {
+        DataSection {
+            dataset: self.dataset.clone(),
+            file: self.data.clone(),
+            target: self.target.clone(),
+            features: self.features.clone(),
+            groups: self.groups.clone(),
+            task: self.task,
         }
-        let d = &mut file.data;
-        d.target = self.target.clone().or(d.target.take());
-        d.features = self.features.clone().or(d.features.take());
-        d.groups = self.groups.clone().or(d.groups.take());
-        d.task = self.task.or(d.task);
     }
 }
 
 impl SplitArgs {
-    /// Lay these options over `file`.
-    pub fn apply(&self, file: &mut ExperimentFile) {
-        let s = &mut file.split;
-        s.splitter = self.splitter.or(s.splitter);
-        s.folds = self.folds.or(s.folds);
-        s.test_size = self.test_size.or(s.test_size);
-        s.gap = self.gap.or(s.gap);
-        s.max_train_size = self.max_train_size.or(s.max_train_size);
-        s.bins = self.bins.or(s.bins);
+    /// These options as the `[split]` section they override.
+    pub fn section(&self) -> SplitSection {
+        SplitSection {
+            splitter: self.splitter,
+            folds: self.folds,
+            test_size: self.test_size,
+            gap: self.gap,
+            max_train_size: self.max_train_size,
+            bins: self.bins,
+        }
     }
 }
 
 impl SeedArgs {
-    /// Lay these options over `file`.
-    pub fn apply(&self, file: &mut ExperimentFile) {
-        if let Some(list) = &self.seed_list {
-            file.seeds = Some(SeedSpec::List(list.clone()));
-        } else if let Some(seeds) = &self.seeds {
-            file.seeds = Some(seeds.clone());
+    /// The seeds these options name, if any.
+    pub fn spec(&self) -> Option<SeedSpec> {
+        match &self.seed_list {
+            Some(list) => Some(SeedSpec::List(list.clone())),
+            None => self.seeds.clone(),
         }
     }
 }

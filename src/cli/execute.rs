@@ -289,30 +289,24 @@ fn finish(
     seeds: &[u64],
 ) -> Result<()> {
     let partial = out.join(RECORDS_PARTIAL);
-    let mut records = seedfold::data::read_records(&partial, true)
+    // read_records returns the records in the contract's order
+    let records = seedfold::data::read_records(&partial, true)
         .map_err(|e| anyhow!("reading the checkpoint {}: {e}", partial.display()))?;
-    records.sort_by(|a, b| a.key().cmp(&b.key()));
     let experiment = &manifest.experiment;
     write(out, "records.csv", render_records(&records).as_bytes())?;
     write(out, "records.parquet", &render_records_parquet(&records)?)?;
-    let folds: Vec<(u64, Vec<_>)> = seeds.iter().map(|&s| (s, splitter.split(s))).collect();
+    // splits are derived again one seed at a time, never all held at once
     if experiment.save_splits {
-        write(
-            out,
-            "splits.csv",
-            render_splits(folds.iter().map(|(s, f)| (*s, f.as_slice()))).as_bytes(),
-        )?;
+        let splits = render_splits(seeds.iter().map(|&s| (s, splitter.split(s))));
+        write(out, "splits.csv", splits.as_bytes())?;
     }
     if experiment.save_predictions {
-        write(
-            out,
-            "predictions.csv",
-            &std::fs::read(out.join(PREDICTIONS_PARTIAL))?,
-        )?;
+        // the checkpoint already holds predictions.csv, synced seed by seed: move it into place
+        std::fs::rename(out.join(PREDICTIONS_PARTIAL), out.join("predictions.csv"))?;
     }
-    manifest.split_hashes = folds
+    manifest.split_hashes = seeds
         .iter()
-        .map(|(s, f)| (*s, split_hash(f, table.n_rows())))
+        .map(|&s| (s, split_hash(&splitter.split(s), table.n_rows())))
         .collect();
     manifest.seeds_done = seeds.to_vec();
     let failed = records

@@ -31,13 +31,15 @@ pub struct StatsArgs {
 }
 
 impl StatsArgs {
-    /// Lay these options over `section`.
-    pub fn apply(&self, section: &mut StatsSection) {
-        section.confidence = self.confidence.or(section.confidence);
-        section.rope = self.rope.or(section.rope);
-        section.resamples = self.resamples.or(section.resamples);
-        section.bootstrap_seed = self.bootstrap_seed.or(section.bootstrap_seed);
-        section.target_halfwidth = self.target_halfwidth.or(section.target_halfwidth);
+    /// These options as the `[stats]` section they override.
+    pub fn section(&self) -> StatsSection {
+        StatsSection {
+            confidence: self.confidence,
+            rope: self.rope,
+            resamples: self.resamples,
+            bootstrap_seed: self.bootstrap_seed,
+            target_halfwidth: self.target_halfwidth,
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use super::args::{DataArgs, SeedArgs, SplitArgs};
 use super::report::StatsArgs;
 use anyhow::Result;
 use clap::Args;
-use seedfold::run::{ExperimentFile, SeedSpec};
+use seedfold::run::{ExperimentFile, OutputSection, SeedSpec};
 use std::path::PathBuf;
 
 /// Options of `seedfold run`.
@@ -59,37 +59,33 @@ pub struct RunArgs {
 }
 
 pub fn run_command(args: &RunArgs) -> Result<()> {
-    let mut file = match &args.experiment {
+    let base = match &args.experiment {
         Some(path) => ExperimentFile::load(path)?,
         None => ExperimentFile::default(),
     };
-    args.data.apply(&mut file);
-    args.split.apply(&mut file);
-    args.seeds.apply(&mut file);
-    args.stats.apply(&mut file.stats);
-    if !args.models.is_empty() {
-        file.models = Some(args.models.clone());
-    }
-    file.model_seeds = args.model_seeds.clone().or(file.model_seeds.take());
-    file.metrics = args.metrics.clone().or(file.metrics.take());
-    file.shard = args.shard.clone().or(file.shard.take());
-    if args.exact_linfa {
-        file.exact_linfa = Some(true);
-    }
-    let out = args
+    let flags = ExperimentFile {
+        data: args.data.section(),
+        split: args.split.section(),
+        seeds: args.seeds.spec(),
+        model_seeds: args.model_seeds.clone(),
+        models: (!args.models.is_empty()).then(|| args.models.clone()),
+        metrics: args.metrics.clone(),
+        shard: args.shard.clone(),
+        exact_linfa: args.exact_linfa.then_some(true),
+        stats: args.stats.section(),
+        output: OutputSection {
+            out: args.out.clone(),
+            save_splits: args.save_splits.then_some(true),
+            save_predictions: args.save_predictions.then_some(true),
+            fail_fast: args.fail_fast.then_some(true),
+        },
+    };
+    let file = base.overlay(flags);
+    let out = file
+        .output
         .out
         .clone()
-        .or(file.output.out.take())
         .unwrap_or_else(|| PathBuf::from("reports/latest"));
-    for (flag, field) in [
-        (args.save_splits, &mut file.output.save_splits),
-        (args.save_predictions, &mut file.output.save_predictions),
-        (args.fail_fast, &mut file.output.fail_fast),
-    ] {
-        if flag {
-            *field = Some(true);
-        }
-    }
     let table = super::load(&file.data_spec()?)?;
     let experiment = file.resolve(table.y.task())?;
     super::execute::execute(

@@ -23,20 +23,18 @@ pub struct SplitsArgs {
 }
 
 pub fn run(args: &SplitsArgs) -> Result<()> {
-    let mut file = ExperimentFile::default();
-    args.data.apply(&mut file);
-    args.split.apply(&mut file);
-    args.seeds.apply(&mut file);
+    let file = ExperimentFile {
+        data: args.data.section(),
+        split: args.split.section(),
+        seeds: args.seeds.spec(),
+        ..ExperimentFile::default()
+    };
     let table = super::load(&file.data_spec()?)?;
     let experiment = file.resolve(table.y.task())?;
     let splitter = Splitter::new(&experiment.split, &table)?;
     super::warn(splitter.warnings());
-    let folds: Vec<_> = experiment
-        .split_seeds
-        .iter()
-        .map(|&s| (s, splitter.split(s)))
-        .collect();
-    let csv = seedfold::report::render_splits(folds.iter().map(|(s, f)| (*s, f.as_slice())));
+    let seeds = &experiment.split_seeds;
+    let csv = seedfold::report::render_splits(seeds.iter().map(|&s| (s, splitter.split(s))));
     match &args.out {
         Some(path) => seedfold::report::write_atomic(path, csv.as_bytes())?,
         None => std::io::stdout().lock().write_all(csv.as_bytes())?,

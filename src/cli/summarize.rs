@@ -28,9 +28,7 @@ pub struct SummarizeArgs {
 }
 
 pub fn run(args: &SummarizeArgs) -> Result<()> {
-    let mut section = seedfold::run::StatsSection::default();
-    args.stats.apply(&mut section);
-    let options = section.options(args.test_fraction)?;
+    let options = args.stats.section().options(args.test_fraction)?;
     let records = seedfold::data::read_records(&args.records, args.test_fraction.is_some())?;
     let direction = |metric: &str| -> Option<bool> {
         if args.higher_is_better.iter().any(|m| m == metric) {

@@ -4,11 +4,12 @@ use crate::split::Fold;
 use std::fmt::Write;
 
 /// CSV with header `split_seed,fold,row,role`, sorted by split seed, fold, role (`test`
-/// before `train`), row. `splits` pairs each seed with its folds, in seed order.
-pub fn render_splits<'a>(splits: impl IntoIterator<Item = (u64, &'a [Fold])>) -> String {
+/// before `train`), row. `splits` pairs each seed with its folds, in seed order; it may
+/// produce them lazily, so that only one seed's folds exist at a time.
+pub fn render_splits<F: AsRef<[Fold]>>(splits: impl IntoIterator<Item = (u64, F)>) -> String {
     let mut out = String::from("split_seed,fold,row,role\n");
     for (seed, folds) in splits {
-        for (f, fold) in folds.iter().enumerate() {
+        for (f, fold) in folds.as_ref().iter().enumerate() {
             for (rows, role) in [(&fold.test, "test"), (&fold.train, "train")] {
                 for row in rows {
                     let _ = writeln!(out, "{seed},{f},{row},{role}");

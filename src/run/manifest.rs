@@ -74,10 +74,11 @@ pub struct Manifest {
 
 /// SHA-256 as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// SHA-256 of a seed's folds: for each fold in order, its number of rows n as little-endian
@@ -96,11 +97,7 @@ pub fn split_hash(folds: &[Fold], n_rows: usize) -> String {
             hasher.update(&bitmap);
         }
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&hasher.finalize())
 }
 
 /// Seconds since the Unix epoch, now.

@@ -115,7 +115,11 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     let pool = builder
         .build()
         .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
-    observer.start(count_fits(plan));
+    let folds = plan
+        .split_seeds
+        .first()
+        .map_or(0, |&s| plan.splitter.split(s).len());
+    observer.start(count_fits(plan, folds));
     let gram = match &plan.table.y {
         Target::Regression(y)
             if !plan.exact_linfa
@@ -129,11 +133,6 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         _ => None,
     };
     let mut out = RunOutput::default();
-    let folds = plan
-        .split_seeds
-        .first()
-        .map_or(1, |&s| plan.splitter.split(s).len())
-        .max(1);
     let batch_size =
         (INDICES_PER_BATCH / (plan.table.n_rows() * folds).max(1)).clamp(1, SEEDS_PER_BATCH);
     for seeds in plan.split_seeds.chunks(batch_size) {
@@ -158,15 +157,14 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                 .map(|&(seed, f, fold)| run_fold(plan, gram.as_ref(), seed, f, fold, observer))
                 .collect()
         });
+        let batch_start = out.records.len();
         let mut results = results.into_iter();
         for (seed, folds) in &batch {
-            let per_seed: Vec<RunOutput> = results.by_ref().take(folds.len()).collect();
-            let mut records: Vec<FoldRecord> = per_seed
-                .iter()
-                .flat_map(|r| r.records.iter().cloned())
-                .collect();
-            let mut predictions: Vec<FoldPredictions> =
-                per_seed.into_iter().flat_map(|r| r.predictions).collect();
+            let (mut records, mut predictions) = (Vec::new(), Vec::new());
+            for fold in results.by_ref().take(folds.len()) {
+                records.extend(fold.records);
+                predictions.extend(fold.predictions);
+            }
             records.sort_by(|a, b| a.key().cmp(&b.key()));
             predictions.sort_by(|a, b| a.key().cmp(&b.key()));
             observer.seed_done(*seed, &records, &predictions);
@@ -174,7 +172,10 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
             out.predictions.extend(predictions);
         }
         if plan.fail_fast {
-            if let Some(failed) = out.records.iter().find(|r| r.status == Status::Failed) {
+            if let Some(failed) = out.records[batch_start..]
+                .iter()
+                .find(|r| r.status == Status::Failed)
+            {
                 return Err(Error::Config(format!(
                     "--fail-fast: model {} failed on split seed {}, fold {}: {}",
                     failed.model,
@@ -200,17 +201,14 @@ fn model_seeds_of<'a>(model: &dyn Model, seeds: &'a [u64]) -> &'a [u64] {
     }
 }
 
-fn count_fits(plan: &RunPlan) -> u64 {
-    let folds = plan
-        .split_seeds
-        .first()
-        .map_or(0, |&s| plan.splitter.split(s).len()) as u64;
+/// Fits the plan will do, with `folds` folds per split seed.
+fn count_fits(plan: &RunPlan, folds: usize) -> u64 {
     let per_fold: u64 = plan
         .models
         .iter()
         .map(|m| model_seeds_of(m.as_ref(), plan.model_seeds).len() as u64)
         .sum();
-    plan.split_seeds.len() as u64 * folds * per_fold
+    plan.split_seeds.len() as u64 * folds as u64 * per_fold
 }
 
 /// A fold's training rows and test features, gathered for models that need them.
