@@ -36,6 +36,19 @@ fn from_probabilities(probabilities: Vec<f64>, k: usize) -> Predictions {
     }
 }
 
+/// Fit a model that gives class probabilities: `fit` turns the fold's class rows (and the
+/// number of classes) into a row-major probability matrix for the test rows; panics become
+/// errors and each row's label is its most probable class.
+fn with_probabilities(
+    name: &str,
+    data: &FoldData,
+    fit: impl FnOnce(&TrainSet<usize>, usize) -> Result<Vec<f64>, String>,
+) -> Result<Predictions, String> {
+    let (train, k) = class_rows(name, data)?;
+    let probabilities = guard(|| fit(train, k))?;
+    Ok(from_probabilities(probabilities, k))
+}
+
 /// Spread a model's probability columns (for the classes it saw) into all `k` classes.
 fn widen(proba: &Array2<f64>, seen: &[usize], k: usize) -> Vec<f64> {
     let mut out = vec![0.0; proba.nrows() * k];
@@ -62,8 +75,7 @@ impl Model for LogisticModel {
         true
     }
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
-        let (train, k) = class_rows(&self.name, data)?;
-        let probabilities = guard(|| {
+        with_probabilities(&self.name, data, |train, k| {
             if k == 2 && self.newton {
                 let params = NewtonLogistic {
                     alpha: self.alpha,
@@ -97,8 +109,7 @@ impl Model for LogisticModel {
                     k,
                 ))
             }
-        })?;
-        Ok(from_probabilities(probabilities, k))
+        })
     }
 }
 
@@ -121,8 +132,7 @@ impl Model for ForestModel {
         true
     }
     fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String> {
-        let (train, k) = class_rows(&self.name, data)?;
-        let probabilities = guard(|| {
+        with_probabilities(&self.name, data, |train, k| {
             let params = EnsembleLearnerParams::new_fixed_rng(
                 DecisionTree::params().max_depth(self.max_depth),
                 rng,
@@ -140,8 +150,7 @@ impl Model for ForestModel {
             }
             let n = forest.models.len() as f64;
             Ok(votes.into_iter().map(|v| v / n).collect())
-        })?;
-        Ok(from_probabilities(probabilities, k))
+        })
     }
 }
 
@@ -157,15 +166,13 @@ impl Model for NaiveBayesModel {
         true
     }
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
-        let (train, k) = class_rows(&self.name, data)?;
-        let probabilities = guard(|| {
+        with_probabilities(&self.name, data, |train, k| {
             let params = GaussianNb::<f64, usize>::params().var_smoothing(self.var_smoothing);
             let model = params.fit(train).map_err(|e| e.to_string())?;
             let (proba, classes) = model.predict_proba(data.x_test.view());
             let seen: Vec<usize> = classes.into_iter().copied().collect();
             Ok(widen(&proba, &seen, k))
-        })?;
-        Ok(from_probabilities(probabilities, k))
+        })
     }
 }
 
