@@ -432,3 +432,35 @@ fn resume_without_a_checkpoint_is_a_clear_error() {
         String::from_utf8_lossy(&bad.stderr).contains("--shard '3/3' must be I/N with 0 ≤ I < N")
     );
 }
+
+#[test]
+fn verify_rerun_accepts_model_names_with_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "diabetes",
+            "--model",
+            "elasticnet:alpha=0.5,l1_ratio=0.3",
+            "--seeds",
+            "3",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let result = seedfold()
+        .arg("verify")
+        .arg(&out)
+        .args(["--rerun", "2"])
+        .output()
+        .unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+}
