@@ -231,6 +231,62 @@ fn killed_run_resumes_to_the_same_records() {
         !killed.join("records.partial.csv").exists(),
         "the checkpoint is removed once complete"
     );
+    let hashes = |dir: &Path| {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&read(&dir.join("manifest.json"))).unwrap();
+        manifest["split_hashes"].clone()
+    };
+    assert_eq!(
+        hashes(&killed),
+        hashes(&whole),
+        "split hashes from seeds.done and from the resumed part"
+    );
+}
+
+#[test]
+fn resume_with_no_saved_seed_starts_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "--dataset",
+        "iris",
+        "--model",
+        "tree",
+        "--seeds",
+        "4",
+        "--quiet",
+        "--save-predictions",
+        "--out",
+    ];
+    let whole = dir.path().join("whole");
+    seedfold().args(args).arg(&whole).assert().success();
+    // a run killed before its first save: a running manifest, rows that no seeds.done line
+    // vouches for (a torn write), no seeds.done
+    let killed = dir.path().join("killed");
+    std::fs::create_dir_all(&killed).unwrap();
+    let manifest = read(&whole.join("manifest.json")).replace("\"complete\"", "\"running\"");
+    std::fs::write(killed.join("manifest.json"), manifest).unwrap();
+    let records = read(&whole.join("records.csv"));
+    std::fs::write(
+        killed.join("records.partial.csv"),
+        &records[..records.len() / 2],
+    )
+    .unwrap();
+    std::fs::write(killed.join("predictions.partial.csv"), "split_seed,torn").unwrap();
+
+    let resumed = seedfold()
+        .args(args)
+        .arg(&killed)
+        .arg("--resume")
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&resumed.stderr).contains("resuming: 0 of 4 seeds done"));
+    assert_same_report(&killed, &whole);
 }
 
 fn read_or_empty(path: &Path) -> String {

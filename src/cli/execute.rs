@@ -1,60 +1,140 @@
 //! Running an experiment into a report folder, with a checkpoint so that an interrupted run
-//! can resume: after each split seed, its records (and predictions) are appended to
-//! `records.partial.csv` (`predictions.partial.csv`) and fsynced, then a line
-//! `seed records_bytes predictions_bytes` is appended to `seeds.done` (not synced itself: a lost
-//! line only means that seed runs again). On resume
-//! the partial files are cut back to the last complete seed, so a torn write is never read.
+//! can resume. Finished split seeds collect in memory; at most once every [`SYNC_EVERY`] (or
+//! [`MAX_UNSAVED`] bytes), and at the end, their rows are appended to `records.partial.csv`
+//! (`predictions.partial.csv`), fsynced, and indexed in `seeds.done` by a line
+//! `seed records_bytes predictions_bytes split_hash` each. So a crash costs at most that much
+//! work, and a fast run is not paced by the disk. On resume the partial files are cut back to
+//! the last indexed seed, so a torn or unsynced write is never read.
 
 use super::progress::Bar;
 use super::report::{about, known_direction, write, write_report};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{source_bytes, Table, Target};
 use seedfold::report::{
-    append, append_durably, predictions_header, render_prediction_rows, render_record_rows,
-    render_records, render_records_parquet, render_splits, RECORDS_HEADER,
+    append, predictions_header, render_prediction_rows, render_record_rows, render_records,
+    render_records_parquet, render_splits, sync, RECORDS_HEADER,
 };
 use seedfold::run::{
     now_unix, run, split_hash, DataSummary, Experiment, FoldPredictions, FoldRecord, Manifest,
     ModelSet, Observer, RunPlan, RunStatus,
 };
-use seedfold::split::Splitter;
+use seedfold::split::{Fold, Splitter};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 const RECORDS_PARTIAL: &str = "records.partial.csv";
 const PREDICTIONS_PARTIAL: &str = "predictions.partial.csv";
 const SEEDS_DONE: &str = "seeds.done";
 
-/// Saves each finished seed durably, and shows progress.
+/// How often finished seeds are saved (see the module documentation).
+const SYNC_EVERY: Duration = Duration::from_secs(1);
+/// Rows held unsaved at most, so a fast run on large data stays lean.
+const MAX_UNSAVED: usize = 8 << 20;
+
+/// Saves finished seeds, and shows progress.
 struct Checkpoint<'a> {
     dir: &'a Path,
     table: &'a Table,
     probability: bool,
     bar: Bar,
-    error: Mutex<Option<anyhow::Error>>,
+    state: Mutex<CheckpointState>,
+}
+
+/// Seeds finished but not yet saved, and the first error met.
+struct CheckpointState {
+    /// Their rows for `records.partial.csv` and `predictions.partial.csv`.
+    records: String,
+    predictions: String,
+    /// Their `seeds.done` lines, with offsets as if the rows above were already appended.
+    index: String,
+    /// Lengths of the two partial files as last saved.
+    saved: (u64, u64),
+    /// Split hash of every seed finished in this run.
+    hashes: BTreeMap<u64, String>,
+    last_save: Instant,
+    error: Option<anyhow::Error>,
 }
 
 impl Checkpoint<'_> {
-    fn save(
+    /// A checkpoint appending to the partial files in `dir` as they are now.
+    fn new<'a>(dir: &'a Path, table: &'a Table, probability: bool, quiet: bool) -> Checkpoint<'a> {
+        let len = |name| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+        Checkpoint {
+            dir,
+            table,
+            probability,
+            bar: Bar::new(quiet),
+            state: Mutex::new(CheckpointState {
+                records: String::new(),
+                predictions: String::new(),
+                index: String::new(),
+                saved: (len(RECORDS_PARTIAL), len(PREDICTIONS_PARTIAL)),
+                hashes: BTreeMap::new(),
+                last_save: Instant::now(),
+                error: None,
+            }),
+        }
+    }
+
+    fn keep(
         &self,
+        state: &mut CheckpointState,
         seed: u64,
+        folds: &[Fold],
         records: &[FoldRecord],
         predictions: &[FoldPredictions],
-    ) -> Result<()> {
-        let records_path = self.dir.join(RECORDS_PARTIAL);
-        append_durably(&records_path, render_record_rows(records).as_bytes())?;
-        let predictions_path = self.dir.join(PREDICTIONS_PARTIAL);
+    ) {
+        state.records += &render_record_rows(records);
         if !predictions.is_empty() {
-            append_durably(
-                &predictions_path,
-                render_prediction_rows(self.table, predictions, self.probability).as_bytes(),
-            )?;
+            state.predictions += &render_prediction_rows(self.table, predictions, self.probability);
         }
-        let len = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
-        let line = format!("{seed} {} {}\n", len(&records_path), len(&predictions_path));
-        // the index line needs no sync of its own: the rows it points at are synced already
-        append(&self.dir.join(SEEDS_DONE), line.as_bytes())?;
+        let hash = split_hash(folds, self.table.n_rows());
+        let line = format!(
+            "{seed} {} {} {hash}\n",
+            state.saved.0 + state.records.len() as u64,
+            state.saved.1 + state.predictions.len() as u64,
+        );
+        state.index += &line;
+        state.hashes.insert(seed, hash);
+    }
+
+    /// Append the kept rows and sync them, then index their seeds. The index itself needs no
+    /// sync: a lost line only means that seed runs again.
+    fn save(&self, state: &mut CheckpointState) -> Result<()> {
+        for (name, rows, saved) in [
+            (RECORDS_PARTIAL, &mut state.records, &mut state.saved.0),
+            (
+                PREDICTIONS_PARTIAL,
+                &mut state.predictions,
+                &mut state.saved.1,
+            ),
+        ] {
+            if !rows.is_empty() {
+                let path = self.dir.join(name);
+                append(&path, rows.as_bytes())?;
+                sync(&path)?;
+                *saved += rows.len() as u64;
+                rows.clear();
+            }
+        }
+        append(&self.dir.join(SEEDS_DONE), state.index.as_bytes())?;
+        state.index.clear();
+        state.last_save = Instant::now();
         Ok(())
+    }
+
+    /// Commit what is left and return the split hashes of the seeds saved, or the first error
+    /// met.
+    fn close(&self) -> Result<BTreeMap<u64, String>> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match state.error.take() {
+            Some(e) => Err(e),
+            None => self
+                .save(&mut state)
+                .map(|()| std::mem::take(&mut state.hashes)),
+        }
     }
 }
 
@@ -68,11 +148,22 @@ impl Observer for Checkpoint<'_> {
     fn finish(&self) {
         self.bar.finish();
     }
-    fn seed_done(&self, seed: u64, records: &[FoldRecord], predictions: &[FoldPredictions]) {
-        let mut error = self.error.lock().unwrap_or_else(|e| e.into_inner());
-        if error.is_none() {
-            if let Err(e) = self.save(seed, records, predictions) {
-                *error = Some(e);
+    fn seed_done(
+        &self,
+        seed: u64,
+        folds: &[Fold],
+        records: &[FoldRecord],
+        predictions: &[FoldPredictions],
+    ) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.error.is_some() {
+            return;
+        }
+        self.keep(&mut state, seed, folds, records, predictions);
+        let unsaved = state.records.len() + state.predictions.len();
+        if state.last_save.elapsed() >= SYNC_EVERY || unsaved >= MAX_UNSAVED {
+            if let Err(e) = self.save(&mut state) {
+                state.error = Some(e);
             }
         }
     }
@@ -94,18 +185,28 @@ fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
     )
 }
 
-/// Seeds recorded in `seeds.done`, and the partial files cut back to the last of them.
-fn recover(dir: &Path) -> Result<Vec<u64>> {
+/// Seeds recorded in `seeds.done` with their split hashes, and the partial files cut back to
+/// the last of them (or begun again, with `header` for the predictions, when none was
+/// recorded).
+fn recover(dir: &Path, header: Option<&str>) -> Result<BTreeMap<u64, String>> {
     let text = std::fs::read_to_string(dir.join(SEEDS_DONE)).unwrap_or_default();
     let complete = text.rsplit_once('\n').map_or("", |(done, _)| done);
-    let mut seeds = Vec::new();
-    let mut ends = (RECORDS_HEADER.len() as u64 + 1, 0u64);
+    let mut seeds = BTreeMap::new();
+    let mut ends = (0, 0);
     for line in complete.lines() {
-        let f: Vec<u64> = line.split(' ').filter_map(|v| v.parse().ok()).collect();
-        if let [seed, records, predictions] = f[..] {
-            seeds.push(seed);
-            ends = (records, predictions);
+        let fields: Vec<&str> = line.split(' ').collect();
+        if let [seed, records, predictions, hash] = fields[..] {
+            if let (Ok(seed), Ok(records), Ok(predictions)) =
+                (seed.parse(), records.parse(), predictions.parse())
+            {
+                seeds.insert(seed, hash.to_string());
+                ends = (records, predictions);
+            }
         }
+    }
+    if seeds.is_empty() {
+        start_fresh(dir, header)?;
+        return Ok(seeds);
     }
     for (name, end) in [(RECORDS_PARTIAL, ends.0), (PREDICTIONS_PARTIAL, ends.1)] {
         let path = dir.join(name);
@@ -124,12 +225,12 @@ fn start_fresh(dir: &Path, header: Option<&str>) -> Result<()> {
         let _ = std::fs::remove_file(dir.join(name));
     }
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    append_durably(
+    append(
         &dir.join(RECORDS_PARTIAL),
         format!("{RECORDS_HEADER}\n").as_bytes(),
     )?;
     if let Some(h) = header {
-        append_durably(&dir.join(PREDICTIONS_PARTIAL), h.as_bytes())?;
+        append(&dir.join(PREDICTIONS_PARTIAL), h.as_bytes())?;
     }
     Ok(())
 }
@@ -205,12 +306,16 @@ pub fn execute(
             }
         }
     };
-    let done = if resume { recover(out)? } else { Vec::new() };
+    let mut done = if resume {
+        recover(out, header)?
+    } else {
+        BTreeMap::new()
+    };
     write_manifest(out, &manifest)?;
     let todo: Vec<u64> = my_seeds
         .iter()
         .copied()
-        .filter(|s| !done.contains(s))
+        .filter(|s| !done.contains_key(s))
         .collect();
     if resume {
         eprintln!(
@@ -221,13 +326,7 @@ pub fn execute(
         );
     }
 
-    let checkpoint = Checkpoint {
-        dir: out,
-        table: &table,
-        probability,
-        bar: Bar::new(quiet),
-        error: Mutex::new(None),
-    };
+    let checkpoint = Checkpoint::new(out, &table, probability, quiet);
     let plan = RunPlan {
         table: &table,
         splitter: &splitter,
@@ -241,15 +340,22 @@ pub fn execute(
         exact_linfa: experiment.exact_linfa,
     };
     seedfold::model::quiet_model_panics();
-    run(&plan, &checkpoint)?;
-    if let Some(e) = checkpoint
-        .error
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-    {
-        return Err(e.context("saving the checkpoint"));
-    }
-    finish(out, &mut manifest, &table, &splitter, &my_seeds)
+    let ran = run(&plan, &checkpoint);
+    // seeds finished before a failure stay saved, so --resume can skip them
+    let saved = checkpoint.close().context("saving the checkpoint");
+    let output = ran?;
+    let resumed = !done.is_empty();
+    done.extend(saved?);
+    let records = if resumed {
+        // earlier seeds exist only in the checkpoint; it returns records in the contract's order
+        let partial = out.join(RECORDS_PARTIAL);
+        seedfold::data::read_records(&partial, true)
+            .map_err(|e| anyhow!("reading the checkpoint {}: {e}", partial.display()))?
+    } else {
+        output.records
+    };
+    manifest.split_hashes = done;
+    finish(out, &mut manifest, &table, &splitter, &my_seeds, &records)
 }
 
 /// Refuse to resume a run with another configuration or other data.
@@ -287,27 +393,48 @@ fn finish(
     table: &Table,
     splitter: &Splitter,
     seeds: &[u64],
+    records: &[FoldRecord],
 ) -> Result<()> {
-    let partial = out.join(RECORDS_PARTIAL);
-    // read_records returns the records in the contract's order
-    let records = seedfold::data::read_records(&partial, true)
-        .map_err(|e| anyhow!("reading the checkpoint {}: {e}", partial.display()))?;
+    // Parquet encoding is the slowest single file: it runs beside everything else
+    std::thread::scope(|scope| {
+        let parquet = scope.spawn(|| render_records_parquet(records));
+        let rest = finish_beside_parquet(out, manifest, table, splitter, seeds, records);
+        let parquet = parquet
+            .join()
+            .map_err(|_| anyhow!("encoding records.parquet failed"))??;
+        rest?;
+        write(out, "records.parquet", &parquet)
+    })?;
+    manifest.status = RunStatus::Complete;
+    manifest.finished_unix = Some(now_unix());
+    write_manifest(out, manifest)?;
+    for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
+        let _ = std::fs::remove_file(out.join(name));
+    }
+    eprintln!("wrote {}", PathBuf::from(out).display());
+    Ok(())
+}
+
+/// Every file of the report folder but records.parquet and the final manifest.
+fn finish_beside_parquet(
+    out: &Path,
+    manifest: &mut Manifest,
+    table: &Table,
+    splitter: &Splitter,
+    seeds: &[u64],
+    records: &[FoldRecord],
+) -> Result<()> {
     let experiment = &manifest.experiment;
-    write(out, "records.csv", render_records(&records).as_bytes())?;
-    write(out, "records.parquet", &render_records_parquet(&records)?)?;
+    write(out, "records.csv", render_records(records).as_bytes())?;
     // splits are derived again one seed at a time, never all held at once
     if experiment.save_splits {
         let splits = render_splits(seeds.iter().map(|&s| (s, splitter.split(s))));
         write(out, "splits.csv", splits.as_bytes())?;
     }
     if experiment.save_predictions {
-        // the checkpoint already holds predictions.csv, synced seed by seed: move it into place
+        // the checkpoint already holds predictions.csv, synced by its last commit: move it into place
         std::fs::rename(out.join(PREDICTIONS_PARTIAL), out.join("predictions.csv"))?;
     }
-    manifest.split_hashes = seeds
-        .iter()
-        .map(|&s| (s, split_hash(&splitter.split(s), table.n_rows())))
-        .collect();
     manifest.seeds_done = seeds.to_vec();
     let failed = records
         .iter()
@@ -315,7 +442,7 @@ fn finish(
         .collect::<Vec<_>>();
     write_report(
         out,
-        &records,
+        records,
         &known_direction,
         &experiment.stats,
         &table.name,
@@ -329,12 +456,5 @@ fn finish(
             first.error.as_deref().unwrap_or("")
         );
     }
-    manifest.status = RunStatus::Complete;
-    manifest.finished_unix = Some(now_unix());
-    write_manifest(out, manifest)?;
-    for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
-        let _ = std::fs::remove_file(out.join(name));
-    }
-    eprintln!("wrote {}", PathBuf::from(out).display());
     Ok(())
 }

@@ -23,4 +23,4 @@ pub use parquet::render_records_parquet;
 pub use splits::render_splits;
 pub use summary::render_summary_json;
 pub use table::render_table;
-pub use write::{append, append_durably, write_atomic};
+pub use write::{append, sync, write_atomic};

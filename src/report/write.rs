@@ -7,10 +7,7 @@ use std::path::Path;
 
 /// Write `bytes` to `path` atomically (temp file + fsync + rename), creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let fail = |e: std::io::Error| Error::Write {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
+    let fail = |e| write_error(path, e);
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -32,33 +29,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(fail)
 }
 
-/// Append `bytes` to `path` (created if missing) and sync them to disk before returning, so a
-/// crash right after loses nothing that was appended.
-pub fn append_durably(path: &Path, bytes: &[u8]) -> Result<()> {
-    append_to(path, bytes, true)
-}
-
-/// Append `bytes` to `path` without waiting for the disk: for an index whose entries only
-/// point at data already synced, where a lost entry merely means redoing that work.
+/// Append `bytes` to `path` (created if missing). The bytes reach the page cache, so they
+/// survive the process being killed; [`sync`] makes them survive a machine crash too.
 pub fn append(path: &Path, bytes: &[u8]) -> Result<()> {
-    append_to(path, bytes, false)
-}
-
-fn append_to(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
-    let fail = |e: std::io::Error| Error::Write {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let mut file = std::fs::OpenOptions::new()
+    std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
-    if sync {
-        file.sync_data().map_err(fail)?;
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| write_error(path, e))
+}
+
+/// Wait until everything written to `path` is on disk.
+pub fn sync(path: &Path) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .and_then(|file| file.sync_data())
+        .map_err(|e| write_error(path, e))
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
     }
-    Ok(())
 }
 
 #[cfg(test)]

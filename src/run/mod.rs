@@ -167,7 +167,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
             }
             records.sort_by(|a, b| a.key().cmp(&b.key()));
             predictions.sort_by(|a, b| a.key().cmp(&b.key()));
-            observer.seed_done(*seed, &records, &predictions);
+            observer.seed_done(*seed, folds, &records, &predictions);
             out.records.extend(records);
             out.predictions.extend(predictions);
         }
@@ -275,7 +275,8 @@ fn run_fold(
                 }
             }
             .and_then(|p| check_finite(p, fold.test.len()));
-            let seconds = started.elapsed().as_secs_f64();
+            // whole microseconds, as records.csv keeps them
+            let seconds = (started.elapsed().as_secs_f64() * 1e6).round() / 1e6;
             let record = |metric: Metric, scored: std::result::Result<f64, String>| FoldRecord {
                 model: model.name().to_string(),
                 split_seed,

@@ -2,6 +2,7 @@
 //! caller decides what to show or save.
 
 use super::{FoldPredictions, FoldRecord};
+use crate::split::Fold;
 
 /// Told about progress as a run goes; every method may be called from several threads.
 pub trait Observer: Sync {
@@ -9,9 +10,17 @@ pub trait Observer: Sync {
     fn start(&self, _fits: u64) {}
     /// One fit (and its scoring) finished.
     fn fit_done(&self) {}
-    /// Every fit of split seed `seed` finished: its records and (when kept) predictions, in
-    /// canonical order. Called from one thread, in seed order; a checkpoint can save them.
-    fn seed_done(&self, _seed: u64, _records: &[FoldRecord], _predictions: &[FoldPredictions]) {}
+    /// Every fit of split seed `seed` finished: its folds, and its records and (when kept)
+    /// predictions in canonical order. Called from one thread, in seed order; a checkpoint can
+    /// save them.
+    fn seed_done(
+        &self,
+        _seed: u64,
+        _folds: &[Fold],
+        _records: &[FoldRecord],
+        _predictions: &[FoldPredictions],
+    ) {
+    }
     /// The run finished.
     fn finish(&self) {}
 }
