@@ -234,3 +234,42 @@ fn newton_logistic_refuses_one_class() {
         "{err}"
     );
 }
+
+#[test]
+fn newton_logistic_reaches_the_same_optimum_from_any_start() {
+    let (x, y) = binary("breast_cancer");
+    let fit = |dataset: &DatasetBase<Array2<f64>, Array1<usize>>, start| {
+        NewtonLogistic {
+            gradient_tolerance: 1e-10,
+            start,
+            ..NewtonLogistic::default()
+        }
+        .fit(dataset)
+    };
+    let all = DatasetBase::new(x.clone(), y.clone());
+    let from_zero = fit(&all, None).unwrap();
+    let flat = |m: &seedfold::model::newton_logistic::FittedNewtonLogistic| -> Vec<f64> {
+        m.weights.iter().copied().chain([m.intercept]).collect()
+    };
+    // a fold's fit (the runner starts folds from the whole data's), and a far-off point where
+    // every probability saturates, so the Hessian is singular and the fit begins from zero
+    let rows: Vec<usize> = (0..x.nrows()).filter(|r| r % 5 != 0).collect();
+    let fold = DatasetBase::new(x.select(Axis(0), &rows), y.select(Axis(0), &rows));
+    let fold_fit = fit(&fold, None).unwrap();
+    let far = (Array1::from_elem(x.ncols(), 0.5), -3.0);
+    for start in [(fold_fit.weights.clone(), fold_fit.intercept), far] {
+        let started = fit(&all, Some(start)).unwrap();
+        let worst = max_relative(&flat(&started), &flat(&from_zero));
+        assert!(worst < 1e-6, "max relative difference {worst:e}");
+    }
+    let at_optimum = fit(&all, Some((from_zero.weights.clone(), from_zero.intercept))).unwrap();
+    assert_eq!(
+        at_optimum.iterations, 0,
+        "started at the optimum, no step is needed"
+    );
+    let err = fit(&all, Some((Array1::zeros(3), 0.0))).unwrap_err();
+    assert!(
+        err.to_string().contains("3 weights for 30 features"),
+        "{err}"
+    );
+}

@@ -284,6 +284,7 @@ fn build(
             alpha: p.f64("alpha")?,
             max_iterations: p.usize("max_iter")? as u64,
             newton: !exact_linfa,
+            start: Default::default(),
         }),
         "tree" => {
             let (max_depth, split, leaf) = (

@@ -7,7 +7,7 @@ use super::adapter::fit_predict;
 use super::newton_logistic::NewtonLogistic;
 use super::regressors::scale_width;
 use super::{argmax_rows, guard, FoldData, FoldTrain, Model, TrainSet};
-use crate::data::Task;
+use crate::data::{Table, Target, Task};
 use crate::metric::Predictions;
 use linfa::prelude::*;
 use linfa::Dataset;
@@ -16,8 +16,9 @@ use linfa_ensemble::EnsembleLearnerParams;
 use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
 use linfa_svm::{Svm, SvmError};
 use linfa_trees::DecisionTree;
-use ndarray::{Array2, Axis};
+use ndarray::{Array1, Array2, Axis};
 use rand_chacha::ChaCha8Rng;
+use std::sync::RwLock;
 
 fn class_rows<'a>(name: &str, data: &'a FoldData) -> Result<(&'a TrainSet<usize>, usize), String> {
     match &data.train {
@@ -67,6 +68,18 @@ pub(crate) struct LogisticModel {
     pub max_iterations: u64,
     /// Use the Newton fast path for two classes (linfa's solver when it fails).
     pub newton: bool,
+    /// The fast path's fit on all rows (see [`Model::prepare`]), where every fold starts.
+    pub start: RwLock<Option<(Array1<f64>, f64)>>,
+}
+
+impl LogisticModel {
+    fn newton(&self) -> NewtonLogistic {
+        NewtonLogistic {
+            alpha: self.alpha,
+            max_iterations: self.max_iterations as usize,
+            ..NewtonLogistic::default()
+        }
+    }
 }
 
 impl Model for LogisticModel {
@@ -74,13 +87,26 @@ impl Model for LogisticModel {
     fn gives_probabilities(&self) -> bool {
         true
     }
+    fn prepare(&self, table: &Table) {
+        let start = match &table.y {
+            Target::Classification { labels, classes } if self.newton && classes.len() == 2 => {
+                // a failed fit only means the folds start from zero
+                let all = DatasetBase::new(table.x.clone(), labels.clone());
+                self.newton()
+                    .fit(&all)
+                    .ok()
+                    .map(|m| (m.weights, m.intercept))
+            }
+            _ => None,
+        };
+        *self.start.write().unwrap_or_else(|e| e.into_inner()) = start;
+    }
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
         with_probabilities(&self.name, data, |train, k| {
             if k == 2 && self.newton {
                 let params = NewtonLogistic {
-                    alpha: self.alpha,
-                    max_iterations: self.max_iterations as usize,
-                    ..NewtonLogistic::default()
+                    start: self.start.read().unwrap_or_else(|e| e.into_inner()).clone(),
+                    ..self.newton()
                 };
                 if let Ok(model) = params.fit(train) {
                     let p = model.predict_probabilities(&data.x_test);

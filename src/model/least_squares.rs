@@ -116,7 +116,7 @@ impl GramSystem {
 
 /// Lower-triangular L with A = LLᵀ (Cholesky–Banachiewicz; Golub & Van Loan 2013, §4.2), or
 /// `None` when A is not numerically positive definite.
-fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
+pub(crate) fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
     let n = a.nrows();
     let mut l = Array2::<f64>::zeros((n, n));
     for i in 0..n {
@@ -140,15 +140,8 @@ fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
     (lo * lo >= MIN_PIVOT_RATIO * hi * hi).then_some(l)
 }
 
-/// Solve A x = b for a symmetric positive definite A; `None` when A is not numerically so.
-pub(crate) fn solve_spd(a: &Array2<f64>, mut b: Array1<f64>) -> Option<Array1<f64>> {
-    let l = cholesky(a)?;
-    solve_cholesky(&l, &mut b);
-    Some(b)
-}
-
 /// Solve LLᵀx = b in place.
-fn solve_cholesky(l: &Array2<f64>, b: &mut Array1<f64>) {
+pub(crate) fn solve_cholesky(l: &Array2<f64>, b: &mut Array1<f64>) {
     let n = b.len();
     for i in 0..n {
         let dot: f64 = (0..i).map(|k| l[[i, k]] * b[k]).sum();

@@ -15,7 +15,7 @@ pub use adapter::{Classifier, Regressor};
 pub use catalogue::{build_models, ModelInfo, CATALOGUE};
 pub use params::ModelSpec;
 
-use crate::data::Task;
+use crate::data::{Table, Task};
 use crate::metric::Predictions;
 use linfa::DatasetBase;
 use ndarray::{Array1, Array2};
@@ -62,6 +62,10 @@ pub trait Model: Send + Sync {
     fn least_squares_penalty(&self) -> Option<f64> {
         None
     }
+    /// Called once with the whole data set before any fold is fitted, for work every fold can
+    /// share (the logistic fast path fits all rows once and starts each fold's Newton steps
+    /// there). It may save time, never change a fold's result beyond the solver's tolerance.
+    fn prepare(&self, _table: &Table) {}
     /// Fit and predict; an error (or a panic inside the model) becomes a failed fold with this
     /// reason, never a crash. `rng` is the fold's model-seed stream.
     fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String>;

@@ -6,12 +6,17 @@
 //! but with a d×d Cholesky solve per step, so it converges quadratically to a tight gradient
 //! tolerance in a handful of passes over the rows (Hastie, Tibshirani & Friedman 2009, §4.4.1).
 //! Features are standardised internally (the penalty rescaled to match), which leaves the
-//! objective unchanged and keeps the Hessian well conditioned.
+//! objective unchanged and keeps the Hessian well conditioned. While steps shrink the gradient
+//! fast, the last Hessian's factor is reused (the chord method; Kelley 1995, *Iterative Methods
+//! for Linear and Nonlinear Equations*, §5.4), which changes the path, not the optimum or the
+//! stopping rule. Each pass over the rows computes the objective, gradient and probabilities
+//! together.
 
+use super::least_squares::{cholesky, solve_cholesky};
 use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
 use linfa::traits::PredictInplace;
-use ndarray::{s, Array1, Array2, ArrayView1, Axis};
+use ndarray::{s, Array1, Array2, Axis};
 
 /// Parameters of [`NewtonLogistic`] (linfa-style: fit with `Fit`, predict with `Predict`).
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +28,10 @@ pub struct NewtonLogistic {
     /// Stop when the gradient's Euclidean norm is below this (linfa-logistic's meaning, and
     /// its default of 1e-4).
     pub gradient_tolerance: f64,
+    /// Where Newton's method starts: weights and intercept on the original feature scale
+    /// (zeros when `None`), like linfa-logistic's `initial_params`. The optimum does not
+    /// depend on it; a start near it saves steps.
+    pub start: Option<(Array1<f64>, f64)>,
 }
 
 impl Default for NewtonLogistic {
@@ -31,6 +40,7 @@ impl Default for NewtonLogistic {
             alpha: 1.0,
             max_iterations: 100,
             gradient_tolerance: 1e-4,
+            start: None,
         }
     }
 }
@@ -55,15 +65,6 @@ fn sigmoid(z: f64) -> f64 {
     }
 }
 
-/// log(1 + eᶻ) without overflow.
-fn softplus(z: f64) -> f64 {
-    if z > 0.0 {
-        z + (-z).exp().ln_1p()
-    } else {
-        z.exp().ln_1p()
-    }
-}
-
 impl FittedNewtonLogistic {
     /// P(class 1) for each row of `x`.
     pub fn predict_probabilities(&self, x: &Array2<f64>) -> Array1<f64> {
@@ -83,21 +84,76 @@ impl PredictInplace<Array2<f64>, Array1<usize>> for FittedNewtonLogistic {
     }
 }
 
-/// Objective on the standardised problem: θ = (w′, b), z = Zθ.
-fn objective(
-    z: &Array2<f64>,
-    t: ArrayView1<f64>,
-    theta: &Array1<f64>,
-    penalty: &Array1<f64>,
-) -> f64 {
-    let eta = z.dot(theta);
-    let loss: f64 = eta.iter().zip(t).map(|(e, t)| softplus(*e) - t * e).sum();
-    loss + 0.5
-        * theta
-            .iter()
-            .zip(penalty)
-            .map(|(w, a)| a * w * w)
-            .sum::<f64>()
+/// How much a step must shrink the gradient for the next to reuse its Hessian.
+const CHORD_RATE: f64 = 4.0;
+
+/// The objective, its gradient and the probabilities at θ = (w′, b) on the standardised
+/// rows `z` (row-major, d + 1 columns with the intercept's 1 last), in one pass over the rows.
+struct Evaluation {
+    value: f64,
+    gradient: Array1<f64>,
+    p: Vec<f64>,
+}
+
+fn evaluate(z: &[f64], t: &[f64], theta: &Array1<f64>, penalty: &Array1<f64>) -> Evaluation {
+    let width = theta.len();
+    let theta = theta.as_slice().expect("a new Array1 is contiguous");
+    let mut gradient = vec![0.0; width];
+    let mut p = Vec::with_capacity(t.len());
+    let mut loss = 0.0;
+    for (row, &t) in z.chunks_exact(width).zip(t) {
+        let eta: f64 = row.iter().zip(theta).map(|(z, w)| z * w).sum();
+        // one exponential gives both log(1 + eᶻ) and σ(η), each without overflow
+        let e = (-eta.abs()).exp();
+        loss += eta.max(0.0) + e.ln_1p() - t * eta;
+        let probability = if eta >= 0.0 {
+            1.0 / (1.0 + e)
+        } else {
+            e / (1.0 + e)
+        };
+        let residual = probability - t;
+        for (g, z) in gradient.iter_mut().zip(row) {
+            *g += residual * z;
+        }
+        p.push(probability);
+    }
+    let mut value = loss;
+    for ((g, w), a) in gradient.iter_mut().zip(theta).zip(penalty) {
+        *g += a * w;
+        value += 0.5 * a * w * w;
+    }
+    Evaluation {
+        value,
+        gradient: Array1::from(gradient),
+        p,
+    }
+}
+
+/// Column means and standard deviations (zero ones replaced by 1), in two passes over the
+/// rows: a row-major walk, where a column at a time would stride through memory.
+fn column_moments(x: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
+    let (n, d) = x.dim();
+    let mut mean = Array1::<f64>::zeros(d);
+    for row in x.rows() {
+        mean += &row;
+    }
+    mean /= n.max(1) as f64;
+    let mut variance = Array1::<f64>::zeros(d);
+    for row in x.rows() {
+        variance
+            .iter_mut()
+            .zip(row.iter().zip(&mean))
+            .for_each(|(v, (x, m))| *v += (x - m) * (x - m));
+    }
+    let scale = variance.mapv(|v| {
+        let s = (v / n.max(1) as f64).sqrt();
+        if s > 0.0 {
+            s
+        } else {
+            1.0
+        }
+    });
+    (mean, scale)
 }
 
 impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for NewtonLogistic {
@@ -125,28 +181,52 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
             )));
         }
         let (n, d) = x.dim();
-        let mean = x.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(d));
-        let scale = x
-            .std_axis(Axis(0), 0.0)
-            .mapv(|s| if s > 0.0 { s } else { 1.0 });
-        let mut z = Array2::ones((n, d + 1));
-        z.slice_mut(s![.., ..d]).assign(&((x - &mean) / &scale));
-        let t: Array1<f64> = labels.iter().map(|&c| c as f64).collect();
+        let (mean, scale) = column_moments(x);
+        // standardised rows with a trailing 1 for the intercept, row-major
+        let inverse = scale.mapv(|s| 1.0 / s);
+        let mut z = Vec::with_capacity(n * (d + 1));
+        for row in x.rows() {
+            z.extend(
+                row.iter()
+                    .zip(&mean)
+                    .zip(&inverse)
+                    .map(|((x, m), i)| (x - m) * i),
+            );
+            z.push(1.0);
+        }
+        let z = Array2::from_shape_vec((n, d + 1), z).expect("n rows of d + 1 values");
+        let rows = z.as_slice().expect("built in standard layout");
+        let t: Vec<f64> = labels.iter().map(|&c| c as f64).collect();
         let mut penalty: Array1<f64> = scale.mapv(|s| self.alpha / (s * s));
         penalty = ndarray::concatenate![Axis(0), penalty, Array1::zeros(1)];
+        // the start in standardised coordinates: w′ = s·w, b′ = b + μ·w
         let mut theta = Array1::<f64>::zeros(d + 1);
-        let mut current = objective(&z, t.view(), &theta, &penalty);
+        if let Some((w, b)) = &self.start {
+            if w.len() != d {
+                return Err(linfa::Error::Parameters(format!(
+                    "the start has {} weights for {d} features",
+                    w.len()
+                )));
+            }
+            theta.slice_mut(s![..d]).assign(&(w * &scale));
+            theta[d] = b + w.dot(&mean);
+        }
+        let mut current = evaluate(rows, &t, &theta, &penalty);
+        let mut weighted = Array2::<f64>::zeros((n, d + 1));
+        // the last Hessian's Cholesky factor, and the gradient norm at the step that used it
+        let mut factor: Option<Array2<f64>> = None;
+        let mut last_norm = f64::INFINITY;
         let mut iterations = 0;
         loop {
-            let p = z.dot(&theta).mapv(sigmoid);
-            let gradient = z.t().dot(&(&p - &t)) + &penalty * &theta;
+            let gradient = &current.gradient;
             // the gradient in the original coordinates: ∂/∂wⱼ = sⱼ ∂/∂w′ⱼ + μⱼ ∂/∂b, ∂/∂b unchanged
             let intercept_gradient = gradient[d];
-            let original: f64 = (0..d)
+            let norm = ((0..d)
                 .map(|j| (scale[j] * gradient[j] + mean[j] * intercept_gradient).powi(2))
                 .sum::<f64>()
-                + intercept_gradient.powi(2);
-            if original.sqrt() <= self.gradient_tolerance {
+                + intercept_gradient.powi(2))
+            .sqrt();
+            if norm <= self.gradient_tolerance {
                 break;
             }
             if iterations == self.max_iterations {
@@ -155,27 +235,61 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
                     self.gradient_tolerance, self.max_iterations
                 )));
             }
-            let weights = p.mapv(|p| p * (1.0 - p));
-            let weighted = &z * &weights.insert_axis(Axis(1));
-            let mut hessian = z.t().dot(&weighted);
-            for j in 0..=d {
-                hessian[[j, j]] += penalty[j];
+            // While steps keep cutting the gradient CHORD_RATE-fold, the last Hessian serves
+            // again (a chord step: same optimum, no n·d² product); otherwise it is formed anew
+            if norm > last_norm / CHORD_RATE {
+                factor = None;
             }
-            let step = super::least_squares::solve_spd(&hessian, gradient).ok_or_else(|| {
-                linfa::Error::Parameters(
-                    "the Hessian is singular (separable data with alpha = 0?)".into(),
-                )
-            })?;
+            let l = match factor.take() {
+                Some(l) => l,
+                None => {
+                    // Zᵀ diag(p(1 − p)) Z + diag(penalty)
+                    for ((mut out, row), p) in weighted
+                        .rows_mut()
+                        .into_iter()
+                        .zip(z.rows())
+                        .zip(&current.p)
+                    {
+                        let w = p * (1.0 - p);
+                        out.iter_mut().zip(row).for_each(|(o, z)| *o = w * z);
+                    }
+                    let mut hessian = z.t().dot(&weighted);
+                    for j in 0..=d {
+                        hessian[[j, j]] += penalty[j];
+                    }
+                    match cholesky(&hessian) {
+                        Some(l) => l,
+                        // a start where every probability saturates: begin again from zero
+                        None if self.start.is_some() => {
+                            let from_zero = NewtonLogistic {
+                                start: None,
+                                ..self.clone()
+                            };
+                            return from_zero.fit(dataset);
+                        }
+                        None => {
+                            return Err(linfa::Error::Parameters(
+                                "the Hessian is singular (separable data with alpha = 0?)".into(),
+                            ))
+                        }
+                    }
+                }
+            };
+            let mut step = gradient.clone();
+            solve_cholesky(&l, &mut step);
+            factor = Some(l);
+            last_norm = norm;
             // backtracking: halve the Newton step until the objective does not increase
             let mut size = 1.0;
             loop {
                 let candidate = &theta - &(&step * size);
-                let value = objective(&z, t.view(), &candidate, &penalty);
+                let next = evaluate(rows, &t, &candidate, &penalty);
                 // a full step may not lower a sum of n terms by more than its rounding error
                 // near the optimum: accept changes within that error
-                if value <= current + 1e-12 * current.abs().max(1.0) || size < 1e-10 {
+                let value = current.value;
+                if next.value <= value + 1e-12 * value.abs().max(1.0) || size < 1e-10 {
                     theta = candidate;
-                    current = value;
+                    current = next;
                     break;
                 }
                 size /= 2.0;
