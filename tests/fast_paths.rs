@@ -7,7 +7,7 @@ mod common;
 use linfa::prelude::*;
 use linfa::DatasetBase;
 use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2, Axis, ShapeBuilder};
 use rand::{Rng, SeedableRng};
 use seedfold::data::{load, DataSource, DataSpec, Target, Task};
 use seedfold::metric::Predictions;
@@ -126,6 +126,14 @@ fn least_squares_fast_path_matches_linfa_on_random_data_and_windows() {
             "{splitter:?}: max relative difference {worst:e}"
         );
     }
+    // a column-major copy of the features gives the same predictions
+    let mut columns = Array2::zeros(x.dim().f());
+    columns.assign(&x);
+    let (train, test): (Vec<usize>, Vec<usize>) = (0..n).partition(|r| r % 4 != 1);
+    let rows = GramSystem::new(&x, y.view()).fit_predict(&x, y.view(), &train, &test, 0.5);
+    let cols =
+        GramSystem::new(&columns, y.view()).fit_predict(&columns, y.view(), &train, &test, 0.5);
+    assert_eq!(rows, cols);
 }
 
 #[test]

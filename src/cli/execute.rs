@@ -9,7 +9,7 @@
 use super::progress::Bar;
 use super::report::{about, known_direction, write, write_report};
 use anyhow::{anyhow, bail, Context, Result};
-use seedfold::data::{source_bytes, Table, Target};
+use seedfold::data::{Table, Target};
 use seedfold::report::{
     append, predictions_header, render_prediction_rows, render_record_rows, render_records,
     render_records_parquet, render_splits, sync, RECORDS_HEADER,
@@ -269,7 +269,7 @@ pub fn execute(
             )]);
         }
     }
-    let data = DataSummary::new(&table, &source_bytes(&experiment.data)?);
+    let data = DataSummary::new(&table, &experiment.data)?;
     let probability = matches!(&table.y, Target::Classification { classes, .. } if classes.len() == 2)
         && models.iter().any(|m| m.gives_probabilities());
     let header = experiment

@@ -4,8 +4,9 @@ use super::Target;
 use crate::{Error, Result};
 use polars::prelude::*;
 
-/// A numeric column as `f64`, refusing text, nulls, NaN and infinities with the first bad row.
-pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
+/// A numeric column as `f64` (in the chunks the reader made; read it with
+/// `into_no_null_iter`), refusing text, nulls, NaN and infinities with the first bad row.
+pub(super) fn numeric(column: &Column) -> Result<Float64Chunked> {
     let name = column.name().to_string();
     if matches!(column.dtype(), DataType::String) {
         let text = column.str().map_err(|e| Error::Config(e.to_string()))?;
@@ -43,11 +44,7 @@ pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
             first_row,
         });
     }
-    let values = values.rechunk();
-    let slice = values
-        .cont_slice()
-        .map_err(|e| Error::Config(format!("column '{name}': {e}")))?;
-    Ok(slice.to_vec())
+    Ok(values.clone())
 }
 
 /// A column as text labels (integers without a decimal point), refusing nulls.

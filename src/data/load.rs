@@ -75,14 +75,17 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
     from_frame(&frame, spec, name, builtin_task)
 }
 
-/// The bytes the data comes from (the file, or the built-in CSV), for fingerprinting.
-pub fn source_bytes(spec: &DataSpec) -> Result<Vec<u8>> {
+/// The bytes the data comes from (the file, or the built-in CSV) as a stream, for
+/// fingerprinting without holding a large file whole.
+pub fn source_reader(spec: &DataSpec) -> Result<Box<dyn std::io::Read>> {
     match &spec.source {
-        DataSource::Builtin(name) => Ok(builtin(name)?.csv.as_bytes().to_vec()),
-        DataSource::File(path) => std::fs::read(path).map_err(|e| Error::Read {
-            path: path.clone(),
-            reason: e.to_string(),
-        }),
+        DataSource::Builtin(name) => Ok(Box::new(builtin(name)?.csv.as_bytes())),
+        DataSource::File(path) => Ok(Box::new(std::fs::File::open(path).map_err(|e| {
+            Error::Read {
+                path: path.clone(),
+                reason: e.to_string(),
+            }
+        })?)),
     }
 }
 
@@ -108,6 +111,7 @@ fn read_file(path: &Path) -> Result<DataFrame> {
         let sampled = CsvReadOptions::default()
             .with_has_header(true)
             .with_infer_schema_length(Some(SCHEMA_SAMPLE_ROWS))
+            .with_rechunk(false)
             .into_reader_with_file_handle(file)
             .finish();
         sampled.or_else(|_| {
@@ -139,6 +143,7 @@ fn csv_options() -> CsvReadOptions {
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(None)
+        .with_rechunk(false)
 }
 
 fn malformed_csv(path: &Path, e: PolarsError) -> Error {
@@ -222,17 +227,28 @@ fn from_frame(
     };
     let y = match task {
         Task::Classification => columns::class_target(target)?,
-        Task::Regression => Target::Regression(columns::numeric(target)?.into()),
+        Task::Regression => Target::Regression(
+            columns::numeric(target)?
+                .into_no_null_iter()
+                .collect::<Vec<_>>()
+                .into(),
+        ),
     };
-    let columns: Vec<Vec<f64>> = feature_names
+    let columns: Vec<Float64Chunked> = feature_names
         .iter()
         .map(|f| columns::numeric(column(frame, f, "feature")?))
         .collect::<Result<_>>()?;
-    // row-major, written row by row (sequential writes; one sequential read stream per column)
+    // row-major, written row by row straight from polars' buffers (sequential writes; one
+    // sequential read stream per column; no copy of the columns in between)
     let (n, d) = (frame.height(), columns.len());
+    let mut streams: Vec<_> = columns.iter().map(|c| c.into_no_null_iter()).collect();
     let mut values = Vec::with_capacity(n * d);
-    for i in 0..n {
-        values.extend(columns.iter().map(|c| c[i]));
+    for _ in 0..n {
+        values.extend(
+            streams
+                .iter_mut()
+                .map(|s| s.next().expect("every column has the frame's height")),
+        );
     }
     let x = Array2::from_shape_vec((n, d), values).map_err(|e| Error::Config(e.to_string()))?;
     let groups = match &spec.groups {

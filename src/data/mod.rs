@@ -10,7 +10,7 @@ mod load;
 mod records;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
-pub use load::{load, source_bytes, DataSource, DataSpec, Loaded};
+pub use load::{load, source_reader, DataSource, DataSpec, Loaded};
 pub use records::read_records;
 
 use ndarray::{Array1, Array2};

@@ -3,11 +3,12 @@
 //! The features are standardised once (column means and standard deviations of the whole data
 //! set) and given an intercept column; G = X̃ᵀX̃ and b = X̃ᵀỹ are computed once. A fold's
 //! training system is then G minus the part of the rows it leaves out (a symmetric rank-k
-//! downdate, one matrix product over those rows), plus the ridge penalty α‖w‖² rewritten for
-//! the standardised columns (α/sⱼ² on the diagonal, none on the intercept), solved by
-//! Cholesky. A seed costs one pass over the rows instead of one per fold.
+//! downdate: one matrix product Z̃ᵀ[Z̃ | ỹ] over those rows gives both parts), plus the ridge
+//! penalty α‖w‖² rewritten for the standardised columns (α/sⱼ² on the diagonal, none on the
+//! intercept), solved by Cholesky. A seed costs one pass over the rows instead of one per
+//! fold, and in k-fold the left-out rows are the test rows, whose design then predicts them.
 
-use ndarray::{s, Array1, Array2, ArrayView1, Axis};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 
 /// Smallest accepted ratio of the squared smallest to largest Cholesky pivot; below it the
 /// system counts as ill-conditioned and the caller falls back to the generic path.
@@ -25,56 +26,65 @@ pub struct GramSystem {
     xty: Array1<f64>,
 }
 
+/// Rows per block when the whole data set's system is summed, so its design never exists whole.
+const BLOCK_ROWS: usize = 8192;
+
 impl GramSystem {
     /// Build the system for features `x` and target `y`.
     pub fn new(x: &Array2<f64>, y: ArrayView1<f64>) -> GramSystem {
-        let n = x.nrows() as f64;
-        let mean = x
-            .mean_axis(Axis(0))
-            .unwrap_or_else(|| Array1::zeros(x.ncols()));
-        let scale = x
-            .std_axis(Axis(0), 0.0)
-            .mapv(|s| if s > 0.0 { s } else { 1.0 });
-        let y_mean = y.sum() / n;
+        let d = x.ncols();
+        let (mean, scale) = column_moments(x);
+        let y_mean = y.sum() / x.nrows().max(1) as f64;
         let mut system = GramSystem {
             mean,
             scale,
             y_mean,
-            gram: Array2::zeros((0, 0)),
-            xty: Array1::zeros(0),
+            gram: Array2::zeros((d + 1, d + 1)),
+            xty: Array1::zeros(d + 1),
         };
+        let x = x.as_standard_layout();
+        let values = x.as_slice().expect("standard layout is contiguous");
         let rows: Vec<usize> = (0..x.nrows()).collect();
-        let (gram, xty) = system.part(x, y, &rows);
-        system.gram = gram;
-        system.xty = xty;
+        let mut buffer = Vec::new();
+        for block in rows.chunks(BLOCK_ROWS) {
+            let (gram, xty) = GramSystem::part(system.design(values, y, block, &mut buffer));
+            system.gram += &gram;
+            system.xty += &xty;
+        }
         system
     }
 
-    /// Standardised rows with the intercept column, written in one pass.
-    fn design(&self, x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
-        let d = x.ncols();
-        let mut out = Array2::ones((rows.len(), d + 1));
-        let inverse: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
-        let mean = self.mean.as_slice().unwrap_or(&[]);
-        for (target, &r) in out.outer_iter_mut().zip(rows) {
-            let (target, source) = (target.into_slice().unwrap_or(&mut []), x.row(r));
-            for (j, v) in source.iter().enumerate() {
-                target[j] = (v - mean[j]) * inverse[j];
-            }
-        }
-        out
-    }
-
-    /// G and b of `rows` alone.
-    fn part(
+    /// The design of `rows` of the row-major `x`: standardised features, the intercept's 1,
+    /// then the centred target, one row per data row, written into `buffer` (reused, so a
+    /// fold costs no fresh memory). Ascending `rows` read memory front to back, which the
+    /// hardware prefetches; random order waits on every row.
+    fn design<'b>(
         &self,
-        x: &Array2<f64>,
+        x: &[f64],
         y: ArrayView1<f64>,
         rows: &[usize],
-    ) -> (Array2<f64>, Array1<f64>) {
-        let z = self.design(x, rows);
-        let centred: Array1<f64> = rows.iter().map(|&r| y[r] - self.y_mean).collect();
-        (z.t().dot(&z), z.t().dot(&centred))
+        buffer: &'b mut Vec<f64>,
+    ) -> ArrayView2<'b, f64> {
+        let d = self.mean.len();
+        let inverse: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
+        let mean = self.mean.as_slice().expect("a new Array1 is contiguous");
+        buffer.clear();
+        for &r in rows {
+            let features = x[r * d..(r + 1) * d].iter().zip(mean).zip(&inverse);
+            buffer.extend(features.map(|((v, m), i)| (v - m) * i));
+            buffer.extend([1.0, y[r] - self.y_mean]);
+        }
+        ArrayView2::from_shape((rows.len(), d + 2), buffer).expect("rows × (d + 2) values")
+    }
+
+    /// G and b of a design's rows, from one matrix product Z̃ᵀ[Z̃ | ỹ].
+    fn part(design: ArrayView2<f64>) -> (Array2<f64>, Array1<f64>) {
+        let d = design.ncols() - 2;
+        let product = design.slice(s![.., ..=d]).t().dot(&design);
+        (
+            product.slice(s![.., ..=d]).to_owned(),
+            product.column(d + 1).to_owned(),
+        )
     }
 
     /// Fit ridge (α = 0: ordinary least squares) on `train`, predict `test`; `None` when the
@@ -87,31 +97,80 @@ impl GramSystem {
         test: &[usize],
         alpha: f64,
     ) -> Option<Vec<f64>> {
-        let n = x.nrows();
-        let (mut gram, mut xty) = if train.len() * 2 > n {
-            let mut kept = vec![false; n];
-            train.iter().for_each(|&r| kept[r] = true);
-            let left_out: Vec<usize> = (0..n).filter(|&r| !kept[r]).collect();
-            let (g, b) = self.part(x, y, &left_out);
-            (&self.gram - &g, &self.xty - &b)
-        } else {
-            self.part(x, y, train)
-        };
-        let d = x.ncols();
-        for j in 0..d {
-            gram[[j, j]] += alpha / (self.scale[j] * self.scale[j]);
-        }
-        let factor = cholesky(&gram)?;
-        solve_cholesky(&factor, &mut xty);
-        // back to the original scale: ŷ = x·(β/s) + (β₀ − μ·(β/s)) + ȳ
-        let weights = &xty.slice(s![..d]) / &self.scale;
-        let offset = xty[d] - weights.dot(&self.mean) + self.y_mean;
-        Some(
-            test.iter()
-                .map(|&r| x.row(r).dot(&weights) + offset)
-                .collect(),
-        )
+        let (n, d) = x.dim();
+        let x = x.as_standard_layout();
+        let values = x.as_slice().expect("standard layout is contiguous");
+        DESIGN.with_borrow_mut(|buffer| {
+            // a large training set is the whole system minus the rows left out, taken in
+            // ascending order; when those are exactly the test rows (k-fold: train and test
+            // split the data), their design then gives the predictions too
+            let mut designed_test = None;
+            let (mut gram, mut xty) = if train.len() * 2 > n {
+                let mut kept = vec![false; n];
+                train.iter().for_each(|&r| kept[r] = true);
+                let left_out: Vec<usize> = (0..n).filter(|&r| !kept[r]).collect();
+                let (g, b) = GramSystem::part(self.design(values, y, &left_out, buffer));
+                if left_out.len() == test.len() && test.iter().all(|&r| !kept[r]) {
+                    designed_test = Some(left_out);
+                }
+                (&self.gram - &g, &self.xty - &b)
+            } else {
+                GramSystem::part(self.design(values, y, train, buffer))
+            };
+            for j in 0..d {
+                gram[[j, j]] += alpha / (self.scale[j] * self.scale[j]);
+            }
+            let factor = cholesky(&gram)?;
+            solve_cholesky(&factor, &mut xty);
+            // ŷ = z̃·β + ȳ on the standardised test rows (β's last entry is the intercept)
+            let rows = designed_test.unwrap_or_else(|| {
+                let mut rows = test.to_vec();
+                rows.sort_unstable();
+                self.design(values, y, &rows, buffer);
+                rows
+            });
+            let design = ArrayView2::from_shape((rows.len(), d + 2), &buffer[..])
+                .expect("the buffer holds the test rows' design");
+            let predicted = design.slice(s![.., ..=d]).dot(&xty) + self.y_mean;
+            Some(
+                test.iter()
+                    .map(|r| predicted[rows.binary_search(r).expect("every test row is designed")])
+                    .collect(),
+            )
+        })
     }
+}
+
+thread_local! {
+    /// Each worker thread's design buffer, reused from fold to fold.
+    static DESIGN: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Column means and standard deviations (zero ones replaced by 1), in two passes over the
+/// rows: a row-major walk, where a column at a time would stride through memory.
+pub(crate) fn column_moments(x: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
+    let (n, d) = x.dim();
+    let mut mean = Array1::<f64>::zeros(d);
+    for row in x.rows() {
+        mean += &row;
+    }
+    mean /= n.max(1) as f64;
+    let mut variance = Array1::<f64>::zeros(d);
+    for row in x.rows() {
+        variance
+            .iter_mut()
+            .zip(row.iter().zip(&mean))
+            .for_each(|(v, (x, m))| *v += (x - m) * (x - m));
+    }
+    let scale = variance.mapv(|v| {
+        let s = (v / n.max(1) as f64).sqrt();
+        if s > 0.0 {
+            s
+        } else {
+            1.0
+        }
+    });
+    (mean, scale)
 }
 
 /// Lower-triangular L with A = LLᵀ (Cholesky–Banachiewicz; Golub & Van Loan 2013, §4.2), or

@@ -12,7 +12,7 @@
 //! stopping rule. Each pass over the rows computes the objective, gradient and probabilities
 //! together.
 
-use super::least_squares::{cholesky, solve_cholesky};
+use super::least_squares::{cholesky, column_moments, solve_cholesky};
 use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
 use linfa::traits::PredictInplace;
@@ -127,33 +127,6 @@ fn evaluate(z: &[f64], t: &[f64], theta: &Array1<f64>, penalty: &Array1<f64>) ->
         gradient: Array1::from(gradient),
         p,
     }
-}
-
-/// Column means and standard deviations (zero ones replaced by 1), in two passes over the
-/// rows: a row-major walk, where a column at a time would stride through memory.
-fn column_moments(x: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
-    let (n, d) = x.dim();
-    let mut mean = Array1::<f64>::zeros(d);
-    for row in x.rows() {
-        mean += &row;
-    }
-    mean /= n.max(1) as f64;
-    let mut variance = Array1::<f64>::zeros(d);
-    for row in x.rows() {
-        variance
-            .iter_mut()
-            .zip(row.iter().zip(&mean))
-            .for_each(|(v, (x, m))| *v += (x - m) * (x - m));
-    }
-    let scale = variance.mapv(|v| {
-        let s = (v / n.max(1) as f64).sqrt();
-        if s > 0.0 {
-            s
-        } else {
-            1.0
-        }
-    });
-    (mean, scale)
 }
 
 impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for NewtonLogistic {

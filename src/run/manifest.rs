@@ -2,8 +2,9 @@
 //! every seed's split — so that `seedfold verify` can re-derive and check it.
 
 use super::experiment::Experiment;
-use crate::data::Table;
+use crate::data::{source_reader, DataSource, DataSpec, Table};
 use crate::split::Fold;
+use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -26,17 +27,30 @@ pub struct DataSummary {
 }
 
 impl DataSummary {
-    /// Describe `table`, read from `source_bytes`.
-    pub fn new(table: &Table, source_bytes: &[u8]) -> DataSummary {
-        DataSummary {
+    /// Describe `table`, read from the data `spec` describes.
+    pub fn new(table: &Table, spec: &DataSpec) -> Result<DataSummary> {
+        Ok(DataSummary {
             name: table.name.clone(),
             rows: table.n_rows(),
             features: table.x.ncols(),
             task: table.y.task().to_string(),
             target: table.target_name.clone(),
-            sha256: sha256_hex(source_bytes),
-        }
+            sha256: source_sha256(spec)?,
+        })
     }
+}
+
+/// SHA-256 (lowercase hex) of the bytes the data comes from, read as a stream.
+pub fn source_sha256(spec: &DataSpec) -> Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut source_reader(spec)?, &mut hasher).map_err(|e| Error::Read {
+        path: match &spec.source {
+            DataSource::File(path) => path.clone(),
+            DataSource::Builtin(name) => name.into(),
+        },
+        reason: e.to_string(),
+    })?;
+    Ok(hex(&hasher.finalize()))
 }
 
 /// Whether the run finished.
@@ -70,11 +84,6 @@ pub struct Manifest {
     pub finished_unix: Option<u64>,
     /// Worker threads used (results do not depend on it).
     pub threads: usize,
-}
-
-/// SHA-256 as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 fn hex(digest: &[u8]) -> String {

@@ -13,7 +13,7 @@ pub use experiment::{
     DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, SeedSpec, Shard,
     SplitSection, StatsSection,
 };
-pub use manifest::{now_unix, sha256_hex, split_hash, DataSummary, Manifest, RunStatus};
+pub use manifest::{now_unix, source_sha256, split_hash, DataSummary, Manifest, RunStatus};
 pub use progress::{Observer, Silent};
 pub use record::{FoldPredictions, FoldRecord, Status};
 
