@@ -7,7 +7,7 @@
 //! the last indexed seed, so a torn or unsynced write is never read.
 
 use super::progress::Bar;
-use super::report::{about, known_direction, write, write_report};
+use super::report::{about, known_direction, write, write_report, write_side_by_side, Render};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{Table, Target};
 use seedfold::report::{
@@ -395,15 +395,37 @@ fn finish(
     seeds: &[u64],
     records: &[FoldRecord],
 ) -> Result<()> {
-    // Parquet encoding is the slowest single file: it runs beside everything else
+    // the records' files are written beside the analysis and its reports
     std::thread::scope(|scope| {
-        let parquet = scope.spawn(|| render_records_parquet(records));
-        let rest = finish_beside_parquet(out, manifest, table, splitter, seeds, records);
-        let parquet = parquet
+        let save_splits = manifest.experiment.save_splits;
+        let records_files = scope.spawn(move || {
+            let mut files: Vec<Render> = vec![
+                (
+                    "records.csv",
+                    Box::new(|| Ok(render_records(records).into_bytes())),
+                ),
+                (
+                    "records.parquet",
+                    Box::new(|| Ok(render_records_parquet(records)?)),
+                ),
+            ];
+            if save_splits {
+                // splits are derived again one seed at a time, never all held at once
+                files.push((
+                    "splits.csv",
+                    Box::new(|| {
+                        Ok(render_splits(seeds.iter().map(|&s| (s, splitter.split(s))))
+                            .into_bytes())
+                    }),
+                ));
+            }
+            write_side_by_side(out, files)
+        });
+        let reports = finish_reports(out, manifest, table, seeds, records);
+        records_files
             .join()
-            .map_err(|_| anyhow!("encoding records.parquet failed"))??;
-        rest?;
-        write(out, "records.parquet", &parquet)
+            .map_err(|_| anyhow!("writing the records panicked"))??;
+        reports
     })?;
     manifest.status = RunStatus::Complete;
     manifest.finished_unix = Some(now_unix());
@@ -415,22 +437,15 @@ fn finish(
     Ok(())
 }
 
-/// Every file of the report folder but records.parquet and the final manifest.
-fn finish_beside_parquet(
+/// The predictions, summary and reports of the report folder.
+fn finish_reports(
     out: &Path,
     manifest: &mut Manifest,
     table: &Table,
-    splitter: &Splitter,
     seeds: &[u64],
     records: &[FoldRecord],
 ) -> Result<()> {
     let experiment = &manifest.experiment;
-    write(out, "records.csv", render_records(records).as_bytes())?;
-    // splits are derived again one seed at a time, never all held at once
-    if experiment.save_splits {
-        let splits = render_splits(seeds.iter().map(|&s| (s, splitter.split(s))));
-        write(out, "splits.csv", splits.as_bytes())?;
-    }
     if experiment.save_predictions {
         // the checkpoint already holds predictions.csv, synced by its last commit: move it into place
         std::fs::rename(out.join(PREDICTIONS_PARTIAL), out.join("predictions.csv"))?;

@@ -1,7 +1,7 @@
 //! Statistics options, the report folder and its description, shared by `run`, `summarize`
 //! and `merge`.
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use clap::Args;
 use seedfold::report::{
     render_html, render_markdown, render_summary_json, render_table, write_atomic,
@@ -46,6 +46,24 @@ impl StatsArgs {
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     write_atomic(&dir.join(name), bytes)
         .with_context(|| format!("writing the report to {}", dir.display()))
+}
+
+/// A report file: its name and what renders its bytes.
+pub type Render<'a> = (&'a str, Box<dyn FnOnce() -> Result<Vec<u8>> + Send + 'a>);
+
+/// Render and write `files` side by side: rendering takes a core and each write waits on the
+/// disk's fsync, and no file needs another.
+pub fn write_side_by_side(dir: &Path, files: Vec<Render>) -> Result<()> {
+    std::thread::scope(|scope| {
+        let writes: Vec<_> = files
+            .into_iter()
+            .map(|(name, render)| scope.spawn(move || write(dir, name, &render()?)))
+            .collect();
+        writes.into_iter().try_for_each(|w| {
+            w.join()
+                .map_err(|_| anyhow!("writing the report to {} panicked", dir.display()))?
+        })
+    })
 }
 
 /// "split seeds 0–99 (100)", or the list when it is not a range.
@@ -102,22 +120,27 @@ pub fn write_report(
     about: &[String],
 ) -> Result<()> {
     let analysis = analyse(records, higher_is_better, options);
-    write(
+    let analysis = &analysis;
+    write_side_by_side(
         out,
-        "summary.json",
-        render_summary_json(&analysis).as_bytes(),
+        vec![
+            (
+                "summary.json",
+                Box::new(|| Ok(render_summary_json(analysis).into_bytes())),
+            ),
+            (
+                "report.md",
+                Box::new(|| Ok(render_markdown(analysis, title, about).into_bytes())),
+            ),
+            (
+                "report.html",
+                Box::new(|| {
+                    Ok(render_html(analysis, &group_scores(records), title, about).into_bytes())
+                }),
+            ),
+        ],
     )?;
-    write(
-        out,
-        "report.md",
-        render_markdown(&analysis, title, about).as_bytes(),
-    )?;
-    write(
-        out,
-        "report.html",
-        render_html(&analysis, &group_scores(records), title, about).as_bytes(),
-    )?;
-    print!("{}", render_table(&analysis));
+    print!("{}", render_table(analysis));
     for note in &analysis.notes {
         eprintln!("note: {note}");
     }
