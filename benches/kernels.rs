@@ -5,11 +5,12 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use linfa::prelude::*;
 use ndarray::{Array1, Array2, Axis};
 use rand::{Rng, SeedableRng};
-use seedfold::data::{load, DataSpec};
+use seedfold::data::{load, DataSpec, Table, Target};
 use seedfold::metric::{score, Metric, Predictions, Truth};
 use seedfold::model::least_squares::GramSystem;
 use seedfold::model::newton_logistic::NewtonLogistic;
-use seedfold::split::{SplitConfig, Splitter, SplitterKind};
+use seedfold::run::gather;
+use seedfold::split::{Fold, SplitConfig, Splitter, SplitterKind};
 use seedfold::stats::{bootstrap_mean, one_way, wilcoxon};
 use std::hint::black_box;
 
@@ -44,8 +45,20 @@ fn gather_and_gram(c: &mut Criterion) {
         let (x, y) = random(n, 32);
         let rows: Vec<usize> = (0..n).filter(|r| r % 5 != 0).collect();
         let test: Vec<usize> = (0..n).filter(|r| r % 5 == 0).collect();
-        group.bench_with_input(BenchmarkId::new("gather train rows", n), &n, |b, _| {
-            b.iter(|| black_box(x.select(Axis(0), &rows)))
+        let table = Table {
+            name: "random".into(),
+            x: x.clone(),
+            y: Target::Regression(y.clone()),
+            groups: None,
+            feature_names: (0..32).map(|j| format!("x{j}")).collect(),
+            target_name: "y".into(),
+        };
+        let fold = Fold {
+            train: rows.clone(),
+            test: test.clone(),
+        };
+        group.bench_with_input(BenchmarkId::new("gather fold", n), &n, |b, _| {
+            b.iter(|| black_box(gather(&table, &fold)))
         });
         let gram = GramSystem::new(&x, y.view());
         group.bench_with_input(

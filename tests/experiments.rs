@@ -211,19 +211,7 @@ fn killed_run_resumes_to_the_same_records() {
         String::from_utf8_lossy(&refused.stderr)
     );
 
-    let resumed = seedfold()
-        .args(args)
-        .arg(&killed)
-        .arg("--resume")
-        .output()
-        .unwrap();
-    assert!(
-        resumed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&resumed.stderr)
-    );
-    assert!(String::from_utf8_lossy(&resumed.stderr)
-        .contains(&format!("resuming: {done_before} of 160 seeds done")));
+    assert!(resume(&args, &killed).contains(&format!("resuming: {done_before} of 160 seeds done")));
     let whole = dir.path().join("whole");
     seedfold().args(args).arg(&whole).assert().success();
     assert_same_report(&killed, &whole);
@@ -274,19 +262,21 @@ fn resume_with_no_saved_seed_starts_over() {
     .unwrap();
     std::fs::write(killed.join("predictions.partial.csv"), "split_seed,torn").unwrap();
 
+    assert!(resume(&args, &killed).contains("resuming: 0 of 4 seeds done"));
+    assert_same_report(&killed, &whole);
+}
+
+/// Resume the run `args` into `dir`, which must succeed; its stderr.
+fn resume(args: &[&str], dir: &Path) -> String {
     let resumed = seedfold()
         .args(args)
-        .arg(&killed)
+        .arg(dir)
         .arg("--resume")
         .output()
         .unwrap();
-    assert!(
-        resumed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&resumed.stderr)
-    );
-    assert!(String::from_utf8_lossy(&resumed.stderr).contains("resuming: 0 of 4 seeds done"));
-    assert_same_report(&killed, &whole);
+    let stderr = String::from_utf8_lossy(&resumed.stderr).into_owned();
+    assert!(resumed.status.success(), "{stderr}");
+    stderr
 }
 
 fn read_or_empty(path: &Path) -> String {

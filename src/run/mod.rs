@@ -226,8 +226,9 @@ fn rows_of(x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
     Array2::from_shape_vec((rows.len(), x.ncols()), values).expect("rows × columns values")
 }
 
-/// A fold's training rows and test features, gathered for models that need them.
-fn gather(table: &Table, fold: &Fold) -> FoldData {
+/// A fold's training rows and test features, gathered for models that need them (the runner
+/// does it at most once per fold, whatever the number of models).
+pub fn gather(table: &Table, fold: &Fold) -> FoldData {
     let x_train = rows_of(&table.x, &fold.train);
     let train = match &table.y {
         Target::Regression(y) => {
