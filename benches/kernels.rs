@@ -71,11 +71,26 @@ fn gather_and_gram(c: &mut Criterion) {
 }
 
 fn newton(c: &mut Criterion) {
-    let (x, y) = random(16_000, 20);
+    let (x, y) = random(20_000, 20);
     let labels = y.mapv(|v| usize::from(v > 10.5));
-    let data = DatasetBase::new(x, labels);
+    let whole = NewtonLogistic::default()
+        .fit(&DatasetBase::new(x.clone(), labels.clone()))
+        .unwrap();
+    // a fold: the first 16,000 rows
+    let fold = DatasetBase::new(
+        x.slice(ndarray::s![..16_000, ..]).to_owned(),
+        labels.slice(ndarray::s![..16_000]).to_owned(),
+    );
     c.bench_function("newton logistic 16000 x 20", |b| {
-        b.iter(|| black_box(NewtonLogistic::default().fit(&data).unwrap()))
+        b.iter(|| black_box(NewtonLogistic::default().fit(&fold).unwrap()))
+    });
+    // as the runner fits a fold: started from the whole data's fit
+    let started = NewtonLogistic {
+        start: Some((whole.weights, whole.intercept)),
+        ..NewtonLogistic::default()
+    };
+    c.bench_function("newton logistic 16000 x 20 from the whole fit", |b| {
+        b.iter(|| black_box(started.fit(&fold).unwrap()))
     });
 }
 
