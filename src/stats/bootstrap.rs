@@ -5,6 +5,7 @@ use super::seeds::quantile;
 use super::Maybe;
 use crate::rng::{self, Purpose};
 use rand::Rng;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A bootstrap interval with what is needed to reproduce it.
@@ -75,26 +76,42 @@ fn pick(draw: u64, n: usize) -> usize {
 /// after another would wait on each addition in turn.
 const LANES: usize = 8;
 
-/// Means of `resamples` resamples of `values` drawn from `rng`. Resample r takes the stream's
-/// draws r·n … r·n + n − 1 and adds them in order; drawing in bulk and summing [`LANES`]
-/// resamples at once changes neither.
-fn resample_means(values: &[f64], resamples: usize, rng: &mut impl Rng) -> Vec<f64> {
+/// Resamples per parallel task.
+const RESAMPLES_PER_TASK: usize = 1024;
+
+/// Means of `resamples` resamples of `values` from the `(seed, bootstrap)` stream. Resample r
+/// takes the stream's draws r·n … r·n + n − 1 and adds them in order. Tasks of
+/// [`RESAMPLES_PER_TASK`] run in parallel, each seeking the stream to its first draw; drawing
+/// in bulk and summing [`LANES`] resamples at once change nothing either: the result is the
+/// same bits as one resample after another.
+fn resample_means(values: &[f64], resamples: usize, seed: u64) -> Vec<f64> {
     let n = values.len();
-    let mut draws = vec![0u64; LANES * n];
-    let mut means = Vec::with_capacity(resamples);
-    while means.len() < resamples {
-        let lanes = (resamples - means.len()).min(LANES);
-        let draws = &mut draws[..lanes * n];
-        rng.fill(draws);
-        let mut sums = [0.0; LANES];
-        for i in 0..n {
-            for (lane, sum) in sums[..lanes].iter_mut().enumerate() {
-                *sum += values[pick(draws[lane * n + i], n)];
+    let firsts: Vec<usize> = (0..resamples).step_by(RESAMPLES_PER_TASK).collect();
+    let tasks: Vec<Vec<f64>> = firsts
+        .par_iter()
+        .map(|&first| {
+            let mut rng = rng::stream(seed, Purpose::Bootstrap);
+            // a u64 draw is two of ChaCha's 32-bit words
+            rng.set_word_pos(2 * (first as u128) * (n as u128));
+            let count = (resamples - first).min(RESAMPLES_PER_TASK);
+            let mut draws = vec![0u64; LANES * n];
+            let mut means = Vec::with_capacity(count);
+            while means.len() < count {
+                let lanes = (count - means.len()).min(LANES);
+                let draws = &mut draws[..lanes * n];
+                rng.fill(draws);
+                let mut sums = [0.0; LANES];
+                for i in 0..n {
+                    for (lane, sum) in sums[..lanes].iter_mut().enumerate() {
+                        *sum += values[pick(draws[lane * n + i], n)];
+                    }
+                }
+                means.extend(sums[..lanes].iter().map(|s| s / n as f64));
             }
-        }
-        means.extend(sums[..lanes].iter().map(|s| s / n as f64));
-    }
-    means
+            means
+        })
+        .collect();
+    tasks.concat()
 }
 
 /// BCa interval of the mean of `values` from `resamples` resamples drawn from the
@@ -106,11 +123,7 @@ pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64, level: f64) -
     }
     let total: f64 = values.iter().sum();
     let estimate = total / n as f64;
-    let replicates = resample_means(
-        values,
-        resamples,
-        &mut rng::stream(seed, Purpose::Bootstrap),
-    );
+    let replicates = resample_means(values, resamples, seed);
     let jackknife: Vec<f64> = values
         .iter()
         .map(|v| (total - v) / (n - 1) as f64)
@@ -125,5 +138,32 @@ pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64, level: f64) -
             seed,
         }),
         Maybe::Absent { absent } => Maybe::Absent { absent },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngCore;
+
+    #[test]
+    fn parallel_bulk_resampling_gives_the_sequential_bits() {
+        let values: Vec<f64> = (0..7).map(|i| (i as f64).sin() * 10.0).collect();
+        let resamples = 3 * RESAMPLES_PER_TASK + 5;
+        let mut rng = rng::stream(9, Purpose::Bootstrap);
+        let sequential: Vec<f64> = (0..resamples)
+            .map(|_| {
+                (0..values.len())
+                    .map(|_| values[pick(rng.next_u64(), values.len())])
+                    .sum::<f64>()
+                    / values.len() as f64
+            })
+            .collect();
+        let ours = resample_means(&values, resamples, 9);
+        assert!(ours
+            .iter()
+            .zip(&sequential)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert_eq!(ours.len(), resamples);
     }
 }
