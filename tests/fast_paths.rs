@@ -281,3 +281,67 @@ fn newton_logistic_reaches_the_same_optimum_from_any_start() {
         "{err}"
     );
 }
+
+/// Probabilities of the catalogue's `logistic` on the first 80 % of rows, predicting the rest.
+fn logistic_probabilities(x: &Array2<f64>, labels: &Array1<usize>, exact_linfa: bool) -> Vec<f64> {
+    let model = build_models(
+        &ModelSpec::parse("logistic").unwrap(),
+        Task::Classification,
+        2,
+        exact_linfa,
+    )
+    .unwrap()
+    .remove(0);
+    let cut = x.nrows() * 4 / 5;
+    let data = FoldData {
+        train: FoldTrain::Classes(
+            DatasetBase::new(
+                x.slice(ndarray::s![..cut, ..]).to_owned(),
+                labels.slice(ndarray::s![..cut]).to_owned(),
+            ),
+            2,
+        ),
+        x_test: x.slice(ndarray::s![cut.., ..]).to_owned(),
+    };
+    let rng = stream(
+        0,
+        Purpose::Model {
+            split_seed: 0,
+            fold: 0,
+        },
+    );
+    match model.fit_predict(&data, rng).unwrap() {
+        Predictions::Classes {
+            probabilities: Some(p),
+            ..
+        } => p,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn logistic_leaves_many_features_to_linfas_lbfgs() {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let random = |rng: &mut rand_chacha::ChaCha8Rng, d: usize| {
+        let x = Array2::from_shape_fn((600, d), |_| rng.gen::<f64>() - 0.5);
+        let labels = x
+            .outer_iter()
+            .map(|r| usize::from(r.iter().take(5).sum::<f64>() + rng.gen::<f64>() > 0.5))
+            .collect::<Array1<usize>>();
+        (x, labels)
+    };
+    // beyond NEWTON_MAX_FEATURES both settings fit with linfa's L-BFGS: the same bits
+    let (x, labels) = random(&mut rng, seedfold::model::NEWTON_MAX_FEATURES + 4);
+    assert_eq!(
+        logistic_probabilities(&x, &labels, false),
+        logistic_probabilities(&x, &labels, true)
+    );
+    // below it the fast path is a different solver: close, not the same bits
+    let (x, labels) = random(&mut rng, 20);
+    let (fast, linfa) = (
+        logistic_probabilities(&x, &labels, false),
+        logistic_probabilities(&x, &labels, true),
+    );
+    assert_ne!(fast, linfa);
+    assert!(max_relative(&fast, &linfa) < 1e-3);
+}

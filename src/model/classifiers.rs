@@ -66,13 +66,23 @@ pub(crate) struct LogisticModel {
     pub name: String,
     pub alpha: f64,
     pub max_iterations: u64,
-    /// Use the Newton fast path for two classes (linfa's solver when it fails).
+    /// Use the Newton fast path for two classes and at most [`NEWTON_MAX_FEATURES`] features
+    /// (linfa's solver otherwise, and when it fails).
     pub newton: bool,
     /// The fast path's fit on all rows (see [`Model::prepare`]), where every fold starts.
     pub start: RwLock<Option<(Array1<f64>, f64)>>,
 }
 
+/// Most features for the Newton fast path: a step costs n·d² for the Hessian and d³/3 for its
+/// factor, so beyond this linfa's L-BFGS (n·d a step) is the better solver.
+pub const NEWTON_MAX_FEATURES: usize = 256;
+
 impl LogisticModel {
+    /// Whether the Newton fast path fits `classes` classes on `features` features.
+    fn uses_newton(&self, classes: usize, features: usize) -> bool {
+        self.newton && classes == 2 && features <= NEWTON_MAX_FEATURES
+    }
+
     fn newton(&self) -> NewtonLogistic {
         NewtonLogistic {
             alpha: self.alpha,
@@ -89,7 +99,9 @@ impl Model for LogisticModel {
     }
     fn prepare(&self, table: &Table) {
         let start = match &table.y {
-            Target::Classification { labels, classes } if self.newton && classes.len() == 2 => {
+            Target::Classification { labels, classes }
+                if self.uses_newton(classes.len(), table.x.ncols()) =>
+            {
                 // a failed fit only means the folds start from zero
                 let all = DatasetBase::new(table.x.clone(), labels.clone());
                 self.newton()
@@ -103,7 +115,7 @@ impl Model for LogisticModel {
     }
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
         with_probabilities(&self.name, data, |train, k| {
-            if k == 2 && self.newton {
+            if self.uses_newton(k, data.x_test.ncols()) {
                 let params = NewtonLogistic {
                     start: self.start.read().unwrap_or_else(|e| e.into_inner()).clone(),
                     ..self.newton()

@@ -13,6 +13,7 @@ mod regressors;
 
 pub use adapter::{Classifier, Regressor};
 pub use catalogue::{build_models, ModelInfo, CATALOGUE};
+pub use classifiers::NEWTON_MAX_FEATURES;
 pub use params::ModelSpec;
 
 use crate::data::{Table, Task};
