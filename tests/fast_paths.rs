@@ -345,3 +345,72 @@ fn logistic_leaves_many_features_to_linfas_lbfgs() {
     assert_ne!(fast, linfa);
     assert!(max_relative(&fast, &linfa) < 1e-3);
 }
+
+/// r2 per (split seed, fold) of `seedfold run` on diabetes with ols over 3 seeds.
+fn run_ols_r2(extra: &[&str]) -> Vec<((u64, usize), f64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    common::seedfold()
+        .args(["run", "--dataset", "diabetes", "--model", "ols"])
+        .args(["--seeds", "3", "--metrics", "r2", "--quiet", "--out"])
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    common::read(&out.join("records.csv"))
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            (
+                (f[1].parse().unwrap(), f[3].parse().unwrap()),
+                f[5].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn exact_linfa_flag_gives_the_generic_paths_numbers() {
+    let table = load(&DataSpec::builtin("diabetes")).unwrap().table;
+    let Target::Regression(y) = &table.y else {
+        panic!()
+    };
+    let splitter = Splitter::new(&SplitConfig::default(), &table).unwrap();
+    // linfa's LinearRegression on each fold, scored here
+    let expected: Vec<((u64, usize), f64)> = (0..3)
+        .flat_map(|seed| {
+            splitter
+                .split(seed)
+                .into_iter()
+                .enumerate()
+                .map(move |(f, fold)| (seed, f, fold))
+        })
+        .map(|(seed, f, fold)| {
+            let model = linfa_linear::LinearRegression::new()
+                .fit(&DatasetBase::new(
+                    table.x.select(Axis(0), &fold.train),
+                    y.select(Axis(0), &fold.train),
+                ))
+                .unwrap();
+            let predicted = model.predict(&table.x.select(Axis(0), &fold.test));
+            let truth: Vec<f64> = fold.test.iter().map(|&r| y[r]).collect();
+            let r2 = seedfold::metric::score(
+                seedfold::metric::Metric::R2,
+                seedfold::metric::Truth::Values(&truth),
+                &Predictions::Values(predicted.to_vec()),
+            )
+            .unwrap();
+            ((seed, f), r2)
+        })
+        .collect();
+    assert_eq!(run_ols_r2(&["--exact-linfa"]), expected, "the same bits");
+    // without the flag the Gram fast path gives the same numbers to rounding
+    let fast = run_ols_r2(&[]);
+    let (fast, expected): (Vec<f64>, Vec<f64>) = fast
+        .iter()
+        .zip(&expected)
+        .map(|((_, a), (_, b))| (*a, *b))
+        .unzip();
+    assert!(max_relative(&fast, &expected) < 1e-9);
+}
