@@ -148,6 +148,9 @@ impl Observer for Checkpoint<'_> {
     fn finish(&self) {
         self.bar.finish();
     }
+    fn stores_predictions(&self) -> bool {
+        true
+    }
     fn seed_done(
         &self,
         seed: u64,

@@ -63,7 +63,8 @@ pub struct RunPlan<'a> {
 pub struct RunOutput {
     /// Every score, sorted by (model, split seed, model seed, fold, metric).
     pub records: Vec<FoldRecord>,
-    /// Out-of-fold predictions sorted by (split seed, model, model seed, fold), when kept.
+    /// Out-of-fold predictions sorted by (split seed, model, model seed, fold), when kept and
+    /// not stored by the observer instead.
     pub predictions: Vec<FoldPredictions>,
 }
 
@@ -170,7 +171,9 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
             predictions.sort_by(|a, b| a.key().cmp(&b.key()));
             observer.seed_done(*seed, folds, &records, &predictions);
             out.records.extend(records);
-            out.predictions.extend(predictions);
+            if !observer.stores_predictions() {
+                out.predictions.extend(predictions);
+            }
         }
         if plan.fail_fast {
             if let Some(failed) = out.records[batch_start..]
@@ -362,4 +365,55 @@ fn check_finite(p: Predictions, n: usize) -> std::result::Result<Predictions, St
         return Err("the model predicted NaN or infinite values".into());
     }
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{load, DataSpec};
+    use crate::model::{build_models, ModelSpec};
+    use crate::split::SplitConfig;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Counts the predictions it is given, and says it stores them.
+    struct Storing(AtomicUsize);
+
+    impl Observer for Storing {
+        fn seed_done(&self, _: u64, _: &[Fold], _: &[FoldRecord], p: &[FoldPredictions]) {
+            self.0.fetch_add(p.len(), Ordering::Relaxed);
+        }
+        fn stores_predictions(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn predictions_are_held_once_by_whoever_stores_them() {
+        let table = load(&DataSpec::builtin("iris")).unwrap().table;
+        let splitter = Splitter::new(&SplitConfig::default(), &table).unwrap();
+        let models = build_models(
+            &ModelSpec::parse("tree").unwrap(),
+            Task::Classification,
+            3,
+            false,
+        )
+        .unwrap();
+        let plan = RunPlan {
+            table: &table,
+            splitter: &splitter,
+            metrics: metrics_for(None, &models, Task::Classification, 3).unwrap(),
+            models: &models,
+            split_seeds: &[0, 1],
+            model_seeds: &[0],
+            keep_predictions: true,
+            fail_fast: false,
+            threads: Some(2),
+            exact_linfa: false,
+        };
+        // 2 seeds × 5 folds × 1 model
+        assert_eq!(run(&plan, &Silent).unwrap().predictions.len(), 10);
+        let storing = Storing(AtomicUsize::new(0));
+        assert!(run(&plan, &storing).unwrap().predictions.is_empty());
+        assert_eq!(storing.0.into_inner(), 10);
+    }
 }

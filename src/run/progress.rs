@@ -21,6 +21,11 @@ pub trait Observer: Sync {
         _predictions: &[FoldPredictions],
     ) {
     }
+    /// Whether this observer stores the predictions it is given in `seed_done`; then the run
+    /// does not also hold them all for its output.
+    fn stores_predictions(&self) -> bool {
+        false
+    }
     /// The run finished.
     fn finish(&self) {}
 }
