@@ -9,6 +9,7 @@
 //! fold, and in k-fold the left-out rows are the test rows, whose design then predicts them.
 
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
+use rayon::prelude::*;
 
 /// Smallest accepted ratio of the squared smallest to largest Cholesky pivot; below it the
 /// system counts as ill-conditioned and the caller falls back to the generic path.
@@ -45,9 +46,16 @@ impl GramSystem {
         let x = x.as_standard_layout();
         let values = x.as_slice().expect("standard layout is contiguous");
         let rows: Vec<usize> = (0..x.nrows()).collect();
-        let mut buffer = Vec::new();
-        for block in rows.chunks(BLOCK_ROWS) {
-            let (gram, xty) = GramSystem::part(system.design(values, y, block, &mut buffer));
+        // blocks in parallel, summed in block order: the same bits on any number of threads
+        let parts: Vec<(Array2<f64>, Array1<f64>)> = rows
+            .par_chunks(BLOCK_ROWS)
+            .map(|block| {
+                DESIGN.with_borrow_mut(|buffer| {
+                    GramSystem::part(system.design(values, y, block, buffer))
+                })
+            })
+            .collect();
+        for (gram, xty) in parts {
             system.gram += &gram;
             system.xty += &xty;
         }
