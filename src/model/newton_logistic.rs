@@ -103,7 +103,7 @@ fn evaluate(z: &[f64], t: &[f64], theta: &Array1<f64>, penalty: &Array1<f64>) ->
     let mut loss = 0.0;
     for (row, &t) in z.chunks_exact(width).zip(t) {
         let eta: f64 = row.iter().zip(theta).map(|(z, w)| z * w).sum();
-        // one exponential gives both log(1 + eᶻ) and σ(η), each without overflow
+        // one exponential gives both log(1 + e^η) and σ(η), each without overflow
         let e = (-eta.abs()).exp();
         loss += eta.max(0.0) + e.ln_1p() - t * eta;
         let probability = if eta >= 0.0 {
