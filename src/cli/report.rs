@@ -7,7 +7,7 @@ use seedfold::report::{
     render_html, render_markdown, render_summary_json, render_table, write_atomic,
 };
 use seedfold::run::{Experiment, FoldRecord, Manifest, StatsSection};
-use seedfold::stats::{analyse, group_scores, Options};
+use seedfold::stats::{analyse_scores, group_scores, Options};
 use std::path::Path;
 
 /// Options of the statistics.
@@ -119,8 +119,8 @@ pub fn write_report(
     title: &str,
     about: &[String],
 ) -> Result<()> {
-    let analysis = analyse(records, higher_is_better, options);
-    let analysis = &analysis;
+    let scores = group_scores(records);
+    let analysis = &analyse_scores(&scores, higher_is_better, options);
     write_side_by_side(
         out,
         vec![
@@ -134,9 +134,7 @@ pub fn write_report(
             ),
             (
                 "report.html",
-                Box::new(|| {
-                    Ok(render_html(analysis, &group_scores(records), title, about).into_bytes())
-                }),
+                Box::new(|| Ok(render_html(analysis, &scores, title, about).into_bytes())),
             ),
         ],
     )?;

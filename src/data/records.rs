@@ -145,7 +145,7 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
                     },
                 )?),
             };
-        let failed = value.is_none() || statuses[row].as_deref() == Some("failed");
+        let failed = value.is_none() || statuses[row].as_deref() == Some(Status::Failed.name());
         records.push(FoldRecord {
             model,
             split_seed: seeds[row],

@@ -2,7 +2,7 @@
 
 use crate::data::{Table, Target};
 use crate::metric::Predictions;
-use crate::run::{FoldPredictions, FoldRecord, Status};
+use crate::run::{FoldPredictions, FoldRecord};
 use std::borrow::Cow;
 use std::fmt::Write;
 
@@ -29,10 +29,7 @@ pub fn render_record_rows(records: &[FoldRecord]) -> String {
     let mut out = String::with_capacity(64 * records.len());
     for r in records {
         let value = r.value.map(|v| v.to_string()).unwrap_or_default();
-        let status = match r.status {
-            Status::Ok => "ok",
-            Status::Failed => "failed",
-        };
+        let status = r.status.name();
         let _ = writeln!(
             out,
             "{},{},{},{},{},{value},{},{},{:.6},{status},{}",

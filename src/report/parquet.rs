@@ -1,6 +1,6 @@
 //! `records.parquet`: the records contract as a typed Parquet table.
 
-use crate::run::{FoldRecord, Status};
+use crate::run::FoldRecord;
 use crate::{Error, Result};
 use polars::prelude::*;
 
@@ -34,16 +34,7 @@ pub fn render_records_parquet(records: &[FoldRecord]) -> Result<Vec<u8>> {
                 "fit_seconds".into(),
                 records.iter().map(|r| r.fit_seconds).collect::<Vec<_>>(),
             ),
-            text("status", &|r| {
-                Some(
-                    if r.status == Status::Ok {
-                        "ok"
-                    } else {
-                        "failed"
-                    }
-                    .to_string(),
-                )
-            }),
+            text("status", &|r| Some(r.status.name().to_string())),
             text("error", &|r| r.error.clone()),
         ],
     )

@@ -13,6 +13,16 @@ pub enum Status {
     Failed,
 }
 
+impl Status {
+    /// The name written in records files: `ok` or `failed`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Failed => "failed",
+        }
+    }
+}
+
 /// One score of one fold (a row of `records.csv`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FoldRecord {

@@ -28,7 +28,16 @@ pub fn analyse(
     higher_is_better: &(dyn Fn(&str) -> bool + Sync),
     options: &Options,
 ) -> Analysis {
-    let scores = group_scores(records);
+    analyse_scores(&group_scores(records), higher_is_better, options)
+}
+
+/// [`analyse`] for records already grouped by [`group_scores`] (a caller that also plots the
+/// scores groups them once).
+pub fn analyse_scores(
+    scores: &[Scores],
+    higher_is_better: &(dyn Fn(&str) -> bool + Sync),
+    options: &Options,
+) -> Analysis {
     let mut notes = Vec::new();
     // summaries are independent (each bootstrap has its own seeded stream): compute them in
     // parallel, keep them in order

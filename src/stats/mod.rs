@@ -12,7 +12,7 @@ mod seeds;
 mod summary;
 mod wilcoxon;
 
-pub use analysis::{analyse, Analysis};
+pub use analysis::{analyse, analyse_scores, Analysis};
 pub use anova::{nested_components, one_way, NestedComponents, OneWay};
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
 pub use paired::{
