@@ -180,7 +180,7 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
         .with_context(|| format!("{} is not a seedfold manifest", path.display()))
 }
 
-fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
+pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
     write(
         dir,
         "manifest.json",

@@ -1,6 +1,6 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
-use super::execute::read_manifest;
+use super::execute::{read_manifest, write_manifest};
 use super::report::{about, known_direction, write, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
@@ -180,11 +180,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         &manifest.data.name,
         &about(&manifest),
     )?;
-    write(
-        out,
-        "manifest.json",
-        serde_json::to_string_pretty(&manifest)?.as_bytes(),
-    )?;
+    write_manifest(out, &manifest)?;
     eprintln!("merged {} shards into {}", args.shards.len(), out.display());
     Ok(())
 }
