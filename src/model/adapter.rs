@@ -1,7 +1,7 @@
 //! The generic adapters: any linfa parameter set whose `Fit` gives a model implementing
 //! `PredictInplace` on owned records becomes a seedfold [`Model`].
 
-use super::{FoldData, FoldTrain, Model, TrainSet};
+use super::{class_rows, regression_rows, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
 use linfa::prelude::*;
@@ -95,12 +95,7 @@ where
         self.stochastic
     }
     fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String> {
-        let FoldTrain::Values(train) = &data.train else {
-            return Err(format!(
-                "{} is a regressor but the target is classes",
-                self.name
-            ));
-        };
+        let train = regression_rows(&self.name, data)?;
         let p = fit_predict::<P, E, f64>(&(self.build)(rng), train, &data.x_test)?;
         Ok(Predictions::Values(p.to_vec()))
     }
@@ -123,12 +118,7 @@ where
         self.stochastic
     }
     fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String> {
-        let FoldTrain::Classes(train, _) = &data.train else {
-            return Err(format!(
-                "{} is a classifier but the target is real-valued",
-                self.name
-            ));
-        };
+        let (train, _) = class_rows(&self.name, data)?;
         let p = fit_predict::<P, E, usize>(&(self.build)(rng), train, &data.x_test)?;
         Ok(Predictions::Classes {
             labels: p.to_vec(),

@@ -6,7 +6,7 @@
 use super::adapter::fit_predict;
 use super::newton_logistic::NewtonLogistic;
 use super::regressors::scale_width;
-use super::{argmax_rows, guard, FoldData, FoldTrain, Model, TrainSet};
+use super::{argmax_rows, class_rows, guard, FoldData, Model, TrainSet};
 use crate::data::{Table, Target, Task};
 use crate::metric::Predictions;
 use linfa::prelude::*;
@@ -19,15 +19,6 @@ use linfa_trees::DecisionTree;
 use ndarray::{Array1, Array2, Axis};
 use rand_chacha::ChaCha8Rng;
 use std::sync::RwLock;
-
-fn class_rows<'a>(name: &str, data: &'a FoldData) -> Result<(&'a TrainSet<usize>, usize), String> {
-    match &data.train {
-        FoldTrain::Classes(train, k) => Ok((train, *k)),
-        FoldTrain::Values(_) => Err(format!(
-            "{name} is a classifier but the target is real-valued"
-        )),
-    }
-}
 
 /// Predictions from a row-major probability matrix: the most probable class per row.
 fn from_probabilities(probabilities: Vec<f64>, k: usize) -> Predictions {

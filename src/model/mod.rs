@@ -43,6 +43,30 @@ pub struct FoldData {
     pub x_test: Array2<f64>,
 }
 
+/// A fold's training rows with a real-valued target, or why `name` cannot fit them.
+pub(crate) fn regression_rows<'a>(
+    name: &str,
+    data: &'a FoldData,
+) -> Result<&'a TrainSet<f64>, String> {
+    match &data.train {
+        FoldTrain::Values(train) => Ok(train),
+        FoldTrain::Classes(..) => Err(format!("{name} is a regressor but the target is classes")),
+    }
+}
+
+/// A fold's training rows with classes (and the class count), or why `name` cannot fit them.
+pub(crate) fn class_rows<'a>(
+    name: &str,
+    data: &'a FoldData,
+) -> Result<(&'a TrainSet<usize>, usize), String> {
+    match &data.train {
+        FoldTrain::Classes(train, k) => Ok((train, *k)),
+        FoldTrain::Values(_) => Err(format!(
+            "{name} is a classifier but the target is real-valued"
+        )),
+    }
+}
+
 /// A model seedfold can evaluate: fit on a fold's training rows, predict its test rows.
 pub trait Model: Send + Sync {
     /// The name used in records and reports.

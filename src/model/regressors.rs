@@ -4,7 +4,7 @@
 //! vector regression (kernel width from the training rows).
 
 use super::adapter::fit_predict;
-use super::{FoldData, FoldTrain, Model, TrainSet};
+use super::{regression_rows, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
 use linfa::Dataset;
@@ -13,13 +13,6 @@ use linfa_linear::{LinearError, LinearRegression};
 use linfa_svm::{Svm, SvmError};
 use ndarray::{concatenate, Array1, Array2, Axis};
 use rand_chacha::ChaCha8Rng;
-
-fn regression_rows<'a>(name: &str, data: &'a FoldData) -> Result<&'a TrainSet<f64>, String> {
-    match &data.train {
-        FoldTrain::Values(train) => Ok(train),
-        FoldTrain::Classes(..) => Err(format!("{name} is a regressor but the target is classes")),
-    }
-}
 
 /// Least squares with an unpenalised intercept and penalty α‖w‖² (α = 0: ordinary least
 /// squares), fitted by linfa-linear. Ridge is solved exactly as least squares on the centred
