@@ -152,30 +152,25 @@ fn one_class_first_csv(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// `seedfold run` of logistic over 3 time-series folds of [`one_class_first_csv`] into
+/// `dir/r`, before the test's own flags.
+fn run_one_class_first(dir: &Path) -> assert_cmd::Command {
+    let mut command = seedfold();
+    command
+        .args(["run", "--data"])
+        .arg(one_class_first_csv(dir))
+        .args(["--target", "y", "--model", "logistic"])
+        .args(["--splitter", "time-series", "--folds", "3", "--out"])
+        .arg(dir.join("r"));
+    command
+}
+
 #[test]
 fn a_failing_fit_is_recorded_and_the_run_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let data = one_class_first_csv(dir.path());
     let out = dir.path().join("r");
-    let assert = seedfold()
-        .args(["run", "--data"])
-        .arg(&data)
-        .args([
-            "--target",
-            "y",
-            "--model",
-            "logistic",
-            "--splitter",
-            "time-series",
-            "--folds",
-            "3",
-            "--seeds",
-            "1",
-            "--metrics",
-            "accuracy",
-            "--out",
-        ])
-        .arg(&out)
+    let assert = run_one_class_first(dir.path())
+        .args(["--seeds", "1", "--metrics", "accuracy"])
         .assert()
         .success();
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
@@ -199,23 +194,8 @@ fn a_failing_fit_is_recorded_and_the_run_goes_on() {
 #[test]
 fn fail_fast_stops_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let data = one_class_first_csv(dir.path());
-    let out = seedfold()
-        .args(["run", "--data"])
-        .arg(&data)
-        .args([
-            "--target",
-            "y",
-            "--model",
-            "logistic",
-            "--splitter",
-            "time-series",
-            "--folds",
-            "3",
-            "--fail-fast",
-            "--out",
-        ])
-        .arg(dir.path().join("r"))
+    let out = run_one_class_first(dir.path())
+        .arg("--fail-fast")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
