@@ -66,7 +66,7 @@ fn records_follow_the_contract() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error"
+        "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning"
     );
     let rows: Vec<Vec<String>> = lines
         .map(|l| l.split(',').map(String::from).collect())
@@ -137,7 +137,7 @@ fn parquet_records_hold_the_same_values() {
         .parse()
         .unwrap();
     assert_eq!(values.get(0), Some(first));
-    assert_eq!(frame.get_column_names().len(), 11);
+    assert_eq!(frame.get_column_names().len(), 12);
 }
 
 /// Rows sorted by class and a time-series splitter: the first training window holds one class.
@@ -215,7 +215,7 @@ fn predictions_and_splits_are_saved_on_request() {
             "--model",
             "logistic",
             "--model",
-            "tree",
+            "svm",
             "--seeds",
             "2",
             "--save-predictions",
@@ -243,9 +243,9 @@ fn predictions_and_splits_are_saved_on_request() {
             .is_some_and(|p| p.parse::<f64>().is_ok())));
     assert!(
         rows.iter()
-            .filter(|r| r.starts_with("tree,"))
+            .filter(|r| r.starts_with("svm,"))
             .all(|r| r.ends_with(',')),
-        "tree gives no probability"
+        "svm gives no probability"
     );
     assert!(rows.iter().all(|r| r
         .split(',')
@@ -315,13 +315,13 @@ fn bad_run_options_are_clear_errors() {
     );
     assert!(err(&[
         "--dataset",
-        "iris",
+        "breast_cancer",
         "--model",
-        "tree",
+        "svm",
         "--metrics",
         "log_loss"
     ])
-    .contains("needs probabilities, which none of tree gives"));
+    .contains("needs probabilities, which none of svm gives"));
     assert!(
         err(&["--dataset", "iris", "--model", "tree", "--metrics", "acc"])
             .contains("unknown metric 'acc'")

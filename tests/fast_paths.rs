@@ -54,6 +54,7 @@ fn generic(
             ),
         )
         .unwrap()
+        .predictions
     {
         Predictions::Values(v) => v,
         other => panic!("{other:?}"),
@@ -310,7 +311,7 @@ fn logistic_probabilities(x: &Array2<f64>, labels: &Array1<usize>, exact_linfa: 
             fold: 0,
         },
     );
-    match model.fit_predict(&data, rng).unwrap() {
+    match model.fit_predict(&data, rng).unwrap().predictions {
         Predictions::Classes {
             probabilities: Some(p),
             ..

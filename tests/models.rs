@@ -41,16 +41,18 @@ fn predict(
         train,
         x_test: x.slice(s![cut.., ..]).to_owned(),
     };
-    model.fit_predict(
-        &data,
-        stream(
-            0,
-            Purpose::Model {
-                split_seed: 0,
-                fold: 0,
-            },
-        ),
-    )
+    model
+        .fit_predict(
+            &data,
+            stream(
+                0,
+                Purpose::Model {
+                    split_seed: 0,
+                    fold: 0,
+                },
+            ),
+        )
+        .map(|fitted| fitted.predictions)
 }
 
 fn max_relative_error(got: &[f64], want: &[f64]) -> f64 {
@@ -292,6 +294,7 @@ fn forest_is_reproducible_per_seed_and_varies_across_seeds() {
                 ),
             )
             .unwrap()
+            .predictions
     };
     assert_eq!(fit(1), fit(1));
     assert_ne!(fit(1), fit(2));
@@ -328,11 +331,210 @@ fn catalogue_errors_list_what_exists() {
     );
     assert!(err("ridge:beta=1", Task::Regression, 0)
         .ends_with("unknown parameter 'beta (model ridge)'. Known: alpha"));
-    assert!(err("tree", Task::Regression, 0)
-        .contains("model 'tree' does not do regression; for regression use one of: ols"));
+    assert!(err("naive_bayes", Task::Regression, 0)
+        .contains("model 'naive_bayes' does not do regression; for regression use one of: ols"));
+    assert!(err("tree:criterion=gini", Task::Regression, 0)
+        .contains("criterion gini does not do regression; use squared_error"));
+    assert!(err("forest:max_features=2.5", Task::Regression, 0)
+        .contains("neither a share in (0, 1) nor a whole count"));
+    assert!(
+        err("forest:min_samples_leaf=0", Task::Regression, 0).contains(
+            "min_samples_leaf of model 'forest:min_samples_leaf=0' must be a whole number ≥ 1"
+        )
+    );
     assert!(err("ridge:alpha=x", Task::Regression, 0)
         .contains("parameter alpha of model 'ridge:alpha=x' must be a number ≥ 0, got 'x'"));
     assert!(err("svm", Task::Classification, 3).contains("svm classifies two classes only"));
-    assert!(err("tree:criterion=mse", Task::Classification, 2).contains("one of gini, entropy"));
+    assert!(err("tree:criterion=mse", Task::Classification, 2)
+        .contains("one of auto, gini, entropy, squared_error"));
     assert!(err("ridge:alpha=1|1", Task::Regression, 0).contains("given twice"));
+}
+
+#[test]
+fn naive_bayes_matches_scikit_learn_on_every_classification_data_set() {
+    // digits' log-likelihoods reach −10⁴: without log-sum-exp they underflow to NaN
+    let r = reference("models.json");
+    for (name, want) in r["naive_bayes"].as_object().unwrap() {
+        let table = load(&DataSpec::builtin(name)).unwrap().table;
+        let (labels, classes) = table.y.classes().unwrap();
+        let test: Vec<usize> = (0..table.n_rows()).filter(|i| i % 5 == 0).collect();
+        let train: Vec<usize> = (0..table.n_rows()).filter(|i| i % 5 != 0).collect();
+        let data = FoldData {
+            train: FoldTrain::Classes(
+                DatasetBase::new(
+                    table.x.select(ndarray::Axis(0), &train),
+                    labels.select(ndarray::Axis(0), &train),
+                ),
+                classes.len(),
+            ),
+            x_test: table.x.select(ndarray::Axis(0), &test),
+        };
+        let fitted = model("naive_bayes", Task::Classification, classes.len())
+            .fit_predict(&data, stream(0, Purpose::Split))
+            .unwrap();
+        let Predictions::Classes {
+            labels: predicted,
+            probabilities: Some(p),
+        } = fitted.predictions
+        else {
+            panic!("{name}: no probabilities")
+        };
+        let want_labels: Vec<usize> = want["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as usize)
+            .collect();
+        assert_eq!(predicted, want_labels, "{name}: labels");
+        let err = p
+            .iter()
+            .zip(floats(&want["probabilities"]))
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max);
+        assert!(err < 1e-9, "{name}: probabilities differ by {err:e}");
+    }
+}
+
+/// 5-fold accuracy of `spec` on `table`, fold by fold.
+fn fold_accuracies(spec: &str, table: &seedfold::data::Table) -> Vec<f64> {
+    use seedfold::run::{metrics_for, run, RunPlan, Silent};
+    use seedfold::split::{SplitConfig, Splitter};
+    let models = build_models(
+        &ModelSpec::parse(spec).unwrap(),
+        Task::Classification,
+        2,
+        false,
+    )
+    .unwrap();
+    let splitter = Splitter::new(&SplitConfig::default(), table).unwrap();
+    let metrics = ["accuracy".parse().unwrap()];
+    let plan = RunPlan {
+        table,
+        splitter: &splitter,
+        metrics: metrics_for(Some(&metrics), &models, Task::Classification, 2).unwrap(),
+        models: &models,
+        split_seeds: &[0, 1],
+        model_seeds: &[0, 1],
+        keep_predictions: false,
+        fail_fast: false,
+        threads: Some(2),
+        exact_linfa: false,
+    };
+    run(&plan, &Silent)
+        .unwrap()
+        .records
+        .iter()
+        .map(|r| r.value.unwrap())
+        .collect()
+}
+
+#[test]
+fn trees_and_forests_separate_tied_values_perfectly() {
+    // 160 rows, 4 tied values per feature; the class is "a ≥ 2", b is noise. A tree that skips
+    // thresholds where the next row of the global sort order ties scores about 0.75 here.
+    let n = 160;
+    let x = Array2::from_shape_fn((n, 2), |(i, j)| {
+        if j == 0 {
+            ((i * 7) % 4) as f64
+        } else {
+            ((i * 13) % 5) as f64
+        }
+    });
+    let labels: Vec<usize> = (0..n).map(|i| usize::from(x[[i, 0]] >= 2.0)).collect();
+    let mut table = common::class_table(&labels, None);
+    table.x = x;
+    for spec in ["tree", "tree:criterion=entropy", "forest:trees=10"] {
+        let accuracies = fold_accuracies(spec, &table);
+        assert!(
+            accuracies.iter().all(|&a| a == 1.0),
+            "{spec}: {accuracies:?}"
+        );
+    }
+}
+
+#[test]
+fn regression_trees_and_forests_fit_values() {
+    let diabetes = load(&DataSpec::builtin("diabetes")).unwrap().table;
+    for spec in ["tree:max_depth=3", "forest:trees=20"] {
+        let Predictions::Values(p) = predict(
+            model(spec, Task::Regression, 0).as_ref(),
+            &diabetes.x,
+            &diabetes.y,
+            400,
+        )
+        .unwrap() else {
+            panic!("{spec} gave classes")
+        };
+        let Target::Regression(y) = &diabetes.y else {
+            panic!()
+        };
+        let truth = y.slice(s![400..]);
+        let mean = truth.mean().unwrap();
+        let sse: f64 = truth.iter().zip(&p).map(|(t, v)| (t - v).powi(2)).sum();
+        let sst: f64 = truth.iter().map(|t| (t - mean).powi(2)).sum();
+        assert!(1.0 - sse / sst > 0.2, "{spec}: r2 {}", 1.0 - sse / sst);
+    }
+}
+
+#[test]
+fn fits_stopped_at_their_iteration_cap_are_flagged() {
+    let wine = load(&DataSpec::builtin("wine")).unwrap().table;
+    let diabetes = load(&DataSpec::builtin("diabetes")).unwrap().table;
+    let fit = |spec: &str, task, k, table: &seedfold::data::Table| {
+        let train = match &table.y {
+            Target::Regression(v) => {
+                FoldTrain::Values(DatasetBase::new(table.x.clone(), v.clone()))
+            }
+            Target::Classification { labels, .. } => {
+                FoldTrain::Classes(DatasetBase::new(table.x.clone(), labels.clone()), k)
+            }
+        };
+        let data = FoldData {
+            train,
+            x_test: table.x.clone(),
+        };
+        model(spec, task, k)
+            .fit_predict(&data, stream(0, Purpose::Split))
+            .unwrap()
+            .warning
+    };
+    for (spec, task, k, table) in [
+        ("logistic:max_iter=2", Task::Classification, 3, &wine),
+        (
+            "tweedie:power=1,alpha=0.001,max_iter=2",
+            Task::Regression,
+            0,
+            &diabetes,
+        ),
+        (
+            "lasso:alpha=0.01,max_iter=2",
+            Task::Regression,
+            0,
+            &diabetes,
+        ),
+    ] {
+        let warning = fit(spec, task, k, table);
+        assert!(
+            warning
+                .as_deref()
+                .is_some_and(|w| w.starts_with("not converged")),
+            "{spec}: {warning:?}"
+        );
+    }
+    for (spec, task, k, table) in [
+        ("logistic", Task::Classification, 3, &wine),
+        (
+            "tweedie:power=1,alpha=0.001",
+            Task::Regression,
+            0,
+            &diabetes,
+        ),
+        ("lasso:alpha=0.01", Task::Regression, 0, &diabetes),
+    ] {
+        assert_eq!(
+            fit(spec, task, k, table),
+            None,
+            "{spec} converges by default"
+        );
+    }
 }

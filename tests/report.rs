@@ -38,6 +38,7 @@ fn records() -> Vec<FoldRecord> {
                         fit_seconds: 0.0,
                         status: if failed { Status::Failed } else { Status::Ok },
                         error: failed.then(|| "singular matrix".to_string()),
+                        warning: None,
                     });
                 }
             }

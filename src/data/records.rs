@@ -106,11 +106,14 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
     } else {
         vec![None; frame.height()]
     };
-    let errors = if has("error") {
-        text("error")?
-    } else {
-        vec![None; frame.height()]
+    let optional_text = |c: &str| -> Result<Vec<Option<String>>> {
+        if has(c) {
+            text(c)
+        } else {
+            Ok(vec![None; frame.height()])
+        }
     };
+    let (errors, warnings) = (optional_text("error")?, optional_text("warning")?);
     let mut seen: HashMap<(String, u64, u64, u64, String), usize> = HashMap::new();
     let mut records = Vec::with_capacity(frame.height());
     for row in 0..frame.height() {
@@ -160,6 +163,7 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
             error: errors[row]
                 .clone()
                 .or_else(|| failed.then(|| "no value".to_string())),
+            warning: warnings[row].clone().filter(|_| !failed),
         });
     }
     if records.is_empty() {

@@ -1,7 +1,7 @@
 //! The generic adapters: any linfa parameter set whose `Fit` gives a model implementing
 //! `PredictInplace` on owned records becomes a seedfold [`Model`].
 
-use super::{class_rows, regression_rows, FoldData, Model, TrainSet};
+use super::{class_rows, regression_rows, Fitted, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
 use linfa::prelude::*;
@@ -70,11 +70,27 @@ where
     E: std::error::Error + From<linfa::Error>,
     P::Object: PredictInplace<Array2<f64>, Array1<L>>,
 {
+    fit_predict_checked(params, train, x_test, |_| None).map(|(p, _)| p)
+}
+
+/// [`fit_predict`], with `check` asking the fitted model whether it deserves a warning (a
+/// solver that stopped at its iteration cap).
+pub(crate) fn fit_predict_checked<P, E, L>(
+    params: &P,
+    train: &TrainSet<L>,
+    x_test: &Array2<f64>,
+    check: impl FnOnce(&P::Object) -> Option<String>,
+) -> Result<(Array1<L>, Option<String>), String>
+where
+    P: Fit<Array2<f64>, Array1<L>, E>,
+    E: std::error::Error + From<linfa::Error>,
+    P::Object: PredictInplace<Array2<f64>, Array1<L>>,
+{
     super::guard(|| {
         let model = params.fit(train).map_err(|e| e.to_string())?;
         let mut out = model.default_target(x_test);
         model.predict_inplace(x_test, &mut out);
-        Ok(out)
+        Ok((out, check(&model)))
     })
 }
 
@@ -94,10 +110,10 @@ where
     fn is_stochastic(&self) -> bool {
         self.stochastic
     }
-    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String> {
+    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
         let p = fit_predict::<P, E, f64>(&(self.build)(rng), train, &data.x_test)?;
-        Ok(Predictions::Values(p.to_vec()))
+        Ok(Predictions::Values(p.to_vec()).into())
     }
 }
 
@@ -117,12 +133,13 @@ where
     fn is_stochastic(&self) -> bool {
         self.stochastic
     }
-    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String> {
+    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Fitted, String> {
         let (train, _) = class_rows(&self.name, data)?;
         let p = fit_predict::<P, E, usize>(&(self.build)(rng), train, &data.x_test)?;
         Ok(Predictions::Classes {
             labels: p.to_vec(),
             probabilities: None,
-        })
+        }
+        .into())
     }
 }

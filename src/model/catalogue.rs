@@ -1,13 +1,15 @@
 //! The models the command line knows by name, their tasks and parameters with defaults.
 
-use super::classifiers::{ForestModel, LogisticModel, NaiveBayesModel, SvcModel};
+use super::cart::{Criterion, MaxFeatures};
+use super::classifiers::{LogisticModel, SvcModel};
+use super::glm::Solver;
+use super::naive_bayes::NaiveBayesModel;
 use super::params::{ModelSpec, Params};
-use super::regressors::{ElasticNetModel, LeastSquaresModel, SvrModel};
-use super::{Classifier, Model, Regressor};
+use super::regressors::{ElasticNetModel, LeastSquaresModel, SvrModel, TweedieModel};
+use super::trees::{ForestModel, TreeModel, TreeSettings};
+use super::Model;
 use crate::data::Task;
 use crate::{Error, Result};
-use linfa_linear::{LinearError, TweedieRegressor};
-use linfa_trees::{DecisionTree, SplitQuality};
 use std::collections::BTreeMap;
 
 /// A catalogue entry, as `seedfold models` lists it.
@@ -28,7 +30,40 @@ pub struct ModelInfo {
 const REG: &[Task] = &[Task::Regression];
 const CLS: &[Task] = &[Task::Classification];
 const BOTH: &[Task] = &[Task::Regression, Task::Classification];
-const ITER: (&str, &str, &str) = ("max_iter", "1000", "coordinate-descent iterations");
+const CD: [(&str, &str, &str); 2] = [
+    (
+        "tol",
+        "1e-4",
+        "stop when the duality gap < tol·||y - mean(y)||^2",
+    ),
+    (
+        "max_iter",
+        "1000",
+        "coordinate-descent sweeps; stopping here unconverged is flagged in the records",
+    ),
+];
+const TREE: [(&str, &str, &str); 4] = [
+    (
+        "criterion",
+        "auto",
+        "gini or entropy (classes), squared_error (values); auto = gini / squared_error",
+    ),
+    ("max_depth", "0", "largest depth, 0 = unlimited"),
+    ("min_samples_split", "2", "rows a node needs to be split"),
+    ("min_samples_leaf", "1", "rows each leaf keeps"),
+];
+const NEWTON: [(&str, &str, &str); 2] = [
+    (
+        "tol",
+        "1e-10",
+        "Newton gradient tolerance (per-row objective, standardised features)",
+    ),
+    (
+        "max_iter",
+        "100",
+        "Newton steps; stopping here unconverged is flagged in the records",
+    ),
+];
 
 /// Every model `--model` accepts.
 pub const CATALOGUE: &[ModelInfo] = &[
@@ -50,79 +85,95 @@ pub const CATALOGUE: &[ModelInfo] = &[
         name: "lasso",
         tasks: REG,
         stochastic: false,
-        about: "L1-penalised least squares (linfa-elasticnet)",
+        about: "L1-penalised least squares by coordinate descent, scikit-learn's Lasso (linfa-elasticnet)",
         params: &[
-            ("alpha", "1", "penalty on ||w||_1"),
-            ("tol", "1e-4", "convergence tolerance"),
-            ITER,
+            ("alpha", "1", "penalty per row: (1/2n)·||y - Xw||^2 + alpha·||w||_1"),
+            CD[0],
+            CD[1],
         ],
     },
     ModelInfo {
         name: "elasticnet",
         tasks: REG,
         stochastic: false,
-        about: "L1+L2-penalised least squares (linfa-elasticnet)",
+        about: "L1+L2-penalised least squares by coordinate descent, scikit-learn's ElasticNet (linfa-elasticnet)",
         params: &[
-            ("alpha", "1", "overall penalty"),
+            ("alpha", "1", "overall penalty per row, scikit-learn's scale"),
             ("l1_ratio", "0.5", "share of L1 in the penalty"),
-            ("tol", "1e-4", "convergence tolerance"),
-            ITER,
+            CD[0],
+            CD[1],
         ],
     },
     ModelInfo {
         name: "tweedie",
         tasks: REG,
         stochastic: false,
-        about: "generalised linear model with Tweedie deviance (linfa-linear)",
+        about: "GLM with Tweedie deviance, identity link for power 0, log link otherwise (Newton to the optimum)",
         params: &[
             (
                 "power",
                 "0",
                 "0 normal, 1 Poisson, (1,2) compound, 2 gamma, 3 inverse Gaussian",
             ),
-            ("alpha", "1", "L2 penalty"),
-            ("max_iter", "100", "solver iterations"),
+            (
+                "alpha",
+                "1",
+                "L2 penalty per row, scikit-learn's scale: (1/2n)·deviance + alpha/2·||w||^2",
+            ),
+            NEWTON[0],
+            NEWTON[1],
         ],
     },
     ModelInfo {
         name: "logistic",
         tasks: CLS,
         stochastic: false,
-        about: "L2-penalised logistic regression, binary or multinomial (linfa-logistic)",
+        about: "L2-penalised logistic regression, binary or multinomial, Newton to the optimum",
         params: &[
-            ("alpha", "1", "L2 penalty"),
-            ("max_iter", "100", "L-BFGS iterations"),
+            (
+                "alpha",
+                "1",
+                "L2 penalty on the summed log loss, = 1/C of scikit-learn",
+            ),
+            NEWTON[0],
+            NEWTON[1],
         ],
     },
     ModelInfo {
         name: "tree",
-        tasks: CLS,
+        tasks: BOTH,
         stochastic: false,
-        about: "decision tree (linfa-trees)",
-        params: &[
-            ("max_depth", "0", "largest depth, 0 = unlimited"),
-            ("min_weight_split", "2", "rows needed to split"),
-            ("min_weight_leaf", "1", "rows needed in a leaf"),
-            ("criterion", "gini", "gini or entropy"),
-        ],
+        about: "CART decision tree, every distinct threshold considered (scikit-learn's DecisionTree*)",
+        params: &[TREE[0], TREE[1], TREE[2], TREE[3]],
     },
     ModelInfo {
         name: "forest",
-        tasks: CLS,
+        tasks: BOTH,
         stochastic: true,
-        about: "random forest of bagged trees, seeded by the model seed (linfa-ensemble)",
+        about: "random forest, features drawn per split, seeded by the model seed (scikit-learn's RandomForest*)",
         params: &[
             ("trees", "100", "number of trees"),
-            ("max_depth", "0", "largest depth, 0 = unlimited"),
-            ("bootstrap", "1", "bootstrap sample size as a share of rows"),
-            ("feature_fraction", "0.5", "share of features per tree"),
+            TREE[0],
+            TREE[1],
+            TREE[2],
+            TREE[3],
+            (
+                "max_features",
+                "auto",
+                "features per split: sqrt, log2, all, a share in (0,1) or a count; auto = sqrt (classes), all (values)",
+            ),
+            (
+                "bootstrap",
+                "1",
+                "rows drawn with replacement per tree, share of the training rows; 0 = no bootstrap",
+            ),
         ],
     },
     ModelInfo {
         name: "naive_bayes",
         tasks: CLS,
         stochastic: false,
-        about: "Gaussian naive Bayes (linfa-bayes)",
+        about: "Gaussian naive Bayes, log-sum-exp normalised (scikit-learn's GaussianNB)",
         params: &[(
             "var_smoothing",
             "1e-9",
@@ -135,7 +186,7 @@ pub const CATALOGUE: &[ModelInfo] = &[
         stochastic: false,
         about: "support vector machine: binary classifier or epsilon-regressor (linfa-svm)",
         params: &[
-            ("c", "1", "penalty on margin violations"),
+            ("c", "1", "penalty on margin violations (scikit-learn's C)"),
             ("kernel", "gaussian", "gaussian or linear"),
             (
                 "width",
@@ -233,8 +284,66 @@ pub fn build_models(
     Ok(models)
 }
 
-fn depth(p: &Params) -> Result<Option<usize>> {
-    Ok(Some(p.usize("max_depth")?).filter(|&d| d > 0))
+fn solver(p: &Params) -> Result<Solver> {
+    Ok(Solver {
+        tolerance: p.positive("tol")?,
+        max_iterations: p.at_least("max_iter", 1)?,
+    })
+}
+
+/// The tree parameters shared by `tree` and `forest`, with the criterion checked against the task.
+fn tree_settings(
+    p: &Params,
+    task: Task,
+    max_features: Option<MaxFeatures>,
+) -> Result<TreeSettings> {
+    let criterion = match (
+        task,
+        p.choice("criterion", &["auto", "gini", "entropy", "squared_error"])?,
+    ) {
+        (_, "auto") => None,
+        (Task::Classification, "gini") => Some(Criterion::Gini),
+        (Task::Classification, "entropy") => Some(Criterion::Entropy),
+        (Task::Regression, "squared_error") => Some(Criterion::SquaredError),
+        (task, other) => {
+            return Err(Error::Config(format!(
+                "criterion {other} does not do {task}; use {}",
+                match task {
+                    Task::Classification => "gini or entropy",
+                    Task::Regression => "squared_error",
+                }
+            )))
+        }
+    };
+    Ok(TreeSettings {
+        criterion,
+        max_depth: Some(p.usize("max_depth")?).filter(|&d| d > 0),
+        min_samples_split: p.at_least("min_samples_split", 2)?,
+        min_samples_leaf: p.at_least("min_samples_leaf", 1)?,
+        max_features,
+    })
+}
+
+/// `max_features`: a name, a share in (0, 1), or a whole count ≥ 1; `None` for `auto`.
+fn max_features(p: &Params) -> Result<Option<MaxFeatures>> {
+    if let Ok(name) = p.choice("max_features", &["auto", "sqrt", "log2", "all"]) {
+        return Ok(match name {
+            "sqrt" => Some(MaxFeatures::Sqrt),
+            "log2" => Some(MaxFeatures::Log2),
+            "all" => Some(MaxFeatures::All),
+            _ => None,
+        });
+    }
+    let v = p.positive("max_features")?;
+    Ok(Some(if v < 1.0 {
+        MaxFeatures::Share(v)
+    } else if v.fract() == 0.0 {
+        MaxFeatures::Count(v as usize)
+    } else {
+        return Err(Error::Config(format!(
+            "max_features {v} is neither a share in (0, 1) nor a whole count; use e.g. 0.3 or 5"
+        )));
+    }))
 }
 
 fn build(
@@ -269,51 +378,35 @@ fn build(
         }),
         "lasso" => elastic(1.0)?,
         "elasticnet" => elastic(p.f64("l1_ratio")?)?,
-        "tweedie" => {
-            let (power, alpha, iterations) =
-                (p.f64("power")?, p.f64("alpha")?, p.usize("max_iter")?);
-            Box::new(Regressor::<_, LinearError<f64>>::new(name, move |_| {
-                TweedieRegressor::params()
-                    .power(power)
-                    .alpha(alpha)
-                    .max_iter(iterations)
-            }))
-        }
+        "tweedie" => Box::new(TweedieModel {
+            name,
+            power: p.f64("power")?,
+            alpha: p.non_negative("alpha")?,
+            solver: solver(p)?,
+        }),
         "logistic" => Box::new(LogisticModel {
             name,
-            alpha: p.f64("alpha")?,
-            max_iterations: p.usize("max_iter")? as u64,
+            alpha: p.positive("alpha")?,
+            max_iterations: p.at_least("max_iter", 1)? as u64,
+            tolerance: p.positive("tol")?,
             newton: !exact_linfa,
             start: Default::default(),
         }),
-        "tree" => {
-            let (max_depth, split, leaf) = (
-                depth(p)?,
-                p.positive("min_weight_split")? as f32,
-                p.positive("min_weight_leaf")? as f32,
-            );
-            let quality = match p.choice("criterion", &["gini", "entropy"])? {
-                "gini" => SplitQuality::Gini,
-                _ => SplitQuality::Entropy,
-            };
-            Box::new(Classifier::<_, linfa::Error>::new(name, move |_| {
-                DecisionTree::<f64, usize>::params()
-                    .max_depth(max_depth)
-                    .min_weight_split(split)
-                    .min_weight_leaf(leaf)
-                    .split_quality(quality)
-            }))
-        }
+        "tree" => Box::new(TreeModel {
+            name,
+            task,
+            settings: tree_settings(p, task, None)?,
+        }),
         "forest" => Box::new(ForestModel {
             name,
-            trees: p.usize("trees")?.max(1),
-            max_depth: depth(p)?,
-            bootstrap: p.positive("bootstrap")?,
-            feature_fraction: p.positive("feature_fraction")?,
+            task,
+            settings: tree_settings(p, task, max_features(p)?)?,
+            trees: p.at_least("trees", 1)?,
+            bootstrap: p.non_negative("bootstrap")?,
         }),
         "naive_bayes" => Box::new(NaiveBayesModel {
             name,
-            var_smoothing: p.positive("var_smoothing")?,
+            var_smoothing: p.non_negative("var_smoothing")?,
         }),
         "svm" => {
             let linear = p.choice("kernel", &["gaussian", "linear"])? == "linear";

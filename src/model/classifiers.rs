@@ -1,27 +1,25 @@
-//! Classifiers that need more than the generic adapter: logistic regression (class mapping
-//! fixed, since linfa-logistic 0.8.1 picks its positive class per fold), random forest (own,
-//! deterministic vote, since linfa-ensemble breaks ties in hash order), Gaussian naive Bayes
-//! (probabilities) and the binary SVM (kernel width from the training rows).
+//! Classifiers that need more than the generic adapter: logistic regression (binary by
+//! Newton's method, multinomial by damped Newton to its optimum; linfa-logistic under
+//! `--exact-linfa`, with the class mapping fixed, since linfa-logistic 0.8.1 picks its positive
+//! class per fold) and the binary SVM (kernel width from the training rows).
 
-use super::adapter::fit_predict;
+use super::adapter::fit_predict_checked;
+use super::glm::{multinomial_logistic, Solver};
 use super::newton_logistic::NewtonLogistic;
-use super::regressors::scale_width;
-use super::{argmax_rows, class_rows, guard, FoldData, Model, TrainSet};
+use super::regressors::{scale_width, svm_warning};
+use super::{argmax_rows, class_rows, guard, Fitted, FoldData, Model, TrainSet};
 use crate::data::{Table, Target, Task};
 use crate::metric::Predictions;
 use linfa::prelude::*;
 use linfa::Dataset;
-use linfa_bayes::{GaussianNb, NaiveBayes};
-use linfa_ensemble::EnsembleLearnerParams;
 use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
 use linfa_svm::{Svm, SvmError};
-use linfa_trees::DecisionTree;
-use ndarray::{Array1, Array2, Axis};
+use ndarray::{Array1, Array2};
 use rand_chacha::ChaCha8Rng;
 use std::sync::RwLock;
 
 /// Predictions from a row-major probability matrix: the most probable class per row.
-fn from_probabilities(probabilities: Vec<f64>, k: usize) -> Predictions {
+pub(crate) fn from_probabilities(probabilities: Vec<f64>, k: usize) -> Predictions {
     Predictions::Classes {
         labels: argmax_rows(&probabilities, k),
         probabilities: Some(probabilities),
@@ -34,11 +32,14 @@ fn from_probabilities(probabilities: Vec<f64>, k: usize) -> Predictions {
 fn with_probabilities(
     name: &str,
     data: &FoldData,
-    fit: impl FnOnce(&TrainSet<usize>, usize) -> Result<Vec<f64>, String>,
-) -> Result<Predictions, String> {
+    fit: impl FnOnce(&TrainSet<usize>, usize) -> Result<(Vec<f64>, Option<String>), String>,
+) -> Result<Fitted, String> {
     let (train, k) = class_rows(name, data)?;
-    let probabilities = guard(|| fit(train, k))?;
-    Ok(from_probabilities(probabilities, k))
+    let (probabilities, warning) = guard(|| fit(train, k))?;
+    Ok(Fitted {
+        predictions: from_probabilities(probabilities, k),
+        warning,
+    })
 }
 
 /// Spread a model's probability columns (for the classes it saw) into all `k` classes.
@@ -52,13 +53,16 @@ fn widen(proba: &Array2<f64>, seen: &[usize], k: usize) -> Vec<f64> {
     out
 }
 
-/// L2-penalised logistic regression (linfa-logistic): binary for two classes, else multinomial.
+/// L2-penalised logistic regression: binary for two classes, else multinomial.
 pub(crate) struct LogisticModel {
     pub name: String,
     pub alpha: f64,
     pub max_iterations: u64,
-    /// Use the Newton fast path for two classes and at most [`NEWTON_MAX_FEATURES`] features
-    /// (linfa's solver otherwise, and when it fails).
+    /// Gradient tolerance of the multinomial Newton solver.
+    pub tolerance: f64,
+    /// Use seedfold's solvers: Newton for two classes and at most [`NEWTON_MAX_FEATURES`]
+    /// features, [`multinomial_logistic`] for more classes; linfa's solver otherwise (and
+    /// when the binary Newton fit fails).
     pub newton: bool,
     /// The fast path's fit on all rows (see [`Model::prepare`]), where every fold starts.
     pub start: RwLock<Option<(Array1<f64>, f64)>>,
@@ -104,7 +108,7 @@ impl Model for LogisticModel {
         };
         *self.start.write().unwrap_or_else(|e| e.into_inner()) = start;
     }
-    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         with_probabilities(&self.name, data, |train, k| {
             if self.uses_newton(k, data.x_test.ncols()) {
                 let params = NewtonLogistic {
@@ -113,8 +117,22 @@ impl Model for LogisticModel {
                 };
                 if let Ok(model) = params.fit(train) {
                     let p = model.predict_probabilities(&data.x_test);
-                    return Ok(p.iter().flat_map(|&p| [1.0 - p, p]).collect());
+                    return Ok((p.iter().flat_map(|&p| [1.0 - p, p]).collect(), None));
                 }
+            }
+            if self.newton && k > 2 {
+                let solver = Solver {
+                    tolerance: self.tolerance,
+                    max_iterations: self.max_iterations as usize,
+                };
+                return multinomial_logistic(
+                    &train.records,
+                    train.targets.view(),
+                    k,
+                    &data.x_test,
+                    self.alpha,
+                    solver,
+                );
             }
             if k == 2 {
                 let params = LogisticRegression::default()
@@ -124,83 +142,26 @@ impl Model for LogisticModel {
                 // linfa's "positive" class is whichever it chose for this fold; map it to class 1
                 let flip = model.labels().pos.class != 1;
                 let p = model.predict_probabilities(&data.x_test);
-                Ok(p.iter()
-                    .flat_map(|&p| if flip { [p, 1.0 - p] } else { [1.0 - p, p] })
-                    .collect())
+                Ok((
+                    p.iter()
+                        .flat_map(|&p| if flip { [p, 1.0 - p] } else { [1.0 - p, p] })
+                        .collect(),
+                    None,
+                ))
             } else {
                 let params = MultiLogisticRegression::default()
                     .alpha(self.alpha)
                     .max_iterations(self.max_iterations);
                 let model = params.fit(train).map_err(|e| e.to_string())?;
-                Ok(widen(
-                    &model.predict_probabilities(&data.x_test),
-                    model.classes(),
-                    k,
+                Ok((
+                    widen(
+                        &model.predict_probabilities(&data.x_test),
+                        model.classes(),
+                        k,
+                    ),
+                    None,
                 ))
             }
-        })
-    }
-}
-
-/// Random forest: linfa-ensemble's bagged decision trees, seeded from the model seed, with a
-/// deterministic majority vote (ties to the lower class) and vote shares as probabilities.
-pub(crate) struct ForestModel {
-    pub name: String,
-    pub trees: usize,
-    pub max_depth: Option<usize>,
-    pub bootstrap: f64,
-    pub feature_fraction: f64,
-}
-
-impl Model for ForestModel {
-    super::basics!(Task::Classification);
-    fn is_stochastic(&self) -> bool {
-        true
-    }
-    fn gives_probabilities(&self) -> bool {
-        true
-    }
-    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String> {
-        with_probabilities(&self.name, data, |train, k| {
-            let params = EnsembleLearnerParams::new_fixed_rng(
-                DecisionTree::params().max_depth(self.max_depth),
-                rng,
-            )
-            .ensemble_size(self.trees)
-            .bootstrap_proportion(self.bootstrap)
-            .feature_proportion(self.feature_fraction);
-            let forest = params.fit(train).map_err(|e| e.to_string())?;
-            let mut votes = vec![0.0; data.x_test.nrows() * k];
-            for (tree, features) in forest.models.iter().zip(&forest.model_features) {
-                let predicted = tree.predict(&data.x_test.select(Axis(1), features));
-                for (r, &c) in predicted.iter().enumerate() {
-                    votes[r * k + c] += 1.0;
-                }
-            }
-            let n = forest.models.len() as f64;
-            Ok(votes.into_iter().map(|v| v / n).collect())
-        })
-    }
-}
-
-/// Gaussian naive Bayes (linfa-bayes).
-pub(crate) struct NaiveBayesModel {
-    pub name: String,
-    pub var_smoothing: f64,
-}
-
-impl Model for NaiveBayesModel {
-    super::basics!(Task::Classification);
-    fn gives_probabilities(&self) -> bool {
-        true
-    }
-    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
-        with_probabilities(&self.name, data, |train, k| {
-            let params = GaussianNb::<f64, usize>::params().var_smoothing(self.var_smoothing);
-            let model = params.fit(train).map_err(|e| e.to_string())?;
-            let (proba, classes) = model.predict_proba(data.x_test.view());
-            let seen: Vec<usize> = classes.into_iter().copied().collect();
-            Ok(widen(&proba, &seen, k))
         })
     }
 }
@@ -215,7 +176,7 @@ pub(crate) struct SvcModel {
 
 impl Model for SvcModel {
     super::basics!(Task::Classification);
-    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let (train, _) = class_rows(&self.name, data)?;
         let positive = Dataset::new(train.records.clone(), train.targets.mapv(|c| c == 1));
         let params = Svm::<f64, bool>::params().pos_neg_weights(self.c, self.c);
@@ -224,10 +185,18 @@ impl Model for SvcModel {
         } else {
             params.gaussian_kernel(self.width.unwrap_or_else(|| scale_width(&train.records)))
         };
-        let p = fit_predict::<_, SvmError, bool>(&params, &positive, &data.x_test)?;
-        Ok(Predictions::Classes {
-            labels: p.iter().map(|&b| usize::from(b)).collect(),
-            probabilities: None,
+        let (p, warning) = fit_predict_checked::<_, SvmError, bool>(
+            &params,
+            &positive,
+            &data.x_test,
+            svm_warning,
+        )?;
+        Ok(Fitted {
+            predictions: Predictions::Classes {
+                labels: p.iter().map(|&b| usize::from(b)).collect(),
+                probabilities: None,
+            },
+            warning,
         })
     }
 }

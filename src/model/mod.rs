@@ -4,12 +4,17 @@
 //! the command line's models come from the [`catalogue`] by name.
 
 mod adapter;
+pub mod cart;
 pub mod catalogue;
 mod classifiers;
+mod glm;
 pub mod least_squares;
+mod naive_bayes;
+mod newton;
 pub mod newton_logistic;
 mod params;
 mod regressors;
+mod trees;
 
 pub use adapter::{Classifier, Regressor};
 pub use catalogue::{build_models, ModelInfo, CATALOGUE};
@@ -67,6 +72,26 @@ pub(crate) fn class_rows<'a>(
     }
 }
 
+/// What one fit gives: predictions for the test rows, and a warning when they are usable but
+/// suspect (the solver stopped at its iteration cap before its tolerance, like scikit-learn's
+/// `ConvergenceWarning`). The warning reaches the records' `warning` column and the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    /// The test rows' predictions.
+    pub predictions: Predictions,
+    /// Why the fit is suspect, if it is.
+    pub warning: Option<String>,
+}
+
+impl From<Predictions> for Fitted {
+    fn from(predictions: Predictions) -> Fitted {
+        Fitted {
+            predictions,
+            warning: None,
+        }
+    }
+}
+
 /// A model seedfold can evaluate: fit on a fold's training rows, predict its test rows.
 pub trait Model: Send + Sync {
     /// The name used in records and reports.
@@ -93,7 +118,7 @@ pub trait Model: Send + Sync {
     fn prepare(&self, _table: &Table) {}
     /// Fit and predict; an error (or a panic inside the model) becomes a failed fold with this
     /// reason, never a crash. `rng` is the fold's model-seed stream.
-    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Predictions, String>;
+    fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Fitted, String>;
 }
 
 /// `name` and `task` for a model struct with a `name` field.

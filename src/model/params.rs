@@ -111,6 +111,14 @@ impl Params {
             .map_err(|_| self.bad(key, "a whole number"))
     }
 
+    /// A whole number ≥ `least`.
+    pub(crate) fn at_least(&self, key: &str, least: usize) -> Result<usize> {
+        self.usize(key)
+            .ok()
+            .filter(|&v| v >= least)
+            .ok_or_else(|| self.bad(key, &format!("a whole number ≥ {least}")))
+    }
+
     /// One of `options`.
     pub(crate) fn choice(&self, key: &str, options: &[&'static str]) -> Result<&'static str> {
         let v = &self.values[key];

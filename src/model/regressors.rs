@@ -1,10 +1,12 @@
 //! Regressors that need more than the generic adapter: least squares (ols and ridge, with an
 //! exact fast path the runner can take), the elastic-net family (features centred, since
-//! linfa-elasticnet 0.8.1 centres only the target and so misplaces the intercept) and support
-//! vector regression (kernel width from the training rows).
+//! linfa-elasticnet 0.8.1 centres only the target and so misplaces the intercept), Tweedie
+//! regression (solved to its optimum, see [`glm`](super::glm)) and support vector regression
+//! (kernel width from the training rows). Solvers that stop at their iteration cap say so.
 
-use super::adapter::fit_predict;
-use super::{regression_rows, FoldData, Model, TrainSet};
+use super::adapter::{fit_predict, fit_predict_checked};
+use super::glm::{tweedie, Solver};
+use super::{guard, regression_rows, Fitted, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
 use linfa::Dataset;
@@ -27,7 +29,7 @@ impl Model for LeastSquaresModel {
     fn least_squares_penalty(&self) -> Option<f64> {
         Some(self.alpha)
     }
-    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
         if self.alpha == 0.0 {
             let p = fit_predict::<_, LinearError<f64>, f64>(
@@ -35,7 +37,7 @@ impl Model for LeastSquaresModel {
                 train,
                 &data.x_test,
             )?;
-            return Ok(Predictions::Values(p.to_vec()));
+            return Ok(Predictions::Values(p.to_vec()).into());
         }
         let means = train.records.mean_axis(Axis(0)).ok_or("no training rows")?;
         let y_mean = train.targets.mean().ok_or("no training rows")?;
@@ -54,7 +56,7 @@ impl Model for LeastSquaresModel {
             &TrainSet::new(stacked, targets),
             &(&data.x_test - &means),
         )?;
-        Ok(Predictions::Values(p.iter().map(|v| v + y_mean).collect()))
+        Ok(Predictions::Values(p.iter().map(|v| v + y_mean).collect()).into())
     }
 }
 
@@ -70,7 +72,7 @@ pub(crate) struct ElasticNetModel {
 
 impl Model for ElasticNetModel {
     super::basics!(Task::Regression);
-    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
         let means = train.records.mean_axis(Axis(0)).ok_or("no training rows")?;
         let centred = Dataset::new(&train.records - &means, train.targets.clone());
@@ -79,9 +81,57 @@ impl Model for ElasticNetModel {
             .l1_ratio(self.l1_ratio)
             .tolerance(self.tolerance)
             .max_iterations(self.max_iterations);
-        let p =
-            fit_predict::<_, ElasticNetError, f64>(&params, &centred, &(&data.x_test - &means))?;
-        Ok(Predictions::Values(p.to_vec()))
+        // linfa (like scikit-learn) stops when the duality gap falls below tol · ‖y − ȳ‖²
+        let y_mean = train.targets.mean().unwrap_or(0.0);
+        let gap_tolerance = self.tolerance * train.targets.mapv(|v| (v - y_mean).powi(2)).sum();
+        let (p, warning) = fit_predict_checked::<_, ElasticNetError, f64>(
+            &params,
+            &centred,
+            &(&data.x_test - &means),
+            |model| {
+                (model.duality_gap() > gap_tolerance).then(|| {
+                    format!(
+                        "not converged: duality gap {:.2e} > tol · ‖y − ȳ‖² = {gap_tolerance:.2e} after {} of max_iter {} iterations",
+                        model.duality_gap(),
+                        model.n_steps(),
+                        self.max_iterations
+                    )
+                })
+            },
+        )?;
+        Ok(Fitted {
+            predictions: Predictions::Values(p.to_vec()),
+            warning,
+        })
+    }
+}
+
+/// Tweedie regression with α on scikit-learn's scale (per row), solved by L-BFGS.
+pub(crate) struct TweedieModel {
+    pub name: String,
+    pub power: f64,
+    pub alpha: f64,
+    pub solver: Solver,
+}
+
+impl Model for TweedieModel {
+    super::basics!(Task::Regression);
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
+        let train = regression_rows(&self.name, data)?;
+        let (values, warning) = guard(|| {
+            tweedie(
+                &train.records,
+                train.targets.view(),
+                &data.x_test,
+                self.power,
+                self.alpha,
+                self.solver,
+            )
+        })?;
+        Ok(Fitted {
+            predictions: Predictions::Values(values),
+            warning,
+        })
     }
 }
 
@@ -108,7 +158,7 @@ pub(crate) struct SvrModel {
 
 impl Model for SvrModel {
     super::basics!(Task::Regression);
-    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Predictions, String> {
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
         let params = Svm::<f64, f64>::params().c_svr(self.c, Some(self.epsilon));
         let params = if self.linear {
@@ -116,7 +166,19 @@ impl Model for SvrModel {
         } else {
             params.gaussian_kernel(self.width.unwrap_or_else(|| scale_width(&train.records)))
         };
-        let p = fit_predict::<_, SvmError, f64>(&params, train, &data.x_test)?;
-        Ok(Predictions::Values(p.to_vec()))
+        let (p, warning) =
+            fit_predict_checked::<_, SvmError, f64>(&params, train, &data.x_test, svm_warning)?;
+        Ok(Fitted {
+            predictions: Predictions::Values(p.to_vec()),
+            warning,
+        })
     }
+}
+
+/// linfa-svm's SMO says in its description whether it stopped at its iteration cap.
+pub(crate) fn svm_warning<T>(model: &Svm<f64, T>) -> Option<String> {
+    let summary = model.to_string();
+    summary
+        .starts_with("Reached maximal iterations")
+        .then(|| format!("not converged: {summary}"))
 }

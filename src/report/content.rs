@@ -73,6 +73,12 @@ pub fn headline(s: &Summary, level: f64) -> String {
         "; worst seed {} ({:.4}), best seed {} ({:.4}).",
         s.worst_seed.seed, s.worst_seed.mean, s.best_seed.seed, s.best_seed.mean
     );
+    if s.n_warnings > 0 {
+        text += &format!(
+            " Warning: {} of its scores come from fits that did not converge (solver stopped at max_iter); raise max_iter or tol.",
+            s.n_warnings
+        );
+    }
     if let Maybe::Value(c) = &s.model_seed_components {
         text += &format!(
             " Its own model seed adds variance too: split seed {:.3e}, model seed {:.3e}, folds {:.3e}.",

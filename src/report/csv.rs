@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 /// The records contract's header.
 pub const RECORDS_HEADER: &str =
-    "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error";
+    "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning";
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 pub fn field(text: &str) -> Cow<'_, str> {
@@ -32,7 +32,7 @@ pub fn render_record_rows(records: &[FoldRecord]) -> String {
         let status = r.status.name();
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{value},{},{},{:.6},{status},{}",
+            "{},{},{},{},{},{value},{},{},{:.6},{status},{},{}",
             field(&r.model),
             r.split_seed,
             r.model_seed,
@@ -41,7 +41,8 @@ pub fn render_record_rows(records: &[FoldRecord]) -> String {
             r.n_train,
             r.n_test,
             r.fit_seconds,
-            field(r.error.as_deref().unwrap_or(""))
+            field(r.error.as_deref().unwrap_or("")),
+            field(r.warning.as_deref().unwrap_or(""))
         );
     }
     out

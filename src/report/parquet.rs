@@ -36,6 +36,7 @@ pub fn render_records_parquet(records: &[FoldRecord]) -> Result<Vec<u8>> {
             ),
             text("status", &|r| Some(r.status.name().to_string())),
             text("error", &|r| r.error.clone()),
+            text("warning", &|r| r.warning.clone()),
         ],
     )
     .map_err(fail)?;

@@ -64,5 +64,12 @@ pub fn render_table(analysis: &Analysis) -> String {
     for r in &rows {
         line(r.iter().map(String::as_str).collect());
     }
+    for s in analysis.summaries.iter().filter(|s| s.n_warnings > 0) {
+        let _ = writeln!(
+            out,
+            "warning: {} {}: {} scores from fits that did not converge (see the records' warning column)",
+            s.model, s.metric, s.n_warnings
+        );
+    }
     out
 }

@@ -287,13 +287,16 @@ fn run_fold(
                 }
                 _ => None,
             };
-            let predicted = match fast {
-                Some(values) => Ok(Predictions::Values(values)),
+            let fitted = match fast {
+                Some(values) => Ok(Predictions::Values(values).into()),
                 None => {
                     model.fit_predict(data.get_or_insert_with(|| gather(plan.table, fold)), rng)
                 }
-            }
-            .and_then(|p| check_finite(p, fold.test.len()));
+            };
+            let (predicted, warning) = match fitted {
+                Ok(f) => (check_finite(f.predictions, fold.test.len()), f.warning),
+                Err(e) => (Err(e), None),
+            };
             // whole microseconds, as records.csv keeps them
             let seconds = (started.elapsed().as_secs_f64() * 1e6).round() / 1e6;
             let record = |metric: Metric, scored: std::result::Result<f64, String>| FoldRecord {
@@ -311,6 +314,7 @@ fn run_fold(
                 } else {
                     Status::Failed
                 },
+                warning: warning.clone().filter(|_| scored.is_ok()),
                 error: scored.err(),
             };
             for &metric in metrics {

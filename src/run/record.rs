@@ -48,6 +48,8 @@ pub struct FoldRecord {
     pub status: Status,
     /// Why it failed.
     pub error: Option<String>,
+    /// Why an `ok` score is suspect (e.g. the solver did not converge); optional in files.
+    pub warning: Option<String>,
 }
 
 impl FoldRecord {

@@ -23,6 +23,8 @@ pub struct Scores {
     pub test_fraction: Vec<Vec<f64>>,
     /// Records that failed.
     pub n_failed: usize,
+    /// Scored records with a warning (e.g. the solver did not converge).
+    pub n_warnings: usize,
 }
 
 impl Scores {
@@ -45,10 +47,12 @@ type Key = (String, String);
 type Cell = (Vec<f64>, usize, usize);
 /// Per split seed, per fold.
 type BySeed = BTreeMap<u64, BTreeMap<usize, Cell>>;
+/// Scores, failed records, warned records.
+type Group = (BySeed, usize, usize);
 
 /// Group records by (model, metric), in that sorted order.
 pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
-    let mut cells: BTreeMap<Key, (BySeed, usize)> = BTreeMap::new();
+    let mut cells: BTreeMap<Key, Group> = BTreeMap::new();
     for r in records {
         let entry = cells
             .entry((r.model.clone(), r.metric.clone()))
@@ -62,13 +66,14 @@ pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
                     .entry(r.fold)
                     .or_insert((Vec::new(), r.n_train, r.n_test));
                 cell.0.push(v);
+                entry.2 += usize::from(r.warning.is_some());
             }
             _ => entry.1 += 1,
         }
     }
     cells
         .into_iter()
-        .map(|((model, metric), (by_seed, n_failed))| {
+        .map(|((model, metric), (by_seed, n_failed, n_warnings))| {
             let seeds: Vec<u64> = by_seed.keys().copied().collect();
             let folds = by_seed
                 .values()
@@ -103,6 +108,7 @@ pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
                 model_seed_scores,
                 test_fraction,
                 n_failed,
+                n_warnings,
             }
         })
         .collect()

@@ -119,6 +119,9 @@ pub struct Summary {
     pub n_folds: usize,
     /// Failed records.
     pub n_failed: usize,
+    /// Scored records whose fit warned (e.g. stopped at its iteration cap unconverged).
+    #[serde(default)]
+    pub n_warnings: usize,
     /// The split seeds, in order.
     pub seeds: Vec<u64>,
     /// Mean over folds per split seed (seed order).
@@ -204,6 +207,7 @@ pub fn summarize(scores: &Scores, higher_is_better: bool, options: &Options) -> 
         n_seeds: seed_means.len(),
         n_folds: scores.folds.iter().map(Vec::len).max().unwrap_or(0),
         n_failed: scores.n_failed,
+        n_warnings: scores.n_warnings,
         seeds: scores.seeds.clone(),
         seed_means: seed_means.clone(),
         across_seeds: AcrossSeeds {

@@ -1,0 +1,488 @@
+//! seedfold's own CART (Breiman et al. 1984), grown the way scikit-learn's `DecisionTree*` and
+//! `RandomForest*` grow theirs, so that a tree scores like its scikit-learn twin:
+//!
+//! - every distinct value of a feature among the node's own rows is a candidate threshold
+//!   (midway between neighbours; values closer than [`FEATURE_THRESHOLD`] count as equal, as in
+//!   scikit-learn's `_splitter.pyx`);
+//! - the split maximises the impurity decrease (Gini or entropy for classes, squared error for
+//!   values), honouring `min_samples_split`, `min_samples_leaf` and `max_depth`;
+//! - `max_features` features are drawn **per split**, and more are drawn while all drawn so
+//!   far are constant in the node (scikit-learn's rule);
+//! - ties go to the first candidate in feature order (the drawn order when features are
+//!   sampled), then to the smallest threshold: deterministic for a given seed;
+//! - rows carry integer weights (a bootstrap's draw counts), so a forest needs no row copies.
+
+use crate::rng;
+use ndarray::ArrayView2;
+use rand::RngCore;
+
+/// Feature values closer than this are one value (scikit-learn's `FEATURE_THRESHOLD`).
+pub const FEATURE_THRESHOLD: f64 = 1e-7;
+
+/// How a split's quality is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Criterion {
+    /// Gini impurity, 1 − Σ p².
+    Gini,
+    /// Shannon entropy, −Σ p ln p.
+    Entropy,
+    /// Variance of the target (regression).
+    SquaredError,
+}
+
+/// How many features each split considers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MaxFeatures {
+    /// Every feature.
+    All,
+    /// ⌊√d⌋ (at least 1).
+    Sqrt,
+    /// ⌊log₂ d⌋ (at least 1).
+    Log2,
+    /// ⌊share · d⌋ (at least 1), share in (0, 1].
+    Share(f64),
+    /// A fixed count (at most d).
+    Count(usize),
+}
+
+impl MaxFeatures {
+    /// The number of features a split draws out of `d`.
+    pub fn of(self, d: usize) -> usize {
+        let n = match self {
+            MaxFeatures::All => d,
+            MaxFeatures::Sqrt => (d as f64).sqrt() as usize,
+            MaxFeatures::Log2 => (d as f64).log2() as usize,
+            MaxFeatures::Share(s) => (s * d as f64) as usize,
+            MaxFeatures::Count(c) => c,
+        };
+        n.clamp(1, d.max(1))
+    }
+}
+
+/// Settings of one tree.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TreeParams {
+    /// Split quality.
+    pub criterion: Criterion,
+    /// Deepest level (root = 0); `None` = grow until leaves are pure or too small.
+    pub max_depth: Option<usize>,
+    /// Rows a node needs to be split.
+    pub min_samples_split: usize,
+    /// Rows each child must keep.
+    pub min_samples_leaf: usize,
+    /// Features considered per split.
+    pub max_features: MaxFeatures,
+}
+
+/// The target a tree is grown on.
+#[derive(Debug, Clone, Copy)]
+pub enum Labels<'a> {
+    /// Class indices below the class count.
+    Classes(&'a [usize], usize),
+    /// Real values.
+    Values(&'a [f64]),
+}
+
+impl Labels<'_> {
+    /// Values a leaf stores: class shares, or the mean.
+    fn width(&self) -> usize {
+        match self {
+            Labels::Classes(_, k) => *k,
+            Labels::Values(_) => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
+    /// Offset of the leaf's values in `Tree::leaves`.
+    Leaf(usize),
+}
+
+/// A grown tree: predicts class shares (classification) or a value (regression) per row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    leaves: Vec<f64>,
+    width: usize,
+}
+
+impl Tree {
+    /// Grow a tree on the rows of `x` with non-zero `weights` (`None` = every row once);
+    /// `rng` draws the features of each split when `max_features` is below the feature count.
+    pub fn grow<'a>(
+        params: &'a TreeParams,
+        x: ArrayView2<'a, f64>,
+        labels: Labels<'a>,
+        weights: Option<&'a [u32]>,
+        rng: &mut impl RngCore,
+    ) -> Tree {
+        let rows: Vec<usize> = (0..x.nrows())
+            .filter(|&r| weights.is_none_or(|w| w[r] > 0))
+            .collect();
+        let mut grower = Grower {
+            params,
+            x,
+            labels,
+            weights,
+            draw: params.max_features.of(x.ncols()),
+            features: (0..x.ncols()).collect(),
+            sorted: Vec::with_capacity(rows.len()),
+            tree: Tree {
+                nodes: Vec::new(),
+                leaves: Vec::new(),
+                width: labels.width(),
+            },
+        };
+        let mut rows = rows;
+        let n = rows.len();
+        grower.grow(&mut rows, 0, n, 0, rng);
+        grower.tree
+    }
+
+    /// The leaf values (class shares, or the mean) for one row of features.
+    pub fn leaf(&self, row: &[f64]) -> &[f64] {
+        let mut at = 0;
+        loop {
+            match &self.nodes[at] {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    at = if row[*feature] <= *threshold {
+                        *left
+                    } else {
+                        *right
+                    }
+                }
+                Node::Leaf(offset) => return &self.leaves[*offset..*offset + self.width],
+            }
+        }
+    }
+
+    /// Number of leaves.
+    pub fn n_leaves(&self) -> usize {
+        self.leaves.len() / self.width
+    }
+}
+
+/// Running weighted statistics of a set of rows: class counts, or sum and sum of squares.
+#[derive(Clone)]
+struct Stats {
+    weight: f64,
+    counts: Vec<f64>,
+    sum: f64,
+    sum_sq: f64,
+}
+
+impl Stats {
+    fn new(width: usize) -> Stats {
+        Stats {
+            weight: 0.0,
+            counts: vec![0.0; width],
+            sum: 0.0,
+            sum_sq: 0.0,
+        }
+    }
+
+    fn add(&mut self, labels: Labels, row: usize, w: f64) {
+        self.weight += w;
+        match labels {
+            Labels::Classes(c, _) => self.counts[c[row]] += w,
+            Labels::Values(v) => {
+                self.sum += w * v[row];
+                self.sum_sq += w * v[row] * v[row];
+            }
+        }
+    }
+
+    /// The node's impurity under `criterion`.
+    fn impurity(&self, criterion: Criterion) -> f64 {
+        let w = self.weight;
+        match criterion {
+            Criterion::Gini => 1.0 - self.counts.iter().map(|c| (c / w).powi(2)).sum::<f64>(),
+            Criterion::Entropy => -self
+                .counts
+                .iter()
+                .filter(|&&c| c > 0.0)
+                .map(|c| (c / w) * (c / w).ln())
+                .sum::<f64>(),
+            Criterion::SquaredError => self.sum_sq / w - (self.sum / w).powi(2),
+        }
+    }
+
+    /// Weight × impurity up to a term shared by every split of the node, negated (larger is
+    /// better): Σc²/w (Gini), Σc ln c − w ln w (entropy), s²/w (squared error).
+    fn proxy(&self, criterion: Criterion) -> f64 {
+        let w = self.weight;
+        match criterion {
+            Criterion::Gini => self.counts.iter().map(|c| c * c).sum::<f64>() / w,
+            Criterion::Entropy => {
+                self.counts
+                    .iter()
+                    .filter(|&&c| c > 0.0)
+                    .map(|c| c * c.ln())
+                    .sum::<f64>()
+                    - w * w.ln()
+            }
+            Criterion::SquaredError => self.sum * self.sum / w,
+        }
+    }
+
+    fn leaf_values(&self, labels: Labels) -> Vec<f64> {
+        match labels {
+            Labels::Classes(..) => self.counts.iter().map(|c| c / self.weight).collect(),
+            Labels::Values(_) => vec![self.sum / self.weight],
+        }
+    }
+}
+
+/// The best split found in a node: the feature, its threshold and the rows going left.
+struct Split {
+    feature: usize,
+    threshold: f64,
+    proxy: f64,
+}
+
+struct Grower<'a> {
+    params: &'a TreeParams,
+    x: ArrayView2<'a, f64>,
+    labels: Labels<'a>,
+    weights: Option<&'a [u32]>,
+    /// Features to consider per split.
+    draw: usize,
+    /// Feature order, reshuffled in part at each split (scikit-learn's Fisher–Yates draw).
+    features: Vec<usize>,
+    /// (value, row) of the node's rows on one feature, reused.
+    sorted: Vec<(f64, usize)>,
+    tree: Tree,
+}
+
+impl Grower<'_> {
+    fn weight(&self, row: usize) -> f64 {
+        self.weights.map_or(1.0, |w| f64::from(w[row]))
+    }
+
+    fn stats(&self, rows: &[usize]) -> Stats {
+        let mut s = Stats::new(self.tree.width);
+        for &r in rows {
+            s.add(self.labels, r, self.weight(r));
+        }
+        s
+    }
+
+    /// Grow the subtree of `rows[start..end]` at `depth`; returns its node index.
+    fn grow(
+        &mut self,
+        rows: &mut [usize],
+        start: usize,
+        end: usize,
+        depth: usize,
+        rng: &mut impl RngCore,
+    ) -> usize {
+        let node = self.tree.nodes.len();
+        self.tree.nodes.push(Node::Leaf(0));
+        let stats = self.stats(&rows[start..end]);
+        let n = end - start;
+        let p = self.params;
+        let leaf = p.max_depth.is_some_and(|d| depth >= d)
+            || n < p.min_samples_split
+            || n < 2 * p.min_samples_leaf
+            || stats.impurity(p.criterion) <= f64::EPSILON;
+        let split = if leaf {
+            None
+        } else {
+            self.best_split(&rows[start..end], &stats, rng)
+        };
+        match split {
+            None => {
+                let offset = self.tree.leaves.len();
+                self.tree.leaves.extend(stats.leaf_values(self.labels));
+                self.tree.nodes[node] = Node::Leaf(offset);
+            }
+            Some(s) => {
+                let mid = start
+                    + partition(&mut rows[start..end], |r| {
+                        self.x[[r, s.feature]] <= s.threshold
+                    });
+                let left = self.grow(rows, start, mid, depth + 1, rng);
+                let right = self.grow(rows, mid, end, depth + 1, rng);
+                self.tree.nodes[node] = Node::Split {
+                    feature: s.feature,
+                    threshold: s.threshold,
+                    left,
+                    right,
+                };
+            }
+        }
+        node
+    }
+
+    /// The split with the largest impurity decrease among the drawn features, if any split
+    /// leaves `min_samples_leaf` rows on both sides.
+    fn best_split(
+        &mut self,
+        rows: &[usize],
+        node: &Stats,
+        rng: &mut impl RngCore,
+    ) -> Option<Split> {
+        let d = self.features.len();
+        let sampled = self.draw < d;
+        let (mut visited, mut non_constant) = (0, 0);
+        let mut best: Option<Split> = None;
+        let mut left = Stats::new(self.tree.width);
+        for i in 0..d {
+            if visited >= self.draw && non_constant > 0 {
+                break;
+            }
+            if sampled {
+                // draw the next feature uniformly among those not drawn yet
+                let j = i + rng::below(rng, (d - i) as u64) as usize;
+                self.features.swap(i, j);
+            }
+            let feature = self.features[i];
+            visited += 1;
+            self.sorted.clear();
+            self.sorted
+                .extend(rows.iter().map(|&r| (self.x[[r, feature]], r)));
+            self.sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (low, high) = (self.sorted[0].0, self.sorted[self.sorted.len() - 1].0);
+            if high <= low + FEATURE_THRESHOLD {
+                continue;
+            }
+            non_constant += 1;
+            left.weight = 0.0;
+            left.counts.iter_mut().for_each(|c| *c = 0.0);
+            left.sum = 0.0;
+            left.sum_sq = 0.0;
+            let mut right = node.clone();
+            let n = self.sorted.len();
+            let min_leaf = self.params.min_samples_leaf;
+            for pos in 1..n {
+                let (value, row) = self.sorted[pos - 1];
+                let w = self.weight(row);
+                left.add(self.labels, row, w);
+                right.add(self.labels, row, -w);
+                let next = self.sorted[pos].0;
+                if next <= value + FEATURE_THRESHOLD || pos < min_leaf || n - pos < min_leaf {
+                    continue;
+                }
+                let proxy = left.proxy(self.params.criterion) + right.proxy(self.params.criterion);
+                if best.as_ref().is_none_or(|b| proxy > b.proxy) {
+                    let mut threshold = value / 2.0 + next / 2.0;
+                    if threshold >= next || !threshold.is_finite() {
+                        threshold = value;
+                    }
+                    best = Some(Split {
+                        feature,
+                        threshold,
+                        proxy,
+                    });
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Move the rows for which `goes_left` holds to the front, keeping each side's order; returns
+/// how many went left.
+fn partition(rows: &mut [usize], goes_left: impl Fn(usize) -> bool) -> usize {
+    let (left, right): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| goes_left(r));
+    let mid = left.len();
+    rows[..mid].copy_from_slice(&left);
+    rows[mid..].copy_from_slice(&right);
+    mid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{stream, Purpose};
+    use ndarray::Array2;
+
+    fn params(criterion: Criterion) -> TreeParams {
+        TreeParams {
+            criterion,
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features: MaxFeatures::All,
+        }
+    }
+
+    #[test]
+    fn tied_values_are_split_between_not_skipped() {
+        // class = x ≥ 2, with every value repeated: each tie must stay on one side
+        let x = Array2::from_shape_fn((40, 1), |(i, _)| (i % 4) as f64);
+        let y: Vec<usize> = (0..40).map(|i| usize::from(i % 4 >= 2)).collect();
+        let tree = Tree::grow(
+            &params(Criterion::Gini),
+            x.view(),
+            Labels::Classes(&y, 2),
+            None,
+            &mut stream(0, Purpose::Split),
+        );
+        assert_eq!(tree.n_leaves(), 2);
+        assert_eq!(tree.leaf(&[1.0]), &[1.0, 0.0]);
+        assert_eq!(tree.leaf(&[2.0]), &[0.0, 1.0]);
+    }
+
+    #[test]
+    fn regression_leaves_hold_means_and_weights_count() {
+        let x = Array2::from_shape_vec((4, 1), vec![0.0, 1.0, 10.0, 11.0]).unwrap();
+        let y = [1.0, 3.0, 10.0, 20.0];
+        let p = TreeParams {
+            max_depth: Some(1),
+            ..params(Criterion::SquaredError)
+        };
+        let mut rng = stream(0, Purpose::Split);
+        let tree = Tree::grow(
+            &p,
+            x.view(),
+            Labels::Values(&y),
+            Some(&[1, 3, 0, 2]),
+            &mut rng,
+        );
+        assert_eq!(tree.leaf(&[0.5]), &[2.5]); // (1 + 3·3) / 4
+        assert_eq!(tree.leaf(&[12.0]), &[20.0]); // the row of weight 0 is left out
+    }
+
+    #[test]
+    fn min_samples_leaf_and_max_features_are_honoured() {
+        let x = Array2::from_shape_fn((30, 5), |(i, j)| ((i * 7 + j * 3) % 11) as f64);
+        let y: Vec<usize> = (0..30).map(|i| i % 3).collect();
+        let p = TreeParams {
+            min_samples_leaf: 5,
+            max_features: MaxFeatures::Count(2),
+            ..params(Criterion::Entropy)
+        };
+        let grow = |seed| {
+            Tree::grow(
+                &p,
+                x.view(),
+                Labels::Classes(&y, 3),
+                None,
+                &mut stream(seed, Purpose::Split),
+            )
+        };
+        let tree = grow(1);
+        assert!(
+            tree.n_leaves() <= 6,
+            "30 rows, ≥ 5 per leaf: {}",
+            tree.n_leaves()
+        );
+        assert_eq!(tree, grow(1));
+        assert_eq!(MaxFeatures::Sqrt.of(64), 8);
+        assert_eq!(MaxFeatures::Share(0.3).of(10), 3);
+        assert_eq!(MaxFeatures::Count(50).of(10), 10);
+    }
+}
