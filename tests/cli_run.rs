@@ -330,4 +330,60 @@ fn bad_run_options_are_clear_errors() {
     assert!(
         err(&["--dataset", "iris", "--model", "tree", "--folds", "51"]).contains("largest has 50")
     );
+    for rope in ["nan", "--rope=-1", "r2=inf", "mae=-0.5"] {
+        let flag: Vec<&str> = if rope.starts_with("--") {
+            vec![rope]
+        } else {
+            vec!["--rope", rope]
+        };
+        let e = err(&[&["--dataset", "diabetes", "--model", "ols"], &flag[..]].concat());
+        assert!(e.contains("must be a finite number ≥ 0"), "{rope}: {e}");
+    }
+    assert!(err(&[
+        "--dataset",
+        "diabetes",
+        "--model",
+        "ols",
+        "--rope",
+        "r2:0.1"
+    ])
+    .contains("is not METRIC=VALUE"));
+}
+
+#[test]
+fn rope_is_set_per_metric() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "diabetes",
+            "--model",
+            "ols",
+            "--model",
+            "ridge",
+        ])
+        .args(["--seeds", "5", "--rope", "mae=0.5", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let rope = |metric: &str| {
+        json["comparisons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["metric"] == metric)
+            .unwrap()["bayesian"]["rope"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(rope("mae"), 0.5);
+    assert_eq!(rope("r2"), 0.01, "r2 keeps the default for shares");
+    let rmse_default = rope("rmse");
+    assert!(
+        rmse_default > 0.4 && rmse_default < 0.7,
+        "1 % of the rmse: {rmse_default}"
+    );
 }

@@ -32,7 +32,12 @@ fn run_writes_every_report_file_and_summarize_reproduces_summary_json() {
     );
     let table = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
-        table.contains("mean [95 % CI]") && table.contains("seed share"),
+        table.contains("data + seed 95 % interval")
+            && table.contains("seed sd")
+            && table.contains("report: ")
+            && table
+                .lines()
+                .any(|l| l.starts_with("accuracy: ") && l.contains(" leads ")),
         "{table}"
     );
     for file in [
@@ -58,7 +63,7 @@ fn run_writes_every_report_file_and_summarize_reproduces_summary_json() {
     );
     let md = read(&run.join("report.md"));
     assert!(
-        md.contains("logistic beats tree on") || md.contains("tree beats logistic on"),
+        md.contains("logistic better by") || md.contains("tree better by"),
         "{md}"
     );
 }

@@ -133,6 +133,10 @@ fn bad_experiment_files_name_the_key_and_line() {
         e.contains("is not a valid experiment TOML file") && e.contains("line 1"),
         "{e}"
     );
+    let e = toml_error(
+        "models = [\"ols\"]\n[data]\ndataset = \"diabetes\"\n[stats]\nrope = { r2 = \"wide\" }\n",
+    );
+    assert!(e.contains("line 5") && e.contains("rope"), "{e}");
     let e = toml_error("models = [\"ols\"]\nspeed = 3\n[data]\ndataset = \"diabetes\"\n");
     assert!(
         e.contains("unknown field `speed`") && e.contains("line 2"),

@@ -1,6 +1,7 @@
 //! Report renderers as snapshots on fixed synthetic records, plus the properties a reader relies
 //! on (self-contained HTML, summary contract keys).
 
+use seedfold::metric::Metric;
 use seedfold::report::{render_html, render_markdown, render_summary_json, render_table};
 use seedfold::run::{FoldRecord, Status};
 use seedfold::stats::{analyse, group_scores, Analysis, Options};
@@ -50,7 +51,7 @@ fn records() -> Vec<FoldRecord> {
 fn analysis() -> Analysis {
     analyse(
         &records(),
-        &|m| m != "rmse",
+        &|m: &str| m.parse::<Metric>().unwrap().scale(),
         &Options {
             resamples: 2000,
             ..Options::default()
@@ -134,6 +135,10 @@ fn summary_json_has_the_contract_keys() {
         "/bootstrap_ci/resamples",
         "/quantiles/p95",
         "/worst_seed/seed",
+        "/seed_effect/split_seed/sd",
+        "/seed_effect/model_seed/variance",
+        "/seed_effect/data/sd",
+        "/seed_effect/share/split_seed",
     ] {
         assert!(s.pointer(path).is_some(), "summaries[]{path}");
     }
@@ -150,6 +155,11 @@ fn summary_json_has_the_contract_keys() {
         "/sign_test/positive",
         "/p_a_beats_b/ci/lower",
         "/bayesian/p_equivalent",
+        "/bayesian/rope",
+        "/corrected_t/p_adjusted",
+        "/aso/epsilon_min",
+        "/aso/seed",
+        "/decision",
         "/mean_difference",
     ] {
         assert!(c.pointer(path).is_some(), "comparisons[]{path}");
@@ -180,4 +190,49 @@ fn lower_is_better_metrics_flip_the_difference() {
         mean(&rmse.model_a) <= mean(&rmse.model_b),
         "A has the lower rmse"
     );
+}
+
+#[test]
+fn names_cannot_forge_markdown_or_terminal_output() {
+    let hostile = "<script>alert(1)</script>\n# forged | cell \u{1b}[31m";
+    let records: Vec<FoldRecord> = records()
+        .into_iter()
+        .map(|r| FoldRecord {
+            model: if r.model == "a" {
+                hostile.into()
+            } else {
+                r.model
+            },
+            ..r
+        })
+        .collect();
+    let analysis = analyse(
+        &records,
+        &|m: &str| m.parse::<Metric>().unwrap().scale(),
+        &Options::default(),
+    );
+    let md = render_markdown(&analysis, hostile, &about());
+    assert!(!md.contains("<script"), "{md}");
+    assert!(!md.lines().any(|l| l.starts_with("# forged")), "{md}");
+    assert!(md.contains("forged \\| cell"), "{md}");
+    assert!(!md.contains('\u{1b}'));
+    let table = render_table(&analysis);
+    assert!(!table.contains('\u{1b}'), "{table}");
+}
+
+#[test]
+fn verdicts_name_the_better_model_and_their_rule() {
+    let md = render_markdown(&analysis(), "synthetic", &about());
+    assert!(!md.contains("p = <"), "{md}");
+    assert!(md.contains("Verdicts follow one rule"));
+    assert!(md.contains("better by"));
+    let table = render_table(&analysis());
+    for metric in ["accuracy", "rmse"] {
+        assert!(
+            table
+                .lines()
+                .any(|l| l.starts_with(&format!("{metric}: ")) && l.contains(" leads ")),
+            "{table}"
+        );
+    }
 }

@@ -271,3 +271,67 @@ fn single_seed_and_single_fold_give_reasons_not_nan() {
     let json = serde_json::to_string(&t_interval(&[0.5], 0.95)).unwrap();
     assert_eq!(json, r#"{"absent":"needs at least 2 seeds"}"#);
 }
+
+#[test]
+fn almost_stochastic_order_matches_deepsig_within_its_monte_carlo_noise() {
+    // reference: tests/reference/aso.json from make_aso_reference.py (deepsig's aso())
+    let r = reference("aso.json");
+    for case in r["cases"].as_array().unwrap() {
+        let (a, b) = (floats(&case["a"]), floats(&case["b"]));
+        let name = case["name"].as_str().unwrap();
+        close(
+            violation_ratio(&a, &b),
+            f(&case["violation_ratio"]),
+            ARITHMETIC,
+            name,
+        );
+        let got = aso(&a, &b, 0.95, 1000, 7).value().unwrap().epsilon_min;
+        let (want, sd) = (f(&case["epsilon_min_mean"]), f(&case["epsilon_min_sd"]));
+        assert!(
+            (got - want).abs() <= (4.0 * sd).max(0.005),
+            "{name}: ε_min {got} vs deepsig {want} ± {sd}"
+        );
+    }
+}
+
+#[test]
+fn the_seed_effect_of_a_forest_shows_its_own_seed() {
+    // wine, forest of 3 trees, 8 split seeds × 4 model seeds: most of the run-to-run spread
+    // comes from the forest's own seed, none of it is hidden as "model seed 0"
+    use seedfold::data::{load, DataSpec, Task};
+    use seedfold::model::{build_models, ModelSpec};
+    use seedfold::run::{metrics_for, run, RunPlan, Silent};
+    use seedfold::split::{SplitConfig, Splitter};
+    let table = load(&DataSpec::builtin("wine")).unwrap().table;
+    let splitter = Splitter::new(&SplitConfig::default(), &table).unwrap();
+    let models = build_models(
+        &ModelSpec::parse("forest:trees=3").unwrap(),
+        Task::Classification,
+        3,
+        false,
+    )
+    .unwrap();
+    let metrics = ["accuracy".parse().unwrap()];
+    let seeds: Vec<u64> = (0..8).collect();
+    let plan = RunPlan {
+        table: &table,
+        splitter: &splitter,
+        metrics: metrics_for(Some(&metrics), &models, Task::Classification, 3).unwrap(),
+        models: &models,
+        split_seeds: &seeds,
+        model_seeds: &[0, 1, 2, 3],
+        keep_predictions: false,
+        fail_fast: false,
+        threads: None,
+        exact_linfa: false,
+    };
+    let records = run(&plan, &Silent).unwrap().records;
+    let scale = |m: &str| m.parse::<seedfold::metric::Metric>().unwrap().scale();
+    let analysis = analyse(&records, &scale, &Options::default());
+    let effect = analysis.summaries[0].seed_effect.value().unwrap();
+    assert!(
+        effect.model_seed.variance > effect.split_seed.variance && effect.share.model_seed > 0.2,
+        "{effect:?}"
+    );
+    assert_eq!(effect.n_model_seeds, 4);
+}

@@ -7,7 +7,7 @@
 //! the last indexed seed, so a torn or unsynced write is never read.
 
 use super::progress::Bar;
-use super::report::{about, known_direction, write, write_report, write_side_by_side, Render};
+use super::report::{about, known_scale, write, write_report, write_side_by_side, Render};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{Table, Target};
 use seedfold::report::{
@@ -461,7 +461,7 @@ fn finish_reports(
     write_report(
         out,
         records,
-        &known_direction,
+        &known_scale,
         &experiment.stats,
         &table.name,
         &about(manifest),

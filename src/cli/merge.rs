@@ -1,7 +1,7 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
 use super::execute::{read_manifest, write_manifest};
-use super::report::{about, known_direction, write, write_report};
+use super::report::{about, known_scale, write, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::report::{render_records, render_records_parquet};
@@ -175,7 +175,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     write_report(
         out,
         &records,
-        &known_direction,
+        &known_scale,
         &e.stats,
         &manifest.data.name,
         &about(&manifest),

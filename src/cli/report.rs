@@ -7,7 +7,7 @@ use seedfold::report::{
     render_html, render_markdown, render_summary_json, render_table, write_atomic,
 };
 use seedfold::run::{Experiment, FoldRecord, Manifest, StatsSection};
-use seedfold::stats::{analyse_scores, group_scores, Options};
+use seedfold::stats::{analyse_scores, group_scores, Options, Rope, Scale};
 use std::path::Path;
 
 /// Options of the statistics.
@@ -16,9 +16,11 @@ pub struct StatsArgs {
     /// Interval coverage [default: 0.95].
     #[arg(long)]
     confidence: Option<f64>,
-    /// Region of practical equivalence for the Bayesian test, on the metric's scale [default: 0.01].
+    /// Region of practical equivalence of the comparisons, on each metric's scale: one value
+    /// for every metric (0.01) or per metric (r2=0.005,mae=0.5) [default: ±0.01 for shares
+    /// such as accuracy, r2, AUC; ±1 % of the scores for metrics with units such as rmse].
     #[arg(long)]
-    rope: Option<f64>,
+    rope: Option<Rope>,
     /// Bootstrap resamples [default: 10000].
     #[arg(long)]
     resamples: Option<usize>,
@@ -35,7 +37,7 @@ impl StatsArgs {
     pub fn section(&self) -> StatsSection {
         StatsSection {
             confidence: self.confidence,
-            rope: self.rope,
+            rope: self.rope.clone(),
             resamples: self.resamples,
             bootstrap_seed: self.bootstrap_seed,
             target_halfwidth: self.target_halfwidth,
@@ -114,13 +116,13 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
 pub fn write_report(
     out: &Path,
     records: &[FoldRecord],
-    higher_is_better: &(dyn Fn(&str) -> bool + Sync),
+    scale: &(dyn Fn(&str) -> Scale + Sync),
     options: &Options,
     title: &str,
     about: &[String],
 ) -> Result<()> {
     let scores = group_scores(records);
-    let analysis = &analyse_scores(&scores, higher_is_better, options);
+    let analysis = &analyse_scores(&scores, scale, options);
     write_side_by_side(
         out,
         vec![
@@ -139,15 +141,17 @@ pub fn write_report(
         ],
     )?;
     print!("{}", render_table(analysis));
+    println!("report: {}", out.join("report.html").display());
     for note in &analysis.notes {
         eprintln!("note: {note}");
     }
     Ok(())
 }
 
-/// Direction of a metric seedfold knows (unknown names count as higher-is-better).
-pub fn known_direction(metric: &str) -> bool {
+/// Direction and range of a metric seedfold knows (unknown names count as unbounded and
+/// higher-is-better).
+pub fn known_scale(metric: &str) -> Scale {
     metric
         .parse::<seedfold::metric::Metric>()
-        .is_ok_and(|m| m.higher_is_better())
+        .map_or(Scale::unknown(true), |m| m.scale())
 }

@@ -4,6 +4,7 @@ use super::report::{write_report, StatsArgs};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::metric::Metric;
+use seedfold::stats::Scale;
 use std::path::PathBuf;
 
 /// Options of `seedfold summarize`.
@@ -30,19 +31,19 @@ pub struct SummarizeArgs {
 pub fn run(args: &SummarizeArgs) -> Result<()> {
     let options = args.stats.section().options(args.test_fraction)?;
     let records = seedfold::data::read_records(&args.records, args.test_fraction.is_some())?;
-    let direction = |metric: &str| -> Option<bool> {
+    let scale = |metric: &str| -> Option<Scale> {
         if args.higher_is_better.iter().any(|m| m == metric) {
-            Some(true)
+            Some(Scale::unknown(true))
         } else if args.lower_is_better.iter().any(|m| m == metric) {
-            Some(false)
+            Some(Scale::unknown(false))
         } else {
-            metric.parse::<Metric>().ok().map(|m| m.higher_is_better())
+            metric.parse::<Metric>().ok().map(Metric::scale)
         }
     };
     let mut unknown: Vec<&str> = records
         .iter()
         .map(|r| r.metric.as_str())
-        .filter(|m| direction(m).is_none())
+        .filter(|m| scale(m).is_none())
         .collect();
     unknown.dedup();
     if !unknown.is_empty() {
@@ -60,7 +61,7 @@ pub fn run(args: &SummarizeArgs) -> Result<()> {
     write_report(
         &args.out,
         &records,
-        &|m| direction(m).unwrap_or(true),
+        &|m| scale(m).unwrap_or(Scale::unknown(true)),
         &options,
         &title,
         &about,

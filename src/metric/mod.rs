@@ -109,6 +109,25 @@ impl Metric {
         )
     }
 
+    /// Direction, range and whether it is unitless, for the statistics.
+    pub fn scale(self) -> crate::stats::Scale {
+        let inf = f64::INFINITY;
+        let (range, unitless) = match self {
+            Metric::R2 | Metric::ExplainedVariance => ((-inf, 1.0), true),
+            Metric::Mse | Metric::Rmse | Metric::Mae | Metric::MedianAe | Metric::MaxError => {
+                ((0.0, inf), false)
+            }
+            Metric::Mape | Metric::LogLoss => ((0.0, inf), false),
+            Metric::Mcc => ((-1.0, 1.0), true),
+            _ => ((0.0, 1.0), true),
+        };
+        crate::stats::Scale {
+            higher_is_better: self.higher_is_better(),
+            range,
+            unitless,
+        }
+    }
+
     /// The task the metric scores.
     pub fn task(self) -> Task {
         if REGRESSION.contains(&self) {

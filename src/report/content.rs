@@ -1,7 +1,10 @@
 //! What the reports say, independent of format: table rows, headlines, verdicts and method
 //! notes, shared by the Markdown and HTML renderers.
 
-use super::verdict::{comparison_sentence, mean_with_interval, num, percent, prob, seed_share};
+use super::verdict::{
+    comparison_sentence, data_and_seed_interval, decision_rule, mean_with_interval, percent,
+    seed_effect_sentence, seed_range, seed_sds, shares,
+};
 use crate::stats::{Analysis, Maybe, Summary};
 
 /// Metrics in the analysis, sorted.
@@ -17,12 +20,14 @@ pub fn metrics(analysis: &Analysis) -> Vec<&str> {
 }
 
 /// Columns of the per-metric summary table.
-pub const SUMMARY_HEADER: [&str; 8] = [
+pub const SUMMARY_HEADER: [&str; 10] = [
     "model",
-    "mean [t CI]",
-    "std across seeds",
-    "seed share",
-    "corrected CI (folds)",
+    "mean",
+    "data + seed interval",
+    "seed sd",
+    "uncertainty: split · model · data",
+    "worst – best seed",
+    "mean over seeds [t CI]",
     "BCa CI",
     "seeds for half the interval",
     "failed",
@@ -40,37 +45,32 @@ pub fn summary_row(s: &Summary) -> Vec<String> {
     };
     vec![
         s.model.clone(),
+        format!("{:.4}", s.across_seeds.mean),
+        data_and_seed_interval(s),
+        seed_sds(s),
+        shares(s),
+        seed_range(s),
         mean_with_interval(s),
-        num(s.across_seeds.std.value().copied()),
-        seed_share(s),
-        interval(s.folds.corrected_ci.value().map(|c| (c.lower, c.upper))),
         interval(s.bootstrap_ci.value().map(|c| (c.lower, c.upper))),
         seeds,
         s.n_failed.to_string(),
     ]
 }
 
-/// The headline sentence for one model on one metric.
+/// The headline sentences for one model on one metric.
 pub fn headline(s: &Summary, level: f64) -> String {
     let mut text = format!(
-        "{} scores {} ({:.0} % t interval over {} seeds)",
+        "{} scores {:.4} on {} ({} split seeds); one seeded CV score lands in {} ({:.0} %, data and seed). {}",
         s.model,
-        mean_with_interval(s),
+        s.across_seeds.mean,
+        s.metric,
+        s.n_seeds,
+        data_and_seed_interval(s),
         100.0 * level,
-        s.n_seeds
+        seed_effect_sentence(s)
     );
-    if let Maybe::Value(v) = &s.variance_components {
-        text += &format!(
-            "; the seed accounts for {} of the fold-score variance (between {:.3e}, within {:.3e}; F = {:.2}, p = {})",
-            percent(Some(v.icc)),
-            v.between_seed,
-            v.within_seed,
-            v.f,
-            prob(Some(v.p_value))
-        );
-    }
     text += &format!(
-        "; worst seed {} ({:.4}), best seed {} ({:.4}).",
+        " Worst seed {} ({:.4}), best seed {} ({:.4}).",
         s.worst_seed.seed, s.worst_seed.mean, s.best_seed.seed, s.best_seed.mean
     );
     if s.n_warnings > 0 {
@@ -79,17 +79,11 @@ pub fn headline(s: &Summary, level: f64) -> String {
             s.n_warnings
         );
     }
-    if let Maybe::Value(c) = &s.model_seed_components {
-        text += &format!(
-            " Its own model seed adds variance too: split seed {:.3e}, model seed {:.3e}, folds {:.3e}.",
-            c.split_seed, c.model_seed, c.residual
-        );
-    }
     text
 }
 
 /// Columns of the comparison table.
-pub const COMPARISON_HEADER: [&str; 4] = ["metric", "A − B", "mean difference", "verdict"];
+pub const COMPARISON_HEADER: [&str; 5] = ["metric", "A", "better than B", "by", "verdict"];
 
 /// Comparison table rows.
 pub fn comparison_rows(analysis: &Analysis) -> Vec<Vec<String>> {
@@ -100,8 +94,9 @@ pub fn comparison_rows(analysis: &Analysis) -> Vec<Vec<String>> {
         .map(|c| {
             vec![
                 c.metric.clone(),
-                format!("{} − {}", c.model_a, c.model_b),
-                format!("{:.4}", c.mean_difference),
+                c.model_a.clone(),
+                c.model_b.clone(),
+                format!("{:.4}", c.mean_difference.abs()),
                 comparison_sentence(c, alpha),
             ]
         })
@@ -127,29 +122,64 @@ pub fn ranking_lines(analysis: &Analysis) -> Vec<String> {
         .collect()
 }
 
+/// The ROPE each compared metric used, e.g. "r2 ±0.01, rmse ±0.5312".
+fn ropes(analysis: &Analysis) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for c in &analysis.comparisons {
+        if let Some(b) = c.bayesian.value() {
+            let text = format!("{} ±{:.4}", c.metric, b.rope);
+            if !seen
+                .iter()
+                .any(|t| t.starts_with(&format!("{} ", c.metric)))
+            {
+                seen.push(text);
+            }
+        }
+    }
+    if seen.is_empty() {
+        "none compared".into()
+    } else {
+        seen.join(", ")
+    }
+}
+
 /// How every number was computed, with sources.
 pub fn method_lines(analysis: &Analysis) -> Vec<String> {
     let o = &analysis.options;
     vec![
         format!(
-            "Seed mean: the mean over a split seed's folds. Intervals are {:.0} %: Student t over seed means; Nadeau & Bengio (2003) \
-             corrected resampled interval over all folds (variance × (1/J + n_test/n_train)); BCa bootstrap of the mean of seed means \
-             (Efron 1987; {} resamples, seed {}).",
+            "Seed mean: the mean over a split seed's folds (one run's CV score). Data + seed interval ({:.0} %): Nadeau & Bengio (2003) \
+             corrected resampled interval over all folds (variance × (1/J + n_test/n_train)), where one seeded CV score lands given \
+             the finite data and the seeds; it is clipped to the metric's range. Mean over seeds: Student t interval of the mean of \
+             seed means and its BCa bootstrap (Efron 1987; {} resamples, seed {}), which shrink as seeds are added and say how \
+             precisely the study pins the expected score, not where one run lands.",
             100.0 * o.confidence,
             o.resamples,
             o.bootstrap_seed
         ),
-        "Seed share: intraclass correlation from a one-way random-effects ANOVA of fold scores by seed (method of moments, \
-         between-seed variance truncated at 0). The folds of one seed partition the data, so their scores are often negatively \
-         correlated and the between-seed component comes out 0: the standard deviation across seeds is then the direct measure \
-         of how much the split seed moves the score. \"Seeds for half the interval\": seeds whose t interval would be half as wide."
+        "Uncertainty split · model · data: the variance of one run's CV score (the mean over its J folds) decomposed into the \
+         split seed (variance of split means across split seeds, net of the model-seed noise averaged into each), the model seed \
+         (variance across model seeds with the split fixed; 0 for deterministic models) and the finite data (Nadeau & Bengio's \
+         (1/J + n_test/n_train) × the within-run fold variance), each over their sum (Bouthillier et al. 2021 on variance sources). \
+         summary.json keeps the one-way ANOVA of fold scores by seed under variance_components; it is near 0 under k-fold by \
+         construction (a seed's folds partition the data) and is not a measure of the seed's effect. \
+         \"Seeds for half the interval\": seeds whose t interval would be half as wide."
             .into(),
         format!(
-            "Comparisons pair folds by split seed and fold, oriented so positive favours A: corrected resampled t-test (Nadeau & Bengio \
-             2003; Bouckaert & Frank 2004), Wilcoxon signed-rank and sign tests over seed-mean differences, P(A beats B) over seeds \
-             (Bouthillier et al. 2021) with a Wilson interval, and the Bayesian correlated t-test (Benavoli et al. 2017) with a region \
-             of practical equivalence of ±{}.",
-            o.rope
+            "Comparisons pair folds by split seed and fold; \"A better than B by d\" is oriented by the metric's direction. Tests: \
+             corrected resampled t-test (Nadeau & Bengio 2003; Bouckaert & Frank 2004) with Holm's (1979) adjustment over the \
+             pairs of each metric, Wilcoxon signed-rank and sign tests over seed-mean differences, P(A beats B) over seeds \
+             (Bouthillier et al. 2021), the Bayesian correlated t-test (Benavoli et al. 2017) with a region of practical \
+             equivalence (ROPE) per metric ({}; default ±0.01 for shares and correlations, ±1 % of the two models' mean score for \
+             metrics with units), and almost stochastic order over seed means (del Barrio et al. 2018; Dror et al. 2019; deepsig's \
+             conventions, ε_min < 0.5: A is stochastically larger; {} bootstrap resamples).",
+            ropes(analysis),
+            analysis
+                .comparisons
+                .iter()
+                .find_map(|c| c.aso.value().map(|a| a.resamples))
+                .unwrap_or(0)
         ),
+        decision_rule(1.0 - o.confidence),
     ]
 }

@@ -6,12 +6,14 @@ use super::content::{
     COMPARISON_HEADER, SUMMARY_HEADER,
 };
 use super::svg::{self, escape};
+use super::verdict::leader_lines;
 use crate::stats::{running_interval, Analysis, Scores};
 use std::fmt::Write;
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}\
-th{background:#f4f4f4}figure{margin:1em 0}h3{margin-top:2em}.plots{display:flex;flex-wrap:wrap;gap:8px}";
+th{background:#f4f4f4}figure{margin:1em 0;max-width:720px}figcaption{font-size:13px;color:#444}h3{margin-top:2em}\
+.plots{display:flex;flex-wrap:wrap;gap:8px}";
 
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     out.push_str("<table><tr>");
@@ -39,14 +41,48 @@ fn list(out: &mut String, heading: &str, lines: &[String]) {
     }
 }
 
-/// Plots of one metric: seed means, fold scores, the running interval, the variance split,
-/// and the pairwise P(A beats B) matrix.
+/// The metric's name with its direction, for axis titles.
+fn axis_title(metric: &str, higher_is_better: bool) -> String {
+    let direction = if higher_is_better { "↑" } else { "↓" };
+    format!("{metric} ({direction} better)")
+}
+
+/// A figure: the plot and one sentence on how to read it.
+fn figure(out: &mut String, svg: String, how_to_read: &str) {
+    let _ = write!(
+        out,
+        "<figure>{svg}<figcaption>{}</figcaption></figure>",
+        escape(how_to_read)
+    );
+}
+
+/// Dot strips of `rows`, one panel per group of models on comparable scales.
+fn strips(out: &mut String, title: &str, rows: &[(String, Vec<f64>)], axis: &str, how: &str) {
+    let groups = svg::panels(rows);
+    for (k, group) in groups.iter().enumerate() {
+        let panel: Vec<(String, Vec<f64>)> = group.iter().map(|&i| rows[i].clone()).collect();
+        let heading = if groups.len() > 1 {
+            format!("{title} (panel {} of {}, own scale)", k + 1, groups.len())
+        } else {
+            title.to_string()
+        };
+        figure(out, svg::strip(&heading, &panel, &[], axis), how);
+    }
+}
+
+/// Plots of one metric: seed means, fold scores, the running interval, where the
+/// uncertainty comes from, per-pair seed-mean differences against the ROPE, and the pairwise
+/// P(A beats B) matrix.
 fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str) {
     let summaries: Vec<_> = analysis
         .summaries
         .iter()
         .filter(|s| s.metric == metric)
         .collect();
+    let Some(first) = summaries.first() else {
+        return;
+    };
+    let axis = axis_title(metric, first.higher_is_better);
     let models: Vec<String> = summaries.iter().map(|s| s.model.clone()).collect();
     let seed_rows: Vec<(String, Vec<f64>)> = summaries
         .iter()
@@ -65,42 +101,85 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
         })
         .collect();
     let level = analysis.options.confidence;
+    out.push_str("<div class=\"plots\">");
+    strips(
+        out,
+        &format!("{metric}: one dot per split seed (its CV score)"),
+        &seed_rows,
+        &axis,
+        "Each dot is one run's cross-validated score (the mean over its folds) for one split seed; the bar is the mean over seeds. The width of a cloud is how much the seed alone moves the reported score.",
+    );
+    strips(
+        out,
+        &format!("{metric}: one dot per fold"),
+        &fold_rows,
+        &axis,
+        "Each dot is one fold's test score; folds vary more than seeds because each fold tests on a small part of the data.",
+    );
     let runs: Vec<_> = summaries
         .iter()
         .map(|s| (s.model.clone(), running_interval(&s.seed_means, level)))
         .collect();
-    let shares: Vec<(String, f64)> = summaries
+    figure(
+        out,
+        svg::running(
+            &format!(
+                "{metric}: mean over seeds and its {:.0} % interval as seeds are added",
+                100.0 * level
+            ),
+            &runs,
+            &axis,
+        ),
+        "The line is the mean of the first n seeds' scores and the band its t interval: where the band has stopped shrinking, more seeds no longer change the conclusion.",
+    );
+    let shares: Vec<(String, [f64; 3])> = summaries
         .iter()
         .filter_map(|s| {
-            s.variance_components
-                .value()
-                .map(|v| (s.model.clone(), v.icc))
+            s.seed_effect.value().map(|e| {
+                (
+                    s.model.clone(),
+                    [e.share.split_seed, e.share.model_seed, e.share.data],
+                )
+            })
         })
         .collect();
-    out.push_str("<div class=\"plots\">");
-    let mut figure = |svg: String| {
-        let _ = write!(out, "<figure>{svg}</figure>");
-    };
-    figure(svg::strip(
-        &format!("{metric}: seed means (bar = mean)"),
-        &seed_rows,
-    ));
-    figure(svg::strip(
-        &format!("{metric}: all fold scores"),
-        &fold_rows,
-    ));
-    figure(svg::running(
-        &format!(
-            "{metric}: mean and {:.0} % interval as seeds are added",
-            100.0 * level
-        ),
-        &runs,
-    ));
     if !shares.is_empty() {
-        figure(svg::shares(
-            &format!("{metric}: variance between seeds vs between folds"),
-            &shares,
-        ));
+        figure(
+            out,
+            svg::shares(
+                &format!("{metric}: where the uncertainty of one seeded CV score comes from"),
+                &shares,
+            ),
+            "Each bar splits the variance of one run's CV score into the split seed (dark), the model's own seed (light; none for deterministic models) and the finite data (grey).",
+        );
+    }
+    let pairs: Vec<_> = analysis
+        .comparisons
+        .iter()
+        .filter(|c| c.metric == metric)
+        .collect();
+    if !pairs.is_empty() {
+        let rows: Vec<(String, Vec<f64>)> = pairs
+            .iter()
+            .map(|c| {
+                let differences = seed_differences(&summaries, &c.model_a, &c.model_b);
+                (format!("{} − {}", c.model_a, c.model_b), differences)
+            })
+            .collect();
+        let bands: Vec<svg::Band> = pairs
+            .iter()
+            .map(|c| c.bayesian.value().map(|b| (-b.rope, b.rope)))
+            .collect();
+        figure(
+            out,
+            svg::strip(
+                &format!("{metric}: per split seed, how much A beats B"),
+                &rows,
+                &bands,
+                &format!("A better by ({metric}, oriented so > 0 favours A)"),
+            ),
+            "Each dot is one split seed's score difference between the pair (right of the dashed zero line: A better); the green band is the region of practical equivalence. Dots mostly inside the band: equivalent; on both sides of zero: the winner depends on the seed.",
+        );
     }
     if models.len() > 1 {
         let cells: Vec<Vec<Option<f64>>> = models
@@ -109,31 +188,48 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
                 models
                     .iter()
                     .map(|b| {
-                        analysis
-                            .comparisons
-                            .iter()
-                            .filter(|c| c.metric == metric)
-                            .find_map(|c| {
-                                let p = c.p_a_beats_b.value()?.estimate;
-                                if &c.model_a == a && &c.model_b == b {
-                                    Some(p)
-                                } else if &c.model_a == b && &c.model_b == a {
-                                    Some(1.0 - p)
-                                } else {
-                                    None
-                                }
-                            })
+                        pairs.iter().find_map(|c| {
+                            let p = c.p_a_beats_b.value()?.estimate;
+                            if &c.model_a == a && &c.model_b == b {
+                                Some(p)
+                            } else if &c.model_a == b && &c.model_b == a {
+                                Some(1.0 - p)
+                            } else {
+                                None
+                            }
+                        })
                     })
                     .collect()
             })
             .collect();
-        figure(svg::matrix(
-            &format!("{metric}: P(row beats column) over seeds"),
-            &models,
-            &cells,
-        ));
+        figure(
+            out,
+            svg::matrix(
+                &format!("{metric}: share of split seeds on which the row beats the column"),
+                &models,
+                &cells,
+            ),
+            "Read across a row: 1.00 means the row model scored better on every split seed, 0.50 that the seed decides.",
+        );
     }
     out.push_str("</div>\n");
+}
+
+/// Per common split seed, A's seed mean minus B's, oriented so that positive favours A.
+fn seed_differences(summaries: &[&crate::stats::Summary], a: &str, b: &str) -> Vec<f64> {
+    let find = |m: &str| summaries.iter().find(|s| s.model == m);
+    let (Some(a), Some(b)) = (find(a), find(b)) else {
+        return Vec::new();
+    };
+    let sign = if a.higher_is_better { 1.0 } else { -1.0 };
+    a.seeds
+        .iter()
+        .zip(&a.seed_means)
+        .filter_map(|(seed, ma)| {
+            let j = b.seeds.iter().position(|s| s == seed)?;
+            Some(sign * (ma - b.seed_means[j]))
+        })
+        .collect()
 }
 
 /// The report as a self-contained HTML page; `scores` supplies the fold scores for plots.
@@ -176,7 +272,11 @@ pub fn render_html(
     }
     let comparisons = comparison_rows(analysis);
     if !comparisons.is_empty() {
-        out.push_str("<h2>Does one model really beat another?</h2>\n");
+        out.push_str("<h2>Does one model really beat another?</h2>\n<ul>");
+        for line in leader_lines(analysis) {
+            let _ = write!(out, "<li>{}</li>", escape(&line));
+        }
+        out.push_str("</ul>\n");
         table(&mut out, &COMPARISON_HEADER, &comparisons);
     }
     list(&mut out, "Ranking stability", &ranking_lines(analysis));

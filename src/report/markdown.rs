@@ -4,8 +4,33 @@ use super::content::{
     comparison_rows, headline, method_lines, metrics, ranking_lines, summary_row,
     COMPARISON_HEADER, SUMMARY_HEADER,
 };
+use super::verdict::leader_lines;
 use crate::stats::Analysis;
 use std::fmt::Write;
+
+/// Text safe in one Markdown line or table cell: no line breaks or control characters (a
+/// name could forge a heading), `|` and `\\` escaped, and `<` before a tag name written as
+/// `&lt;` (a name could carry HTML, which Markdown renderers pass through).
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            '|' => out.push_str("\\|"),
+            '\\' => out.push_str("\\\\"),
+            '<' if chars
+                .peek()
+                .is_some_and(|n| n.is_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("&lt;")
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(
@@ -15,7 +40,8 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
         "---|".repeat(header.len())
     );
     for r in rows {
-        let _ = writeln!(out, "| {} |", r.join(" | ").replace('\n', " "));
+        let cells: Vec<String> = r.iter().map(|c| md(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
 }
 
@@ -23,16 +49,16 @@ fn list(out: &mut String, heading: &str, lines: &[String]) {
     if !lines.is_empty() {
         let _ = writeln!(out, "\n## {heading}\n");
         for l in lines {
-            let _ = writeln!(out, "- {l}");
+            let _ = writeln!(out, "- {}", md(l));
         }
     }
 }
 
 /// The report as Markdown. `title` names the study; `about` lines describe data and design.
 pub fn render_markdown(analysis: &Analysis, title: &str, about: &[String]) -> String {
-    let mut out = format!("# seedfold report: {title}\n\n");
+    let mut out = format!("# seedfold report: {}\n\n", md(title));
     for line in about {
-        let _ = writeln!(out, "- {line}");
+        let _ = writeln!(out, "- {}", md(line));
     }
     out += "\n## How much of the score is the seed?\n";
     for metric in metrics(analysis) {
@@ -41,9 +67,9 @@ pub fn render_markdown(analysis: &Analysis, title: &str, about: &[String]) -> St
             .iter()
             .filter(|s| s.metric == metric)
             .collect();
-        let _ = writeln!(out, "\n### {metric}\n");
+        let _ = writeln!(out, "\n### {}\n", md(metric));
         for s in &summaries {
-            let _ = writeln!(out, "- {}", headline(s, analysis.options.confidence));
+            let _ = writeln!(out, "- {}", md(&headline(s, analysis.options.confidence)));
         }
         out.push('\n');
         table(
@@ -55,6 +81,10 @@ pub fn render_markdown(analysis: &Analysis, title: &str, about: &[String]) -> St
     let comparisons = comparison_rows(analysis);
     if !comparisons.is_empty() {
         out += "\n## Does one model really beat another?\n\n";
+        for line in leader_lines(analysis) {
+            let _ = writeln!(out, "- {}", md(&line));
+        }
+        out.push('\n');
         table(&mut out, &COMPARISON_HEADER, &comparisons);
     }
     list(&mut out, "Ranking stability", &ranking_lines(analysis));

@@ -4,12 +4,12 @@
 use crate::stats::RunningPoint;
 use std::fmt::Write;
 
-const WIDTH: f64 = 640.0;
-const LEFT: f64 = 150.0;
+const WIDTH: f64 = 720.0;
+const LEFT: f64 = 220.0;
 const RIGHT: f64 = 20.0;
 const ROW: f64 = 28.0;
 const TOP: f64 = 28.0;
-const BOTTOM: f64 = 30.0;
+const BOTTOM: f64 = 44.0;
 const COLORS: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
 ];
@@ -47,8 +47,16 @@ fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
     move |v| mid.unwrap_or(LEFT + (v - lo) / span * (WIDTH - LEFT - RIGHT))
 }
 
-fn x_axis(out: &mut String, lo: f64, hi: f64, y: f64) {
+/// The x axis at height `y` with five ticks and its title centred below them.
+fn x_axis(out: &mut String, lo: f64, hi: f64, y: f64, label: &str) {
     let x = scale(lo, hi);
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+        (LEFT + WIDTH - RIGHT) / 2.0,
+        y + 30.0,
+        escape(label)
+    );
     let _ = write!(
         out,
         "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#999\"/>",
@@ -82,12 +90,43 @@ fn range<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
         })
 }
 
-/// One row of dots per label (deterministic vertical jitter) with a bar at each row's mean.
-pub fn strip(title: &str, rows: &[(String, Vec<f64>)]) -> String {
+/// A shaded band per row (e.g. the region of practical equivalence), drawn under its dots.
+pub type Band = Option<(f64, f64)>;
+
+/// One row of dots per label (deterministic vertical jitter) with a bar at each row's mean;
+/// `bands` shades a range per row and draws a line at 0 (for differences), `axis` titles x.
+pub fn strip(title: &str, rows: &[(String, Vec<f64>)], bands: &[Band], axis: &str) -> String {
     let height = TOP + ROW * rows.len() as f64 + BOTTOM;
-    let (lo, hi) = range(rows.iter().flat_map(|r| r.1.iter()));
+    let band_ends = bands.iter().flatten().flat_map(|b| [b.0, b.1]);
+    let (lo, hi) = range(
+        rows.iter()
+            .flat_map(|r| r.1.iter().copied())
+            .chain(band_ends)
+            .collect::<Vec<_>>()
+            .iter(),
+    );
     let x = scale(lo, hi);
     let mut out = open(height, title);
+    for (i, band) in bands.iter().enumerate() {
+        if let Some((a, b)) = band {
+            let y = TOP + ROW * i as f64;
+            let _ = write!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{ROW}\" fill=\"#2ca02c\" fill-opacity=\"0.15\"/>",
+                x(*a),
+                y,
+                (x(*b) - x(*a)).max(1.0)
+            );
+        }
+    }
+    if !bands.is_empty() && lo <= 0.0 && hi >= 0.0 {
+        let _ = write!(
+            out,
+            "<line x1=\"{0:.1}\" y1=\"{TOP}\" x2=\"{0:.1}\" y2=\"{1:.1}\" stroke=\"#555\" stroke-dasharray=\"3,3\"/>",
+            x(0.0),
+            TOP + ROW * rows.len() as f64
+        );
+    }
     for (i, (label, values)) in rows.iter().enumerate() {
         let y = TOP + ROW * i as f64 + ROW / 2.0;
         let _ = write!(
@@ -112,14 +151,49 @@ pub fn strip(title: &str, rows: &[(String, Vec<f64>)]) -> String {
             let _ = write!(out, "<line x1=\"{0:.1}\" y1=\"{1:.1}\" x2=\"{0:.1}\" y2=\"{2:.1}\" stroke=\"#000\" stroke-width=\"2\"/>", x(m), y - ROW * 0.4, y + ROW * 0.4);
         }
     }
-    x_axis(&mut out, lo, hi, height - BOTTOM + 4.0);
+    x_axis(&mut out, lo, hi, height - BOTTOM + 4.0, axis);
     out + "</svg>"
 }
 
-/// Running mean (line) and t interval (band) per model as seeds are added.
-pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)]) -> String {
-    let height = 220.0;
-    let (plot_top, plot_bottom) = (TOP, height - BOTTOM);
+/// Rows split into panels whose scales are drawn apart: sorted by mean, a new panel starts
+/// where the gap between neighbouring means exceeds three times the wider of the two rows'
+/// spreads, so one far-off model does not squeeze the others into one column.
+pub fn panels(rows: &[(String, Vec<f64>)]) -> Vec<Vec<usize>> {
+    let stats: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|(_, v)| {
+            let (lo, hi) = range(v.iter());
+            let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+            (mean, if hi > lo { hi - lo } else { 0.0 })
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..rows.len())
+        .filter(|&i| stats[i].0.is_finite())
+        .collect();
+    order.sort_by(|&a, &b| stats[a].0.total_cmp(&stats[b].0));
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        let split = k > 0 && {
+            let j = order[k - 1];
+            let gap = stats[i].0 - stats[j].0;
+            let spread = stats[i].1.max(stats[j].1);
+            spread > 0.0 && gap > 3.0 * spread
+        };
+        match groups.last_mut() {
+            Some(g) if !split => g.push(i),
+            _ => groups.push(vec![i]),
+        }
+    }
+    groups.iter_mut().for_each(|g| g.sort_unstable());
+    groups
+}
+
+/// Running mean (line) and t interval (band) per model as seeds are added; `axis` names the
+/// metric on the y axis.
+pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)], axis: &str) -> String {
+    let legend_rows = series.len().div_ceil(3) as f64;
+    let height = 234.0 + 16.0 * legend_rows;
+    let (plot_top, plot_bottom) = (TOP, height - BOTTOM - 16.0 * legend_rows);
     let values = series.iter().flat_map(|(_, pts)| {
         pts.iter()
             .flat_map(|p| [Some(p.mean), p.ci.map(|c| c.0), p.ci.map(|c| c.1)])
@@ -163,11 +237,12 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)]) -> String {
             line.join(" "),
             color(i)
         );
+        // legend: three entries a row under the axis title
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"{}\">{}</text>",
-            LEFT - 8.0,
-            plot_top + 14.0 * (i as f64 + 1.0),
+            "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{}\">— {}</text>",
+            LEFT + (WIDTH - LEFT - RIGHT) / 3.0 * (i % 3) as f64,
+            plot_bottom + 48.0 + 16.0 * (i / 3) as f64,
             color(i),
             escape(label)
         );
@@ -176,7 +251,7 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)]) -> String {
         let _ = write!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-            LEFT - 8.0 - 60.0,
+            LEFT - 6.0,
             y + 4.0,
             tick(v)
         );
@@ -187,6 +262,13 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)]) -> String {
         WIDTH - RIGHT
     );
     let _ = write!(out, "<text x=\"{LEFT}\" y=\"{:.1}\" fill=\"#555\">1 seed</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{} seeds</text>", plot_bottom + 14.0, WIDTH - RIGHT, plot_bottom + 14.0, n_max as usize);
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333\">split seeds used (x) · {} (y)</text>",
+        (LEFT + WIDTH - RIGHT) / 2.0,
+        plot_bottom + 30.0,
+        escape(axis)
+    );
     out + "</svg>"
 }
 
@@ -225,12 +307,13 @@ pub fn matrix(title: &str, labels: &[String], cells: &[Vec<Option<f64>>]) -> Str
     out + "</svg>"
 }
 
-/// Per row, a bar split into the seed's share (colour) and the folds' share (grey).
-pub fn shares(title: &str, rows: &[(String, f64)]) -> String {
-    let height = TOP + ROW * rows.len() as f64 + 10.0;
+/// Per row, a bar split into the split seed's (colour), the model seed's (lighter) and the
+/// finite data's (grey) shares of the uncertainty of one seeded CV score.
+pub fn shares(title: &str, rows: &[(String, [f64; 3])]) -> String {
+    let height = TOP + ROW * rows.len() as f64 + 24.0;
     let mut out = open(height, title);
     let full = WIDTH - LEFT - RIGHT;
-    for (i, (label, share)) in rows.iter().enumerate() {
+    for (i, (label, parts)) in rows.iter().enumerate() {
         let y = TOP + ROW * i as f64;
         let _ = write!(
             out,
@@ -239,28 +322,36 @@ pub fn shares(title: &str, rows: &[(String, f64)]) -> String {
             y + ROW / 2.0 + 4.0,
             escape(label)
         );
+        let mut x = LEFT;
+        for (part, (fill, opacity)) in
+            parts
+                .iter()
+                .zip([(color(i), 1.0), (color(i), 0.45), ("#ccc", 1.0)])
+        {
+            let _ = write!(
+                out,
+                "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{fill}\" fill-opacity=\"{opacity}\"/>",
+                y + 4.0,
+                full * part,
+                ROW - 8.0
+            );
+            x += full * part;
+        }
         let _ = write!(
             out,
-            "<rect x=\"{LEFT}\" y=\"{:.1}\" width=\"{full}\" height=\"{:.1}\" fill=\"#ccc\"/>",
-            y + 4.0,
-            ROW - 8.0
-        );
-        let _ = write!(
-            out,
-            "<rect x=\"{LEFT}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/>",
-            y + 4.0,
-            full * share,
-            ROW - 8.0,
-            color(i)
-        );
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\">seed {:.0} % · folds {:.0} %</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#000\" stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\">split seed {:.0} % · model seed {:.0} % · data {:.0} %</text>",
             LEFT + 6.0,
             y + ROW / 2.0 + 4.0,
-            100.0 * share,
-            100.0 * (1.0 - share)
+            100.0 * parts[0],
+            100.0 * parts[1],
+            100.0 * parts[2]
         );
     }
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333\">share of the variance of one run's CV score (0 – 100 %)</text>",
+        (LEFT + WIDTH - RIGHT) / 2.0,
+        height - 6.0
+    );
     out + "</svg>"
 }

@@ -1,21 +1,25 @@
-//! The compact table `run` and `summarize` print: one row per model × metric.
+//! The compact table `run` and `summarize` print: one row per model × metric, then one line
+//! per metric on who leads and whether the lead is real.
 
-use super::verdict::{mean_with_interval, num, seed_share};
+use super::verdict::{data_and_seed_interval, leader_lines, seed_range, seed_sds};
 use crate::stats::Analysis;
 use std::fmt::Write;
 
-/// Mean with its interval across seeds, std of seed means, the seed's share of the variance,
-/// worst and best seed mean, failed records.
+/// Per model and metric: the mean, where one seeded CV score lands (data + seed interval), the
+/// seed standard deviations (split, model), the worst and best seed, failed records; then the
+/// leader of each metric with the verdict on its lead, and convergence warnings.
 pub fn render_table(analysis: &Analysis) -> String {
-    let level = format!("mean [{:.0} % CI]", 100.0 * analysis.options.confidence);
+    let level = format!(
+        "data + seed {:.0} % interval",
+        100.0 * analysis.options.confidence
+    );
     let header = [
         "model",
         "metric",
+        "mean",
         level.as_str(),
-        "std(seeds)",
-        "seed share",
-        "worst seed",
-        "best seed",
+        "seed sd",
+        "worst – best seed",
         "seeds",
         "failed",
     ];
@@ -24,13 +28,12 @@ pub fn render_table(analysis: &Analysis) -> String {
         .iter()
         .map(|s| {
             vec![
-                s.model.clone(),
-                s.metric.clone(),
-                mean_with_interval(s),
-                num(s.across_seeds.std.value().copied()),
-                seed_share(s),
-                num(Some(s.worst_seed.mean)),
-                num(Some(s.best_seed.mean)),
+                clean(&s.model),
+                clean(&s.metric),
+                format!("{:.4}", s.across_seeds.mean),
+                data_and_seed_interval(s),
+                seed_sds(s),
+                seed_range(s),
                 s.n_seeds.to_string(),
                 s.n_failed.to_string(),
             ]
@@ -64,12 +67,22 @@ pub fn render_table(analysis: &Analysis) -> String {
     for r in &rows {
         line(r.iter().map(String::as_str).collect());
     }
+    for line in leader_lines(analysis) {
+        let _ = writeln!(out, "{}", clean(&line));
+    }
     for s in analysis.summaries.iter().filter(|s| s.n_warnings > 0) {
         let _ = writeln!(
             out,
             "warning: {} {}: {} scores from fits that did not converge (see the records' warning column)",
-            s.model, s.metric, s.n_warnings
+            clean(&s.model),
+            clean(&s.metric),
+            s.n_warnings
         );
     }
     out
+}
+
+/// Text without control characters (a name could carry terminal escapes).
+fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
 }

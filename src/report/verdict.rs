@@ -1,18 +1,14 @@
-//! Plain-language readings of the statistics, shared by the Markdown and HTML reports.
+//! Plain-language readings of the statistics, shared by the console table and the Markdown and
+//! HTML reports.
 
-use crate::stats::{Comparison, Maybe, Summary};
+use crate::stats::{Analysis, Comparison, Decision, Maybe, Summary, POSTERIOR};
 
-/// A number with 4 significant decimals, or "–".
-pub fn num(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{v:.4}"))
-}
-
-/// A p-value or probability, compact.
-pub fn prob(v: Option<f64>) -> String {
-    match v {
-        None => "–".into(),
-        Some(p) if p < 0.001 => "< 0.001".into(),
-        Some(p) => format!("{p:.3}"),
+/// A named probability: "p = 0.035", "p < 0.001".
+pub fn named_prob(name: &str, p: f64) -> String {
+    if p < 0.001 {
+        format!("{name} < 0.001")
+    } else {
+        format!("{name} = {p:.3}")
     }
 }
 
@@ -32,43 +28,175 @@ pub fn mean_with_interval(s: &Summary) -> String {
     }
 }
 
-/// The seed's share of the fold-score variance (ICC), or why it is missing.
-pub fn seed_share(s: &Summary) -> String {
-    match &s.variance_components {
-        Maybe::Value(v) => percent(Some(v.icc)),
-        Maybe::Absent { .. } => "–".into(),
+/// "[0.418, 0.550]" — where one seeded CV score of the model lands (Nadeau–Bengio interval
+/// over all folds: the finite data and the seeds).
+pub fn data_and_seed_interval(s: &Summary) -> String {
+    s.folds.corrected_ci.value().map_or("–".into(), |ci| {
+        format!("[{:.4}, {:.4}]", ci.lower, ci.upper)
+    })
+}
+
+/// "split 0.0051 · model 0.0020" — the seed components' standard deviations.
+pub fn seed_sds(s: &Summary) -> String {
+    match s.seed_effect.value() {
+        Some(e) if e.model_seed.absent.is_some() => format!("split {:.4}", e.split_seed.sd),
+        Some(e) => format!(
+            "split {:.4} · model {:.4}",
+            e.split_seed.sd, e.model_seed.sd
+        ),
+        None => "–".into(),
     }
 }
 
-/// "A beats B on 87 of 100 seeds; corrected p = 0.03; P(equivalent) = 0.12. Verdict."
-pub fn comparison_sentence(c: &Comparison, alpha: f64) -> String {
-    let beats = c.sign_test.positive;
-    let p = c.corrected_t.value().map(|t| t.p_value);
-    let bayes = c.bayesian.value();
-    let mut text = format!(
-        "{} beats {} on {} of {} seeds",
-        c.model_a, c.model_b, beats, c.n_seeds
-    );
-    if let Some(p) = p {
-        text += &format!("; corrected p = {}", prob(Some(p)));
+/// "42 % · 0 % · 58 %" — the split seed's, model seed's and data's shares.
+pub fn shares(s: &Summary) -> String {
+    s.seed_effect.value().map_or("–".into(), |e| {
+        format!(
+            "{} · {} · {}",
+            percent(Some(e.share.split_seed)),
+            percent(Some(e.share.model_seed)),
+            percent(Some(e.share.data))
+        )
+    })
+}
+
+/// "0.4712 – 0.4990" — the worst and best seed means.
+pub fn seed_range(s: &Summary) -> String {
+    format!("{:.4} – {:.4}", s.worst_seed.mean, s.best_seed.mean)
+}
+
+/// One sentence on where the uncertainty of one seeded CV score comes from.
+pub fn seed_effect_sentence(s: &Summary) -> String {
+    match &s.seed_effect {
+        Maybe::Value(e) => format!(
+            "Of the uncertainty in one seeded CV score, {} is the split seed (sd {:.4}), {} the model seed ({}), {} the finite data (sd {:.4}).",
+            percent(Some(e.share.split_seed)),
+            e.split_seed.sd,
+            percent(Some(e.share.model_seed)),
+            e.model_seed
+                .absent
+                .as_deref()
+                .map_or(format!("sd {:.4}", e.model_seed.sd), |_| "deterministic model".into()),
+            percent(Some(e.share.data)),
+            e.data.sd
+        ),
+        Maybe::Absent { absent } => format!("Where the uncertainty comes from is not known: {absent}."),
     }
-    if let Some(b) = bayes {
-        text += &format!("; P(equivalent) = {}", prob(Some(b.p_equivalent)));
+}
+
+/// The rule's deciding numbers for `c`: the adjusted p and the Bayesian posteriors.
+fn evidence(c: &Comparison, alpha: f64) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = c.corrected_t.value() {
+        let p = t.p_adjusted.unwrap_or(t.p_value);
+        let sign = if p < alpha { "<" } else { "≥" };
+        parts.push(format!(
+            "{} {sign} {}",
+            named_prob("Holm-adjusted p", p),
+            short(alpha)
+        ));
     }
-    let verdict = match (p, bayes) {
-        (Some(p), Some(b)) if p < alpha && b.p_a_better >= 0.95 => {
-            format!("{} is reliably better.", c.model_a)
-        }
-        (_, Some(b)) if b.p_equivalent >= 0.95 => {
-            format!("Practically equivalent (within ±{}).", b.rope)
-        }
-        _ if beats * 2 > c.n_seeds => {
-            format!(
-                "{} is ahead on most seeds, but the evidence is not conclusive.",
-                c.model_a
-            )
-        }
-        _ => "No clear difference: which model wins depends on the seed.".into(),
+    if let Some(b) = c.bayesian.value() {
+        parts.push(format!(
+            "P({} better by more than ±{}) = {:.3}, P(equivalent) = {:.3}",
+            c.model_a,
+            short(b.rope),
+            b.p_a_better,
+            b.p_equivalent
+        ));
+    }
+    parts.join("; ")
+}
+
+/// A ROPE half-width, short: 0.01, 0.5, 3.21.
+fn short(v: f64) -> String {
+    let text = format!("{v:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// "real", "practically equivalent" or "seed luck" with what decided it.
+pub fn decision_sentence(c: &Comparison, alpha: f64) -> String {
+    let reading = match c.decision {
+        Decision::ABetter => format!("{} is better: the lead is real", c.model_a),
+        Decision::Equivalent => "practically equivalent".into(),
+        Decision::Undecided => format!("not conclusive: {}'s lead may be seed luck", c.model_a),
     };
-    format!("{text}. {verdict}")
+    format!("{reading} ({})", evidence(c, alpha))
+}
+
+/// "ols better by 0.0104 on mae; ahead on 50 of 50 seeds; ASO ε_min = 0.00. Verdict (numbers)."
+pub fn comparison_sentence(c: &Comparison, alpha: f64) -> String {
+    let mut text = format!(
+        "{} better by {:.4} on {}; ahead on {} of {} seeds",
+        c.model_a,
+        c.mean_difference.abs(),
+        c.metric,
+        c.sign_test.positive,
+        c.n_seeds
+    );
+    if let Some(a) = c.aso.value() {
+        text += &format!("; ASO ε_min = {:.2}", a.epsilon_min);
+    }
+    format!("{text}. {}.", capitalise(&decision_sentence(c, alpha)))
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+
+/// One line per metric: the leader, and whether its lead over the runner-up is real,
+/// practically equivalent, or seed luck.
+pub fn leader_lines(analysis: &Analysis) -> Vec<String> {
+    let alpha = 1.0 - analysis.options.confidence;
+    analysis
+        .rankings
+        .iter()
+        .map(|r| {
+            let leader = &r.overall_best;
+            let runner_up = analysis
+                .summaries
+                .iter()
+                .filter(|s| s.metric == r.metric && &s.model != leader)
+                .max_by(|a, b| {
+                    let key = |s: &Summary| {
+                        if s.higher_is_better {
+                            s.across_seeds.mean
+                        } else {
+                            -s.across_seeds.mean
+                        }
+                    };
+                    key(a).total_cmp(&key(b))
+                });
+            let pair = runner_up.and_then(|b| {
+                analysis
+                    .comparisons
+                    .iter()
+                    .find(|c| c.metric == r.metric && &c.model_a == leader && c.model_b == b.model)
+            });
+            match pair {
+                Some(c) => format!(
+                    "{}: {leader} leads {} by {:.4}; {}.",
+                    r.metric,
+                    c.model_b,
+                    c.mean_difference.abs(),
+                    decision_sentence(c, alpha)
+                ),
+                None => format!("{}: {leader} leads (no paired comparison).", r.metric),
+            }
+        })
+        .collect()
+}
+
+/// The rule that decides every verdict, for the Methods section.
+pub fn decision_rule(alpha: f64) -> String {
+    let alpha = short(alpha);
+    format!(
+        "Verdicts follow one rule. A is better when the corrected resampled t-test, Holm-adjusted over every pair of models on \
+         the metric, gives p < {alpha} and the Bayesian correlated t-test gives P(A better by more than the ROPE) ≥ {POSTERIOR}; \
+         otherwise the two are practically equivalent when P(|difference| ≤ ROPE) ≥ {POSTERIOR}; otherwise the verdict is \
+         \"not conclusive\": the lead is within what splits, seeds and the finite data move the score by."
+    )
 }

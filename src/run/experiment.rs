@@ -6,7 +6,7 @@ use crate::data::{DataSource, DataSpec, Table, Task};
 use crate::metric::Metric;
 use crate::model::{build_models, Model, ModelSpec};
 use crate::split::{SplitConfig, SplitterKind, TestSize};
-use crate::stats::Options;
+use crate::stats::{Options, Rope};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -133,7 +133,7 @@ pub struct SplitSection {
 #[allow(missing_docs)]
 pub struct StatsSection {
     pub confidence: Option<f64>,
-    pub rope: Option<f64>,
+    pub rope: Option<Rope>,
     pub resamples: Option<usize>,
     pub bootstrap_seed: Option<u64>,
     pub target_halfwidth: Option<f64>,
@@ -179,7 +179,7 @@ impl StatsSection {
             confidence: self.confidence.unwrap_or(o.confidence),
             resamples: self.resamples.unwrap_or(o.resamples),
             bootstrap_seed: self.bootstrap_seed.unwrap_or(o.bootstrap_seed),
-            rope: self.rope.unwrap_or(o.rope),
+            rope: self.rope.clone().unwrap_or(o.rope),
             target_halfwidth: self.target_halfwidth,
             test_fraction,
         };
@@ -189,10 +189,14 @@ impl StatsSection {
                 options.confidence
             )));
         }
-        if options.rope < 0.0 {
+        if let Some((metric, v)) = options
+            .rope
+            .values()
+            .into_iter()
+            .find(|(_, v)| !(v.is_finite() && *v >= 0.0))
+        {
             return Err(Error::Config(format!(
-                "rope must be ≥ 0, got {}",
-                options.rope
+                "the ROPE for {metric} must be a finite number ≥ 0, got {v}; e.g. --rope r2=0.005 or rope = {{ r2 = 0.005 }}"
             )));
         }
         if options.resamples < 100 {

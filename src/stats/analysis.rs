@@ -1,7 +1,8 @@
 //! The whole analysis of a run's records: every summary, comparison and ranking.
 
+use super::decision::adjust_and_decide;
 use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
-use super::{group_scores, Scores};
+use super::{group_scores, Scale, Scores};
 use crate::run::FoldRecord;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -22,20 +23,20 @@ pub struct Analysis {
     pub notes: Vec<String>,
 }
 
-/// Analyse `records`; `higher_is_better(metric)` gives each metric's direction.
+/// Analyse `records`; `scale(metric)` tells each metric's direction and range.
 pub fn analyse(
     records: &[FoldRecord],
-    higher_is_better: &(dyn Fn(&str) -> bool + Sync),
+    scale: &(dyn Fn(&str) -> Scale + Sync),
     options: &Options,
 ) -> Analysis {
-    analyse_scores(&group_scores(records), higher_is_better, options)
+    analyse_scores(&group_scores(records), scale, options)
 }
 
 /// [`analyse`] for records already grouped by [`group_scores`] (a caller that also plots the
 /// scores groups them once).
 pub fn analyse_scores(
     scores: &[Scores],
-    higher_is_better: &(dyn Fn(&str) -> bool + Sync),
+    scale: &(dyn Fn(&str) -> Scale + Sync),
     options: &Options,
 ) -> Analysis {
     let mut notes = Vec::new();
@@ -43,7 +44,7 @@ pub fn analyse_scores(
     // parallel, keep them in order
     let computed: Vec<Option<Summary>> = scores
         .par_iter()
-        .map(|s| summarize(s, higher_is_better(&s.metric), options))
+        .map(|s| summarize(s, scale(&s.metric), options))
         .collect();
     let summaries: Vec<Summary> = scores
         .iter()
@@ -64,23 +65,25 @@ pub fn analyse_scores(
     let mut comparisons = Vec::new();
     let mut rankings = Vec::new();
     for metric in metrics {
-        let higher = higher_is_better(metric);
+        let metric_scale = scale(metric);
         let group: Vec<&Scores> = scores
             .iter()
             .filter(|s| s.metric == metric && !s.seeds.is_empty())
             .collect();
+        let first = comparisons.len();
         for (i, a) in group.iter().enumerate() {
             for b in &group[i + 1..] {
-                match compare(a, b, higher, options) {
+                match compare(a, b, metric_scale, options) {
                     Ok(c) if c.mean_difference < 0.0 => {
-                        comparisons.extend(compare(b, a, higher, options))
+                        comparisons.extend(compare(b, a, metric_scale, options))
                     }
                     Ok(c) => comparisons.push(c),
                     Err(reason) => notes.push(format!("not compared: {reason}")),
                 }
             }
         }
-        rankings.extend(rank(&group, higher));
+        adjust_and_decide(&mut comparisons[first..], 1.0 - options.confidence);
+        rankings.extend(rank(&group, metric_scale.higher_is_better));
     }
     Analysis {
         options: options.clone(),

@@ -4,26 +4,32 @@
 
 mod analysis;
 mod anova;
+mod aso;
 mod bootstrap;
+mod decision;
 mod dist;
 mod paired;
 mod scores;
+mod seed_effect;
 mod seeds;
 mod summary;
 mod wilcoxon;
 
 pub use analysis::{analyse, analyse_scores, Analysis};
 pub use anova::{nested_components, one_way, NestedComponents, OneWay};
+pub use aso::{aso, violation_ratio, Aso};
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
+pub use decision::{decide, holm, Decision, POSTERIOR};
 pub use paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
 };
 pub use scores::{group_scores, Scores};
+pub use seed_effect::{seed_effect, Component, SeedEffect, Shares};
 pub use seeds::{
     corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,
 };
-pub use summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
+pub use summary::{compare, rank, summarize, Comparison, Options, Ranking, Rope, Summary};
 pub use wilcoxon::{wilcoxon, Wilcoxon};
 
 use serde::{Deserialize, Serialize};
@@ -58,6 +64,29 @@ impl<T> Maybe<T> {
     }
 }
 
+/// What the statistics need to know of a metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scale {
+    /// Direction.
+    pub higher_is_better: bool,
+    /// The values it can take (intervals are clipped to them); infinite where unbounded.
+    pub range: (f64, f64),
+    /// Whether its values are shares or correlations, for which a difference of 0.01 means
+    /// the same on any data (the default ROPE is then ±0.01, else ±1 % of the scores' size).
+    pub unitless: bool,
+}
+
+impl Scale {
+    /// An unknown metric of direction `higher_is_better`: unbounded, with units.
+    pub fn unknown(higher_is_better: bool) -> Scale {
+        Scale {
+            higher_is_better,
+            range: (f64::NEG_INFINITY, f64::INFINITY),
+            unitless: false,
+        }
+    }
+}
+
 /// A confidence interval.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
@@ -69,6 +98,16 @@ pub struct Interval {
     pub upper: f64,
     /// How it was computed.
     pub method: String,
+}
+
+impl Interval {
+    /// The interval with its ends moved into `range` (a score cannot leave its range, however
+    /// wide the uncertainty).
+    pub fn clipped(mut self, range: (f64, f64)) -> Interval {
+        self.lower = self.lower.clamp(range.0, range.1);
+        self.upper = self.upper.clamp(range.0, range.1);
+        self
+    }
 }
 
 /// Arithmetic mean; `None` for no values.

@@ -14,6 +14,9 @@ pub struct CorrectedT {
     pub df: f64,
     /// Two-sided p-value.
     pub p_value: f64,
+    /// Holm-adjusted p-value over every pair of models on the metric (set by the analysis).
+    #[serde(default)]
+    pub p_adjusted: Option<f64>,
     /// Interval for the mean difference.
     pub ci: Interval,
 }
@@ -35,6 +38,7 @@ pub fn corrected_t(d: &[f64], test_train_ratio: f64, level: f64) -> Maybe<Correc
         t: m / se,
         df,
         p_value: t_two_sided(m / se, df),
+        p_adjusted: None,
         ci: Interval {
             level,
             lower: m - half,

@@ -2,14 +2,17 @@
 //! one [`Comparison`] per pair of models on a metric, one [`Ranking`] per metric.
 
 use super::anova::{nested_components, one_way, NestedComponents, OneWay};
+use super::aso::{aso, Aso};
 use super::bootstrap::{bootstrap_mean, Bootstrap};
+use super::decision::Decision;
 use super::paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
 };
+use super::seed_effect::{seed_effect, SeedEffect};
 use super::seeds::{corrected_interval, quantile, seeds_for_halfwidth, t_interval};
 use super::wilcoxon::{wilcoxon, Wilcoxon};
-use super::{mean, std_dev, variance, Interval, Maybe, Scores};
+use super::{mean, std_dev, variance, Interval, Maybe, Scale, Scores};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -22,8 +25,8 @@ pub struct Options {
     pub resamples: usize,
     /// Seed of the bootstrap stream.
     pub bootstrap_seed: u64,
-    /// Region of practical equivalence for the Bayesian test, on the metric's scale.
-    pub rope: f64,
+    /// Region of practical equivalence for the Bayesian test, on each metric's scale.
+    pub rope: Rope,
     /// Target interval half-width for "seeds needed"; default half the current one.
     pub target_halfwidth: Option<f64>,
     /// Test share of the rows, for records that do not carry n_train and n_test.
@@ -36,10 +39,73 @@ impl Default for Options {
             confidence: 0.95,
             resamples: 10_000,
             bootstrap_seed: 0,
-            rope: 0.01,
+            rope: Rope::default(),
             target_halfwidth: None,
             test_fraction: None,
         }
+    }
+}
+
+/// Half-width of the region of practical equivalence: one for every metric, or per metric
+/// (metrics not named get the default: ±0.01 for shares and correlations such as accuracy,
+/// r2 or AUC, ±1 % of the two models' mean score for metrics with units such as rmse).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Rope {
+    /// The same half-width for every metric.
+    Every(f64),
+    /// Half-widths by metric name.
+    PerMetric(BTreeMap<String, f64>),
+}
+
+impl Default for Rope {
+    fn default() -> Self {
+        Rope::PerMetric(BTreeMap::new())
+    }
+}
+
+impl Rope {
+    /// The half-width for `metric` of `scale`, where A and B score `a` and `b` on average.
+    pub fn for_metric(&self, metric: &str, scale: Scale, a: f64, b: f64) -> f64 {
+        let given = match self {
+            Rope::Every(v) => Some(*v),
+            Rope::PerMetric(map) => map.get(metric).copied(),
+        };
+        given.unwrap_or(if scale.unitless {
+            0.01
+        } else {
+            0.01 * (a.abs() + b.abs()) / 2.0
+        })
+    }
+
+    /// Every half-width given, for checking.
+    pub fn values(&self) -> Vec<(String, f64)> {
+        match self {
+            Rope::Every(v) => vec![("every metric".into(), *v)],
+            Rope::PerMetric(map) => map.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        }
+    }
+}
+
+impl std::str::FromStr for Rope {
+    type Err = String;
+    /// `0.01` (every metric) or `r2=0.005,mae=0.5`.
+    fn from_str(text: &str) -> Result<Rope, String> {
+        if let Ok(v) = text.trim().parse::<f64>() {
+            return Ok(Rope::Every(v));
+        }
+        text.split(',')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').ok_or_else(|| {
+                    format!("'{pair}' is not METRIC=VALUE; write e.g. --rope r2=0.005,mae=0.5 or --rope 0.01")
+                })?;
+                let v = v.trim().parse::<f64>().map_err(|_| {
+                    format!("the ROPE of {} must be a number, got '{}'", k.trim(), v.trim())
+                })?;
+                Ok((k.trim().to_string(), v))
+            })
+            .collect::<Result<BTreeMap<_, _>, String>>()
+            .map(Rope::PerMetric)
     }
 }
 
@@ -134,8 +200,12 @@ pub struct Summary {
     pub bootstrap_ci: Maybe<Bootstrap>,
     /// Between/within-seed variance.
     pub variance_components: Maybe<OneWay>,
-    /// Split-seed / model-seed / residual variance, for models run under several model seeds.
+    /// Split-seed / model-seed / residual variance of fold scores, for models run under
+    /// several model seeds.
     pub model_seed_components: Maybe<NestedComponents>,
+    /// Where the uncertainty of one run's CV estimate comes from: split seed, model seed,
+    /// finite data (the headline "how much is the seed").
+    pub seed_effect: Maybe<SeedEffect>,
     /// The seed with the worst mean.
     pub worst_seed: SeedMean,
     /// The seed with the best mean.
@@ -166,14 +236,19 @@ fn test_share(scores: &Scores, options: &Options) -> f64 {
 }
 
 /// Summarise one model on one metric; `None` when it has no scored fold at all.
-pub fn summarize(scores: &Scores, higher_is_better: bool, options: &Options) -> Option<Summary> {
+pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Summary> {
+    let higher_is_better = scale.higher_is_better;
     let level = options.confidence;
+    let clip = |ci: Maybe<Interval>| match ci {
+        Maybe::Value(i) => Maybe::Value(i.clipped(scale.range)),
+        absent => absent,
+    };
     let seed_means = scores.seed_means();
     let all = scores.all_folds();
     let m = mean(&seed_means)?;
     let sd = std_dev(&seed_means);
     let share = test_share(scores, options);
-    let ci = t_interval(&seed_means, level);
+    let ci = clip(t_interval(&seed_means, level));
     let mut order: Vec<usize> = (0..seed_means.len()).collect();
     order.sort_by(|&a, &b| seed_means[a].total_cmp(&seed_means[b]).then(a.cmp(&b)));
     let (low, high) = (order[0], order[order.len() - 1]);
@@ -224,7 +299,7 @@ pub fn summarize(scores: &Scores, higher_is_better: bool, options: &Options) -> 
             mean: mean(&all).unwrap_or(m),
             variance: from_option(variance(&all), "needs at least 2 fold scores"),
             std: from_option(std_dev(&all), "needs at least 2 fold scores"),
-            corrected_ci: corrected_interval(&all, share / (1.0 - share), level),
+            corrected_ci: clip(corrected_interval(&all, share / (1.0 - share), level)),
         },
         bootstrap_ci: bootstrap_mean(
             &seed_means,
@@ -238,6 +313,7 @@ pub fn summarize(scores: &Scores, higher_is_better: bool, options: &Options) -> 
         } else {
             Maybe::absent("the model ran under one model seed")
         },
+        seed_effect: seed_effect(scores, share / (1.0 - share)),
         worst_seed: seed_mean(if higher_is_better { low } else { high }),
         best_seed: seed_mean(if higher_is_better { high } else { low }),
         quantiles: Quantiles {
@@ -250,6 +326,10 @@ pub fn summarize(scores: &Scores, higher_is_better: bool, options: &Options) -> 
         seeds_for_target,
     })
 }
+
+/// Bootstrap resamples of the ASO test at most (deepsig's default; each costs a sort of both
+/// sets of seed means).
+const ASO_RESAMPLES: usize = 1000;
 
 /// Two models compared on the same splits; positive differences favour `model_a`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -278,6 +358,10 @@ pub struct Comparison {
     pub bayesian: Maybe<Bayesian>,
     /// 5×2cv tests, for 5 seeds of 2 folds.
     pub five_by_two: Maybe<FiveByTwo>,
+    /// Almost stochastic order of A's seed means over B's.
+    pub aso: Maybe<Aso>,
+    /// What the comparison concludes (see [`decide`](super::decide)); set by the analysis.
+    pub decision: Decision,
 }
 
 /// Compare `a` and `b` over their common (seed, fold) pairs; an error explains why they
@@ -285,10 +369,12 @@ pub struct Comparison {
 pub fn compare(
     a: &Scores,
     b: &Scores,
-    higher_is_better: bool,
+    scale: Scale,
     options: &Options,
 ) -> Result<Comparison, String> {
-    let sign = if higher_is_better { 1.0 } else { -1.0 };
+    let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
+    // seed means oriented so that higher is better, paired seeds only, for ASO
+    let (mut oriented_a, mut oriented_b) = (Vec::new(), Vec::new());
     let b_by_seed: BTreeMap<u64, usize> =
         b.seeds.iter().enumerate().map(|(i, &s)| (s, i)).collect();
     let mut fold_diffs = Vec::new();
@@ -308,7 +394,10 @@ pub fn compare(
             .zip(&a.folds[i])
             .filter_map(|(f, va)| b_folds.get(f).map(|vb| sign * (va - vb)))
             .collect();
-        if let Some(m) = mean(&pairs) {
+        if let (Some(m), Some(ma), Some(mb)) = (mean(&pairs), mean(&a.folds[i]), mean(&b.folds[j]))
+        {
+            oriented_a.push(sign * ma);
+            oriented_b.push(sign * mb);
             seed_diffs.push(m);
             fold_diffs.extend(&pairs);
             per_seed_pairs.push(pairs);
@@ -338,12 +427,29 @@ pub fn compare(
         wilcoxon: wilcoxon(&seed_diffs),
         sign_test: sign_test(&seed_diffs),
         p_a_beats_b: probability_of_beating(&seed_diffs, level),
-        bayesian: bayesian_correlated(&fold_diffs, share, options.rope),
+        bayesian: bayesian_correlated(
+            &fold_diffs,
+            share,
+            options.rope.for_metric(
+                &a.metric,
+                scale,
+                mean(&a.all_folds()).unwrap_or(0.0),
+                mean(&b.all_folds()).unwrap_or(0.0),
+            ),
+        ),
         five_by_two: if two_folds.len() == per_seed_pairs.len() {
             five_by_two(&two_folds)
         } else {
             Maybe::absent("needs exactly 5 seeds of 2 folds")
         },
+        aso: aso(
+            &oriented_a,
+            &oriented_b,
+            level,
+            options.resamples.min(ASO_RESAMPLES),
+            options.bootstrap_seed,
+        ),
+        decision: Decision::Undecided,
     })
 }
 
