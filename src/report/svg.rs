@@ -355,3 +355,22 @@ pub fn shares(title: &str, rows: &[(String, [f64; 3])]) -> String {
     );
     out + "</svg>"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_far_off_model_gets_a_panel_of_its_own() {
+        let row = |name: &str, centre: f64| {
+            (
+                name.to_string(),
+                (0..10).map(|i| centre + 0.002 * i as f64).collect(),
+            )
+        };
+        let rows = [row("ols", 0.48), row("svm", 0.0), row("ridge", 0.47)];
+        assert_eq!(panels(&rows), vec![vec![1], vec![0, 2]]);
+        let close = [row("ols", 0.48), row("ridge", 0.47)];
+        assert_eq!(panels(&close), vec![vec![0, 1]]);
+    }
+}
