@@ -40,6 +40,7 @@ pub mod data;
 mod error;
 pub mod metric;
 pub mod model;
+pub mod panic;
 pub mod report;
 pub mod rng;
 pub mod run;

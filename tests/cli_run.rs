@@ -387,3 +387,114 @@ fn rope_is_set_per_metric() {
         "1 % of the rmse: {rmse_default}"
     );
 }
+
+#[test]
+fn a_report_folder_is_never_shared_mixed_or_silently_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let run = |extra: &[&str]| {
+        seedfold()
+            .args([
+                "run",
+                "--dataset",
+                "iris",
+                "--model",
+                "tree",
+                "--seeds",
+                "2",
+            ])
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&[]).status.success());
+    // a second run is refused while the first's report is there …
+    let again = run(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("pass --overwrite"));
+    // … and replaces it whole with --overwrite, leaving no file of the old run
+    std::fs::write(out.join("splits.csv"), "stale").unwrap();
+    assert!(run(&["--overwrite"]).status.success());
+    assert!(!out.join("splits.csv").exists(), "an old file survived");
+    seedfold().arg("verify").arg(&out).assert().success();
+    // a folder holding the user's own files is never overwritten
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let foreign = run(&["--overwrite"]);
+    assert_eq!(foreign.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&foreign.stderr).contains("notes.txt"));
+    assert_eq!(read(&out.join("notes.txt")), "mine");
+    std::fs::remove_file(out.join("notes.txt")).unwrap();
+    // while another process holds the folder's lock, a run is refused at once
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".seedfold.lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let locked = run(&["--overwrite"]);
+    assert_eq!(locked.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&locked.stderr).contains("another seedfold run is writing"));
+    drop(lock);
+    assert!(
+        run(&["--overwrite"]).status.success(),
+        "the lock goes with its holder"
+    );
+}
+
+#[test]
+fn extreme_inputs_give_reports_or_clear_errors_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    // features and target of magnitude 1e80: mse near 1e160, whose variance overflows
+    let mut text = String::from("a,b,y\n");
+    for i in 0..40u32 {
+        let (a, b) = (f64::from(i * 7 % 13) * 1e80, f64::from(i * 5 % 11) * 1e80);
+        text += &format!("{a:e},{b:e},{:e}\n", 2.0 * a + b + f64::from(i % 3) * 1e79);
+    }
+    let data = dir.path().join("big.csv");
+    std::fs::write(&data, text).unwrap();
+    let out = dir.path().join("big");
+    seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args(["--target", "y", "--model", "ols", "--model", "ridge"])
+        .args(["--metrics", "mse", "--seeds", "3", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert!(read(&out.join("manifest.json")).contains("\"complete\""));
+    assert!(read(&out.join("summary.json")).contains("too large to compute with"));
+    // seedfold reads back what it wrote: summarize the records with their huge whole numbers
+    seedfold()
+        .arg("summarize")
+        .arg(out.join("records.csv"))
+        .arg("--out")
+        .arg(dir.path().join("again"))
+        .assert()
+        .success();
+    let err = |args: &[&str]| {
+        let o = seedfold()
+            .args(["run", "--dataset", "diabetes", "--model", "ols", "--quiet"])
+            .args(args)
+            .arg("--out")
+            .arg(dir.path().join("never"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    for seeds in [
+        &["--seeds", "18446744073709551615"][..],
+        &["--seeds", "0..=18446744073709551615"],
+        &["--model-seeds", "18446744073709551615"],
+        &["--seeds", "1000000000000"],
+    ] {
+        assert!(
+            err(seeds).contains("a study runs at most 1000000"),
+            "{seeds:?}"
+        );
+    }
+    assert!(err(&["--metrics", "r2,r2"]).contains("metric 'r2' is given twice"));
+}

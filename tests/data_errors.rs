@@ -231,3 +231,30 @@ fn a_late_stray_value_in_a_large_csv_is_still_named() {
         "{e}"
     );
 }
+
+#[test]
+fn a_stray_quote_at_the_end_is_a_malformed_file_not_a_panic() {
+    let e = error_for("a,y\n1,2\"\n\"", |_| {});
+    assert!(e.contains("data.csv") && e.contains("not a valid"), "{e}");
+}
+
+#[test]
+fn a_repeated_header_name_is_refused() {
+    // y,a,b,y: the second y must not become a feature
+    let e = error_for("y,a,b,y\n1,2,3,1\n2,3,4,2\n3,1,2,3\n", |_| {});
+    assert!(e.contains("column(s) y more than once"), "{e}");
+}
+
+#[test]
+fn the_target_or_groups_among_the_features_is_refused() {
+    let text = "a,g,y\n1,1,2\n2,1,3\n3,2,4\n4,2,5\n";
+    let e = error_for(text, |s| s.features = Some(vec!["a".into(), "y".into()]));
+    assert!(e.contains("'y' is the target and also a feature"), "{e}");
+    let e = error_for(text, |s| {
+        s.features = Some(vec!["a".into(), "g".into()]);
+        s.groups = Some("g".into());
+    });
+    assert!(e.contains("'g' is the groups and also a feature"), "{e}");
+    let e = error_for(text, |s| s.features = Some(vec!["a".into(), "a".into()]));
+    assert!(e.contains("feature 'a' is listed twice"), "{e}");
+}

@@ -238,15 +238,123 @@ fn start_fresh(dir: &Path, header: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// Run `experiment` on `table` into `out`, resuming from its checkpoint when `resume`.
+/// How a run treats what is already in its report folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    /// Finish the interrupted run there.
+    pub resume: bool,
+    /// Replace the report there.
+    pub overwrite: bool,
+}
+
+/// The files a run writes into its report folder; with --overwrite they are removed before a
+/// new run starts, so old and new never mix.
+const OUTPUTS: [&str; 11] = [
+    "manifest.json",
+    "records.csv",
+    "records.parquet",
+    "summary.json",
+    "report.md",
+    "report.html",
+    "splits.csv",
+    "predictions.csv",
+    RECORDS_PARTIAL,
+    PREDICTIONS_PARTIAL,
+    SEEDS_DONE,
+];
+/// The lock file that keeps a second run out of a report folder while one writes it.
+const LOCK: &str = ".seedfold.lock";
+
+/// Hold the report folder for this process: an exclusive `flock` on its lock file, released
+/// by the system when the process ends however it ends (so a killed run leaves no stale lock).
+fn lock(out: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(LOCK))
+        .with_context(|| format!("opening the lock file in {}", out.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "another seedfold run is writing to {}; wait for it to finish or choose another --out",
+            out.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("locking {}", out.display()))
+        }
+    }
+}
+
+/// Temporary files of an interrupted atomic write (`.NAME.tmpPID`).
+fn is_litter(name: &str) -> bool {
+    name.starts_with('.') && name.contains(".tmp")
+}
+
+/// Remove interrupted writes' temporary files from `out`.
+fn sweep_litter(out: &Path) {
+    for entry in std::fs::read_dir(out).into_iter().flatten().flatten() {
+        if is_litter(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Make `out` ready for a new run: empty, or emptied of seedfold's files with `overwrite`;
+/// anything else there is the user's and refused.
+fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
+    let mut names: Vec<String> = std::fs::read_dir(out)
+        .with_context(|| format!("reading {}", out.display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != LOCK && !is_litter(n))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let foreign: Vec<&String> = names
+        .iter()
+        .filter(|n| !OUTPUTS.contains(&n.as_str()))
+        .collect();
+    if !overwrite {
+        bail!(
+            "{} already holds {}{}; pass --overwrite to replace seedfold's report there, or choose another --out",
+            out.display(),
+            names.iter().take(4).cloned().collect::<Vec<_>>().join(", "),
+            if names.len() > 4 { ", …" } else { "" }
+        );
+    }
+    if !foreign.is_empty() {
+        bail!(
+            "{} holds files seedfold did not write ({}); --overwrite only replaces a report, so choose another --out",
+            out.display(),
+            foreign.iter().take(4).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    for name in OUTPUTS {
+        let path = out.join(name);
+        if path.exists() {
+            std::fs::remove_file(&path)
+                .with_context(|| format!("removing the old {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Run `experiment` on `table` into `out`; `mode` says what to do with what is there.
 pub fn execute(
     experiment: &Experiment,
     table: Table,
     out: &Path,
     threads: Option<usize>,
     quiet: bool,
-    resume: bool,
+    mode: Mode,
 ) -> Result<()> {
+    let resume = mode.resume;
+    let _lock = lock(out)?;
+    sweep_litter(out);
     let splitter = Splitter::new(&experiment.split, &table)?;
     super::warn(splitter.warnings());
     if experiment.split_seeds.len() > 1 && !experiment.split.kind.is_seeded() {
@@ -290,11 +398,12 @@ pub fn execute(
             "nothing to resume in {}: it has no manifest.json; run without --resume",
             out.display()
         ),
-        (false, Ok(previous)) if previous.status == RunStatus::Running => bail!(
-            "{} holds an interrupted run; pass --resume to finish it, or choose another --out",
+        (false, Ok(previous)) if previous.status == RunStatus::Running && !mode.overwrite => bail!(
+            "{} holds an interrupted run; pass --resume to finish it, --overwrite to start over, or choose another --out",
             out.display()
         ),
         (false, _) => {
+            clear_for_new_run(out, mode.overwrite)?;
             start_fresh(out, header)?;
             Manifest {
                 seedfold_version: env!("CARGO_PKG_VERSION").into(),
@@ -342,7 +451,6 @@ pub fn execute(
         threads,
         exact_linfa: experiment.exact_linfa,
     };
-    seedfold::model::quiet_model_panics();
     let ran = run(&plan, &checkpoint);
     // seeds finished before a failure stay saved, so --resume can skip them
     let saved = checkpoint.close().context("saving the checkpoint");
@@ -436,6 +544,9 @@ fn finish(
     for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
         let _ = std::fs::remove_file(out.join(name));
     }
+    sweep_litter(out);
+    // the folder is finished: the lock file goes (the lock itself is released at exit)
+    let _ = std::fs::remove_file(out.join(LOCK));
     eprintln!("wrote {}", PathBuf::from(out).display());
     Ok(())
 }

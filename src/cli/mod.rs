@@ -44,6 +44,7 @@ enum Command {
 
 /// Run the command line; errors are printed by the caller.
 pub fn main() -> Result<()> {
+    seedfold::panic::quiet_caught_panics();
     match Cli::parse().command {
         Command::Splits(args) => splits::run(&args),
         Command::Run(args) => run::run_command(&args),

@@ -27,9 +27,13 @@ pub struct RunArgs {
     /// Metrics, comma-separated (default: r2,rmse,mae or accuracy,f1_macro[,roc_auc]).
     #[arg(long, value_delimiter = ',')]
     metrics: Option<Vec<String>>,
-    /// Report folder [default: reports/latest].
+    /// Report folder [default: reports/latest, replaced by every run]. A folder given here
+    /// must be empty, or hold an interrupted run to --resume, unless --overwrite.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Replace the report already in --out (seedfold's files there are removed first).
+    #[arg(long)]
+    overwrite: bool,
     /// Run only the split seeds whose index i has i % N == I, written I/N (for cluster job arrays).
     #[arg(long)]
     shard: Option<String>,
@@ -81,11 +85,11 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         },
     };
     let file = base.overlay(flags);
-    let out = file
-        .output
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("reports/latest"));
+    // the default folder holds the latest run by name: a new run replaces it
+    let (out, overwrite) = match file.output.out.clone() {
+        Some(out) => (out, args.overwrite),
+        None => (PathBuf::from("reports/latest"), true),
+    };
     let table = super::load(&file.data_spec()?)?;
     let experiment = file.resolve(table.y.task())?;
     super::execute::execute(
@@ -94,6 +98,9 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         &out,
         args.threads,
         args.quiet,
-        args.resume,
+        super::execute::Mode {
+            resume: args.resume,
+            overwrite,
+        },
     )
 }

@@ -78,7 +78,6 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             threads: None,
             exact_linfa: e.exact_linfa,
         };
-        seedfold::model::quiet_model_panics();
         let fresh = run(&plan, &Silent)?;
         let stored: Vec<_> = seedfold::data::read_records(&args.dir.join("records.csv"), true)?
             .into_iter()

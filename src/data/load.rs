@@ -89,7 +89,25 @@ pub fn source_reader(spec: &DataSpec) -> Result<Box<dyn std::io::Read>> {
     }
 }
 
+/// Read with `read`, a panic inside the reader (polars panics on some malformed files) being
+/// a malformed-file error naming the file.
+fn guarded(path: &Path, read: impl FnOnce() -> Result<DataFrame>) -> Result<DataFrame> {
+    crate::panic::caught_in_any_thread(read).unwrap_or_else(|text| {
+        Err(Error::Malformed {
+            path: path.to_path_buf(),
+            format: "data",
+            reason: format!(
+                "the reader gave up ({text}); check its quoting (an unclosed \") and that every row has the header's columns"
+            ),
+        })
+    })
+}
+
 fn read_file(path: &Path) -> Result<DataFrame> {
+    guarded(path, || read_file_unguarded(path))
+}
+
+fn read_file_unguarded(path: &Path) -> Result<DataFrame> {
     let is_parquet = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
@@ -199,6 +217,20 @@ fn from_frame(
             last
         }
     };
+    // polars renames a repeated header name to NAME_duplicated_N: which copy is meant would be
+    // a guess, and a second copy of the target would leak it into the features
+    let repeated: Vec<&str> = all
+        .iter()
+        .filter_map(|c| c.rsplit_once("_duplicated_"))
+        .filter(|(base, n)| n.parse::<usize>().is_ok() && all.iter().any(|c| c == base))
+        .map(|(base, _)| base)
+        .collect();
+    if !repeated.is_empty() {
+        return Err(Error::Config(format!(
+            "the header names column(s) {} more than once; rename the copies so every column has its own name",
+            repeated.join(", ")
+        )));
+    }
     let target = column(frame, &target_name, "target")?;
     if let Some(g) = &spec.groups {
         column(frame, g, "groups")?;
@@ -215,6 +247,26 @@ fn from_frame(
         return Err(Error::Empty {
             what: "no feature columns".into(),
         });
+    }
+    for (role, name) in [
+        ("target", Some(&target_name)),
+        ("groups", spec.groups.as_ref()),
+    ] {
+        if let Some(name) = name.filter(|n| feature_names.contains(n)) {
+            return Err(Error::Config(format!(
+                "column '{name}' is the {role} and also a feature: the model would see the answer; remove it from --features"
+            )));
+        }
+    }
+    if let Some(twice) = feature_names
+        .iter()
+        .enumerate()
+        .find(|(i, f)| feature_names[..*i].contains(f))
+    {
+        return Err(Error::Config(format!(
+            "feature '{}' is listed twice in --features",
+            twice.1
+        )));
     }
     if frame.height() < 2 {
         return Err(Error::Empty {

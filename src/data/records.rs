@@ -22,12 +22,17 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let frame = CsvReadOptions::default()
-        .with_has_header(true)
-        .with_infer_schema_length(None)
-        .into_reader_with_file_handle(file)
-        .finish()
-        .map_err(|e| malformed(path, e.to_string()))?;
+    // every column as text, parsed here: a score that prints as a whole number (an mse of
+    // 16742699912795939000) must not be typed as an integer and overflow
+    let frame = crate::panic::caught_in_any_thread(|| {
+        CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .into_reader_with_file_handle(file)
+            .finish()
+    })
+    .map_err(|panic| malformed(path, format!("the reader gave up ({panic})")))?
+    .map_err(|e| malformed(path, e.to_string()))?;
     let names: Vec<String> = frame
         .get_column_names()
         .iter()

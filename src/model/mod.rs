@@ -134,34 +134,9 @@ macro_rules! basics {
 }
 pub(crate) use basics;
 
-thread_local! {
-    static IN_MODEL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Keep the panic hook quiet for panics inside models (they are recorded as failed folds);
-/// every other panic is reported as before. Call once from a binary.
-pub fn quiet_model_panics() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !IN_MODEL.with(|m| m.get()) {
-            previous(info);
-        }
-    }));
-}
-
 /// Run `f`, turning a panic inside a model into an error message.
 pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    let was = IN_MODEL.with(|m| m.replace(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    IN_MODEL.with(|m| m.set(was));
-    result.unwrap_or_else(|panic| {
-        let text = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "unknown panic".into());
-        Err(format!("the model panicked: {text}"))
-    })
+    crate::panic::caught(f).unwrap_or_else(|text| Err(format!("the model panicked: {text}")))
 }
 
 /// Index of the largest value in each row of a row-major matrix (first on ties).

@@ -1,7 +1,7 @@
 //! The compact table `run` and `summarize` print: one row per model × metric, then one line
 //! per metric on who leads and whether the lead is real.
 
-use super::verdict::{data_and_seed_interval, leader_lines, seed_range, seed_sds};
+use super::verdict::{data_and_seed_interval, leader_lines, score, seed_range, seed_sds};
 use crate::stats::Analysis;
 use std::fmt::Write;
 
@@ -30,7 +30,7 @@ pub fn render_table(analysis: &Analysis) -> String {
             vec![
                 clean(&s.model),
                 clean(&s.metric),
-                format!("{:.4}", s.across_seeds.mean),
+                score(s.across_seeds.mean),
                 data_and_seed_interval(s),
                 seed_sds(s),
                 seed_range(s),

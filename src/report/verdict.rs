@@ -3,6 +3,16 @@
 
 use crate::stats::{Analysis, Comparison, Decision, Maybe, Summary, POSTERIOR};
 
+/// A score with 4 decimals, or in scientific notation when that would hide it (|v| ≥ 10⁶ or
+/// below 10⁻⁴).
+pub fn score(v: f64) -> String {
+    if v != 0.0 && !(1e-4..1e6).contains(&v.abs()) {
+        format!("{v:.4e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
 /// A named probability: "p = 0.035", "p < 0.001".
 pub fn named_prob(name: &str, p: f64) -> String {
     if p < 0.001 {
@@ -39,10 +49,11 @@ pub fn data_and_seed_interval(s: &Summary) -> String {
 /// "split 0.0051 · model 0.0020" — the seed components' standard deviations.
 pub fn seed_sds(s: &Summary) -> String {
     match s.seed_effect.value() {
-        Some(e) if e.model_seed.absent.is_some() => format!("split {:.4}", e.split_seed.sd),
+        Some(e) if e.model_seed.absent.is_some() => format!("split {}", score(e.split_seed.sd)),
         Some(e) => format!(
-            "split {:.4} · model {:.4}",
-            e.split_seed.sd, e.model_seed.sd
+            "split {} · model {}",
+            score(e.split_seed.sd),
+            score(e.model_seed.sd)
         ),
         None => "–".into(),
     }
@@ -62,7 +73,7 @@ pub fn shares(s: &Summary) -> String {
 
 /// "0.4712 – 0.4990" — the worst and best seed means.
 pub fn seed_range(s: &Summary) -> String {
-    format!("{:.4} – {:.4}", s.worst_seed.mean, s.best_seed.mean)
+    format!("{} – {}", score(s.worst_seed.mean), score(s.best_seed.mean))
 }
 
 /// One sentence on where the uncertainty of one seeded CV score comes from.
@@ -105,7 +116,11 @@ fn evidence(c: &Comparison, alpha: f64) -> String {
             b.p_equivalent
         ));
     }
-    parts.join("; ")
+    if parts.is_empty() {
+        "no test could be computed: see the comparison's reasons in summary.json".into()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// A ROPE half-width, short: 0.01, 0.5, 3.21.

@@ -23,21 +23,42 @@ pub enum SeedSpec {
     List(Vec<u64>),
 }
 
+/// Most seeds one study may ask for: each costs a run of every fold, and the list is held.
+pub const MAX_SEEDS: u64 = 1_000_000;
+
 impl SeedSpec {
-    /// The seeds, sorted, without repeats; an error when there are none.
+    /// The seeds, sorted, without repeats; an error when there are none, or more than
+    /// [`MAX_SEEDS`] (checked before any list is made).
     pub fn seeds(&self) -> Result<Vec<u64>> {
         let number = |s: &str, text: &str| -> Result<u64> {
             s.trim().parse().map_err(|_| {
                 Error::Config(format!("'{s}' in seeds '{text}' is not a whole number"))
             })
         };
+        let range = |from: u64, to: u64| -> Result<std::ops::Range<u64>> {
+            if to.saturating_sub(from) > MAX_SEEDS {
+                return Err(Error::Config(format!(
+                    "{} seeds asked for; a study runs at most {MAX_SEEDS} (every seed refits every fold): ask for fewer",
+                    to as u128 - from as u128
+                )));
+            }
+            Ok(from..to)
+        };
         let mut seeds: Vec<u64> = match self {
-            SeedSpec::Count(n) => (0..*n).collect(),
-            SeedSpec::List(list) => list.clone(),
+            SeedSpec::Count(n) => range(0, *n)?.collect(),
+            SeedSpec::List(list) => {
+                range(0, list.len() as u64)?;
+                list.clone()
+            }
             SeedSpec::Range(text) => match (text.split_once("..="), text.split_once("..")) {
-                (Some((a, b)), _) => (number(a, text)?..=number(b, text)?).collect(),
-                (None, Some((a, b))) => (number(a, text)?..number(b, text)?).collect(),
-                (None, None) => (0..number(text, text)?).collect(),
+                (Some((a, b)), _) => {
+                    let (a, b) = (number(a, text)?, number(b, text)?);
+                    let mut seeds: Vec<u64> = range(a, b)?.collect();
+                    seeds.extend((a <= b).then_some(b));
+                    seeds
+                }
+                (None, Some((a, b))) => range(number(a, text)?, number(b, text)?)?.collect(),
+                (None, None) => range(0, number(text, text)?)?.collect(),
             },
         };
         seeds.sort_unstable();
@@ -413,6 +434,17 @@ impl Experiment {
             .as_ref()
             .map(|m| m.iter().map(|s| s.parse()).collect::<Result<_>>())
             .transpose()?;
+        if let Some(list) = &requested {
+            if let Some((_, m)) = list
+                .iter()
+                .enumerate()
+                .find(|(i, m)| list[..*i].contains(m))
+            {
+                return Err(Error::Config(format!(
+                    "metric '{m}' is given twice in the metrics; list each once"
+                )));
+            }
+        }
         let metrics = super::metrics_for(requested.as_deref(), &models, task, n_classes)?;
         Ok(ModelSet { models, metrics })
     }

@@ -1,4 +1,5 @@
-//! Distribution functions, all from statrs (no hand-written special functions).
+//! Distribution functions, all from statrs (no hand-written special functions). statrs panics
+//! on a NaN argument, so every function answers NaN for one first (and the limit for ±∞).
 
 use statrs::distribution::{
     Binomial, ContinuousCDF, DiscreteCDF, FisherSnedecor, Normal, StudentsT,
@@ -6,31 +7,61 @@ use statrs::distribution::{
 
 /// Student t with `df` degrees of freedom: upper quantile t such that P(T ≤ t) = p.
 pub(crate) fn t_quantile(p: f64, df: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) || df.is_nan() {
+        return f64::NAN;
+    }
     StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| t.inverse_cdf(p))
+}
+
+/// `cdf(x)`, with NaN for NaN and the limits 0 and 1 for ±∞.
+fn guarded(x: f64, cdf: impl FnOnce(f64) -> f64) -> f64 {
+    if x.is_nan() {
+        f64::NAN
+    } else if x.is_infinite() {
+        if x > 0.0 {
+            1.0
+        } else {
+            0.0
+        }
+    } else {
+        cdf(x)
+    }
 }
 
 /// Student t cdf (location 0, scale 1).
 pub(crate) fn t_cdf(x: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| t.cdf(x))
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| guarded(x, |x| t.cdf(x)))
 }
 
 /// Two-sided p-value of a t statistic.
 pub(crate) fn t_two_sided(t: f64, df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| (2.0 * d.sf(t.abs())).min(1.0))
+    match t {
+        t if t.is_nan() => f64::NAN,
+        t if t.is_infinite() => 0.0,
+        // the survival function keeps its precision deep in the tail, where 1 − cdf loses it
+        t => StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |d| (2.0 * d.sf(t.abs())).min(1.0)),
+    }
 }
 
 /// Upper tail P(F > f) of the F distribution.
 pub(crate) fn f_sf(f: f64, d1: f64, d2: f64) -> f64 {
-    FisherSnedecor::new(d1, d2).map_or(f64::NAN, |d| d.sf(f))
+    match f {
+        f if f.is_nan() => f64::NAN,
+        f if f == f64::INFINITY => 0.0,
+        f => FisherSnedecor::new(d1, d2).map_or(f64::NAN, |d| d.sf(f)),
+    }
 }
 
 /// Standard normal cdf.
 pub(crate) fn normal_cdf(z: f64) -> f64 {
-    Normal::standard().cdf(z)
+    guarded(z, |z| Normal::standard().cdf(z))
 }
 
 /// Standard normal quantile.
 pub(crate) fn normal_quantile(p: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
     Normal::standard().inverse_cdf(p)
 }
 

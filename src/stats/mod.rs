@@ -110,6 +110,10 @@ impl Interval {
     }
 }
 
+/// Why a statistic of very large (or non-finite) scores is absent instead of NaN.
+pub(crate) const TOO_LARGE: &str =
+    "the scores are too large to compute with (their variance overflows) or not finite";
+
 /// Arithmetic mean; `None` for no values.
 pub fn mean(x: &[f64]) -> Option<f64> {
     (!x.is_empty()).then(|| x.iter().sum::<f64>() / x.len() as f64)

@@ -2,7 +2,7 @@
 //! positive value favours model A.
 
 use super::dist::{binomial_cdf, f_sf, normal_quantile, t_cdf, t_quantile, t_two_sided};
-use super::{mean, variance, Interval, Maybe};
+use super::{mean, variance, Interval, Maybe, TOO_LARGE};
 use serde::{Deserialize, Serialize};
 
 /// Corrected resampled t-test.
@@ -28,6 +28,9 @@ pub fn corrected_t(d: &[f64], test_train_ratio: f64, level: f64) -> Maybe<Correc
     let (Some(m), Some(v)) = (mean(d), variance(d)) else {
         return Maybe::absent("needs at least 2 paired folds");
     };
+    if !(m.is_finite() && v.is_finite()) {
+        return Maybe::absent(TOO_LARGE);
+    }
     if v == 0.0 {
         return Maybe::absent("the fold differences do not vary");
     }
@@ -139,6 +142,9 @@ pub fn bayesian_correlated(d: &[f64], rho: f64, rope: f64) -> Maybe<Bayesian> {
     let (Some(m), Some(v)) = (mean(d), variance(d)) else {
         return Maybe::absent("needs at least 2 paired folds");
     };
+    if !(m.is_finite() && v.is_finite()) {
+        return Maybe::absent(TOO_LARGE);
+    }
     if v == 0.0 {
         return Maybe::absent("the fold differences do not vary");
     }

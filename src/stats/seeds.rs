@@ -1,13 +1,16 @@
 //! Intervals and descriptive statistics of seed means and fold scores.
 
 use super::dist::t_quantile;
-use super::{mean, variance, Interval, Maybe};
+use super::{mean, variance, Interval, Maybe, TOO_LARGE};
 
 /// Student-t interval for the mean of `x`: mean ± t₍₁₊ₗ₎/₂,ₙ₋₁ · s/√n (needs n ≥ 2).
 pub fn t_interval(x: &[f64], level: f64) -> Maybe<Interval> {
     let (Some(m), Some(v)) = (mean(x), variance(x)) else {
         return Maybe::absent("needs at least 2 seeds");
     };
+    if !(m.is_finite() && v.is_finite()) {
+        return Maybe::absent(TOO_LARGE);
+    }
     let half = t_quantile((1.0 + level) / 2.0, (x.len() - 1) as f64) * (v / x.len() as f64).sqrt();
     Maybe::Value(Interval {
         level,
@@ -24,6 +27,9 @@ pub fn corrected_interval(x: &[f64], test_train_ratio: f64, level: f64) -> Maybe
     let (Some(m), Some(v)) = (mean(x), variance(x)) else {
         return Maybe::absent("needs at least 2 fold scores");
     };
+    if !(m.is_finite() && v.is_finite()) {
+        return Maybe::absent(TOO_LARGE);
+    }
     let j = x.len() as f64;
     let half = t_quantile((1.0 + level) / 2.0, j - 1.0) * ((1.0 / j + test_train_ratio) * v).sqrt();
     Maybe::Value(Interval {
