@@ -514,3 +514,49 @@ fn verify_rerun_accepts_model_names_with_commas() {
         String::from_utf8_lossy(&result.stderr)
     );
 }
+
+#[test]
+fn a_run_killed_after_its_first_save_keeps_it_and_resume_sweeps_litter() {
+    // 8 seeds are one batch of the runner; the checkpoint saves what has finished within a
+    // second (the runner hands seeds over as they finish, see run::tests)
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("slow");
+    let args = [
+        "run",
+        "--dataset",
+        "digits",
+        "--model",
+        "logistic",
+        "--seeds",
+        "8",
+        "--quiet",
+        "--out",
+    ];
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("seedfold"))
+        .args(args)
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while read_or_empty(&out.join("seeds.done")).lines().count() == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "no seed saved in time"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before saving any seed on its own"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let saved = read(&out.join("seeds.done")).lines().count();
+    assert!((1..8).contains(&saved), "{saved} of 8 seeds saved mid-run");
+    // an atomic write cut short leaves a temporary file; finishing the run sweeps it
+    std::fs::write(out.join(".records.csv.tmp4242"), "torn").unwrap();
+    assert!(resume(&args, &out).contains(&format!("resuming: {saved} of 8 seeds done")));
+    assert!(!out.join(".records.csv.tmp4242").exists());
+}

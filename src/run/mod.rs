@@ -153,28 +153,50 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                     .map(move |(f, fold)| (*seed, f, fold))
             })
             .collect();
-        let results: Vec<RunOutput> = pool.install(|| {
+        let batch_start = out.records.len();
+        // each seed goes to the observer as soon as it and every seed before it in the batch
+        // are finished (seed order keeps the checkpoint's files the same on any thread count)
+        let mut first_task = Vec::with_capacity(batch.len() + 1);
+        first_task.push(0);
+        for (_, folds) in &batch {
+            first_task.push(first_task.last().copied().unwrap_or(0) + folds.len());
+        }
+        let release = std::sync::Mutex::new(Release {
+            results: (0..tasks.len()).map(|_| None).collect(),
+            remaining: batch.iter().map(|(_, folds)| folds.len()).collect(),
+            next: 0,
+            out: std::mem::take(&mut out),
+        });
+        pool.install(|| {
             tasks
                 .par_iter()
-                .map(|&(seed, f, fold)| run_fold(plan, gram.as_ref(), seed, f, fold, observer))
-                .collect()
+                .enumerate()
+                .for_each(|(t, &(seed, f, fold))| {
+                    let result = run_fold(plan, gram.as_ref(), seed, f, fold, observer);
+                    let seed_index = first_task.partition_point(|&start| start <= t) - 1;
+                    let mut state = release.lock().unwrap_or_else(|e| e.into_inner());
+                    state.results[t] = Some(result);
+                    state.remaining[seed_index] -= 1;
+                    while state.next < batch.len() && state.remaining[state.next] == 0 {
+                        let i = state.next;
+                        let (mut records, mut predictions) = (Vec::new(), Vec::new());
+                        for slot in &mut state.results[first_task[i]..first_task[i + 1]] {
+                            let fold = slot.take().unwrap_or_default();
+                            records.extend(fold.records);
+                            predictions.extend(fold.predictions);
+                        }
+                        records.sort_by(|a, b| a.key().cmp(&b.key()));
+                        predictions.sort_by(|a, b| a.key().cmp(&b.key()));
+                        observer.seed_done(batch[i].0, &batch[i].1, &records, &predictions);
+                        state.out.records.extend(records);
+                        if !observer.stores_predictions() {
+                            state.out.predictions.extend(predictions);
+                        }
+                        state.next += 1;
+                    }
+                })
         });
-        let batch_start = out.records.len();
-        let mut results = results.into_iter();
-        for (seed, folds) in &batch {
-            let (mut records, mut predictions) = (Vec::new(), Vec::new());
-            for fold in results.by_ref().take(folds.len()) {
-                records.extend(fold.records);
-                predictions.extend(fold.predictions);
-            }
-            records.sort_by(|a, b| a.key().cmp(&b.key()));
-            predictions.sort_by(|a, b| a.key().cmp(&b.key()));
-            observer.seed_done(*seed, folds, &records, &predictions);
-            out.records.extend(records);
-            if !observer.stores_predictions() {
-                out.predictions.extend(predictions);
-            }
-        }
+        out = release.into_inner().unwrap_or_else(|e| e.into_inner()).out;
         if plan.fail_fast {
             if let Some(failed) = out.records[batch_start..]
                 .iter()
@@ -194,6 +216,18 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     out.records.sort_by(|a, b| a.key().cmp(&b.key()));
     out.predictions.sort_by(|a, b| a.key().cmp(&b.key()));
     Ok(out)
+}
+
+/// A batch's fold results on their way to the observer, seed by seed in order.
+struct Release {
+    /// Per task (seed-major, fold order): its result until its seed is released.
+    results: Vec<Option<RunOutput>>,
+    /// Per seed of the batch: folds still running.
+    remaining: Vec<usize>,
+    /// The first seed not yet released.
+    next: usize,
+    /// Everything released so far (the run's output).
+    out: RunOutput,
 }
 
 /// The model seeds a model runs under.
@@ -389,6 +423,55 @@ mod tests {
         fn stores_predictions(&self) -> bool {
             true
         }
+    }
+
+    /// Notes how many fits were done when each seed was handed over.
+    #[derive(Default)]
+    struct Timeline {
+        fits: AtomicUsize,
+        at_release: std::sync::Mutex<Vec<(u64, usize)>>,
+    }
+
+    impl Observer for Timeline {
+        fn fit_done(&self) {
+            self.fits.fetch_add(1, Ordering::SeqCst);
+        }
+        fn seed_done(&self, seed: u64, _: &[Fold], _: &[FoldRecord], _: &[FoldPredictions]) {
+            let fits = self.fits.load(Ordering::SeqCst);
+            self.at_release.lock().unwrap().push((seed, fits));
+        }
+    }
+
+    #[test]
+    fn seeds_are_handed_over_in_order_as_soon_as_they_finish() {
+        let table = load(&DataSpec::builtin("iris")).unwrap().table;
+        let splitter = Splitter::new(&SplitConfig::default(), &table).unwrap();
+        let models = build_models(
+            &ModelSpec::parse("tree").unwrap(),
+            Task::Classification,
+            3,
+            false,
+        )
+        .unwrap();
+        let seeds: Vec<u64> = (0..16).collect();
+        let plan = RunPlan {
+            table: &table,
+            splitter: &splitter,
+            metrics: metrics_for(None, &models, Task::Classification, 3).unwrap(),
+            models: &models,
+            split_seeds: &seeds,
+            model_seeds: &[0],
+            keep_predictions: false,
+            fail_fast: false,
+            threads: Some(2),
+            exact_linfa: false,
+        };
+        let timeline = Timeline::default();
+        run(&plan, &timeline).unwrap();
+        let releases = timeline.at_release.into_inner().unwrap();
+        assert_eq!(releases.iter().map(|r| r.0).collect::<Vec<_>>(), seeds);
+        // 16 seeds × 5 folds are one batch; the first seed must not wait for all 80 fits
+        assert!(releases[0].1 < 80, "{releases:?}");
     }
 
     #[test]

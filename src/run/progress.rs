@@ -11,8 +11,9 @@ pub trait Observer: Sync {
     /// One fit (and its scoring) finished.
     fn fit_done(&self) {}
     /// Every fit of split seed `seed` finished: its folds, and its records and (when kept)
-    /// predictions in canonical order. Called from one thread, in seed order; a checkpoint can
-    /// save them.
+    /// predictions in canonical order. Called one seed at a time, in seed order, as soon as
+    /// the seed and every seed before it are finished (from the worker that finished it); a
+    /// checkpoint can save them.
     fn seed_done(
         &self,
         _seed: u64,
