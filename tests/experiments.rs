@@ -381,6 +381,36 @@ fn three_shards_merge_into_the_single_run() {
         "{}",
         String::from_utf8_lossy(&mixed.stderr)
     );
+    // a shard whose records lost a seed's lines is refused, though its manifest is fine
+    let records = shards[1].join("records.csv");
+    let text = read(&records);
+    let seed = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let cut: String = text
+        .lines()
+        .filter(|l| l.split(',').nth(1) != Some(seed.as_str()))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&records, cut).unwrap();
+    let lost = seedfold()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(lost.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&lost.stderr).contains("is not what its manifest says was run"),
+        "{}",
+        String::from_utf8_lossy(&lost.stderr)
+    );
 }
 
 #[test]
@@ -418,7 +448,7 @@ fn verify_catches_tampered_splits_and_data() {
         String::from_utf8_lossy(&ok.stderr)
     );
     assert!(String::from_utf8_lossy(&ok.stdout)
-        .contains("verifies: data sha256, 4 split hashes, rerun of seed(s)"));
+        .contains("verifies: status, 6 file hashes, records coverage, data sha256, 4 split hashes, rerun of seed(s)"));
 
     let splits = out.join("splits.csv");
     let original = read(&splits);
@@ -447,6 +477,36 @@ fn verify_catches_tampered_splits_and_data() {
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );
+    std::fs::write(&manifest, &m).unwrap();
+
+    // a report file edited, a file deleted, records lines dropped, a run marked unfinished
+    let problems = |edit: &dyn Fn()| {
+        edit();
+        let o = seedfold().arg("verify").arg(&out).output().unwrap();
+        assert_eq!(o.status.code(), Some(2));
+        String::from_utf8_lossy(&o.stderr).to_string()
+    };
+    let md = read(&out.join("report.md"));
+    let e =
+        problems(&|| std::fs::write(out.join("report.md"), md.replace("tree", "forest")).unwrap());
+    assert!(e.contains("report.md was changed"), "{e}");
+    std::fs::write(out.join("report.md"), &md).unwrap();
+    let records = read(&out.join("records.csv"));
+    let e = problems(&|| std::fs::remove_file(out.join("records.csv")).unwrap());
+    assert!(e.contains("records.csv is missing"), "{e}");
+    let dropped: String = records
+        .lines()
+        .filter(|l| !l.starts_with("tree,2,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let e = problems(&|| std::fs::write(out.join("records.csv"), &dropped).unwrap());
+    assert!(e.contains("model tree lacks 5"), "{e}");
+    std::fs::write(out.join("records.csv"), &records).unwrap();
+    let e =
+        problems(&|| std::fs::write(&manifest, m.replace("\"complete\"", "\"running\"")).unwrap());
+    assert!(e.contains("did not finish"), "{e}");
+    std::fs::write(&manifest, &m).unwrap();
+    seedfold().arg("verify").arg(&out).assert().success();
 }
 
 #[test]

@@ -15,8 +15,8 @@ use seedfold::report::{
     render_records_parquet, render_splits, sync, RECORDS_HEADER,
 };
 use seedfold::run::{
-    now_unix, run, split_hash, DataSummary, Experiment, FoldPredictions, FoldRecord, Manifest,
-    ModelSet, Observer, RunPlan, RunStatus,
+    file_hashes, now_unix, run, split_hash, DataSummary, Experiment, FoldPredictions, FoldRecord,
+    Manifest, ModelSet, Observer, RunPlan, RunStatus,
 };
 use seedfold::split::{Fold, Splitter};
 use std::collections::BTreeMap;
@@ -415,6 +415,7 @@ pub fn execute(
                 started_unix: now_unix(),
                 finished_unix: None,
                 threads: threads.unwrap_or_else(rayon::current_num_threads),
+                files: Default::default(),
             }
         }
     };
@@ -540,6 +541,7 @@ fn finish(
     })?;
     manifest.status = RunStatus::Complete;
     manifest.finished_unix = Some(now_unix());
+    manifest.files = file_hashes(out)?;
     write_manifest(out, manifest)?;
     for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
         let _ = std::fs::remove_file(out.join(name));

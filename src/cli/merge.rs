@@ -5,7 +5,7 @@ use super::report::{about, known_scale, write, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::report::{render_records, render_records_parquet};
-use seedfold::run::{Manifest, RunStatus};
+use seedfold::run::{coverage_problems, file_hashes, Manifest, RunStatus};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -155,11 +155,17 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         .collect::<Result<_>>()?;
     let manifest = check(&manifests)?;
     let mut records = Vec::new();
-    for dir in &args.shards {
-        records.extend(seedfold::data::read_records(
-            &dir.join("records.csv"),
-            true,
-        )?);
+    for (dir, shard) in &manifests {
+        let own = seedfold::data::read_records(&dir.join("records.csv"), true)?;
+        let problems = coverage_problems(&own, &shard.seeds_done, &shard.experiment.model_seeds);
+        if !problems.is_empty() {
+            bail!(
+                "{}'s records.csv is not what its manifest says was run: {}",
+                dir.display(),
+                problems.join("; ")
+            );
+        }
+        records.extend(own);
     }
     records.sort_by(|a, b| a.key().cmp(&b.key()));
     let out = &args.out;
@@ -180,6 +186,8 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         &manifest.data.name,
         &about(&manifest),
     )?;
+    let mut manifest = manifest;
+    manifest.files = file_hashes(out)?;
     write_manifest(out, &manifest)?;
     eprintln!("merged {} shards into {}", args.shards.len(), out.display());
     Ok(())

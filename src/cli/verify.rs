@@ -6,7 +6,10 @@ use clap::Args;
 use rayon::prelude::*;
 use seedfold::data::load;
 use seedfold::report::render_splits;
-use seedfold::run::{run, source_sha256, split_hash, FoldRecord, ModelSet, RunPlan, Silent};
+use seedfold::run::{
+    coverage_problems, file_hashes, run, source_sha256, split_hash, FoldRecord, ModelSet, RunPlan,
+    RunStatus, Silent, REPORT_FILES,
+};
 use seedfold::split::Splitter;
 use std::path::PathBuf;
 
@@ -24,6 +27,37 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
     let manifest = read_manifest(&args.dir)?;
     let e = &manifest.experiment;
     let mut problems = Vec::new();
+    if manifest.status != RunStatus::Complete {
+        problems.push(
+            "the manifest says the run did not finish; finish it with `seedfold run ... --resume`"
+                .into(),
+        );
+    }
+    // every file the manifest lists is there with the bytes it was written with
+    let hashes = file_hashes(&args.dir)?;
+    for name in REPORT_FILES {
+        match (manifest.files.get(name), hashes.get(name)) {
+            (Some(want), Some(got)) if want != got => problems.push(format!(
+                "{name} was changed after the run wrote it (sha256 differs)"
+            )),
+            (Some(_), None) => problems.push(format!("{name} is missing")),
+            (None, Some(_)) if !manifest.files.is_empty() => {
+                problems.push(format!("{name} is not a file the run wrote"))
+            }
+            _ => {}
+        }
+    }
+    if manifest.files.is_empty() {
+        problems.push("the manifest lists no file hashes (written by an older seedfold); run again to get a report that can be verified".into());
+    }
+    match seedfold::data::read_records(&args.dir.join("records.csv"), true) {
+        Ok(records) => problems.extend(
+            coverage_problems(&records, &manifest.seeds_done, &e.model_seeds)
+                .into_iter()
+                .map(|p| format!("records.csv: {p}")),
+        ),
+        Err(err) => problems.push(format!("records.csv cannot be read: {err}")),
+    }
     let sha256 = source_sha256(&e.data)?;
     if sha256 != manifest.data.sha256 {
         problems.push(format!(
@@ -55,7 +89,11 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             problems.push("splits.csv does not match the splits derived from the manifest".into());
         }
     }
-    let mut checked = format!("data sha256, {} split hashes", seeds.len());
+    let mut checked = format!(
+        "status, {} file hashes, records coverage, data sha256, {} split hashes",
+        manifest.files.len(),
+        seeds.len()
+    );
     if let Some(n) = args.rerun {
         let done = &manifest.seeds_done;
         let sample: Vec<u64> = if n >= done.len() {

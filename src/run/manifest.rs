@@ -53,6 +53,36 @@ pub fn source_sha256(spec: &DataSpec) -> Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// The report files a finished folder can hold (all but `manifest.json`), in the order
+/// `manifest.json` lists their hashes.
+pub const REPORT_FILES: [&str; 7] = [
+    "records.csv",
+    "records.parquet",
+    "summary.json",
+    "report.md",
+    "report.html",
+    "splits.csv",
+    "predictions.csv",
+];
+
+/// SHA-256 (lowercase hex) of every [`REPORT_FILES`] file present in `dir`, streamed.
+pub fn file_hashes(dir: &std::path::Path) -> Result<BTreeMap<String, String>> {
+    let mut hashes = BTreeMap::new();
+    for name in REPORT_FILES {
+        let path = dir.join(name);
+        let Ok(mut file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        let mut hasher = Sha256::new();
+        std::io::copy(&mut file, &mut hasher).map_err(|e| Error::Read {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        hashes.insert(name.to_string(), hex(&hasher.finalize()));
+    }
+    Ok(hashes)
+}
+
 /// Whether the run finished.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -84,6 +114,9 @@ pub struct Manifest {
     pub finished_unix: Option<u64>,
     /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// SHA-256 of every file of the finished report folder but this one, by name.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
 }
 
 fn hex(digest: &[u8]) -> String {

@@ -4,16 +4,21 @@
 //! Work is cut into (split seed, fold) tasks: a task gathers its fold's rows once and fits
 //! each model on them. Seeds are processed in batches so that only a batch's folds are held.
 
+mod coverage;
 mod experiment;
 mod manifest;
 mod progress;
 mod record;
 
+pub use coverage::coverage_problems;
 pub use experiment::{
     DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, SeedSpec, Shard,
     SplitSection, StatsSection,
 };
-pub use manifest::{now_unix, source_sha256, split_hash, DataSummary, Manifest, RunStatus};
+pub use manifest::{
+    file_hashes, now_unix, source_sha256, split_hash, DataSummary, Manifest, RunStatus,
+    REPORT_FILES,
+};
 pub use progress::{Observer, Silent};
 pub use record::{FoldPredictions, FoldRecord, Status};
 
