@@ -10,6 +10,7 @@ use seedfold::model::{Classifier, Model};
 use seedfold::run::{metrics_for, run, RunPlan, Silent};
 use seedfold::split::{SplitConfig, Splitter, SplitterKind};
 use seedfold::stats::{group_scores, mean, std_dev};
+use std::sync::Arc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let table = load(&DataSpec::builtin("breast_cancer"))?.table;
@@ -19,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .n_estimators(25)
     })
     .stochastic();
-    let models: Vec<Box<dyn Model>> = vec![Box::new(adaboost)];
+    let models: Vec<Arc<dyn Model>> = vec![Arc::new(adaboost)];
     let splitter = Splitter::new(
         &SplitConfig {
             kind: SplitterKind::Stratified,
@@ -40,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         fail_fast: false,
         threads: None,
         exact_linfa: false,
+        fit_timeout: None,
     };
     let output = run(&plan, &Silent)?;
     for scores in group_scores(&output.records) {

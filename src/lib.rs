@@ -25,6 +25,7 @@
 //!     fail_fast: false,
 //!     threads: None,
 //!     exact_linfa: false,
+//!     fit_timeout: None,
 //! };
 //! let output = run(&plan, &Silent)?;
 //! for scores in group_scores(&output.records) {

@@ -498,3 +498,78 @@ fn extreme_inputs_give_reports_or_clear_errors_never_panics() {
     }
     assert!(err(&["--metrics", "r2,r2"]).contains("metric 'r2' is given twice"));
 }
+
+#[test]
+fn a_fit_that_never_ends_is_recorded_as_failed_and_the_run_finishes() {
+    // every second sepal width 1e300: linfa's multinomial L-BFGS (--exact-linfa) never leaves
+    // its line search; seedfold's own Newton solver ends on it
+    let dir = tempfile::tempdir().unwrap();
+    let iris = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/iris.csv"));
+    let mut text = String::new();
+    for (i, line) in iris.lines().enumerate() {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        if i > 0 && i % 2 == 0 {
+            cells[1] = "1e300";
+        }
+        text += &(cells.join(",") + "\n");
+    }
+    let data = dir.path().join("huge.csv");
+    std::fs::write(&data, text).unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args([
+            "--target",
+            "species",
+            "--model",
+            "logistic",
+            "--exact-linfa",
+        ])
+        .args([
+            "--seeds",
+            "1",
+            "--folds",
+            "2",
+            "--fit-timeout",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let records = read(&out.join("records.csv"));
+    assert!(
+        records
+            .lines()
+            .skip(1)
+            .all(|l| l.contains(",failed,the fit ran longer than the fit timeout of 1 s")),
+        "{records}"
+    );
+    let own = dir.path().join("own");
+    seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args([
+            "--target", "species", "--model", "logistic", "--seeds", "1", "--quiet",
+        ])
+        .arg("--out")
+        .arg(&own)
+        .assert()
+        .success();
+    assert!(!read(&own.join("records.csv")).contains(",failed,"));
+    let e = seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "iris",
+            "--model",
+            "tree",
+            "--fit-timeout",
+            "nan",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&e.stderr).contains("not a number of seconds > 0"));
+}

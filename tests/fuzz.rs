@@ -105,6 +105,7 @@ fn exercise(path: &Path, kind: Kind) {
                 fail_fast: false,
                 threads: Some(1),
                 exact_linfa: false,
+                fit_timeout: None,
             };
             if let Ok(out) = run(&plan, &Silent) {
                 let _ = analyse(&out.records, &scale, &Options::default());

@@ -12,7 +12,7 @@ use seedfold::metric::Predictions;
 use seedfold::model::{build_models, FoldData, FoldTrain, Model, ModelSpec};
 use seedfold::rng::{stream, Purpose};
 
-fn model(spec: &str, task: Task, n_classes: usize) -> Box<dyn Model> {
+fn model(spec: &str, task: Task, n_classes: usize) -> std::sync::Arc<dyn Model> {
     build_models(&ModelSpec::parse(spec).unwrap(), task, n_classes, false)
         .unwrap()
         .remove(0)
@@ -419,6 +419,7 @@ fn fold_accuracies(spec: &str, table: &seedfold::data::Table) -> Vec<f64> {
         fail_fast: false,
         threads: Some(2),
         exact_linfa: false,
+        fit_timeout: None,
     };
     run(&plan, &Silent)
         .unwrap()

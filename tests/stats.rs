@@ -324,6 +324,7 @@ fn the_seed_effect_of_a_forest_shows_its_own_seed() {
         fail_fast: false,
         threads: None,
         exact_linfa: false,
+        fit_timeout: None,
     };
     let records = run(&plan, &Silent).unwrap().records;
     let scale = |m: &str| m.parse::<seedfold::metric::Metric>().unwrap().scale();

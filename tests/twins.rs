@@ -52,6 +52,7 @@ fn every_catalogue_model_matches_its_scikit_learn_twin_on_the_same_folds() {
                 fail_fast: false,
                 threads: None,
                 exact_linfa: false,
+                fit_timeout: None,
             };
             let records = run(&plan, &Silent).unwrap().records;
             let mut sums: BTreeMap<&str, (f64, usize)> = BTreeMap::new();

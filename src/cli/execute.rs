@@ -351,6 +351,7 @@ pub fn execute(
     threads: Option<usize>,
     quiet: bool,
     mode: Mode,
+    fit_timeout: Duration,
 ) -> Result<()> {
     let resume = mode.resume;
     let _lock = lock(out)?;
@@ -451,6 +452,7 @@ pub fn execute(
         fail_fast: experiment.fail_fast,
         threads,
         exact_linfa: experiment.exact_linfa,
+        fit_timeout: Some(fit_timeout),
     };
     let ran = run(&plan, &checkpoint);
     // seeds finished before a failure stay saved, so --resume can skip them

@@ -34,6 +34,10 @@ pub struct RunArgs {
     /// Replace the report already in --out (seedfold's files there are removed first).
     #[arg(long)]
     overwrite: bool,
+    /// Longest one fit may run, in seconds; a fit past it is recorded as failed and the run
+    /// goes on [default: 600].
+    #[arg(long, value_parser = parse_timeout)]
+    fit_timeout: Option<std::time::Duration>,
     /// Run only the split seeds whose index i has i % N == I, written I/N (for cluster job arrays).
     #[arg(long)]
     shard: Option<String>,
@@ -102,5 +106,16 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
             resume: args.resume,
             overwrite,
         },
+        args.fit_timeout.unwrap_or(seedfold::run::FIT_TIMEOUT),
     )
+}
+
+/// Seconds > 0 (and finite) as a duration.
+fn parse_timeout(text: &str) -> std::result::Result<std::time::Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or_else(|| format!("'{text}' is not a number of seconds > 0, e.g. 600"))
 }

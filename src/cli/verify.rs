@@ -115,6 +115,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             fail_fast: false,
             threads: None,
             exact_linfa: e.exact_linfa,
+            fit_timeout: Some(seedfold::run::FIT_TIMEOUT),
         };
         let fresh = run(&plan, &Silent)?;
         let stored: Vec<_> = seedfold::data::read_records(&args.dir.join("records.csv"), true)?

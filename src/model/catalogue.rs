@@ -11,6 +11,7 @@ use super::Model;
 use crate::data::Task;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A catalogue entry, as `seedfold models` lists it.
 #[derive(Debug)]
@@ -244,8 +245,8 @@ pub fn build_models(
     task: Task,
     n_classes: usize,
     exact_linfa: bool,
-) -> Result<Vec<Box<dyn Model>>> {
-    let mut models: Vec<Box<dyn Model>> = Vec::new();
+) -> Result<Vec<Arc<dyn Model>>> {
+    let mut models: Vec<Arc<dyn Model>> = Vec::new();
     for spec in specs {
         let info = CATALOGUE
             .iter()
@@ -266,14 +267,14 @@ pub fn build_models(
         if models.iter().any(|m| m.name() == name) {
             return Err(Error::Config(format!("model '{name}' is given twice")));
         }
-        models.push(build(
+        models.push(Arc::from(build(
             &resolve(spec, info)?,
             info.name,
             name,
             task,
             n_classes,
             exact_linfa,
-        )?);
+        )?));
     }
     if models.is_empty() {
         return Err(Error::Config(format!(

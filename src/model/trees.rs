@@ -8,7 +8,6 @@ use crate::metric::Predictions;
 use crate::rng;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 
 /// Tree settings with the criterion still to be resolved by the fold's task.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,8 +68,10 @@ fn grow_and_average(
     let seeds: Vec<u64> = (0..trees).map(|_| rng.next_u64()).collect();
     let n = x.nrows();
     let draws = ((bootstrap * n as f64).round() as usize).max(1);
+    // trees one after another: the runner already spreads fits over the cores, and a fit may
+    // run on a helper thread outside its pool (see run::timeout)
     let grown: Vec<Tree> = seeds
-        .par_iter()
+        .iter()
         .map(|&seed| {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let weights = (bootstrap > 0.0).then(|| {

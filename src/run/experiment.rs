@@ -10,6 +10,7 @@ use crate::stats::{Options, Rope};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Seeds as written: a count N (seeds 0..N), a range `"A..B"` / `"A..=B"`, or a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -369,7 +370,7 @@ impl ExperimentFile {
 /// An experiment's models, and the metrics each one is scored on (same order).
 pub struct ModelSet {
     /// The models.
-    pub models: Vec<Box<dyn Model>>,
+    pub models: Vec<Arc<dyn Model>>,
     /// Metrics per model.
     pub metrics: Vec<Vec<Metric>>,
 }

@@ -9,6 +9,7 @@ mod experiment;
 mod manifest;
 mod progress;
 mod record;
+mod timeout;
 
 pub use coverage::coverage_problems;
 pub use experiment::{
@@ -32,7 +33,8 @@ use crate::{Error, Result};
 use linfa::DatasetBase;
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Most split seeds handled per batch: enough tasks to keep every core busy.
 const SEEDS_PER_BATCH: usize = 32;
@@ -46,7 +48,7 @@ pub struct RunPlan<'a> {
     /// The checked splitter.
     pub splitter: &'a Splitter,
     /// The models.
-    pub models: &'a [Box<dyn Model>],
+    pub models: &'a [Arc<dyn Model>],
     /// Metrics per model (see [`metrics_for`]).
     pub metrics: Vec<Vec<Metric>>,
     /// Split seeds.
@@ -61,7 +63,13 @@ pub struct RunPlan<'a> {
     pub threads: Option<usize>,
     /// Fit every model through its linfa path, never the exact fast paths (for comparison).
     pub exact_linfa: bool,
+    /// Wall-clock limit of one fit; an overrunning fit becomes a failed fold ([`FIT_TIMEOUT`]
+    /// by default). `None`: no limit, fits run on the worker itself.
+    pub fit_timeout: Option<Duration>,
 }
+
+/// The default limit of one fit: generous, it only ends fits that would never end.
+pub const FIT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// What a run produced.
 #[derive(Debug, Default)]
@@ -78,7 +86,7 @@ pub struct RunOutput {
 /// is an error to ask for one that no model can give.
 pub fn metrics_for(
     requested: Option<&[Metric]>,
-    models: &[Box<dyn Model>],
+    models: &[Arc<dyn Model>],
     task: Task,
     n_classes: usize,
 ) -> Result<Vec<Vec<Metric>>> {
@@ -308,7 +316,7 @@ fn run_fold(
             Truth::Classes(&truth_classes, classes.len())
         }
     };
-    let mut data: Option<FoldData> = None;
+    let mut data: Option<Arc<FoldData>> = None;
     let mut out = RunOutput::default();
     for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
         for &model_seed in model_seeds_of(model.as_ref(), plan.model_seeds) {
@@ -329,7 +337,18 @@ fn run_fold(
             let fitted = match fast {
                 Some(values) => Ok(Predictions::Values(values).into()),
                 None => {
-                    model.fit_predict(data.get_or_insert_with(|| gather(plan.table, fold)), rng)
+                    let data =
+                        Arc::clone(data.get_or_insert_with(|| Arc::new(gather(plan.table, fold))));
+                    match plan.fit_timeout {
+                        Some(limit) => {
+                            let model = Arc::clone(model);
+                            timeout::with_limit(
+                                limit,
+                                Box::new(move || model.fit_predict(&data, rng)),
+                            )
+                        }
+                        None => model.fit_predict(&data, rng),
+                    }
                 }
             };
             let (predicted, warning) = match fitted {
@@ -470,6 +489,7 @@ mod tests {
             fail_fast: false,
             threads: Some(2),
             exact_linfa: false,
+            fit_timeout: None,
         };
         let timeline = Timeline::default();
         run(&plan, &timeline).unwrap();
@@ -501,6 +521,7 @@ mod tests {
             fail_fast: false,
             threads: Some(2),
             exact_linfa: false,
+            fit_timeout: None,
         };
         // 2 seeds × 5 folds × 1 model
         assert_eq!(run(&plan, &Silent).unwrap().predictions.len(), 10);
