@@ -35,7 +35,7 @@ pub enum Error {
         available: String,
     },
     /// A feature column holds text that is not a number.
-    #[error("feature column '{column}' is not numeric: row {row} holds '{value}'. Drop the column with --features or encode it as numbers.")]
+    #[error("column '{column}' is not numeric: data row {} (line {} of the file) holds '{value}'. Drop the column with --features or encode it as numbers.", row + 1, row + 2)]
     NonNumeric {
         /// The column.
         column: String,
@@ -45,7 +45,7 @@ pub enum Error {
         value: String,
     },
     /// A column has missing, NaN or infinite values.
-    #[error("column '{column}' has {count} missing, NaN or infinite value(s), the first in row {first_row}. Impute or drop them before running seedfold.")]
+    #[error("column '{column}' has {count} missing, NaN or infinite value(s), the first in data row {} (line {} of the file). Impute or drop them before running seedfold.", first_row + 1, first_row + 2)]
     NotFinite {
         /// The column.
         column: String,

@@ -90,7 +90,7 @@ fn groups_not_found() {
 fn non_numeric_feature_names_column_and_value() {
     let e = error_for("a,y\n1,2\n3,4\nfoo,5\n", |_| {});
     assert!(
-        e.contains("feature column 'a' is not numeric: row 2 holds 'foo'"),
+        e.contains("column 'a' is not numeric: data row 3 (line 4 of the file) holds 'foo'"),
         "{e}"
     );
 }
@@ -99,7 +99,9 @@ fn non_numeric_feature_names_column_and_value() {
 fn missing_values_are_counted() {
     let e = error_for("a,y\n1,2\n,4\n3,5\n,6\n", |_| {});
     assert!(
-        e.contains("column 'a' has 2 missing, NaN or infinite value(s), the first in row 1"),
+        e.contains(
+            "column 'a' has 2 missing, NaN or infinite value(s), the first in data row 2 (line 3 of the file)"
+        ),
         "{e}"
     );
 }
@@ -227,7 +229,9 @@ fn a_late_stray_value_in_a_large_csv_is_still_named() {
     text += "oops,1\n";
     let e = error_for(&text, |_| {});
     assert!(
-        e.contains("feature column 'a' is not numeric: row 12000 holds 'oops'"),
+        e.contains(
+            "column 'a' is not numeric: data row 12001 (line 12002 of the file) holds 'oops'"
+        ),
         "{e}"
     );
 }
@@ -257,4 +261,22 @@ fn the_target_or_groups_among_the_features_is_refused() {
     assert!(e.contains("'g' is the groups and also a feature"), "{e}");
     let e = error_for(text, |s| s.features = Some(vec!["a".into(), "a".into()]));
     assert!(e.contains("feature 'a' is listed twice"), "{e}");
+}
+
+#[test]
+fn a_folder_or_a_device_is_not_a_data_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = load(&spec(dir.path().to_path_buf()))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("it is a folder, not a data file"), "{e}");
+    let e = load(&spec("/dev/null".into())).unwrap_err().to_string();
+    assert!(e.contains("not a regular file"), "{e}");
+}
+
+#[test]
+fn a_ragged_row_is_named_without_the_readers_own_advice() {
+    let e = error_for("a,y\n1,2\n3,4,5\n", |_| {});
+    assert!(e.contains("more fields than the header"), "{e}");
+    assert!(!e.contains("truncate_ragged_lines"), "{e}");
 }

@@ -137,6 +137,15 @@ fn bad_experiment_files_name_the_key_and_line() {
         "models = [\"ols\"]\n[data]\ndataset = \"diabetes\"\n[stats]\nrope = { r2 = \"wide\" }\n",
     );
     assert!(e.contains("line 5") && e.contains("rope"), "{e}");
+    for size in ["-0.5", "nan", "inf"] {
+        let e = toml_error(&format!(
+            "models = [\"tree\"]\n[data]\ndataset = \"iris\"\n[split]\nsplitter = \"shuffle-split\"\ntest_size = {size}\n"
+        ));
+        assert!(
+            e.contains("is neither a fraction in (0, 1) nor a whole row count"),
+            "{size}: {e}"
+        );
+    }
     let e = toml_error("models = [\"ols\"]\nspeed = 3\n[data]\ndataset = \"diabetes\"\n");
     assert!(
         e.contains("unknown field `speed`") && e.contains("line 2"),

@@ -108,6 +108,20 @@ fn read_file(path: &Path) -> Result<DataFrame> {
 }
 
 fn read_file_unguarded(path: &Path) -> Result<DataFrame> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    if !meta.is_file() {
+        return Err(Error::Read {
+            path: path.to_path_buf(),
+            reason: if meta.is_dir() {
+                "it is a folder, not a data file; give the path of a CSV or Parquet file".into()
+            } else {
+                "it is not a regular file (a device or pipe); give the path of a CSV or Parquet file".into()
+            },
+        });
+    }
     let is_parquet = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
@@ -165,7 +179,14 @@ fn csv_options() -> CsvReadOptions {
 }
 
 fn malformed_csv(path: &Path, e: PolarsError) -> Error {
-    let reason = e.to_string();
+    // polars' own advice names options of its API, which seedfold users cannot set
+    let full = e.to_string();
+    let first = full.lines().next().unwrap_or("").trim();
+    let reason = if first.contains("more fields than defined") {
+        "a row has more fields than the header; check that row's commas and quotes".to_string()
+    } else {
+        first.to_string()
+    };
     if reason.to_lowercase().contains("empty") {
         return Error::Empty {
             what: format!("{} has no header or rows", path.display()),

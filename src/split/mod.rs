@@ -142,6 +142,13 @@ pub struct Splitter {
 impl Splitter {
     /// Check `config` against `table`: impossible settings are errors naming the numbers.
     pub fn new(config: &SplitConfig, table: &Table) -> Result<Splitter> {
+        if let Some(TestSize::Fraction(f)) = config.test_size {
+            if !(f > 0.0 && f < 1.0) {
+                return Err(Error::Config(format!(
+                    "test size {f} is neither a fraction in (0, 1) nor a whole row count; write e.g. test_size = 0.2 or 30"
+                )));
+            }
+        }
         let n = table.n_rows();
         let kind = config.kind;
         let strata = if kind.uses_strata() {
