@@ -14,6 +14,25 @@ const COLORS: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
 ];
 
+/// Dots drawn per strip row at most: beyond it a row shows its quantiles, so a study of
+/// 80,000 seeds still gives a page of a few hundred kilobytes.
+const MAX_DOTS: usize = 2000;
+/// Points of a running-mean line at most.
+const MAX_LINE_POINTS: usize = 500;
+
+/// At most `max` values standing for `values`: all of them, or `max` evenly spaced
+/// quantiles (the same shape of cloud, deterministic).
+fn thin(values: &[f64], max: usize) -> Vec<f64> {
+    if values.len() <= max {
+        return values.to_vec();
+    }
+    let mut sorted: Vec<f64> = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    (0..max)
+        .map(|i| sorted[i * (sorted.len() - 1) / (max - 1)])
+        .collect()
+}
+
 /// The colour of the i-th model.
 pub fn color(i: usize) -> &'static str {
     COLORS[i % COLORS.len()]
@@ -136,7 +155,7 @@ pub fn strip(title: &str, rows: &[(String, Vec<f64>)], bands: &[Band], axis: &st
             y + 4.0,
             escape(label)
         );
-        for (j, v) in values.iter().enumerate() {
+        for (j, v) in thin(values, MAX_DOTS).iter().enumerate() {
             let jitter = ((j as f64 * 0.618_034) % 1.0 - 0.5) * ROW * 0.6;
             let _ = write!(
                 out,
@@ -208,9 +227,12 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)], axis: &str) 
     let py = |v: f64| plot_bottom - (v - lo) / span * (plot_bottom - plot_top);
     let mut out = open(height, title);
     for (i, (label, points)) in series.iter().enumerate() {
+        let step = points.len().div_ceil(MAX_LINE_POINTS).max(1);
         let band: Vec<(usize, (f64, f64))> = points
             .iter()
-            .filter_map(|p| p.ci.map(|c| (p.n_seeds, c)))
+            .enumerate()
+            .filter(|(i, _)| i % step == 0 || *i + 1 == points.len())
+            .filter_map(|(_, p)| p.ci.map(|c| (p.n_seeds, c)))
             .collect();
         if !band.is_empty() {
             let upper = band
@@ -229,7 +251,9 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)], axis: &str) 
         }
         let line: Vec<String> = points
             .iter()
-            .map(|p| format!("{:.1},{:.1}", px(p.n_seeds), py(p.mean)))
+            .enumerate()
+            .filter(|(i, _)| i % step == 0 || *i + 1 == points.len())
+            .map(|(_, p)| format!("{:.1},{:.1}", px(p.n_seeds), py(p.mean)))
             .collect();
         let _ = write!(
             out,
@@ -359,6 +383,18 @@ pub fn shares(title: &str, rows: &[(String, [f64; 3])]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_clouds_are_drawn_by_their_quantiles() {
+        let values: Vec<f64> = (0..100_000)
+            .map(|i| ((i * 7919) % 100_000) as f64)
+            .collect();
+        let shown = thin(&values, MAX_DOTS);
+        assert_eq!(shown.len(), MAX_DOTS);
+        assert_eq!((shown[0], shown[MAX_DOTS - 1]), (0.0, 99_999.0));
+        let svg = strip("t", &[("m".into(), values)], &[], "x");
+        assert_eq!(svg.matches("<circle").count(), MAX_DOTS);
+    }
 
     #[test]
     fn a_far_off_model_gets_a_panel_of_its_own() {

@@ -135,8 +135,10 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         .map_or(0, |&s| plan.splitter.split(s).len());
     observer.start(count_fits(plan, folds));
     let gram = match &plan.table.y {
+        // more features than rows: the d × d system would dwarf the data (ridge goes dual)
         Target::Regression(y)
             if !plan.exact_linfa
+                && plan.table.x.ncols() < plan.table.x.nrows()
                 && plan
                     .models
                     .iter()
