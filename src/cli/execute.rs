@@ -1,242 +1,24 @@
-//! Running an experiment into a report folder, with a checkpoint so that an interrupted run
-//! can resume. Finished split seeds collect in memory; at most once every [`SYNC_EVERY`] (or
-//! [`MAX_UNSAVED`] bytes), and at the end, their rows are appended to `records.partial.csv`
-//! (`predictions.partial.csv`), fsynced, and indexed in `seeds.done` by a line
-//! `seed records_bytes predictions_bytes split_hash` each. So a crash costs at most that much
-//! work, and a fast run is not paced by the disk. On resume the partial files are cut back to
-//! the last indexed seed, so a torn or unsynced write is never read.
+//! Running an experiment into a report folder: the folder is locked and made fresh (or its
+//! checkpoint recovered with `--resume`) by `seedfold::report::folder`, the runner saves each
+//! finished seed there, and the finished folder gets its reports and manifest.
 
 use super::progress::Bar;
-use super::report::{about, known_scale, write, write_report, write_side_by_side, Render};
+use super::report::{about, known_scale, write_report, write_side_by_side, Render};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{Table, Target};
-use seedfold::report::{
-    append, predictions_header, render_prediction_rows, render_record_rows, render_records,
-    render_records_parquet, render_splits, sync, RECORDS_HEADER,
+use seedfold::report::folder::{
+    clear_for_new_run, close_folder, lock, read_manifest, recover, start_fresh, sweep_litter,
+    write_manifest, Checkpoint, PREDICTIONS_PARTIAL, RECORDS_PARTIAL,
 };
+use seedfold::report::{predictions_header, render_records, render_records_parquet, render_splits};
 use seedfold::run::{
-    file_hashes, now_unix, run, split_hash, DataSummary, Experiment, FoldPredictions, FoldRecord,
-    Manifest, ModelSet, Observer, RunPlan, RunStatus,
+    file_hashes, now_unix, run, DataSummary, Experiment, FoldRecord, Manifest, ModelSet, RunPlan,
+    RunStatus,
 };
-use seedfold::split::{Fold, Splitter};
+use seedfold::split::Splitter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-const RECORDS_PARTIAL: &str = "records.partial.csv";
-const PREDICTIONS_PARTIAL: &str = "predictions.partial.csv";
-const SEEDS_DONE: &str = "seeds.done";
-
-/// How often finished seeds are saved (see the module documentation).
-const SYNC_EVERY: Duration = Duration::from_secs(1);
-/// Rows held unsaved at most, so a fast run on large data stays lean.
-const MAX_UNSAVED: usize = 8 << 20;
-
-/// Saves finished seeds, and shows progress.
-struct Checkpoint<'a> {
-    dir: &'a Path,
-    table: &'a Table,
-    probability: bool,
-    bar: Bar,
-    state: Mutex<CheckpointState>,
-}
-
-/// Seeds finished but not yet saved, and the first error met.
-struct CheckpointState {
-    /// Their rows for `records.partial.csv` and `predictions.partial.csv`.
-    records: String,
-    predictions: String,
-    /// Their `seeds.done` lines, with offsets as if the rows above were already appended.
-    index: String,
-    /// Lengths of the two partial files as last saved.
-    saved: (u64, u64),
-    /// Split hash of every seed finished in this run.
-    hashes: BTreeMap<u64, String>,
-    last_save: Instant,
-    error: Option<anyhow::Error>,
-}
-
-impl Checkpoint<'_> {
-    /// A checkpoint appending to the partial files in `dir` as they are now.
-    fn new<'a>(dir: &'a Path, table: &'a Table, probability: bool, quiet: bool) -> Checkpoint<'a> {
-        let len = |name| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
-        Checkpoint {
-            dir,
-            table,
-            probability,
-            bar: Bar::new(quiet),
-            state: Mutex::new(CheckpointState {
-                records: String::new(),
-                predictions: String::new(),
-                index: String::new(),
-                saved: (len(RECORDS_PARTIAL), len(PREDICTIONS_PARTIAL)),
-                hashes: BTreeMap::new(),
-                last_save: Instant::now(),
-                error: None,
-            }),
-        }
-    }
-
-    fn keep(
-        &self,
-        state: &mut CheckpointState,
-        seed: u64,
-        folds: &[Fold],
-        records: &[FoldRecord],
-        predictions: &[FoldPredictions],
-    ) {
-        state.records += &render_record_rows(records);
-        if !predictions.is_empty() {
-            state.predictions += &render_prediction_rows(self.table, predictions, self.probability);
-        }
-        let hash = split_hash(folds, self.table.n_rows());
-        let line = format!(
-            "{seed} {} {} {hash}\n",
-            state.saved.0 + state.records.len() as u64,
-            state.saved.1 + state.predictions.len() as u64,
-        );
-        state.index += &line;
-        state.hashes.insert(seed, hash);
-    }
-
-    /// Append the kept rows and sync them, then index their seeds. The index itself needs no
-    /// sync: a lost line only means that seed runs again.
-    fn save(&self, state: &mut CheckpointState) -> Result<()> {
-        for (name, rows, saved) in [
-            (RECORDS_PARTIAL, &mut state.records, &mut state.saved.0),
-            (
-                PREDICTIONS_PARTIAL,
-                &mut state.predictions,
-                &mut state.saved.1,
-            ),
-        ] {
-            if !rows.is_empty() {
-                let path = self.dir.join(name);
-                append(&path, rows.as_bytes())?;
-                sync(&path)?;
-                *saved += rows.len() as u64;
-                rows.clear();
-            }
-        }
-        append(&self.dir.join(SEEDS_DONE), state.index.as_bytes())?;
-        state.index.clear();
-        state.last_save = Instant::now();
-        Ok(())
-    }
-
-    /// Commit what is left and return the split hashes of the seeds saved, or the first error
-    /// met.
-    fn close(&self) -> Result<BTreeMap<u64, String>> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        match state.error.take() {
-            Some(e) => Err(e),
-            None => self
-                .save(&mut state)
-                .map(|()| std::mem::take(&mut state.hashes)),
-        }
-    }
-}
-
-impl Observer for Checkpoint<'_> {
-    fn start(&self, fits: u64) {
-        self.bar.start(fits);
-    }
-    fn fit_done(&self) {
-        self.bar.fit_done();
-    }
-    fn finish(&self) {
-        self.bar.finish();
-    }
-    fn stores_predictions(&self) -> bool {
-        true
-    }
-    fn seed_done(
-        &self,
-        seed: u64,
-        folds: &[Fold],
-        records: &[FoldRecord],
-        predictions: &[FoldPredictions],
-    ) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if state.error.is_some() {
-            return;
-        }
-        self.keep(&mut state, seed, folds, records, predictions);
-        let unsaved = state.records.len() + state.predictions.len();
-        if state.last_save.elapsed() >= SYNC_EVERY || unsaved >= MAX_UNSAVED {
-            if let Err(e) = self.save(&mut state) {
-                state.error = Some(e);
-            }
-        }
-    }
-}
-
-pub fn read_manifest(dir: &Path) -> Result<Manifest> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("no manifest in {}", dir.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a seedfold manifest", path.display()))
-}
-
-pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
-    write(
-        dir,
-        "manifest.json",
-        serde_json::to_string_pretty(manifest)?.as_bytes(),
-    )
-}
-
-/// Seeds recorded in `seeds.done` with their split hashes, and the partial files cut back to
-/// the last of them (or begun again, with `header` for the predictions, when none was
-/// recorded).
-fn recover(dir: &Path, header: Option<&str>) -> Result<BTreeMap<u64, String>> {
-    let text = std::fs::read_to_string(dir.join(SEEDS_DONE)).unwrap_or_default();
-    let complete = text.rsplit_once('\n').map_or("", |(done, _)| done);
-    let mut seeds = BTreeMap::new();
-    let mut ends = (0, 0);
-    for line in complete.lines() {
-        let fields: Vec<&str> = line.split(' ').collect();
-        if let [seed, records, predictions, hash] = fields[..] {
-            if let (Ok(seed), Ok(records), Ok(predictions)) =
-                (seed.parse(), records.parse(), predictions.parse())
-            {
-                seeds.insert(seed, hash.to_string());
-                ends = (records, predictions);
-            }
-        }
-    }
-    if seeds.is_empty() {
-        start_fresh(dir, header)?;
-        return Ok(seeds);
-    }
-    for (name, end) in [(RECORDS_PARTIAL, ends.0), (PREDICTIONS_PARTIAL, ends.1)] {
-        let path = dir.join(name);
-        if path.exists() && end > 0 {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)?
-                .set_len(end)?;
-        }
-    }
-    Ok(seeds)
-}
-
-fn start_fresh(dir: &Path, header: Option<&str>) -> Result<()> {
-    for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
-        let _ = std::fs::remove_file(dir.join(name));
-    }
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    append(
-        &dir.join(RECORDS_PARTIAL),
-        format!("{RECORDS_HEADER}\n").as_bytes(),
-    )?;
-    if let Some(h) = header {
-        append(&dir.join(PREDICTIONS_PARTIAL), h.as_bytes())?;
-    }
-    Ok(())
-}
+use std::time::Duration;
 
 /// How a run treats what is already in its report folder.
 #[derive(Debug, Clone, Copy)]
@@ -245,102 +27,6 @@ pub struct Mode {
     pub resume: bool,
     /// Replace the report there.
     pub overwrite: bool,
-}
-
-/// The files a run writes into its report folder; with --overwrite they are removed before a
-/// new run starts, so old and new never mix.
-const OUTPUTS: [&str; 11] = [
-    "manifest.json",
-    "records.csv",
-    "records.parquet",
-    "summary.json",
-    "report.md",
-    "report.html",
-    "splits.csv",
-    "predictions.csv",
-    RECORDS_PARTIAL,
-    PREDICTIONS_PARTIAL,
-    SEEDS_DONE,
-];
-/// The lock file that keeps a second run out of a report folder while one writes it.
-const LOCK: &str = ".seedfold.lock";
-
-/// Hold the report folder for this process: an exclusive `flock` on its lock file, released
-/// by the system when the process ends however it ends (so a killed run leaves no stale lock).
-fn lock(out: &Path) -> Result<std::fs::File> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(out.join(LOCK))
-        .with_context(|| format!("opening the lock file in {}", out.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "another seedfold run is writing to {}; wait for it to finish or choose another --out",
-            out.display()
-        ),
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("locking {}", out.display()))
-        }
-    }
-}
-
-/// Temporary files of an interrupted atomic write (`.NAME.tmpPID`).
-fn is_litter(name: &str) -> bool {
-    name.starts_with('.') && name.contains(".tmp")
-}
-
-/// Remove interrupted writes' temporary files from `out`.
-fn sweep_litter(out: &Path) {
-    for entry in std::fs::read_dir(out).into_iter().flatten().flatten() {
-        if is_litter(&entry.file_name().to_string_lossy()) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Make `out` ready for a new run: empty, or emptied of seedfold's files with `overwrite`;
-/// anything else there is the user's and refused.
-fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
-    let mut names: Vec<String> = std::fs::read_dir(out)
-        .with_context(|| format!("reading {}", out.display()))?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != LOCK && !is_litter(n))
-        .collect();
-    names.sort();
-    if names.is_empty() {
-        return Ok(());
-    }
-    let foreign: Vec<&String> = names
-        .iter()
-        .filter(|n| !OUTPUTS.contains(&n.as_str()))
-        .collect();
-    if !overwrite {
-        bail!(
-            "{} already holds {}{}; pass --overwrite to replace seedfold's report there, or choose another --out",
-            out.display(),
-            names.iter().take(4).cloned().collect::<Vec<_>>().join(", "),
-            if names.len() > 4 { ", …" } else { "" }
-        );
-    }
-    if !foreign.is_empty() {
-        bail!(
-            "{} holds files seedfold did not write ({}); --overwrite only replaces a report, so choose another --out",
-            out.display(),
-            foreign.iter().take(4).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-        );
-    }
-    for name in OUTPUTS {
-        let path = out.join(name);
-        if path.exists() {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("removing the old {}", path.display()))?;
-        }
-    }
-    Ok(())
 }
 
 /// Run `experiment` on `table` into `out`; `mode` says what to do with what is there.
@@ -402,6 +88,9 @@ pub fn execute(
             return Ok(());
         }
         (true, Ok(previous)) => check_resumable(&previous, experiment, &data, out)?,
+        (true, Err(e)) if out.join("manifest.json").exists() => {
+            return Err(anyhow!(e).context(format!("cannot resume {}", out.display())))
+        }
         (true, Err(_)) => bail!(
             "nothing to resume in {}: it has no manifest.json; run without --resume",
             out.display()
@@ -447,7 +136,8 @@ pub fn execute(
         );
     }
 
-    let checkpoint = Checkpoint::new(out, &table, probability, quiet);
+    let bar = Bar::new(quiet);
+    let checkpoint = Checkpoint::new(out, &table, probability, &bar);
     let plan = RunPlan {
         table: &table,
         splitter: &splitter,
@@ -586,12 +276,7 @@ fn finish(
     manifest.finished_unix = Some(now_unix());
     manifest.files = file_hashes(out)?;
     write_manifest(out, manifest)?;
-    for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
-        let _ = std::fs::remove_file(out.join(name));
-    }
-    sweep_litter(out);
-    // the folder is finished: the lock file goes (the lock itself is released at exit)
-    let _ = std::fs::remove_file(out.join(LOCK));
+    close_folder(out);
     eprintln!("wrote {}", PathBuf::from(out).display());
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
-use super::execute::{read_manifest, write_manifest};
 use super::report::{about, known_scale, write, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
+use seedfold::report::folder::{read_manifest, write_manifest};
 use seedfold::report::{render_records, render_records_parquet};
 use seedfold::run::{coverage_problems, file_hashes, Manifest, RunStatus};
 use std::collections::BTreeMap;

@@ -1,10 +1,10 @@
 //! `seedfold verify`: check a report folder against what its manifest says it was made from.
 
-use super::execute::read_manifest;
 use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
 use seedfold::data::load;
+use seedfold::report::folder::read_manifest;
 use seedfold::report::render_splits;
 use seedfold::run::{
     coverage_problems, file_hashes, run, source_sha256, split_hash, FoldRecord, ModelSet, RunPlan,

@@ -1,6 +1,6 @@
 //! Reading records written by seedfold or another tool, for `seedfold summarize`.
 
-use crate::run::{FoldRecord, Status};
+use crate::record::{FoldRecord, Status};
 use crate::{Error, Result};
 use polars::prelude::*;
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 
 use crate::data::{Table, Target};
 use crate::metric::Predictions;
-use crate::run::{FoldPredictions, FoldRecord};
+use crate::record::{FoldPredictions, FoldRecord};
 use std::borrow::Cow;
 use std::fmt::Write;
 

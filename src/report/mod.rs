@@ -3,6 +3,7 @@
 
 mod content;
 mod csv;
+pub mod folder;
 mod html;
 mod markdown;
 mod parquet;

@@ -1,6 +1,6 @@
 //! `records.parquet`: the records contract as a typed Parquet table.
 
-use crate::run::FoldRecord;
+use crate::record::FoldRecord;
 use crate::{Error, Result};
 use polars::prelude::*;
 

@@ -8,9 +8,10 @@ mod coverage;
 mod experiment;
 mod manifest;
 mod progress;
-mod record;
+
 mod timeout;
 
+pub use crate::record::{FoldPredictions, FoldRecord, Status};
 pub use coverage::coverage_problems;
 pub use experiment::{
     DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, SeedSpec, Shard,
@@ -21,7 +22,6 @@ pub use manifest::{
     REPORT_FILES,
 };
 pub use progress::{Observer, Silent};
-pub use record::{FoldPredictions, FoldRecord, Status};
 
 use crate::data::{Table, Target, Task};
 use crate::metric::{default_metrics, score, Metric, Predictions, Truth};

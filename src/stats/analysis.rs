@@ -3,7 +3,7 @@
 use super::decision::adjust_and_decide;
 use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
 use super::{group_scores, Scale, Scores};
-use crate::run::FoldRecord;
+use crate::record::FoldRecord;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Grouping records into per-(model, metric) score tables indexed by split seed and fold.
 
-use crate::run::{FoldRecord, Status};
+use crate::record::{FoldRecord, Status};
 use std::collections::BTreeMap;
 
 /// The scores of one model on one metric: `folds[i]` holds split seed `seeds[i]`'s fold

@@ -1,4 +1,6 @@
-//! The records contract: one row per (model, split seed, model seed, fold, metric).
+//! The records contract: one row per (model, split seed, model seed, fold, metric). It sits
+//! below every stage that reads or writes records (data, run, stats, report), so all of them
+//! import it downward.
 
 use crate::metric::Predictions;
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,369 @@
+//! A report folder on disk while a run writes it: an exclusive lock, a fresh state (a new run
+//! never mixes its files with an old report's), and the checkpoint of finished seeds that
+//! lets an interrupted run resume.
+//!
+//! Finished split seeds collect in memory; at most once every [`SYNC_EVERY`] (or
+//! [`MAX_UNSAVED`] bytes), and at the end, their rows are appended to `records.partial.csv`
+//! (`predictions.partial.csv`), fsynced, and indexed in `seeds.done` by a line
+//! `seed records_bytes predictions_bytes split_hash` each. So a crash costs at most that much
+//! work, and a fast run is not paced by the disk. On resume the partial files are cut back to
+//! the last indexed seed, so a torn or unsynced write is never read.
+
+use super::{
+    append, render_prediction_rows, render_record_rows, sync, write_atomic, RECORDS_HEADER,
+};
+use crate::data::Table;
+use crate::record::{FoldPredictions, FoldRecord};
+use crate::run::{split_hash, Manifest, Observer};
+use crate::split::Fold;
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The checkpoint's records, appended seed by seed.
+pub const RECORDS_PARTIAL: &str = "records.partial.csv";
+/// The checkpoint's out-of-fold predictions (moved into place as predictions.csv).
+pub const PREDICTIONS_PARTIAL: &str = "predictions.partial.csv";
+/// The checkpoint's index of saved seeds.
+pub const SEEDS_DONE: &str = "seeds.done";
+
+/// How often finished seeds are saved (see the module documentation).
+pub const SYNC_EVERY: Duration = Duration::from_secs(1);
+/// Rows held unsaved at most, so a fast run on large data stays lean.
+pub const MAX_UNSAVED: usize = 8 << 20;
+
+/// Saves finished seeds (an [`Observer`] for the runner), passing progress on to `progress`.
+pub struct Checkpoint<'a> {
+    dir: &'a Path,
+    table: &'a Table,
+    probability: bool,
+    progress: &'a dyn Observer,
+    state: Mutex<CheckpointState>,
+}
+
+/// Seeds finished but not yet saved, and the first error met.
+struct CheckpointState {
+    /// Their rows for `records.partial.csv` and `predictions.partial.csv`.
+    records: String,
+    predictions: String,
+    /// Their `seeds.done` lines, with offsets as if the rows above were already appended.
+    index: String,
+    /// Lengths of the two partial files as last saved.
+    saved: (u64, u64),
+    /// Split hash of every seed finished in this run.
+    hashes: BTreeMap<u64, String>,
+    last_save: Instant,
+    error: Option<Error>,
+}
+
+impl Checkpoint<'_> {
+    /// A checkpoint appending to the partial files in `dir` as they are now.
+    /// A checkpoint appending to the partial files in `dir` as they are now; `probability`:
+    /// predictions carry the second class's probability.
+    pub fn new<'a>(
+        dir: &'a Path,
+        table: &'a Table,
+        probability: bool,
+        progress: &'a dyn Observer,
+    ) -> Checkpoint<'a> {
+        let len = |name| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
+        Checkpoint {
+            dir,
+            table,
+            probability,
+            progress,
+            state: Mutex::new(CheckpointState {
+                records: String::new(),
+                predictions: String::new(),
+                index: String::new(),
+                saved: (len(RECORDS_PARTIAL), len(PREDICTIONS_PARTIAL)),
+                hashes: BTreeMap::new(),
+                last_save: Instant::now(),
+                error: None,
+            }),
+        }
+    }
+
+    fn keep(
+        &self,
+        state: &mut CheckpointState,
+        seed: u64,
+        folds: &[Fold],
+        records: &[FoldRecord],
+        predictions: &[FoldPredictions],
+    ) {
+        state.records += &render_record_rows(records);
+        if !predictions.is_empty() {
+            state.predictions += &render_prediction_rows(self.table, predictions, self.probability);
+        }
+        let hash = split_hash(folds, self.table.n_rows());
+        let line = format!(
+            "{seed} {} {} {hash}\n",
+            state.saved.0 + state.records.len() as u64,
+            state.saved.1 + state.predictions.len() as u64,
+        );
+        state.index += &line;
+        state.hashes.insert(seed, hash);
+    }
+
+    /// Append the kept rows and sync them, then index their seeds. The index itself needs no
+    /// sync: a lost line only means that seed runs again.
+    fn save(&self, state: &mut CheckpointState) -> Result<()> {
+        for (name, rows, saved) in [
+            (RECORDS_PARTIAL, &mut state.records, &mut state.saved.0),
+            (
+                PREDICTIONS_PARTIAL,
+                &mut state.predictions,
+                &mut state.saved.1,
+            ),
+        ] {
+            if !rows.is_empty() {
+                let path = self.dir.join(name);
+                append(&path, rows.as_bytes())?;
+                sync(&path)?;
+                *saved += rows.len() as u64;
+                rows.clear();
+            }
+        }
+        append(&self.dir.join(SEEDS_DONE), state.index.as_bytes())?;
+        state.index.clear();
+        state.last_save = Instant::now();
+        Ok(())
+    }
+
+    /// Commit what is left and return the split hashes of the seeds saved, or the first error
+    /// met.
+    pub fn close(&self) -> Result<BTreeMap<u64, String>> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match state.error.take() {
+            Some(e) => Err(e),
+            None => self
+                .save(&mut state)
+                .map(|()| std::mem::take(&mut state.hashes)),
+        }
+    }
+}
+
+impl Observer for Checkpoint<'_> {
+    fn start(&self, fits: u64) {
+        self.progress.start(fits);
+    }
+    fn fit_done(&self) {
+        self.progress.fit_done();
+    }
+    fn finish(&self) {
+        self.progress.finish();
+    }
+    fn stores_predictions(&self) -> bool {
+        true
+    }
+    fn seed_done(
+        &self,
+        seed: u64,
+        folds: &[Fold],
+        records: &[FoldRecord],
+        predictions: &[FoldPredictions],
+    ) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.error.is_some() {
+            return;
+        }
+        self.keep(&mut state, seed, folds, records, predictions);
+        let unsaved = state.records.len() + state.predictions.len();
+        if state.last_save.elapsed() >= SYNC_EVERY || unsaved >= MAX_UNSAVED {
+            if let Err(e) = self.save(&mut state) {
+                state.error = Some(e);
+            }
+        }
+    }
+}
+
+/// The manifest of the report folder `dir`.
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Read {
+        path: path.clone(),
+        reason: format!("no manifest in {} ({e})", dir.display()),
+    })?;
+    serde_json::from_str(&text).map_err(|e| Error::Malformed {
+        path,
+        format: "seedfold manifest",
+        reason: e.to_string(),
+    })
+}
+
+/// Write the manifest of the report folder `dir` (atomically).
+pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
+    let text = serde_json::to_string_pretty(manifest).map_err(|e| Error::Write {
+        path: dir.join("manifest.json"),
+        reason: e.to_string(),
+    })?;
+    write_atomic(&dir.join("manifest.json"), text.as_bytes())
+}
+
+/// Seeds recorded in `seeds.done` with their split hashes, and the partial files cut back to
+/// the last of them (or begun again, with `header` for the predictions, when none was
+/// recorded).
+pub fn recover(dir: &Path, header: Option<&str>) -> Result<BTreeMap<u64, String>> {
+    let text = std::fs::read_to_string(dir.join(SEEDS_DONE)).unwrap_or_default();
+    let complete = text.rsplit_once('\n').map_or("", |(done, _)| done);
+    let mut seeds = BTreeMap::new();
+    let mut ends = (0, 0);
+    for line in complete.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        if let [seed, records, predictions, hash] = fields[..] {
+            if let (Ok(seed), Ok(records), Ok(predictions)) =
+                (seed.parse(), records.parse(), predictions.parse())
+            {
+                seeds.insert(seed, hash.to_string());
+                ends = (records, predictions);
+            }
+        }
+    }
+    if seeds.is_empty() {
+        start_fresh(dir, header)?;
+        return Ok(seeds);
+    }
+    for (name, end) in [(RECORDS_PARTIAL, ends.0), (PREDICTIONS_PARTIAL, ends.1)] {
+        let path = dir.join(name);
+        if path.exists() && end > 0 {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|file| file.set_len(end))
+                .map_err(|e| write_error(&path, e))?;
+        }
+    }
+    Ok(seeds)
+}
+
+/// Begin the checkpoint's files in `dir` (the predictions with `header`).
+pub fn start_fresh(dir: &Path, header: Option<&str>) -> Result<()> {
+    for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
+        let _ = std::fs::remove_file(dir.join(name));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| write_error(dir, e))?;
+    append(
+        &dir.join(RECORDS_PARTIAL),
+        format!("{RECORDS_HEADER}\n").as_bytes(),
+    )?;
+    if let Some(h) = header {
+        append(&dir.join(PREDICTIONS_PARTIAL), h.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The files a run writes into its report folder; with --overwrite they are removed before a
+/// new run starts, so old and new never mix.
+pub const OUTPUTS: [&str; 11] = [
+    "manifest.json",
+    "records.csv",
+    "records.parquet",
+    "summary.json",
+    "report.md",
+    "report.html",
+    "splits.csv",
+    "predictions.csv",
+    RECORDS_PARTIAL,
+    PREDICTIONS_PARTIAL,
+    SEEDS_DONE,
+];
+/// The lock file that keeps a second run out of a report folder while one writes it.
+pub const LOCK: &str = ".seedfold.lock";
+
+/// Hold the report folder for this process: an exclusive `flock` on its lock file, released
+/// by the system when the process ends however it ends (so a killed run leaves no stale lock).
+pub fn lock(out: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(LOCK))
+        .map_err(|e| write_error(&out.join(LOCK), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Config(format!(
+            "another seedfold run is writing to {}; wait for it to finish or choose another --out",
+            out.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(write_error(&out.join(LOCK), e)),
+    }
+}
+
+/// Temporary files of an interrupted atomic write (`.NAME.tmpPID`).
+fn is_litter(name: &str) -> bool {
+    name.starts_with('.') && name.contains(".tmp")
+}
+
+/// Remove interrupted writes' temporary files from `out`.
+pub fn sweep_litter(out: &Path) {
+    for entry in std::fs::read_dir(out).into_iter().flatten().flatten() {
+        if is_litter(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Make `out` ready for a new run: empty, or emptied of seedfold's files with `overwrite`;
+/// anything else there is the user's and refused.
+pub fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
+    let mut names: Vec<String> = std::fs::read_dir(out)
+        .map_err(|e| Error::Read {
+            path: out.to_path_buf(),
+            reason: e.to_string(),
+        })?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != LOCK && !is_litter(n))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Ok(());
+    }
+    let foreign: Vec<&String> = names
+        .iter()
+        .filter(|n| !OUTPUTS.contains(&n.as_str()))
+        .collect();
+    if !overwrite {
+        return Err(Error::Config(format!(
+            "{} already holds {}{}; pass --overwrite to replace seedfold's report there, or choose another --out",
+            out.display(),
+            names.iter().take(4).cloned().collect::<Vec<_>>().join(", "),
+            if names.len() > 4 { ", …" } else { "" }
+        )));
+    }
+    if !foreign.is_empty() {
+        return Err(Error::Config(format!(
+            "{} holds files seedfold did not write ({}); --overwrite only replaces a report, so choose another --out",
+            out.display(),
+            foreign.iter().take(4).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    for name in OUTPUTS {
+        let path = out.join(name);
+        if path.exists() {
+            std::fs::remove_file(&path).map_err(|e| write_error(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+/// The end of a run's writing: the checkpoint's files, interrupted writes' litter and the lock
+/// file go (the lock itself is released when its holder drops it).
+pub fn close_folder(out: &Path) {
+    for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
+        let _ = std::fs::remove_file(out.join(name));
+    }
+    sweep_litter(out);
+    let _ = std::fs::remove_file(out.join(LOCK));
+}
