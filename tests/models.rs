@@ -395,38 +395,19 @@ fn naive_bayes_matches_scikit_learn_on_every_classification_data_set() {
     }
 }
 
-/// 5-fold accuracy of `spec` on `table`, fold by fold.
+/// 5-fold accuracy of `spec` on `table`, fold by fold (2 split seeds × 2 model seeds).
 fn fold_accuracies(spec: &str, table: &seedfold::data::Table) -> Vec<f64> {
-    use seedfold::run::{metrics_for, run, RunPlan, Silent};
-    use seedfold::split::{SplitConfig, Splitter};
-    let models = build_models(
-        &ModelSpec::parse(spec).unwrap(),
-        Task::Classification,
-        2,
-        false,
-    )
-    .unwrap();
-    let splitter = Splitter::new(&SplitConfig::default(), table).unwrap();
-    let metrics = ["accuracy".parse().unwrap()];
-    let plan = RunPlan {
+    common::study(
         table,
-        splitter: &splitter,
-        metrics: metrics_for(Some(&metrics), &models, Task::Classification, 2).unwrap(),
-        models: &models,
-        split_seeds: &[0, 1],
-        model_seeds: &[0, 1],
-        keep_predictions: false,
-        fail_fast: false,
-        threads: Some(2),
-        exact_linfa: false,
-        fit_timeout: None,
-    };
-    run(&plan, &Silent)
-        .unwrap()
-        .records
-        .iter()
-        .map(|r| r.value.unwrap())
-        .collect()
+        spec,
+        &Default::default(),
+        &[0, 1],
+        &[0, 1],
+        &["accuracy"],
+    )
+    .iter()
+    .map(|r| r.value.unwrap())
+    .collect()
 }
 
 #[test]

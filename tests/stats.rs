@@ -298,35 +298,17 @@ fn almost_stochastic_order_matches_deepsig_within_its_monte_carlo_noise() {
 fn the_seed_effect_of_a_forest_shows_its_own_seed() {
     // wine, forest of 3 trees, 8 split seeds × 4 model seeds: most of the run-to-run spread
     // comes from the forest's own seed, none of it is hidden as "model seed 0"
-    use seedfold::data::{load, DataSpec, Task};
-    use seedfold::model::{build_models, ModelSpec};
-    use seedfold::run::{metrics_for, run, RunPlan, Silent};
-    use seedfold::split::{SplitConfig, Splitter};
+    use seedfold::data::{load, DataSpec};
     let table = load(&DataSpec::builtin("wine")).unwrap().table;
-    let splitter = Splitter::new(&SplitConfig::default(), &table).unwrap();
-    let models = build_models(
-        &ModelSpec::parse("forest:trees=3").unwrap(),
-        Task::Classification,
-        3,
-        false,
-    )
-    .unwrap();
-    let metrics = ["accuracy".parse().unwrap()];
     let seeds: Vec<u64> = (0..8).collect();
-    let plan = RunPlan {
-        table: &table,
-        splitter: &splitter,
-        metrics: metrics_for(Some(&metrics), &models, Task::Classification, 3).unwrap(),
-        models: &models,
-        split_seeds: &seeds,
-        model_seeds: &[0, 1, 2, 3],
-        keep_predictions: false,
-        fail_fast: false,
-        threads: None,
-        exact_linfa: false,
-        fit_timeout: None,
-    };
-    let records = run(&plan, &Silent).unwrap().records;
+    let records = common::study(
+        &table,
+        "forest:trees=3",
+        &Default::default(),
+        &seeds,
+        &[0, 1, 2, 3],
+        &["accuracy"],
+    );
     let scale = |m: &str| m.parse::<seedfold::metric::Metric>().unwrap().scale();
     let analysis = analyse(&records, &scale, &Options::default());
     let effect = analysis.summaries[0].seed_effect.value().unwrap();

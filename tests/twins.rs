@@ -8,10 +8,8 @@ mod common;
 
 use common::reference;
 use seedfold::data::{load, DataSpec};
-use seedfold::metric::Metric;
-use seedfold::model::{build_models, ModelSpec};
-use seedfold::run::{metrics_for, run, RunPlan, Silent, Status};
-use seedfold::split::{SplitConfig, Splitter, SplitterKind};
+use seedfold::run::Status;
+use seedfold::split::{SplitConfig, SplitterKind};
 use std::collections::BTreeMap;
 
 #[test]
@@ -20,41 +18,21 @@ fn every_catalogue_model_matches_its_scikit_learn_twin_on_the_same_folds() {
     let seeds: Vec<u64> = (0..r["seeds"].as_u64().unwrap()).collect();
     let mut problems = Vec::new();
     let mut compared = 0;
+    let split = SplitConfig {
+        kind: SplitterKind::Kfold,
+        folds: r["folds"].as_u64().unwrap() as usize,
+        ..Default::default()
+    };
     for (dataset, entries) in r["datasets"].as_object().unwrap() {
         let table = load(&DataSpec::builtin(dataset)).unwrap().table;
-        let splitter = Splitter::new(
-            &SplitConfig {
-                kind: SplitterKind::Kfold,
-                folds: r["folds"].as_u64().unwrap() as usize,
-                ..Default::default()
-            },
-            &table,
-        )
-        .unwrap();
-        let task = table.y.task();
-        let k = table.y.classes().map_or(0, |(_, c)| c.len());
         for (spec, entry) in entries.as_object().unwrap() {
-            let models = build_models(&ModelSpec::parse(spec).unwrap(), task, k, false).unwrap();
-            let metrics: Vec<Metric> = entry["sklearn"]
+            let metrics: Vec<&str> = entry["sklearn"]
                 .as_object()
                 .unwrap()
                 .keys()
-                .map(|m| m.parse().unwrap())
+                .map(String::as_str)
                 .collect();
-            let plan = RunPlan {
-                table: &table,
-                splitter: &splitter,
-                metrics: metrics_for(Some(&metrics), &models, task, k).unwrap(),
-                models: &models,
-                split_seeds: &seeds,
-                model_seeds: &[0],
-                keep_predictions: false,
-                fail_fast: false,
-                threads: None,
-                exact_linfa: false,
-                fit_timeout: None,
-            };
-            let records = run(&plan, &Silent).unwrap().records;
+            let records = common::study(&table, spec, &split, &seeds, &[0], &metrics);
             let mut sums: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
             for rec in &records {
                 if rec.status == Status::Failed {

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::data::Table;
 use crate::record::{FoldPredictions, FoldRecord};
-use crate::run::{split_hash, Manifest, Observer};
+use crate::run::{split_hash, Manifest, Observer, REPORT_FILES};
 use crate::split::Fold;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
@@ -255,21 +255,17 @@ pub fn start_fresh(dir: &Path, header: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// The files a run writes into its report folder; with --overwrite they are removed before a
-/// new run starts, so old and new never mix.
-pub const OUTPUTS: [&str; 11] = [
-    "manifest.json",
-    "records.csv",
-    "records.parquet",
-    "summary.json",
-    "report.md",
-    "report.html",
-    "splits.csv",
-    "predictions.csv",
-    RECORDS_PARTIAL,
-    PREDICTIONS_PARTIAL,
-    SEEDS_DONE,
-];
+/// The files a run writes into its report folder (the manifest, the report files, the
+/// checkpoint's); with --overwrite they are removed before a new run starts, so old and new
+/// never mix.
+pub fn outputs() -> impl Iterator<Item = &'static str> {
+    ["manifest.json"].into_iter().chain(REPORT_FILES).chain([
+        RECORDS_PARTIAL,
+        PREDICTIONS_PARTIAL,
+        SEEDS_DONE,
+    ])
+}
+
 /// The lock file that keeps a second run out of a report folder while one writes it.
 pub const LOCK: &str = ".seedfold.lock";
 
@@ -325,7 +321,7 @@ pub fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
     }
     let foreign: Vec<&String> = names
         .iter()
-        .filter(|n| !OUTPUTS.contains(&n.as_str()))
+        .filter(|n| !outputs().any(|o| o == n.as_str()))
         .collect();
     if !overwrite {
         return Err(Error::Config(format!(
@@ -342,7 +338,7 @@ pub fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
             foreign.iter().take(4).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
         )));
     }
-    for name in OUTPUTS {
+    for name in outputs() {
         let path = out.join(name);
         if path.exists() {
             std::fs::remove_file(&path).map_err(|e| write_error(&path, e))?;

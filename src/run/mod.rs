@@ -468,8 +468,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn seeds_are_handed_over_in_order_as_soon_as_they_finish() {
+    /// Iris, one tree, 5-fold: everything but the seeds and whether predictions are kept.
+    fn with_iris_tree(seeds: &[u64], keep_predictions: bool, check: impl FnOnce(&RunPlan)) {
         let table = load(&DataSpec::builtin("iris")).unwrap().table;
         let splitter = Splitter::new(&SplitConfig::default(), &table).unwrap();
         let models = build_models(
@@ -479,56 +479,42 @@ mod tests {
             false,
         )
         .unwrap();
-        let seeds: Vec<u64> = (0..16).collect();
-        let plan = RunPlan {
+        check(&RunPlan {
             table: &table,
             splitter: &splitter,
             metrics: metrics_for(None, &models, Task::Classification, 3).unwrap(),
             models: &models,
-            split_seeds: &seeds,
+            split_seeds: seeds,
             model_seeds: &[0],
-            keep_predictions: false,
+            keep_predictions,
             fail_fast: false,
             threads: Some(2),
             exact_linfa: false,
             fit_timeout: None,
-        };
-        let timeline = Timeline::default();
-        run(&plan, &timeline).unwrap();
-        let releases = timeline.at_release.into_inner().unwrap();
-        assert_eq!(releases.iter().map(|r| r.0).collect::<Vec<_>>(), seeds);
-        // 16 seeds × 5 folds are one batch; the first seed must not wait for all 80 fits
-        assert!(releases[0].1 < 80, "{releases:?}");
+        });
+    }
+
+    #[test]
+    fn seeds_are_handed_over_in_order_as_soon_as_they_finish() {
+        let seeds: Vec<u64> = (0..16).collect();
+        with_iris_tree(&seeds, false, |plan| {
+            let timeline = Timeline::default();
+            run(plan, &timeline).unwrap();
+            let releases = timeline.at_release.into_inner().unwrap();
+            assert_eq!(releases.iter().map(|r| r.0).collect::<Vec<_>>(), seeds);
+            // 16 seeds × 5 folds are one batch; the first seed must not wait for all 80 fits
+            assert!(releases[0].1 < 80, "{releases:?}");
+        });
     }
 
     #[test]
     fn predictions_are_held_once_by_whoever_stores_them() {
-        let table = load(&DataSpec::builtin("iris")).unwrap().table;
-        let splitter = Splitter::new(&SplitConfig::default(), &table).unwrap();
-        let models = build_models(
-            &ModelSpec::parse("tree").unwrap(),
-            Task::Classification,
-            3,
-            false,
-        )
-        .unwrap();
-        let plan = RunPlan {
-            table: &table,
-            splitter: &splitter,
-            metrics: metrics_for(None, &models, Task::Classification, 3).unwrap(),
-            models: &models,
-            split_seeds: &[0, 1],
-            model_seeds: &[0],
-            keep_predictions: true,
-            fail_fast: false,
-            threads: Some(2),
-            exact_linfa: false,
-            fit_timeout: None,
-        };
-        // 2 seeds × 5 folds × 1 model
-        assert_eq!(run(&plan, &Silent).unwrap().predictions.len(), 10);
-        let storing = Storing(AtomicUsize::new(0));
-        assert!(run(&plan, &storing).unwrap().predictions.is_empty());
-        assert_eq!(storing.0.into_inner(), 10);
+        with_iris_tree(&[0, 1], true, |plan| {
+            // 2 seeds × 5 folds × 1 model
+            assert_eq!(run(plan, &Silent).unwrap().predictions.len(), 10);
+            let storing = Storing(AtomicUsize::new(0));
+            assert!(run(plan, &storing).unwrap().predictions.is_empty());
+            assert_eq!(storing.0.into_inner(), 10);
+        });
     }
 }

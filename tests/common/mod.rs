@@ -76,3 +76,42 @@ pub fn floats(v: &serde_json::Value) -> Vec<f64> {
         .map(|x| x.as_f64().unwrap())
         .collect()
 }
+
+/// The records of `spec` (one `--model` value) on `table` with `split`, over `seeds` split
+/// seeds and `model_seeds`, scored on `metrics` (the task's defaults when empty).
+pub fn study(
+    table: &Table,
+    spec: &str,
+    split: &seedfold::split::SplitConfig,
+    seeds: &[u64],
+    model_seeds: &[u64],
+    metrics: &[&str],
+) -> Vec<seedfold::run::FoldRecord> {
+    use seedfold::run::{metrics_for, run, RunPlan, Silent};
+    let task = table.y.task();
+    let k = table.y.classes().map_or(0, |(_, c)| c.len());
+    let models = seedfold::model::build_models(
+        &seedfold::model::ModelSpec::parse(spec).unwrap(),
+        task,
+        k,
+        false,
+    )
+    .unwrap();
+    let metrics: Vec<seedfold::metric::Metric> =
+        metrics.iter().map(|m| m.parse().unwrap()).collect();
+    let splitter = seedfold::split::Splitter::new(split, table).unwrap();
+    let plan = RunPlan {
+        table,
+        splitter: &splitter,
+        metrics: metrics_for(Some(&metrics), &models, task, k).unwrap(),
+        models: &models,
+        split_seeds: seeds,
+        model_seeds,
+        keep_predictions: false,
+        fail_fast: false,
+        threads: Some(2),
+        exact_linfa: false,
+        fit_timeout: None,
+    };
+    run(&plan, &Silent).unwrap().records
+}
