@@ -236,3 +236,44 @@ fn verdicts_name_the_better_model_and_their_rule() {
         );
     }
 }
+
+#[test]
+fn a_large_grid_is_compared_with_its_leader_only() {
+    // 40 models: 39 comparisons a metric instead of 780, and a note that says so
+    let records: Vec<FoldRecord> = (0..40)
+        .flat_map(|m| {
+            (0..4u64).flat_map(move |seed| {
+                (0..3usize).map(move |fold| FoldRecord {
+                    model: format!("m{m:02}"),
+                    split_seed: seed,
+                    model_seed: 0,
+                    fold,
+                    metric: "accuracy".into(),
+                    value: Some(
+                        0.5 + 0.005 * m as f64 + 0.01 * ((seed as usize + fold) % 3) as f64,
+                    ),
+                    n_train: 80,
+                    n_test: 20,
+                    fit_seconds: 0.0,
+                    status: Status::Ok,
+                    error: None,
+                    warning: None,
+                })
+            })
+        })
+        .collect();
+    let analysis = analyse(
+        &records,
+        &|m: &str| m.parse::<Metric>().unwrap().scale(),
+        &Options {
+            resamples: 200,
+            ..Options::default()
+        },
+    );
+    assert_eq!(analysis.comparisons.len(), 39);
+    assert!(analysis.comparisons.iter().all(|c| c.model_a == "m39"));
+    assert!(analysis
+        .notes
+        .iter()
+        .any(|n| n.contains("compared with the leader m39 only")));
+}

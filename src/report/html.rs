@@ -7,7 +7,7 @@ use super::content::{
 };
 use super::svg::{self, escape};
 use super::verdict::leader_lines;
-use crate::stats::{running_interval, Analysis, Scores};
+use crate::stats::{running_interval, Analysis, Scores, MAX_ALL_PAIRS};
 use std::fmt::Write;
 
 const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
@@ -181,7 +181,7 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
             "Each dot is one split seed's score difference between the pair (right of the dashed zero line: A better); the green band is the region of practical equivalence. Dots mostly inside the band: equivalent; on both sides of zero: the winner depends on the seed.",
         );
     }
-    if models.len() > 1 {
+    if models.len() > 1 && models.len() <= MAX_ALL_PAIRS {
         let cells: Vec<Vec<Option<f64>>> = models
             .iter()
             .map(|a| {

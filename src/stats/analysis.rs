@@ -23,6 +23,52 @@ pub struct Analysis {
     pub notes: Vec<String>,
 }
 
+/// Models above which a metric's models are compared with its leader only (m − 1 pairs instead
+/// of m(m − 1)/2), so the analysis grows linearly with a large grid.
+pub const MAX_ALL_PAIRS: usize = 30;
+
+/// The pairs of `group` to compare: all of them, or each model with the leader (best mean of
+/// seed means) when there are more than [`MAX_ALL_PAIRS`] models, with a note saying so.
+fn pairs<'a>(
+    group: &[&'a Scores],
+    higher_is_better: bool,
+    metric: &str,
+    notes: &mut Vec<String>,
+) -> Vec<(&'a Scores, &'a Scores)> {
+    if group.len() <= MAX_ALL_PAIRS {
+        return group
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| group[i + 1..].iter().map(move |b| (*a, *b)))
+            .collect();
+    }
+    let score = |s: &Scores| {
+        let m = super::mean(&s.seed_means()).unwrap_or(f64::NAN);
+        if higher_is_better {
+            m
+        } else {
+            -m
+        }
+    };
+    let Some(leader) = group
+        .iter()
+        .copied()
+        .max_by(|a, b| score(a).total_cmp(&score(b)))
+    else {
+        return Vec::new();
+    };
+    notes.push(format!(
+        "{metric}: {} models, more than {MAX_ALL_PAIRS}: each is compared with the leader {} only",
+        group.len(),
+        leader.model
+    ));
+    group
+        .iter()
+        .filter(|s| s.model != leader.model)
+        .map(|b| (leader, *b))
+        .collect()
+}
+
 /// Analyse `records`; `scale(metric)` tells each metric's direction and range.
 pub fn analyse(
     records: &[FoldRecord],
@@ -71,15 +117,13 @@ pub fn analyse_scores(
             .filter(|s| s.metric == metric && !s.seeds.is_empty())
             .collect();
         let first = comparisons.len();
-        for (i, a) in group.iter().enumerate() {
-            for b in &group[i + 1..] {
-                match compare(a, b, metric_scale, options) {
-                    Ok(c) if c.mean_difference < 0.0 => {
-                        comparisons.extend(compare(b, a, metric_scale, options))
-                    }
-                    Ok(c) => comparisons.push(c),
-                    Err(reason) => notes.push(format!("not compared: {reason}")),
+        for (a, b) in pairs(&group, metric_scale.higher_is_better, metric, &mut notes) {
+            match compare(a, b, metric_scale, options) {
+                Ok(c) if c.mean_difference < 0.0 => {
+                    comparisons.extend(compare(b, a, metric_scale, options))
                 }
+                Ok(c) => comparisons.push(c),
+                Err(reason) => notes.push(format!("not compared: {reason}")),
             }
         }
         adjust_and_decide(&mut comparisons[first..], 1.0 - options.confidence);

@@ -15,7 +15,7 @@ mod seeds;
 mod summary;
 mod wilcoxon;
 
-pub use analysis::{analyse, analyse_scores, Analysis};
+pub use analysis::{analyse, analyse_scores, Analysis, MAX_ALL_PAIRS};
 pub use anova::{nested_components, one_way, NestedComponents, OneWay};
 pub use aso::{aso, violation_ratio, Aso};
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
