@@ -106,11 +106,33 @@ fn metrics_check_the_task() {
         .unwrap_err()
         .to_string()
         .contains("is for regression"));
-    assert!(Metric::RocAuc
+    let e = Metric::RocAuc
         .check(Task::Classification, 3)
         .unwrap_err()
-        .to_string()
-        .contains("binary"));
+        .to_string();
+    assert!(
+        e.contains("binary") && e.contains("use roc_auc_ovr, roc_auc_ovr_weighted or roc_auc_ovo"),
+        "{e}"
+    );
+    for name in ["roc_auc_ovr", "roc_auc_ovr_weighted", "roc_auc_ovo"] {
+        let m: Metric = name.parse().unwrap();
+        assert!(m.check(Task::Classification, 3).is_ok() && m.needs_probabilities());
+    }
     assert!(Metric::LogLoss.check(Task::Classification, 3).is_ok());
     assert!(!Metric::Rmse.higher_is_better() && Metric::Mcc.higher_is_better());
+}
+
+#[test]
+fn multiclass_roc_auc_needs_every_class_in_the_fold() {
+    let p = Predictions::Classes {
+        labels: vec![0, 1, 1],
+        probabilities: Some(vec![0.7, 0.2, 0.1, 0.2, 0.5, 0.3, 0.1, 0.6, 0.3]),
+    };
+    let e = score(
+        "roc_auc_ovo".parse().unwrap(),
+        Truth::Classes(&[0, 1, 1], 3),
+        &p,
+    )
+    .unwrap_err();
+    assert!(e.contains("class(es) 2 are missing"), "{e}");
 }

@@ -39,6 +39,11 @@ pub enum Metric {
     F1(Average),
     Mcc,
     RocAuc,
+    /// Multiclass ROC AUC, one class against the rest, averaged over classes (`Average::Macro`)
+    /// or by class frequency (`Average::Weighted`).
+    RocAucOvr(Average),
+    /// Multiclass ROC AUC over every pair of classes, macro average (Hand & Till 2001).
+    RocAucOvo,
     LogLoss,
     Brier,
 }
@@ -61,7 +66,15 @@ pub fn all_metrics() -> Vec<Metric> {
     for avg in [Average::Binary, Average::Macro, Average::Weighted] {
         all.extend([Metric::Precision(avg), Metric::Recall(avg), Metric::F1(avg)]);
     }
-    all.extend([Metric::Mcc, Metric::RocAuc, Metric::LogLoss, Metric::Brier]);
+    all.extend([
+        Metric::Mcc,
+        Metric::RocAuc,
+        Metric::RocAucOvr(Average::Macro),
+        Metric::RocAucOvr(Average::Weighted),
+        Metric::RocAucOvo,
+        Metric::LogLoss,
+        Metric::Brier,
+    ]);
     all
 }
 
@@ -89,6 +102,9 @@ impl Metric {
             Metric::F1(a) => averaged("f1", a),
             Metric::Mcc => "mcc".into(),
             Metric::RocAuc => "roc_auc".into(),
+            Metric::RocAucOvr(Average::Weighted) => "roc_auc_ovr_weighted".into(),
+            Metric::RocAucOvr(_) => "roc_auc_ovr".into(),
+            Metric::RocAucOvo => "roc_auc_ovo".into(),
             Metric::LogLoss => "log_loss".into(),
             Metric::Brier => "brier".into(),
         }
@@ -139,7 +155,14 @@ impl Metric {
 
     /// Whether the metric scores predicted probabilities rather than labels.
     pub fn needs_probabilities(self) -> bool {
-        matches!(self, Metric::RocAuc | Metric::LogLoss | Metric::Brier)
+        matches!(
+            self,
+            Metric::RocAuc
+                | Metric::RocAucOvr(_)
+                | Metric::RocAucOvo
+                | Metric::LogLoss
+                | Metric::Brier
+        )
     }
 
     /// Check that the metric applies to a target of `task` with `n_classes` classes.
@@ -165,8 +188,13 @@ impl Metric {
                 | Metric::Brier
         );
         if binary_only && n_classes != 2 {
+            let instead = match self {
+                Metric::RocAuc => "roc_auc_ovr, roc_auc_ovr_weighted or roc_auc_ovo".to_string(),
+                Metric::Brier => "log_loss".to_string(),
+                other => format!("{}_macro or {}_weighted", other.name(), other.name()),
+            };
             return Err(Error::Config(format!(
-                "metric '{}' is for binary targets, but this one has {n_classes} classes; use a _macro or _weighted variant",
+                "metric '{}' is for binary targets, but this one has {n_classes} classes; use {instead}",
                 self.name()
             )));
         }

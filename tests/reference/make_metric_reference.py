@@ -47,6 +47,10 @@ def cls_case(name, y, p, proba, k):
     if proba is not None:
         proba = np.asarray(proba)
         v["log_loss"] = M.log_loss(y, proba, labels=labels)
+        if k > 2 and len(set(y.tolist())) == k:
+            v["roc_auc_ovr"] = M.roc_auc_score(y, proba, multi_class="ovr", average="macro")
+            v["roc_auc_ovr_weighted"] = M.roc_auc_score(y, proba, multi_class="ovr", average="weighted")
+            v["roc_auc_ovo"] = M.roc_auc_score(y, proba, multi_class="ovo", average="macro")
         if k == 2:
             if len(set(y.tolist())) == 2:
                 v["roc_auc"] = M.roc_auc_score(y, proba[:, 1])
@@ -70,6 +74,10 @@ cases.append(cls_case("binary never predicts positive", [0, 1, 0, 1, 0], [0, 0, 
 cases.append(cls_case("binary perfect", [0, 1, 1, 0], [0, 1, 1, 0], np.array([[0.9, 0.1], [0.2, 0.8], [0.4, 0.6], [0.6, 0.4]]), 2))
 y = rng.integers(0, 3, 50); pr = random_proba(50, 3); pr[np.arange(50), y] += 0.5; pr /= pr.sum(1, keepdims=True)
 cases.append(cls_case("three classes", y, pr.argmax(1), pr, 3))
+# four classes of unequal size, probabilities rounded to one decimal so that scores tie
+y = np.repeat([0, 1, 2, 3], [5, 9, 14, 22]); pr = random_proba(50, 4); pr[np.arange(50), y] += 0.3
+pr = np.round(pr / pr.sum(1, keepdims=True), 1); pr[:, 3] = 1 - pr[:, :3].sum(1)
+cases.append(cls_case("four classes, tied probabilities", y, pr.argmax(1), pr, 4))
 y = rng.integers(0, 4, 40); p = np.where(rng.random(40) < 0.6, y, rng.integers(0, 3, 40))
 cases.append(cls_case("class 3 never predicted", y, p, None, 4))
 y = rng.integers(0, 3, 30); p = rng.integers(0, 4, 30)
