@@ -2,7 +2,7 @@
 n_jobs=1) over RepeatedStratifiedKFold(5, 10) on breast_cancer, accuracy and roc_auc.
 The seedfold side: seedfold run --dataset breast_cancer --model forest --splitter stratified
 --seeds 10 --metrics accuracy,roc_auc."""
-import time, numpy as np, pandas as pd
+import numpy as np, pandas as pd
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 d = pd.read_csv(__import__("pathlib").Path(__file__).resolve().parents[2] / "datasets" / "breast_cancer.csv")
