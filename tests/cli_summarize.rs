@@ -221,3 +221,49 @@ fn a_single_seed_run_reports_absent_statistics_with_reasons() {
         "no silent NaN or null in the statistics"
     );
 }
+
+#[test]
+fn summarize_and_merge_never_write_over_a_report_unasked() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "iris",
+            "--model",
+            "tree",
+            "--seeds",
+            "2",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&run)
+        .assert()
+        .success();
+    let out = dir.path().join("summary");
+    let summarize = |extra: &[&str]| {
+        seedfold()
+            .arg("summarize")
+            .arg(run.join("records.csv"))
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(summarize(&[]).status.success());
+    let again = summarize(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("pass --overwrite"));
+    assert!(summarize(&["--overwrite"]).status.success());
+    let merged = seedfold()
+        .arg("merge")
+        .arg(&run)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(merged.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&merged.stderr).contains("pass --overwrite"));
+}

@@ -1,6 +1,6 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
-use super::report::{about, known_scale, write, write_report};
+use super::report::{about, claim, known_scale, write, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::report::folder::{read_manifest, write_manifest};
@@ -15,9 +15,12 @@ pub struct MergeArgs {
     /// Report folders of the shards.
     #[arg(required = true)]
     shards: Vec<PathBuf>,
-    /// Folder for the merged report.
+    /// Folder for the merged report; it must be empty unless --overwrite.
     #[arg(long)]
     out: PathBuf,
+    /// Replace the report already in --out.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 /// The split seed of a CSV line whose first fields are `model,split_seed` (model may be quoted)
@@ -169,6 +172,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     }
     records.sort_by(|a, b| a.key().cmp(&b.key()));
     let out = &args.out;
+    let _lock = claim(out, args.overwrite)?;
     write(out, "records.csv", render_records(&records).as_bytes())?;
     write(out, "records.parquet", &render_records_parquet(&records)?)?;
     let dirs: Vec<&Path> = args.shards.iter().map(PathBuf::as_path).collect();
@@ -189,6 +193,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     let mut manifest = manifest;
     manifest.files = file_hashes(out)?;
     write_manifest(out, &manifest)?;
+    seedfold::report::folder::close_folder(out);
     eprintln!("merged {} shards into {}", args.shards.len(), out.display());
     Ok(())
 }

@@ -45,6 +45,16 @@ impl StatsArgs {
     }
 }
 
+/// Take the report folder `out` for this process (its lock, released when the returned file is
+/// dropped or the process ends) and make it ready for a new report: empty, or emptied of
+/// seedfold's files with `overwrite`.
+pub fn claim(out: &Path, overwrite: bool) -> Result<std::fs::File> {
+    let lock = seedfold::report::folder::lock(out)?;
+    seedfold::report::folder::sweep_litter(out);
+    seedfold::report::folder::clear_for_new_run(out, overwrite)?;
+    Ok(lock)
+}
+
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     write_atomic(&dir.join(name), bytes)
         .with_context(|| format!("writing the report to {}", dir.display()))

@@ -1,6 +1,6 @@
 //! `seedfold summarize`: the robustness report from any long-format records CSV.
 
-use super::report::{write_report, StatsArgs};
+use super::report::{claim, write_report, StatsArgs};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::metric::Metric;
@@ -12,9 +12,13 @@ use std::path::PathBuf;
 pub struct SummarizeArgs {
     /// Records CSV with at least model,seed,fold,metric,value (seedfold's records.csv works).
     records: PathBuf,
-    /// Report folder.
-    #[arg(long, default_value = "reports/summary")]
-    out: PathBuf,
+    /// Report folder [default: reports/summary, replaced by every summary]. A folder given
+    /// here must be empty unless --overwrite.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the report already in --out.
+    #[arg(long)]
+    overwrite: bool,
     /// Each test fold's share of the rows, when the records have no n_train,n_test.
     #[arg(long)]
     test_fraction: Option<f64>,
@@ -58,14 +62,20 @@ pub fn run(args: &SummarizeArgs) -> Result<()> {
         args.records.display(),
         records.len()
     )];
+    let (out, overwrite) = match &args.out {
+        Some(out) => (out.clone(), args.overwrite),
+        None => (PathBuf::from("reports/summary"), true),
+    };
+    let _lock = claim(&out, overwrite)?;
     write_report(
-        &args.out,
+        &out,
         &records,
         &|m| scale(m).unwrap_or(Scale::unknown(true)),
         &options,
         &title,
         &about,
     )?;
-    eprintln!("wrote {}", args.out.display());
+    seedfold::report::folder::close_folder(&out);
+    eprintln!("wrote {}", out.display());
     Ok(())
 }
