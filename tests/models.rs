@@ -207,6 +207,9 @@ fn every_catalogue_model_fits_its_tasks() {
         "tweedie",
         "svm:kernel=linear",
         "svm",
+        "knn",
+        "tree",
+        "forest:trees=10",
     ] {
         let p = predict(
             model(spec, Task::Regression, 0).as_ref(),
@@ -221,7 +224,14 @@ fn every_catalogue_model_fits_its_tasks() {
     }
     let cancer = load(&DataSpec::builtin("breast_cancer")).unwrap().table;
     let iris = load(&DataSpec::builtin("wine")).unwrap().table;
-    for spec in ["logistic", "tree", "forest:trees=10", "naive_bayes", "svm"] {
+    for spec in [
+        "logistic",
+        "tree",
+        "forest:trees=10",
+        "naive_bayes",
+        "svm",
+        "knn",
+    ] {
         let p = predict(
             model(spec, Task::Classification, 2).as_ref(),
             &cancer.x,
@@ -243,7 +253,13 @@ fn every_catalogue_model_fits_its_tasks() {
         labels: labels.select(ndarray::Axis(0), &order),
         classes: classes.to_vec(),
     };
-    for spec in ["logistic", "tree", "forest:trees=10", "naive_bayes"] {
+    for spec in [
+        "logistic",
+        "tree",
+        "forest:trees=10",
+        "naive_bayes",
+        "knn:k=3",
+    ] {
         let p = predict(model(spec, Task::Classification, 3).as_ref(), &x, &y, 140).unwrap();
         let Predictions::Classes {
             labels: predicted,
@@ -519,4 +535,22 @@ fn fits_stopped_at_their_iteration_cap_are_flagged() {
             "{spec} converges by default"
         );
     }
+}
+
+#[test]
+fn knn_needs_as_many_training_rows_as_neighbours() {
+    let x = Array2::from_shape_fn((6, 1), |(i, _)| i as f64);
+    let y = Target::Regression(vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0].into());
+    let e = predict(model("knn:k=5", Task::Regression, 0).as_ref(), &x, &y, 4).unwrap_err();
+    assert!(
+        e.contains("k = 5 neighbours but only 4 training rows"),
+        "{e}"
+    );
+    let Predictions::Values(v) =
+        predict(model("knn:k=2", Task::Regression, 0).as_ref(), &x, &y, 4).unwrap()
+    else {
+        panic!()
+    };
+    // rows 4 and 5: the nearest two training rows are 3 and 2 → mean 2.5
+    assert_eq!(v, vec![2.5, 2.5]);
 }

@@ -3,6 +3,7 @@
 use super::cart::{Criterion, MaxFeatures};
 use super::classifiers::{LogisticModel, SvcModel};
 use super::glm::Solver;
+use super::knn::KnnModel;
 use super::naive_bayes::NaiveBayesModel;
 use super::params::{ModelSpec, Params};
 use super::regressors::{ElasticNetModel, LeastSquaresModel, SvrModel, TweedieModel};
@@ -169,6 +170,13 @@ pub const CATALOGUE: &[ModelInfo] = &[
                 "rows drawn with replacement per tree, share of the training rows; 0 = no bootstrap",
             ),
         ],
+    },
+    ModelInfo {
+        name: "knn",
+        tasks: BOTH,
+        stochastic: false,
+        about: "k-nearest neighbours, Euclidean, uniform weights, exhaustive search (scikit-learn's KNeighbors*)",
+        params: &[("k", "5", "neighbours (scikit-learn's n_neighbors)")],
     },
     ModelInfo {
         name: "naive_bayes",
@@ -404,6 +412,11 @@ fn build(
             settings: tree_settings(p, task, max_features(p)?)?,
             trees: p.at_least("trees", 1)?,
             bootstrap: p.non_negative("bootstrap")?,
+        }),
+        "knn" => Box::new(KnnModel {
+            name,
+            task,
+            k: p.at_least("k", 1)?,
         }),
         "naive_bayes" => Box::new(NaiveBayesModel {
             name,

@@ -8,6 +8,7 @@ pub mod cart;
 pub mod catalogue;
 mod classifiers;
 mod glm;
+mod knn;
 pub mod least_squares;
 mod naive_bayes;
 mod newton;

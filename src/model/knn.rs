@@ -1,0 +1,90 @@
+//! k-nearest neighbours by exhaustive search (scikit-learn's `KNeighbors*` with
+//! `algorithm="brute"`, Euclidean distance, uniform weights): the k training rows nearest to a
+//! test row, ties in distance broken by training-row order so the neighbours are always the
+//! same; classes get the neighbours' shares as probabilities, values their mean.
+
+use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
+use crate::data::Task;
+use crate::metric::Predictions;
+use ndarray::ArrayView1;
+use rand_chacha::ChaCha8Rng;
+
+/// k-nearest neighbours for classes or values.
+pub(crate) struct KnnModel {
+    pub name: String,
+    pub task: Task,
+    pub k: usize,
+}
+
+/// Squared Euclidean distance.
+fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+impl Model for KnnModel {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn task(&self) -> Task {
+        self.task
+    }
+    fn gives_probabilities(&self) -> bool {
+        true
+    }
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
+        let x = match &data.train {
+            FoldTrain::Values(t) => &t.records,
+            FoldTrain::Classes(t, _) => &t.records,
+        };
+        if x.nrows() < self.k {
+            return Err(format!(
+                "k = {} neighbours but only {} training rows; lower k",
+                self.k,
+                x.nrows()
+            ));
+        }
+        guard(|| {
+            let mut order: Vec<(f64, usize)> = Vec::with_capacity(x.nrows());
+            let neighbours = |row: ArrayView1<f64>, order: &mut Vec<(f64, usize)>| {
+                order.clear();
+                order.extend(
+                    x.outer_iter()
+                        .enumerate()
+                        .map(|(i, t)| (distance(row, t), i)),
+                );
+                order.select_nth_unstable_by(self.k - 1, |a, b| {
+                    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
+                });
+                order[..self.k]
+                    .iter()
+                    .map(|&(_, i)| i)
+                    .collect::<Vec<usize>>()
+            };
+            Ok(match &data.train {
+                FoldTrain::Values(t) => Predictions::Values(
+                    data.x_test
+                        .outer_iter()
+                        .map(|row| {
+                            let near = neighbours(row, &mut order);
+                            near.iter().map(|&i| t.targets[i]).sum::<f64>() / self.k as f64
+                        })
+                        .collect(),
+                ),
+                FoldTrain::Classes(t, k) => {
+                    let mut shares = vec![0.0; data.x_test.nrows() * k];
+                    for (row, out) in data.x_test.outer_iter().zip(shares.chunks_mut(*k)) {
+                        for i in neighbours(row, &mut order) {
+                            out[t.targets[i]] += 1.0;
+                        }
+                        out.iter_mut().for_each(|v| *v /= self.k as f64);
+                    }
+                    Predictions::Classes {
+                        labels: argmax_rows(&shares, *k),
+                        probabilities: Some(shares),
+                    }
+                }
+            }
+            .into())
+        })
+    }
+}
