@@ -12,7 +12,7 @@
 //!
 //! let table = load(&DataSpec::builtin("diabetes"))?.table;
 //! let splitter = Splitter::new(&SplitConfig::default(), &table)?; // shuffled 5-fold
-//! let models = build_models(&ModelSpec::parse("ols")?, table.y.task(), 0, false)?;
+//! let models = build_models(&ModelSpec::parse("ols")?, table.y.task(), false)?;
 //! let seeds: Vec<u64> = (0..10).collect();
 //! let plan = RunPlan {
 //!     table: &table,

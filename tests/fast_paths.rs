@@ -32,7 +32,7 @@ fn generic(
     train: &[usize],
     test: &[usize],
 ) -> Vec<f64> {
-    let model = build_models(&ModelSpec::parse(spec).unwrap(), Task::Regression, 0, true)
+    let model = build_models(&ModelSpec::parse(spec).unwrap(), Task::Regression, true)
         .unwrap()
         .remove(0);
     let data = FoldData {
@@ -288,7 +288,6 @@ fn logistic_probabilities(x: &Array2<f64>, labels: &Array1<usize>, exact_linfa: 
     let model = build_models(
         &ModelSpec::parse("logistic").unwrap(),
         Task::Classification,
-        2,
         exact_linfa,
     )
     .unwrap()

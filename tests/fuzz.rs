@@ -93,7 +93,7 @@ fn exercise(path: &Path, kind: Kind) {
                 .split('|')
                 .flat_map(|n| ModelSpec::parse(n).unwrap())
                 .collect();
-            let Ok(models) = build_models(&specs, task, k, false) else {
+            let Ok(models) = build_models(&specs, task, false) else {
                 return;
             };
             let Ok(metrics) = metrics_for(None, &models, task, k) else {

@@ -12,8 +12,8 @@ use seedfold::metric::Predictions;
 use seedfold::model::{build_models, FoldData, FoldTrain, Model, ModelSpec};
 use seedfold::rng::{stream, Purpose};
 
-fn model(spec: &str, task: Task, n_classes: usize) -> std::sync::Arc<dyn Model> {
-    build_models(&ModelSpec::parse(spec).unwrap(), task, n_classes, false)
+fn model(spec: &str, task: Task) -> std::sync::Arc<dyn Model> {
+    build_models(&ModelSpec::parse(spec).unwrap(), task, false)
         .unwrap()
         .remove(0)
 }
@@ -78,7 +78,7 @@ fn linear_models_match_scikit_learn() {
     ] {
         let want = floats(&r["regression"][name]);
         let Predictions::Values(got) = predict(
-            model(name, Task::Regression, 0).as_ref(),
+            model(name, Task::Regression).as_ref(),
             &table.x,
             &table.y,
             cut,
@@ -117,7 +117,7 @@ fn logistic_matches_scikit_learn_binary_and_multinomial() {
         probabilities: Some(p),
         ..
     } = predict(
-        model("logistic:max_iter=1000", Task::Classification, 2).as_ref(),
+        model("logistic:max_iter=1000", Task::Classification).as_ref(),
         &table.x,
         &binary,
         cut,
@@ -134,7 +134,7 @@ fn logistic_matches_scikit_learn_binary_and_multinomial() {
         probabilities: Some(p),
         labels: predicted,
     } = predict(
-        model("logistic:max_iter=1000", Task::Classification, 3).as_ref(),
+        model("logistic:max_iter=1000", Task::Classification).as_ref(),
         &table.x,
         &table.y,
         cut,
@@ -167,7 +167,7 @@ fn binary_logistic_probability_is_for_class_one_whatever_linfa_picks() {
         probabilities: Some(p),
         labels: predicted,
     } = predict(
-        model("logistic", Task::Classification, 2).as_ref(),
+        model("logistic", Task::Classification).as_ref(),
         &table.x,
         &minority,
         180,
@@ -212,7 +212,7 @@ fn every_catalogue_model_fits_its_tasks() {
         "forest:trees=10",
     ] {
         let p = predict(
-            model(spec, Task::Regression, 0).as_ref(),
+            model(spec, Task::Regression).as_ref(),
             &diabetes.x,
             &diabetes.y,
             400,
@@ -233,7 +233,7 @@ fn every_catalogue_model_fits_its_tasks() {
         "knn",
     ] {
         let p = predict(
-            model(spec, Task::Classification, 2).as_ref(),
+            model(spec, Task::Classification).as_ref(),
             &cancer.x,
             &cancer.y,
             500,
@@ -259,8 +259,9 @@ fn every_catalogue_model_fits_its_tasks() {
         "forest:trees=10",
         "naive_bayes",
         "knn:k=3",
+        "svm",
     ] {
-        let p = predict(model(spec, Task::Classification, 3).as_ref(), &x, &y, 140).unwrap();
+        let p = predict(model(spec, Task::Classification).as_ref(), &x, &y, 140).unwrap();
         let Predictions::Classes {
             labels: predicted,
             probabilities,
@@ -285,7 +286,7 @@ fn every_catalogue_model_fits_its_tasks() {
 #[test]
 fn forest_is_reproducible_per_seed_and_varies_across_seeds() {
     let cancer = load(&DataSpec::builtin("breast_cancer")).unwrap().table;
-    let forest = model("forest:trees=15", Task::Classification, 2);
+    let forest = model("forest:trees=15", Task::Classification);
     let fit = |seed| {
         let train = FoldTrain::Classes(
             DatasetBase::new(
@@ -324,46 +325,35 @@ fn failures_are_reported_not_fatal() {
         labels: vec![0, 0, 0, 0, 1, 1].into(),
         classes: vec!["a".into(), "b".into()],
     };
-    let e = predict(
-        model("logistic", Task::Classification, 2).as_ref(),
-        &x,
-        &y,
-        4,
-    )
-    .unwrap_err();
+    let e = predict(model("logistic", Task::Classification).as_ref(), &x, &y, 4).unwrap_err();
     assert!(!e.is_empty());
 }
 
 #[test]
 fn catalogue_errors_list_what_exists() {
-    let err = |spec: &str, task, k| {
-        build_models(&ModelSpec::parse(spec).unwrap(), task, k, false)
+    let err = |spec: &str, task| {
+        build_models(&ModelSpec::parse(spec).unwrap(), task, false)
             .err()
             .unwrap()
             .to_string()
     };
-    assert!(
-        err("xgboost", Task::Regression, 0).contains("unknown model 'xgboost'. Known: ols, ridge")
-    );
-    assert!(err("ridge:beta=1", Task::Regression, 0)
+    assert!(err("xgboost", Task::Regression).contains("unknown model 'xgboost'. Known: ols, ridge"));
+    assert!(err("ridge:beta=1", Task::Regression)
         .ends_with("unknown parameter 'beta (model ridge)'. Known: alpha"));
-    assert!(err("naive_bayes", Task::Regression, 0)
+    assert!(err("naive_bayes", Task::Regression)
         .contains("model 'naive_bayes' does not do regression; for regression use one of: ols"));
-    assert!(err("tree:criterion=gini", Task::Regression, 0)
+    assert!(err("tree:criterion=gini", Task::Regression)
         .contains("criterion gini does not do regression; use squared_error"));
-    assert!(err("forest:max_features=2.5", Task::Regression, 0)
+    assert!(err("forest:max_features=2.5", Task::Regression)
         .contains("neither a share in (0, 1) nor a whole count"));
-    assert!(
-        err("forest:min_samples_leaf=0", Task::Regression, 0).contains(
-            "min_samples_leaf of model 'forest:min_samples_leaf=0' must be a whole number ≥ 1"
-        )
-    );
-    assert!(err("ridge:alpha=x", Task::Regression, 0)
+    assert!(err("forest:min_samples_leaf=0", Task::Regression).contains(
+        "min_samples_leaf of model 'forest:min_samples_leaf=0' must be a whole number ≥ 1"
+    ));
+    assert!(err("ridge:alpha=x", Task::Regression)
         .contains("parameter alpha of model 'ridge:alpha=x' must be a number ≥ 0, got 'x'"));
-    assert!(err("svm", Task::Classification, 3).contains("svm classifies two classes only"));
-    assert!(err("tree:criterion=mse", Task::Classification, 2)
+    assert!(err("tree:criterion=mse", Task::Classification)
         .contains("one of auto, gini, entropy, squared_error"));
-    assert!(err("ridge:alpha=1|1", Task::Regression, 0).contains("given twice"));
+    assert!(err("ridge:alpha=1|1", Task::Regression).contains("given twice"));
 }
 
 #[test]
@@ -385,7 +375,7 @@ fn naive_bayes_matches_scikit_learn_on_every_classification_data_set() {
             ),
             x_test: table.x.select(ndarray::Axis(0), &test),
         };
-        let fitted = model("naive_bayes", Task::Classification, classes.len())
+        let fitted = model("naive_bayes", Task::Classification)
             .fit_predict(&data, stream(0, Purpose::Split))
             .unwrap();
         let Predictions::Classes {
@@ -455,7 +445,7 @@ fn regression_trees_and_forests_fit_values() {
     let diabetes = load(&DataSpec::builtin("diabetes")).unwrap().table;
     for spec in ["tree:max_depth=3", "forest:trees=20"] {
         let Predictions::Values(p) = predict(
-            model(spec, Task::Regression, 0).as_ref(),
+            model(spec, Task::Regression).as_ref(),
             &diabetes.x,
             &diabetes.y,
             400,
@@ -491,7 +481,7 @@ fn fits_stopped_at_their_iteration_cap_are_flagged() {
             train,
             x_test: table.x.clone(),
         };
-        model(spec, task, k)
+        model(spec, task)
             .fit_predict(&data, stream(0, Purpose::Split))
             .unwrap()
             .warning
@@ -541,13 +531,13 @@ fn fits_stopped_at_their_iteration_cap_are_flagged() {
 fn knn_needs_as_many_training_rows_as_neighbours() {
     let x = Array2::from_shape_fn((6, 1), |(i, _)| i as f64);
     let y = Target::Regression(vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0].into());
-    let e = predict(model("knn:k=5", Task::Regression, 0).as_ref(), &x, &y, 4).unwrap_err();
+    let e = predict(model("knn:k=5", Task::Regression).as_ref(), &x, &y, 4).unwrap_err();
     assert!(
         e.contains("k = 5 neighbours but only 4 training rows"),
         "{e}"
     );
     let Predictions::Values(v) =
-        predict(model("knn:k=2", Task::Regression, 0).as_ref(), &x, &y, 4).unwrap()
+        predict(model("knn:k=2", Task::Regression).as_ref(), &x, &y, 4).unwrap()
     else {
         panic!()
     };

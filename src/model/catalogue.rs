@@ -193,7 +193,7 @@ pub const CATALOGUE: &[ModelInfo] = &[
         name: "svm",
         tasks: BOTH,
         stochastic: false,
-        about: "support vector machine: binary classifier or epsilon-regressor (linfa-svm)",
+        about: "support vector machine: classifier (one-vs-one beyond two classes) or epsilon-regressor (linfa-svm)",
         params: &[
             ("c", "1", "penalty on margin violations (scikit-learn's C)"),
             ("kernel", "gaussian", "gaussian or linear"),
@@ -245,13 +245,12 @@ fn resolve(spec: &ModelSpec, info: &ModelInfo) -> Result<Params> {
     Ok(Params::new(spec.name(), values))
 }
 
-/// Build the models `specs` name for a target of `task` with `n_classes` classes. Unknown
+/// Build the models `specs` name for a target of `task`. Unknown
 /// models or parameters and models that do not fit the task are errors listing what exists.
 /// With `exact_linfa`, models fit through linfa only, without seedfold's fast paths.
 pub fn build_models(
     specs: &[ModelSpec],
     task: Task,
-    n_classes: usize,
     exact_linfa: bool,
 ) -> Result<Vec<Arc<dyn Model>>> {
     let mut models: Vec<Arc<dyn Model>> = Vec::new();
@@ -280,7 +279,6 @@ pub fn build_models(
             info.name,
             name,
             task,
-            n_classes,
             exact_linfa,
         )?));
     }
@@ -360,7 +358,6 @@ fn build(
     kind: &str,
     name: String,
     task: Task,
-    n_classes: usize,
     exact_linfa: bool,
 ) -> Result<Box<dyn Model>> {
     let elastic = |l1_ratio: f64| -> Result<Box<dyn Model>> {
@@ -425,13 +422,19 @@ fn build(
         "svm" => {
             let linear = p.choice("kernel", &["gaussian", "linear"])? == "linear";
             match task {
-                Task::Regression => Box::new(SvrModel { name, c: p.positive("c")?, epsilon: p.f64("epsilon")?, width: width()?, linear }),
-                Task::Classification if n_classes == 2 => Box::new(SvcModel { name, c: p.positive("c")?, width: width()?, linear }),
-                Task::Classification => {
-                    return Err(Error::Config(format!(
-                        "svm classifies two classes only (linfa-svm 0.8.1), but the target has {n_classes}; use logistic, tree, forest or naive_bayes"
-                    )))
-                }
+                Task::Regression => Box::new(SvrModel {
+                    name,
+                    c: p.positive("c")?,
+                    epsilon: p.f64("epsilon")?,
+                    width: width()?,
+                    linear,
+                }),
+                Task::Classification => Box::new(SvcModel {
+                    name,
+                    c: p.positive("c")?,
+                    width: width()?,
+                    linear,
+                }),
             }
         }
         other => unreachable!("{other} is in CATALOGUE but not built"),

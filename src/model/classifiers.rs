@@ -176,27 +176,52 @@ pub(crate) struct SvcModel {
 
 impl Model for SvcModel {
     super::basics!(Task::Classification);
+    /// Two classes: one SVM. More: one-vs-one as scikit-learn's `SVC` (an SVM per pair of
+    /// classes on their rows, each test row to the class with the most votes, ties to the
+    /// lower class), the kernel width taken from all training rows.
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
-        let (train, _) = class_rows(&self.name, data)?;
-        let positive = Dataset::new(train.records.clone(), train.targets.mapv(|c| c == 1));
+        let (train, k) = class_rows(&self.name, data)?;
         let params = Svm::<f64, bool>::params().pos_neg_weights(self.c, self.c);
         let params = if self.linear {
             params.linear_kernel()
         } else {
             params.gaussian_kernel(self.width.unwrap_or_else(|| scale_width(&train.records)))
         };
-        let (p, warning) = fit_predict_checked::<_, SvmError, bool>(
-            &params,
-            &positive,
-            &data.x_test,
-            svm_warning,
-        )?;
+        let seen: Vec<usize> = (0..k)
+            .filter(|c| train.targets.iter().any(|t| t == c))
+            .collect();
+        let mut votes = vec![0.0; data.x_test.nrows() * k];
+        let mut warnings = Vec::new();
+        for (i, &a) in seen.iter().enumerate() {
+            for &b in &seen[i + 1..] {
+                let rows: Vec<usize> = (0..train.targets.len())
+                    .filter(|&r| train.targets[r] == a || train.targets[r] == b)
+                    .collect();
+                // "positive" is class b, so that a pair of two classes is the binary SVM itself
+                let pair = Dataset::new(
+                    train.records.select(ndarray::Axis(0), &rows),
+                    rows.iter()
+                        .map(|&r| train.targets[r] == b)
+                        .collect::<Array1<bool>>(),
+                );
+                let (p, warning) = fit_predict_checked::<_, SvmError, bool>(
+                    &params,
+                    &pair,
+                    &data.x_test,
+                    svm_warning,
+                )?;
+                warnings.extend(warning);
+                for (row, &is_b) in p.iter().enumerate() {
+                    votes[row * k + if is_b { b } else { a }] += 1.0;
+                }
+            }
+        }
         Ok(Fitted {
             predictions: Predictions::Classes {
-                labels: p.iter().map(|&b| usize::from(b)).collect(),
+                labels: argmax_rows(&votes, k),
                 probabilities: None,
             },
-            warning,
+            warning: warnings.into_iter().next(),
         })
     }
 }

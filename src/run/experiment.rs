@@ -429,7 +429,7 @@ impl Experiment {
             .map(|m| ModelSpec::parse(m))
             .collect::<Result<Vec<_>>>()?
             .concat();
-        let models = build_models(&specs, task, n_classes, self.exact_linfa)?;
+        let models = build_models(&specs, task, self.exact_linfa)?;
         let requested: Option<Vec<Metric>> = self
             .metrics
             .as_ref()

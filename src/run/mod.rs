@@ -475,7 +475,6 @@ mod tests {
         let models = build_models(
             &ModelSpec::parse("tree").unwrap(),
             Task::Classification,
-            3,
             false,
         )
         .unwrap();

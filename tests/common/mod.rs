@@ -93,7 +93,6 @@ pub fn study(
     let models = seedfold::model::build_models(
         &seedfold::model::ModelSpec::parse(spec).unwrap(),
         task,
-        k,
         false,
     )
     .unwrap();
