@@ -1,7 +1,8 @@
 //! Classifiers that need more than the generic adapter: logistic regression (binary by
 //! Newton's method, multinomial by damped Newton to its optimum; linfa-logistic under
 //! `--exact-linfa`, with the class mapping fixed, since linfa-logistic 0.8.1 picks its positive
-//! class per fold) and the binary SVM (kernel width from the training rows).
+//! class per fold) and the SVM classifier (one-vs-one beyond two classes, kernel width from
+//! the training rows).
 
 use super::adapter::fit_predict_checked;
 use super::glm::{multinomial_logistic, Solver};
@@ -166,7 +167,7 @@ impl Model for LogisticModel {
     }
 }
 
-/// C-support vector classifier (linfa-svm), binary targets only.
+/// C-support vector classifier (linfa-svm): one SVM for two classes, one per pair beyond.
 pub(crate) struct SvcModel {
     pub name: String,
     pub c: f64,
