@@ -22,12 +22,7 @@ fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
 }
 
 impl Model for KnnModel {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn task(&self) -> Task {
-        self.task
-    }
+    super::basics!(task_field);
     fn gives_probabilities(&self) -> bool {
         true
     }

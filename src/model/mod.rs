@@ -122,8 +122,17 @@ pub trait Model: Send + Sync {
     fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Fitted, String>;
 }
 
-/// `name` and `task` for a model struct with a `name` field.
+/// `name` and `task` for a model struct with a `name` field: a fixed task, or `task_field` for
+/// one that keeps its task in a `task` field.
 macro_rules! basics {
+    (task_field) => {
+        fn name(&self) -> &str {
+            &self.name
+        }
+        fn task(&self) -> Task {
+            self.task
+        }
+    };
     ($task:expr) => {
         fn name(&self) -> &str {
             &self.name

@@ -116,12 +116,7 @@ pub(crate) struct TreeModel {
 }
 
 impl Model for TreeModel {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn task(&self) -> Task {
-        self.task
-    }
+    super::basics!(task_field);
     fn gives_probabilities(&self) -> bool {
         true
     }
@@ -146,12 +141,7 @@ pub(crate) struct ForestModel {
 }
 
 impl Model for ForestModel {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn task(&self) -> Task {
-        self.task
-    }
+    super::basics!(task_field);
     fn is_stochastic(&self) -> bool {
         true
     }
