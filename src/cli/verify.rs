@@ -50,14 +50,21 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
     if manifest.files.is_empty() {
         problems.push("the manifest lists no file hashes (written by an older seedfold); run again to get a report that can be verified".into());
     }
-    match seedfold::data::read_records(&args.dir.join("records.csv"), true) {
-        Ok(records) => problems.extend(
-            coverage_problems(&records, &manifest.seeds_done, &e.model_seeds)
-                .into_iter()
-                .map(|p| format!("records.csv: {p}")),
-        ),
-        Err(err) => problems.push(format!("records.csv cannot be read: {err}")),
-    }
+    // read once: for the coverage check here and the rerun's comparison below
+    let records = match seedfold::data::read_records(&args.dir.join("records.csv"), true) {
+        Ok(records) => {
+            problems.extend(
+                coverage_problems(&records, &manifest.seeds_done, &e.model_seeds)
+                    .into_iter()
+                    .map(|p| format!("records.csv: {p}")),
+            );
+            records
+        }
+        Err(err) => {
+            problems.push(format!("records.csv cannot be read: {err}"));
+            Vec::new()
+        }
+    };
     let sha256 = source_sha256(&e.data)?;
     if sha256 != manifest.data.sha256 {
         problems.push(format!(
@@ -118,7 +125,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             fit_timeout: Some(seedfold::run::FIT_TIMEOUT),
         };
         let fresh = run(&plan, &Silent)?;
-        let stored: Vec<_> = seedfold::data::read_records(&args.dir.join("records.csv"), true)?
+        let stored: Vec<_> = records
             .into_iter()
             .filter(|r| sample.contains(&r.split_seed))
             .collect();

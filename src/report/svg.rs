@@ -66,16 +66,20 @@ fn scale(lo: f64, hi: f64) -> impl Fn(f64) -> f64 {
     move |v| mid.unwrap_or(LEFT + (v - lo) / span * (WIDTH - LEFT - RIGHT))
 }
 
+/// An axis title centred under the plot at height `y`.
+fn axis_title(out: &mut String, y: f64, text: &str) {
+    let _ = write!(
+        out,
+        "<text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+        (LEFT + WIDTH - RIGHT) / 2.0,
+        escape(text)
+    );
+}
+
 /// The x axis at height `y` with five ticks and its title centred below them.
 fn x_axis(out: &mut String, lo: f64, hi: f64, y: f64, label: &str) {
     let x = scale(lo, hi);
-    let _ = write!(
-        out,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
-        (LEFT + WIDTH - RIGHT) / 2.0,
-        y + 30.0,
-        escape(label)
-    );
+    axis_title(out, y + 30.0, label);
     let _ = write!(
         out,
         "<line x1=\"{LEFT}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#999\"/>",
@@ -101,10 +105,11 @@ fn tick(v: f64) -> String {
     }
 }
 
-fn range<'a>(values: impl Iterator<Item = &'a f64>) -> (f64, f64) {
+fn range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     values
+        .into_iter()
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         })
 }
@@ -120,9 +125,7 @@ pub fn strip(title: &str, rows: &[(String, Vec<f64>)], bands: &[Band], axis: &st
     let (lo, hi) = range(
         rows.iter()
             .flat_map(|r| r.1.iter().copied())
-            .chain(band_ends)
-            .collect::<Vec<_>>()
-            .iter(),
+            .chain(band_ends),
     );
     let x = scale(lo, hi);
     let mut out = open(height, title);
@@ -181,7 +184,7 @@ pub fn panels(rows: &[(String, Vec<f64>)]) -> Vec<Vec<usize>> {
     let stats: Vec<(f64, f64)> = rows
         .iter()
         .map(|(_, v)| {
-            let (lo, hi) = range(v.iter());
+            let (lo, hi) = range(v.iter().copied());
             let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
             (mean, if hi > lo { hi - lo } else { 0.0 })
         })
@@ -286,12 +289,10 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)], axis: &str) 
         WIDTH - RIGHT
     );
     let _ = write!(out, "<text x=\"{LEFT}\" y=\"{:.1}\" fill=\"#555\">1 seed</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{} seeds</text>", plot_bottom + 14.0, WIDTH - RIGHT, plot_bottom + 14.0, n_max as usize);
-    let _ = write!(
-        out,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333\">split seeds used (x) · {} (y)</text>",
-        (LEFT + WIDTH - RIGHT) / 2.0,
+    axis_title(
+        &mut out,
         plot_bottom + 30.0,
-        escape(axis)
+        &format!("split seeds used (x) · {axis} (y)"),
     );
     out + "</svg>"
 }
@@ -371,11 +372,10 @@ pub fn shares(title: &str, rows: &[(String, [f64; 3])]) -> String {
             100.0 * parts[2]
         );
     }
-    let _ = write!(
-        out,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#333\">share of the variance of one run's CV score (0 – 100 %)</text>",
-        (LEFT + WIDTH - RIGHT) / 2.0,
-        height - 6.0
+    axis_title(
+        &mut out,
+        height - 6.0,
+        "share of the variance of one run's CV score (0 – 100 %)",
     );
     out + "</svg>"
 }
