@@ -8,17 +8,31 @@ use std::path::Path;
 
 #[test]
 fn records_are_identical_for_any_thread_count() {
-    // iris: multinomial logistic; breast_cancer: the Newton fast path, started from the whole
-    // data's fit
-    for dataset in ["iris", "breast_cancer"] {
+    // iris: multinomial logistic, one-vs-one svm, softmax boosting; breast_cancer: the Newton
+    // fast path, started from the whole data's fit; diabetes: every model for values
+    let classes = [
+        "logistic",
+        "forest:trees=5",
+        "knn",
+        "svm",
+        "boosting:rounds=10",
+    ];
+    let values = ["forest:trees=5", "knn", "svm", "boosting:rounds=10"];
+    for (dataset, models) in [
+        ("iris", &classes[..]),
+        ("breast_cancer", &classes[..]),
+        ("diabetes", &values[..]),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let mut outputs = Vec::new();
         for threads in ["1", "2", "5"] {
             let out = dir.path().join(threads);
-            seedfold()
-                .args(["run", "--dataset", dataset, "--model", "logistic"])
-                .args(["--model", "forest:trees=5", "--model-seeds", "2"])
-                .args(["--seeds", "6", "--threads", threads, "--quiet", "--out"])
+            let mut run = seedfold();
+            run.args(["run", "--dataset", dataset, "--model-seeds", "2"]);
+            for model in models {
+                run.args(["--model", model]);
+            }
+            run.args(["--seeds", "6", "--threads", threads, "--quiet", "--out"])
                 .arg(&out)
                 .assert()
                 .success();

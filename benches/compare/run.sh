@@ -19,3 +19,5 @@ fi
 echo "seedfold $(git -C "$root" rev-parse --short HEAD) | $(nproc) cores | $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$work/venv/bin/python" "$here/compare.py" "$CARGO_TARGET_DIR/release/seedfold" "$work/data" "$work/venv/bin/python" "${1:-5}"
 "$work/venv/bin/python" "$here/scaling.py" "$CARGO_TARGET_DIR/release/seedfold" "$work/data" 3
+echo; echo "tree models (benches/compare/trees.py):"
+"$work/venv/bin/python" "$here/trees.py" "$CARGO_TARGET_DIR/release/seedfold" "$work/data" 2

@@ -395,7 +395,7 @@ impl Grower<'_> {
 
 /// Move the rows for which `goes_left` holds to the front, keeping each side's order; returns
 /// how many went left.
-fn partition(rows: &mut [usize], goes_left: impl Fn(usize) -> bool) -> usize {
+pub(crate) fn partition(rows: &mut [usize], goes_left: impl Fn(usize) -> bool) -> usize {
     let (left, right): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| goes_left(r));
     let mid = left.len();
     rows[..mid].copy_from_slice(&left);

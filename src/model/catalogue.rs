@@ -1,5 +1,6 @@
 //! The models the command line knows by name, their tasks and parameters with defaults.
 
+use super::boosting::{BoostingModel, BoostingSettings};
 use super::cart::{Criterion, MaxFeatures};
 use super::classifiers::{LogisticModel, SvcModel};
 use super::glm::Solver;
@@ -169,6 +170,21 @@ pub const CATALOGUE: &[ModelInfo] = &[
                 "1",
                 "rows drawn with replacement per tree, share of the training rows; 0 = no bootstrap",
             ),
+        ],
+    },
+    ModelInfo {
+        name: "boosting",
+        tasks: BOTH,
+        stochastic: false,
+        about: "gradient-boosted trees on binned features, squared error or log loss, no early stopping (scikit-learn's HistGradientBoosting*)",
+        params: &[
+            ("rounds", "100", "boosting rounds (scikit-learn's max_iter)"),
+            ("learning_rate", "0.1", "shrinkage of each tree's values"),
+            ("max_leaf_nodes", "31", "leaves per tree, grown best-first"),
+            ("max_depth", "0", "largest depth, 0 = unlimited"),
+            ("min_samples_leaf", "20", "rows each leaf keeps"),
+            ("l2", "0", "L2 penalty on leaf values (scikit-learn's l2_regularization)"),
+            ("max_bins", "255", "bins per feature, 2 to 255"),
         ],
     },
     ModelInfo {
@@ -409,6 +425,19 @@ fn build(
             settings: tree_settings(p, task, max_features(p)?)?,
             trees: p.at_least("trees", 1)?,
             bootstrap: p.non_negative("bootstrap")?,
+        }),
+        "boosting" => Box::new(BoostingModel {
+            name,
+            task,
+            settings: BoostingSettings {
+                rounds: p.at_least("rounds", 1)?,
+                learning_rate: p.positive("learning_rate")?,
+                max_leaf_nodes: p.at_least("max_leaf_nodes", 2)?,
+                max_depth: Some(p.usize("max_depth")?).filter(|&d| d > 0),
+                min_samples_leaf: p.at_least("min_samples_leaf", 1)?,
+                l2: p.non_negative("l2")?,
+                max_bins: p.within("max_bins", 2, 255)?,
+            },
         }),
         "knn" => Box::new(KnnModel {
             name,

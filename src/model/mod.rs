@@ -4,6 +4,7 @@
 //! the command line's models come from the [`catalogue`] by name.
 
 mod adapter;
+mod boosting;
 pub mod cart;
 pub mod catalogue;
 mod classifiers;

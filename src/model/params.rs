@@ -113,10 +113,20 @@ impl Params {
 
     /// A whole number ≥ `least`.
     pub(crate) fn at_least(&self, key: &str, least: usize) -> Result<usize> {
+        self.within(key, least, usize::MAX)
+    }
+
+    /// A whole number from `least` to `most`.
+    pub(crate) fn within(&self, key: &str, least: usize, most: usize) -> Result<usize> {
+        let want = if most == usize::MAX {
+            format!("a whole number ≥ {least}")
+        } else {
+            format!("a whole number from {least} to {most}")
+        };
         self.usize(key)
             .ok()
-            .filter(|&v| v >= least)
-            .ok_or_else(|| self.bad(key, &format!("a whole number ≥ {least}")))
+            .filter(|v| (least..=most).contains(v))
+            .ok_or_else(|| self.bad(key, &want))
     }
 
     /// One of `options`.

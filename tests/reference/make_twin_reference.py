@@ -16,7 +16,10 @@ score to tests/reference/twins.json with the tolerance tests/twins.rs holds seed
 - trees and forests (scikit-learn breaks ties and draws features with its own generator):
   the twin's mean over several random_state values, within max(0.01, 2.5 × the twin's own
   standard deviation across random_state), accuracy or r2 only (a pure leaf's log loss
-  measures clipping, not the model).
+  measures clipping, not the model);
+- boosting against HistGradientBoosting*(early_stopping=False), deterministic on both sides:
+  0.01, since scikit-learn sums gradients and hessians in float32 (seedfold in float64), so
+  near-equal splits can go the other way.
 
 It then runs seedfold on the same folds and prints the side-by-side table that
 BENCHMARKS.md quotes (tests/reference/twins.md).
@@ -28,6 +31,7 @@ import sklearn
 from sklearn.linear_model import LinearRegression, Ridge, Lasso, ElasticNet, TweedieRegressor, LogisticRegression
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.naive_bayes import GaussianNB
 from sklearn.svm import SVC, SVR
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
@@ -57,6 +61,7 @@ REGRESSION = [
     ("knn", lambda s: KNeighborsRegressor(n_neighbors=5, algorithm="brute"), EXACT),
     ("tree", lambda s: DecisionTreeRegressor(random_state=s), TREES),
     ("forest", lambda s: RandomForestRegressor(n_estimators=100, max_features=1.0, random_state=s), TREES),
+    ("boosting", lambda s: HistGradientBoostingRegressor(early_stopping=False), TREES),
 ]
 CLASSIFICATION = [
     ("logistic", logistic(1.0), EXACT),
@@ -64,6 +69,7 @@ CLASSIFICATION = [
     ("knn", lambda s: KNeighborsClassifier(n_neighbors=5, algorithm="brute"), EXACT),
     ("tree", lambda s: DecisionTreeClassifier(random_state=s), TREES),
     ("forest", lambda s: RandomForestClassifier(n_estimators=100, max_features="sqrt", random_state=s), TREES),
+    ("boosting", lambda s: HistGradientBoostingClassifier(early_stopping=False), TREES),
 ]
 BINARY_ONLY = [("svm", lambda s: SVC(C=1.0, gamma="scale"), EXACT)]
 # one-vs-one SVMs: libsvm and linfa-svm solve each pair to their own tolerances, and a row whose

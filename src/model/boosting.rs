@@ -1,0 +1,541 @@
+//! Gradient-boosted trees on binned features, scikit-learn's `HistGradientBoosting*` without
+//! early stopping: each feature cut into at most `max_bins` quantile bins on the fold's
+//! training rows, trees grown best-first to `max_leaf_nodes` leaves on gradient/hessian
+//! histograms (Ke et al. 2017, "LightGBM"), split gain and leaf values of Chen & Guestrin
+//! 2016 ("XGBoost", eq. 5 and 7), squared error for values and log loss (binary or softmax
+//! over one tree per class) for classes. Everything runs in one thread in a fixed order, so a
+//! fit is the same for any thread count; nothing is random, so the model seed is not used.
+
+use super::cart::partition;
+use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
+use crate::data::Task;
+use crate::metric::Predictions;
+use ndarray::{ArrayView1, ArrayView2};
+use rand_chacha::ChaCha8Rng;
+
+/// scikit-learn's floor on a child's summed hessian.
+const MIN_HESSIAN: f64 = 1e-3;
+
+/// Boosting settings (scikit-learn's names in brackets).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BoostingSettings {
+    /// Boosting rounds [`max_iter`].
+    pub rounds: usize,
+    pub learning_rate: f64,
+    pub max_leaf_nodes: usize,
+    pub max_depth: Option<usize>,
+    pub min_samples_leaf: usize,
+    /// L2 penalty on leaf values [`l2_regularization`].
+    pub l2: f64,
+    /// Bins per feature, at most 255.
+    pub max_bins: usize,
+}
+
+/// Gradient boosting for classes or values.
+pub(crate) struct BoostingModel {
+    pub name: String,
+    pub task: Task,
+    pub settings: BoostingSettings,
+}
+
+impl Model for BoostingModel {
+    super::basics!(task_field);
+    fn gives_probabilities(&self) -> bool {
+        true
+    }
+    fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
+        guard(|| boost(&self.settings, data)).map(Fitted::from)
+    }
+}
+
+/// The fold's training features cut into bins: codes feature-major, and per feature the
+/// thresholds (a value goes to bin i when thresholds[i-1] < value ≤ thresholds[i]).
+struct Binned {
+    codes: Vec<u8>,
+    thresholds: Vec<Vec<f64>>,
+    /// Where each feature's bins start in a histogram; the last entry is its length.
+    offsets: Vec<usize>,
+    rows: usize,
+}
+
+impl Binned {
+    fn new(x: ArrayView2<f64>, max_bins: usize) -> Binned {
+        let rows = x.nrows();
+        let mut codes = Vec::with_capacity(rows * x.ncols());
+        let thresholds = x
+            .columns()
+            .into_iter()
+            .map(|column| {
+                let cuts = bin_thresholds(column, max_bins);
+                codes.extend(
+                    column
+                        .iter()
+                        .map(|&v| cuts.partition_point(|&t| t < v) as u8),
+                );
+                cuts
+            })
+            .collect::<Vec<Vec<f64>>>();
+        let offsets = std::iter::once(0)
+            .chain(thresholds.iter().scan(0, |end, t| {
+                *end += t.len() + 1;
+                Some(*end)
+            }))
+            .collect();
+        Binned {
+            codes,
+            thresholds,
+            offsets,
+            rows,
+        }
+    }
+
+    fn feature(&self, f: usize) -> &[u8] {
+        &self.codes[f * self.rows..(f + 1) * self.rows]
+    }
+
+    /// Feature `f`'s bins within a histogram.
+    fn bins<'h>(&self, hist: &'h [Sums], f: usize) -> &'h [Sums] {
+        &hist[self.offsets[f]..self.offsets[f + 1]]
+    }
+}
+
+/// Bin thresholds of one feature, as scikit-learn's `_find_binning_thresholds`: midpoints
+/// between distinct values when there are at most `max_bins` of them, otherwise the
+/// `averaged_inverted_cdf` quantiles at 1/max_bins, 2/max_bins, … with duplicates removed.
+fn bin_thresholds(column: ArrayView1<f64>, max_bins: usize) -> Vec<f64> {
+    let mut sorted = column.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut distinct = sorted.clone();
+    distinct.dedup();
+    let mut cuts: Vec<f64> = if distinct.len() <= max_bins {
+        distinct.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect()
+    } else {
+        let n = sorted.len();
+        (1..max_bins)
+            .map(|k| {
+                // the k/max_bins quantile: x[j] when n·k/max_bins is not whole, else the mean
+                // of x[j-1] and x[j] (Hyndman & Fan 1996, definition 2)
+                let j = n * k / max_bins;
+                if (n * k) % max_bins == 0 {
+                    (sorted[j - 1] + sorted[j]) / 2.0
+                } else {
+                    sorted[j]
+                }
+            })
+            .collect()
+    };
+    cuts.dedup();
+    cuts
+}
+
+/// Gradient, hessian and row count summed over a bin or a node.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    g: f64,
+    h: f64,
+    n: usize,
+}
+
+impl Sums {
+    fn minus(self, o: Sums) -> Sums {
+        Sums {
+            g: self.g - o.g,
+            h: self.h - o.h,
+            n: self.n - o.n,
+        }
+    }
+    /// The node's share of the objective's reduction, G²/(H+λ).
+    fn score(self, l2: f64) -> f64 {
+        self.g * self.g / (self.h + l2)
+    }
+}
+
+fn node_sums(rows: &[usize], g: &[f64], h: &[f64]) -> Sums {
+    rows.iter().fold(Sums::default(), |t, &r| Sums {
+        g: t.g + g[r],
+        h: t.h + h[r],
+        n: t.n + 1,
+    })
+}
+
+/// Every feature's bin sums over `rows`, features one after another (see [`Binned::bins`]),
+/// written into `hist`.
+fn histogram(binned: &Binned, rows: &[usize], g: &[f64], h: &[f64], hist: &mut Vec<Sums>) {
+    hist.clear();
+    hist.resize(*binned.offsets.last().unwrap_or(&0), Sums::default());
+    for f in 0..binned.thresholds.len() {
+        let codes = binned.feature(f);
+        let bins = &mut hist[binned.offsets[f]..binned.offsets[f + 1]];
+        for &r in rows {
+            let b = &mut bins[codes[r] as usize];
+            b.g += g[r];
+            b.h += h[r];
+            b.n += 1;
+        }
+    }
+}
+
+/// The best split of a node: rows with code ≤ `bin` on `feature` go left.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    gain: f64,
+    feature: usize,
+    bin: usize,
+}
+
+/// scikit-learn's split search without missing values: every bin boundary, children of at
+/// least `min_samples_leaf` rows and `MIN_HESSIAN` hessian, the first largest positive gain.
+fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings) -> Option<Split> {
+    let mut best: Option<Split> = None;
+    for feature in 0..binned.thresholds.len() {
+        let bins = binned.bins(hist, feature);
+        let mut left = Sums::default();
+        // the last bin has nothing to its right
+        for (bin, b) in bins[..bins.len() - 1].iter().enumerate() {
+            left.g += b.g;
+            left.h += b.h;
+            left.n += b.n;
+            let right = total.minus(left);
+            if left.n < s.min_samples_leaf || left.h < MIN_HESSIAN {
+                continue;
+            }
+            if right.n < s.min_samples_leaf || right.h < MIN_HESSIAN {
+                break;
+            }
+            let gain = left.score(s.l2) + right.score(s.l2) - total.score(s.l2);
+            if gain > best.map_or(0.0, |b| b.gain) {
+                best = Some(Split { gain, feature, bin });
+            }
+        }
+    }
+    best
+}
+
+/// A grown tree: internal nodes send `x[feature] ≤ threshold` left; leaves hold a value.
+#[derive(Debug, Clone, Copy)]
+enum Node {
+    Leaf(f64),
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
+}
+
+fn predict(tree: &[Node], row: ArrayView1<f64>) -> f64 {
+    let mut at = 0;
+    loop {
+        match tree[at] {
+            Node::Leaf(v) => return v,
+            Node::Split {
+                feature,
+                threshold,
+                left,
+                right,
+            } => {
+                at = if row[feature] <= threshold {
+                    left
+                } else {
+                    right
+                }
+            }
+        }
+    }
+}
+
+/// A node still open during growth: its rows (a range of the shared row order), sums,
+/// histogram and best split.
+struct Open {
+    node: usize,
+    range: (usize, usize),
+    depth: usize,
+    sums: Sums,
+    hist: Vec<Sums>,
+    split: Option<Split>,
+}
+
+/// Grow one tree best-first (scikit-learn's `TreeGrower`): split the open node of largest gain
+/// until `max_leaf_nodes` leaves; the smaller child's histogram is built, the larger one's is
+/// the parent's minus it. Leaf values are −shrinkage·G/(H+λ). Histograms no longer needed go
+/// to `spare` for the next node or tree.
+fn grow(
+    binned: &Binned,
+    g: &[f64],
+    h: &[f64],
+    s: &BoostingSettings,
+    spare: &mut Vec<Vec<Sums>>,
+) -> Vec<Node> {
+    let mut order: Vec<usize> = (0..binned.rows).collect();
+    // an open node with its best split, if it may and can be split
+    let open = |node, range: (usize, usize), depth, order: &[usize], hist: Vec<Sums>| {
+        let sums = node_sums(&order[range.0..range.1], g, h);
+        let splittable = s.max_depth.is_none_or(|d| depth < d)
+            && sums.n >= 2 * s.min_samples_leaf
+            && sums.h >= 2.0 * MIN_HESSIAN;
+        let split = splittable
+            .then(|| best_split(&hist, sums, binned, s))
+            .flatten();
+        Open {
+            node,
+            range,
+            depth,
+            sums,
+            hist,
+            split,
+        }
+    };
+    let mut hist = spare.pop().unwrap_or_default();
+    histogram(binned, &order, g, h, &mut hist);
+    let mut tree = vec![Node::Leaf(0.0)];
+    let mut frontier = vec![open(0, (0, binned.rows), 0, &order, hist)];
+    let mut leaves = 1;
+    while leaves < s.max_leaf_nodes {
+        // the first open node of largest gain, in order of creation
+        let Some(pick) = frontier
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| o.split.map(|sp| (i, sp.gain)))
+            .fold(None, |best: Option<(usize, f64)>, (i, gain)| match best {
+                Some((_, b)) if b >= gain => best,
+                _ => Some((i, gain)),
+            })
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        let Open {
+            node,
+            range: (start, end),
+            depth,
+            hist: mut large,
+            split,
+            ..
+        } = frontier.remove(pick);
+        let split = split.expect("picked nodes have a split");
+        let codes = binned.feature(split.feature);
+        let mid = start + partition(&mut order[start..end], |r| codes[r] as usize <= split.bin);
+        let left_is_small = mid - start <= end - mid;
+        let mut small = spare.pop().unwrap_or_default();
+        let small_rows = if left_is_small { start..mid } else { mid..end };
+        histogram(binned, &order[small_rows], g, h, &mut small);
+        large
+            .iter_mut()
+            .zip(&small)
+            .for_each(|(p, c)| *p = p.minus(*c));
+        let (left_hist, right_hist) = if left_is_small {
+            (small, large)
+        } else {
+            (large, small)
+        };
+        let (left, right) = (tree.len(), tree.len() + 1);
+        tree[node] = Node::Split {
+            feature: split.feature,
+            threshold: binned.thresholds[split.feature][split.bin],
+            left,
+            right,
+        };
+        tree.extend([Node::Leaf(0.0), Node::Leaf(0.0)]);
+        for child in [
+            open(left, (start, mid), depth + 1, &order, left_hist),
+            open(right, (mid, end), depth + 1, &order, right_hist),
+        ] {
+            frontier.push(child);
+        }
+        leaves += 1;
+        // a node that cannot be split needs its histogram no more
+        for o in frontier.iter_mut().filter(|o| o.split.is_none()) {
+            if !o.hist.is_empty() {
+                spare.push(std::mem::take(&mut o.hist));
+            }
+        }
+    }
+    // what is still open is a leaf
+    for o in frontier {
+        tree[o.node] = Node::Leaf(-s.learning_rate * o.sums.g / (o.sums.h + s.l2 + f64::EPSILON));
+        if !o.hist.is_empty() {
+            spare.push(o.hist);
+        }
+    }
+    tree
+}
+
+/// Boost on the fold: start from the loss's best constant, then each round fit one tree per
+/// output to the loss's gradients and hessians at the current raw predictions.
+fn boost(s: &BoostingSettings, data: &FoldData) -> Result<Predictions, String> {
+    let (x, targets, classes) = match &data.train {
+        FoldTrain::Values(t) => (t.records.view(), t.targets.to_vec(), None),
+        FoldTrain::Classes(t, k) => (
+            t.records.view(),
+            t.targets.iter().map(|&c| c as f64).collect(),
+            Some(*k),
+        ),
+    };
+    let n = x.nrows();
+    if n == 0 {
+        return Err("no training rows".into());
+    }
+    let binned = Binned::new(x, s.max_bins);
+    // outputs: 1 for values and two classes, one per class beyond
+    let width = match classes {
+        Some(k) if k > 2 => k,
+        _ => 1,
+    };
+    let start = baseline(&targets, classes);
+    let mut raw: Vec<f64> = (0..n).flat_map(|_| start.iter().copied()).collect();
+    let mut forest: Vec<Vec<Vec<Node>>> = Vec::with_capacity(s.rounds);
+    let (mut g, mut h) = (vec![vec![0.0; n]; width], vec![vec![0.0; n]; width]);
+    let mut spare = Vec::new();
+    for _ in 0..s.rounds {
+        gradients(&raw, &targets, classes, &mut g, &mut h);
+        let trees: Vec<Vec<Node>> = (0..width)
+            .map(|k| grow(&binned, &g[k], &h[k], s, &mut spare))
+            .collect();
+        for (i, row) in x.outer_iter().enumerate() {
+            for (k, tree) in trees.iter().enumerate() {
+                raw[i * width + k] += predict(tree, row);
+            }
+        }
+        forest.push(trees);
+    }
+    let mut out: Vec<f64> = Vec::with_capacity(data.x_test.nrows() * width);
+    for row in data.x_test.outer_iter() {
+        let base = out.len();
+        out.extend_from_slice(&start);
+        for trees in &forest {
+            for (k, tree) in trees.iter().enumerate() {
+                out[base + k] += predict(tree, row);
+            }
+        }
+    }
+    Ok(match classes {
+        None => Predictions::Values(out),
+        Some(k) => {
+            let probabilities: Vec<f64> = if width == 1 {
+                out.iter()
+                    .flat_map(|&r| {
+                        let p = sigmoid(r);
+                        [1.0 - p, p]
+                    })
+                    .collect()
+            } else {
+                out.chunks(k).flat_map(softmax).collect()
+            };
+            Predictions::Classes {
+                labels: argmax_rows(&probabilities, k),
+                probabilities: Some(probabilities),
+            }
+        }
+    })
+}
+
+/// The best constant raw prediction: the mean for values; the log-odds of class 1 for two
+/// classes; log class shares for more (shares clipped to [ε, 1−ε], as scikit-learn).
+fn baseline(targets: &[f64], classes: Option<usize>) -> Vec<f64> {
+    let n = targets.len() as f64;
+    let share = |c: usize| {
+        let count = targets.iter().filter(|&&t| t == c as f64).count() as f64;
+        (count / n).clamp(f64::EPSILON, 1.0 - f64::EPSILON)
+    };
+    match classes {
+        None => vec![targets.iter().sum::<f64>() / n],
+        Some(k) if k <= 2 => {
+            let p = share(1);
+            vec![(p / (1.0 - p)).ln()]
+        }
+        Some(k) => (0..k).map(|c| share(c).ln()).collect(),
+    }
+}
+
+/// Gradients and hessians of the loss at `raw` (row-major, one column per output): squared
+/// error g = raw − y, h = 1; binary log loss g = p − y, h = p(1 − p); softmax per class alike.
+fn gradients(
+    raw: &[f64],
+    targets: &[f64],
+    classes: Option<usize>,
+    g: &mut [Vec<f64>],
+    h: &mut [Vec<f64>],
+) {
+    let width = g.len();
+    for (i, (&y, r)) in targets.iter().zip(raw.chunks(width)).enumerate() {
+        match classes {
+            None => {
+                g[0][i] = r[0] - y;
+                h[0][i] = 1.0;
+            }
+            Some(k) if k <= 2 => {
+                let p = sigmoid(r[0]);
+                g[0][i] = p - y;
+                h[0][i] = p * (1.0 - p);
+            }
+            Some(_) => {
+                for (c, p) in softmax(r).into_iter().enumerate() {
+                    g[c][i] = p - f64::from(u8::from(y == c as f64));
+                    h[c][i] = p * (1.0 - p);
+                }
+            }
+        }
+    }
+}
+
+fn sigmoid(r: f64) -> f64 {
+    1.0 / (1.0 + (-r).exp())
+}
+
+/// Softmax with the largest value subtracted, so no term overflows.
+fn softmax(r: &[f64]) -> Vec<f64> {
+    let top = r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = r.iter().map(|v| (v - top).exp()).collect();
+    let total: f64 = e.iter().sum();
+    e.iter().map(|v| v / total).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{array, Array1};
+
+    #[test]
+    fn few_distinct_values_cut_at_midpoints_many_at_quantiles() {
+        assert_eq!(
+            bin_thresholds(array![3.0, 1.0, 1.0, 2.0].view(), 255),
+            vec![1.5, 2.5]
+        );
+        // 8 values into 4 bins: n·k/4 is whole for every k, so each cut is a mean of neighbours
+        let v = Array1::from_iter((0..8).map(f64::from));
+        assert_eq!(bin_thresholds(v.view(), 4), vec![1.5, 3.5, 5.5]);
+        // 7 values into 3 bins: 7/3 and 14/3 are not whole, so the cut is a value itself
+        let v = Array1::from_iter((0..7).map(f64::from));
+        assert_eq!(bin_thresholds(v.view(), 3), vec![2.0, 4.0]);
+    }
+
+    #[test]
+    fn leaves_respect_min_samples_and_count() {
+        let x = ndarray::Array2::from_shape_fn((100, 1), |(i, _)| i as f64);
+        let binned = Binned::new(x.view(), 255);
+        let g: Vec<f64> = (0..100).map(|i| if i < 50 { -1.0 } else { 1.0 }).collect();
+        let h = vec![1.0; 100];
+        let s = BoostingSettings {
+            rounds: 1,
+            learning_rate: 1.0,
+            max_leaf_nodes: 31,
+            max_depth: None,
+            min_samples_leaf: 20,
+            l2: 0.0,
+            max_bins: 255,
+        };
+        let tree = grow(&binned, &g, &h, &s, &mut Vec::new());
+        let leaves: Vec<f64> = tree
+            .iter()
+            .filter_map(|n| match n {
+                Node::Leaf(v) => Some(*v),
+                _ => None,
+            })
+            .collect();
+        // one split at 49.5 takes all the gain; the children's gradients are constant
+        assert!(matches!(tree[0], Node::Split { threshold, .. } if threshold == 49.5));
+        assert_eq!(leaves.len(), 2, "{leaves:?}");
+        assert!((predict(&tree, array![10.0].view()) - 1.0).abs() < 1e-12);
+        assert!((predict(&tree, array![90.0].view()) + 1.0).abs() < 1e-12);
+    }
+}
