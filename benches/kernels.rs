@@ -45,26 +45,24 @@ fn gather_and_gram(c: &mut Criterion) {
         let (x, y) = random(n, 32);
         let rows: Vec<usize> = (0..n).filter(|r| r % 5 != 0).collect();
         let test: Vec<usize> = (0..n).filter(|r| r % 5 == 0).collect();
-        let table = Table {
-            name: "random".into(),
-            x: x.clone(),
-            y: Target::Regression(y.clone()),
-            groups: None,
-            feature_names: (0..32).map(|j| format!("x{j}")).collect(),
-            target_name: "y".into(),
-        };
+        let table = Table::numeric(
+            "random",
+            x.clone(),
+            Target::Regression(y.clone()),
+            (0..32).map(|j| format!("x{j}")).collect(),
+        );
         let fold = Fold {
             train: rows.clone(),
             test: test.clone(),
         };
         group.bench_with_input(BenchmarkId::new("gather fold", n), &n, |b, _| {
-            b.iter(|| black_box(gather(&table, &fold)))
+            b.iter(|| black_box(gather(&table, &fold).0))
         });
         let gram = GramSystem::new(&x, y.view());
         group.bench_with_input(
             BenchmarkId::new("fold downdate + solve + predict", n),
             &n,
-            |b, _| b.iter(|| black_box(gram.fit_predict(&x, y.view(), &rows, &test, 1.0))),
+            |b, _| b.iter(|| black_box(gram.fit_predict(&x, y.view(), (&rows, &test), 1.0, None))),
         );
     }
     group.finish();

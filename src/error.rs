@@ -34,8 +34,8 @@ pub enum Error {
         /// The columns the data has, comma-separated.
         available: String,
     },
-    /// A feature column holds text that is not a number.
-    #[error("column '{column}' is not numeric: data row {} (line {} of the file) holds '{value}'. Drop the column with --features or encode it as numbers.", row + 1, row + 2)]
+    /// A numeric column holds text that is not a number.
+    #[error("column '{column}' is not numeric: data row {} (line {} of the file) holds '{value}'. If that marks a missing cell, add it with --na-values; if the column holds categories, pass --categorical {column} (for a target: --task classification); otherwise leave it out with --drop {column}.", row + 1, row + 2)]
     NonNumeric {
         /// The column.
         column: String,
@@ -44,9 +44,19 @@ pub enum Error {
         /// The first bad value.
         value: String,
     },
-    /// A column has missing, NaN or infinite values.
-    #[error("column '{column}' has {count} missing, NaN or infinite value(s), the first in data row {} (line {} of the file). Impute or drop them before running seedfold.", first_row + 1, first_row + 2)]
+    /// A column has infinite values.
+    #[error("column '{column}' has {count} infinite value(s), the first in data row {} (line {} of the file). Replace them, or leave the column out with --drop {column}.", first_row + 1, first_row + 2)]
     NotFinite {
+        /// The column.
+        column: String,
+        /// How many bad cells.
+        count: usize,
+        /// 0-based data row of the first one.
+        first_row: usize,
+    },
+    /// A feature column has missing cells and no imputation was asked for.
+    #[error("column '{column}' has {count} missing cell(s), the first in data row {} (line {} of the file). Fill them inside each fold with --impute mean|median|most-frequent (or [preprocess] impute = \"median\"), drop those rows with --impute drop-rows, or leave the column out with --drop {column}.", first_row + 1, first_row + 2)]
+    Missing {
         /// The column.
         column: String,
         /// How many bad cells.

@@ -42,6 +42,7 @@ mod error;
 pub mod metric;
 pub mod model;
 pub mod panic;
+pub mod preprocess;
 pub mod record;
 pub mod report;
 pub mod rng;

@@ -10,6 +10,7 @@ fn spec(path: PathBuf) -> DataSpec {
         features: None,
         groups: None,
         task: None,
+        preprocess: Default::default(),
     }
 }
 
@@ -90,35 +91,95 @@ fn groups_not_found() {
 fn non_numeric_feature_names_column_and_value() {
     let e = error_for("a,y\n1,2\n3,4\nfoo,5\n", |_| {});
     assert!(
-        e.contains("column 'a' is not numeric: data row 3 (line 4 of the file) holds 'foo'"),
+        e.contains("column 'a' is not numeric: data row 3 (line 4 of the file) holds 'foo'")
+            && e.contains("--na-values")
+            && e.contains("--categorical a"),
         "{e}"
     );
 }
 
 #[test]
-fn missing_values_are_counted() {
-    let e = error_for("a,y\n1,2\n,4\n3,5\n,6\n", |_| {});
+fn missing_values_are_counted_and_name_the_option_that_fills_them() {
+    // empty cells and every default marker are missing
+    for cell in ["", "NA", "NaN", "null", "N/A"] {
+        let e = error_for(&format!("a,y\n1,2\n{cell},4\n3,5\n{cell},6\n"), |_| {});
+        assert!(
+            e.contains(
+                "column 'a' has 2 missing cell(s), the first in data row 2 (line 3 of the file)"
+            ) && e.contains("--impute mean|median|most-frequent"),
+            "{cell:?}: {e}"
+        );
+    }
+    // a marker of the user's own
+    let e = error_for("a,y\n1,2\n-999,4\n3,5\n", |s| {
+        s.preprocess.na_values = Some(vec!["-999".into()])
+    });
+    assert!(e.contains("column 'a' has 1 missing cell(s)"), "{e}");
+}
+
+#[test]
+fn infinities_are_refused() {
+    let e = error_for("a,y\n1,2\n3,4\ninf,5\n-inf,6\n", |_| {});
     assert!(
-        e.contains(
-            "column 'a' has 2 missing, NaN or infinite value(s), the first in data row 2 (line 3 of the file)"
-        ),
+        e.contains("column 'a' has 2 infinite value(s), the first in data row 3"),
         "{e}"
     );
 }
 
 #[test]
-fn nan_and_inf_are_refused() {
-    let e = error_for("a,y\n1,2\nNaN,4\ninf,5\n", |_| {});
+fn rows_with_a_missing_target_are_dropped_with_a_note_or_refused_when_strict() {
+    let (_dir, path) = csv("a,y\n1,2\n2,\n3,5\n4,NA\n5,7\n");
+    let loaded = load(&spec(path.clone())).unwrap();
+    assert_eq!(loaded.table.n_rows(), 3);
+    assert_eq!(loaded.table.x.column(0).to_vec(), [1.0, 3.0, 5.0]);
     assert!(
-        e.contains("column 'a' has 2 missing, NaN or infinite"),
+        loaded
+            .hints
+            .iter()
+            .any(|h| h.contains("dropped 2 row(s) whose target 'y' is missing")),
+        "{:?}",
+        loaded.hints
+    );
+    let mut strict = spec(path);
+    strict.preprocess.strict = true;
+    let e = load(&strict).unwrap_err().to_string();
+    assert!(
+        e.contains("the target 'y' is missing in 2 row(s), the first in data row 2"),
         "{e}"
     );
 }
 
 #[test]
-fn missing_target_value() {
-    let e = error_for("a,y\n1,2\n2,\n3,5\n", |_| {});
-    assert!(e.contains("column 'y' has 1 missing"), "{e}");
+fn text_columns_are_categories_and_identifiers_or_constants_are_refused() {
+    let (_dir, path) = csv("a,colour,y\n1,red,2\n2,blue,4\n3,red,5\n");
+    let table = load(&spec(path)).unwrap().table;
+    assert_eq!(
+        table.kinds[1],
+        seedfold::preprocess::FeatureKind::Categorical(vec!["blue".into(), "red".into()])
+    );
+    assert_eq!(table.x.column(1).to_vec(), [1.0, 0.0, 1.0]);
+    let e = error_for("a,c,y\n1,x,2\n2,x,4\n", |_| {});
+    assert!(
+        e.contains("column 'c' holds a single category ('x')") && e.contains("--drop c"),
+        "{e}"
+    );
+    let mut ids = String::from("a,id,y\n");
+    for i in 0..25 {
+        ids += &format!("{i},row{i},{}\n", i % 3);
+    }
+    let e = error_for(&ids, |_| {});
+    assert!(
+        e.contains("column 'id' holds a different text in every row") && e.contains("--drop id"),
+        "{e}"
+    );
+    // integer codes are categories when asked; --drop leaves a column out
+    let (_dir, path) = csv("a,code,y\n1,3,2\n2,7,4\n3,3,5\n");
+    let mut s = spec(path);
+    s.preprocess.categorical = vec!["code".into()];
+    s.preprocess.drop = vec!["a".into()];
+    let table = load(&s).unwrap().table;
+    assert_eq!(table.feature_names, ["code"]);
+    assert_eq!(table.x.column(0).to_vec(), [0.0, 1.0, 0.0]);
 }
 
 #[test]

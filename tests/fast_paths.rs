@@ -82,7 +82,7 @@ fn check_least_squares(x: &Array2<f64>, y: &Array1<f64>, splitter: SplitterKind)
                 ("ridge:alpha=50", 50.0),
             ] {
                 let fast = gram
-                    .fit_predict(x, y.view(), &fold.train, &fold.test, alpha)
+                    .fit_predict(x, y.view(), (&fold.train, &fold.test), alpha, None)
                     .expect("well conditioned");
                 worst = worst.max(max_relative(
                     &fast,
@@ -131,9 +131,14 @@ fn least_squares_fast_path_matches_linfa_on_random_data_and_windows() {
     let mut columns = Array2::zeros(x.dim().f());
     columns.assign(&x);
     let (train, test): (Vec<usize>, Vec<usize>) = (0..n).partition(|r| r % 4 != 1);
-    let rows = GramSystem::new(&x, y.view()).fit_predict(&x, y.view(), &train, &test, 0.5);
-    let cols =
-        GramSystem::new(&columns, y.view()).fit_predict(&columns, y.view(), &train, &test, 0.5);
+    let rows = GramSystem::new(&x, y.view()).fit_predict(&x, y.view(), (&train, &test), 0.5, None);
+    let cols = GramSystem::new(&columns, y.view()).fit_predict(
+        &columns,
+        y.view(),
+        (&train, &test),
+        0.5,
+        None,
+    );
     assert_eq!(rows, cols);
 }
 
@@ -152,11 +157,13 @@ fn least_squares_fast_path_refuses_ill_conditioned_systems() {
     let train: Vec<usize> = (0..30).collect();
     let test: Vec<usize> = (30..40).collect();
     assert!(
-        gram.fit_predict(&x, y.view(), &train, &test, 0.0).is_none(),
+        gram.fit_predict(&x, y.view(), (&train, &test), 0.0, None)
+            .is_none(),
         "a duplicated column must send OLS to the generic path"
     );
     assert!(
-        gram.fit_predict(&x, y.view(), &train, &test, 1.0).is_some(),
+        gram.fit_predict(&x, y.view(), (&train, &test), 1.0, None)
+            .is_some(),
         "ridge regularises it"
     );
 }
@@ -169,6 +176,7 @@ fn binary(name_or_file: &str) -> (Array2<f64>, Array1<usize>) {
             features: None,
             groups: None,
             task: Some(Task::Classification),
+            preprocess: Default::default(),
         }
     } else {
         DataSpec::builtin(name_or_file)

@@ -74,6 +74,7 @@ fn exercise(path: &Path, kind: Kind) {
                 features: None,
                 groups: None,
                 task: None,
+                preprocess: Default::default(),
             };
             let Ok(loaded) = load(&spec) else { return };
             let table = loaded.table;

@@ -98,6 +98,7 @@ fn classes_table() -> seedfold::data::Table {
         features: None,
         groups: None,
         task: Some(Task::Classification),
+        preprocess: Default::default(),
     };
     load(&spec).unwrap().table
 }
@@ -210,6 +211,7 @@ fn every_catalogue_model_fits_its_tasks() {
         "knn",
         "tree",
         "forest:trees=10",
+        "boosting:rounds=20",
     ] {
         let p = predict(
             model(spec, Task::Regression).as_ref(),
@@ -231,6 +233,7 @@ fn every_catalogue_model_fits_its_tasks() {
         "naive_bayes",
         "svm",
         "knn",
+        "boosting:rounds=20",
     ] {
         let p = predict(
             model(spec, Task::Classification).as_ref(),
@@ -260,6 +263,7 @@ fn every_catalogue_model_fits_its_tasks() {
         "naive_bayes",
         "knn:k=3",
         "svm",
+        "boosting:rounds=20",
     ] {
         let p = predict(model(spec, Task::Classification).as_ref(), &x, &y, 140).unwrap();
         let Predictions::Classes {
@@ -543,4 +547,44 @@ fn knn_needs_as_many_training_rows_as_neighbours() {
     };
     // rows 4 and 5: the nearest two training rows are 3 and 2 → mean 2.5
     assert_eq!(v, vec![2.5, 2.5]);
+}
+
+#[test]
+fn boosting_copes_with_a_class_absent_from_training_and_with_nothing_to_split() {
+    // three classes, the third never in the training rows: its probability is tiny, not NaN
+    let x = Array2::from_shape_fn((60, 2), |(i, j)| ((i * (j + 3)) % 17) as f64);
+    let labels: Vec<usize> = (0..60).map(|i| if i < 50 { i % 2 } else { 2 }).collect();
+    let y = Target::Classification {
+        labels: labels.into(),
+        classes: vec!["a".into(), "b".into(), "c".into()],
+    };
+    let Predictions::Classes {
+        probabilities: Some(p),
+        ..
+    } = predict(model("boosting", Task::Classification).as_ref(), &x, &y, 50).unwrap()
+    else {
+        panic!()
+    };
+    for row in p.chunks(3) {
+        assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{row:?}");
+        assert!(row[2] < 1e-6, "{row:?}");
+    }
+    // a constant feature cannot be split: every prediction is the training mean
+    let x = Array2::from_elem((30, 1), 7.0);
+    let y = Target::Regression((0..30).map(f64::from).collect());
+    let Predictions::Values(v) =
+        predict(model("boosting", Task::Regression).as_ref(), &x, &y, 25).unwrap()
+    else {
+        panic!()
+    };
+    assert!(v.iter().all(|&p| (p - 12.0).abs() < 1e-12), "{v:?}");
+    let e = build_models(
+        &ModelSpec::parse("boosting:max_bins=256").unwrap(),
+        Task::Regression,
+        false,
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(e.contains("from 2 to 255"), "{e}");
 }

@@ -4,7 +4,8 @@
 
 use clap::Args;
 use seedfold::data::Task;
-use seedfold::run::{DataSection, SeedSpec, SplitSection};
+use seedfold::preprocess::{CategoryFill, Impute, Scaling};
+use seedfold::run::{DataSection, PreprocessSection, SeedSpec, SplitSection};
 use seedfold::split::{SplitterKind, TestSize};
 use std::path::PathBuf;
 
@@ -29,6 +30,28 @@ pub struct DataArgs {
     /// The task (default: from the target's type).
     #[arg(long, value_enum)]
     pub task: Option<Task>,
+    /// Columns to leave out, comma-separated.
+    #[arg(long, value_delimiter = ',', help_heading = "Preprocessing")]
+    pub drop: Option<Vec<String>>,
+    /// Columns of integer codes to treat as categories (text columns always are).
+    #[arg(long, value_delimiter = ',', help_heading = "Preprocessing")]
+    pub categorical: Option<Vec<String>>,
+    /// Cell texts that mark a missing cell, comma-separated [default: "",NA,NaN,null,N/A].
+    #[arg(long, value_delimiter = ',', help_heading = "Preprocessing")]
+    pub na_values: Option<Vec<String>>,
+    /// Fill missing numeric cells with the training fold's mean, median or most frequent value,
+    /// or drop rows with a missing cell [default: missing cells are an error].
+    #[arg(long, value_enum, help_heading = "Preprocessing")]
+    pub impute: Option<Impute>,
+    /// Fill missing categorical cells with the most frequent category or a category of their own.
+    #[arg(long, value_enum, help_heading = "Preprocessing")]
+    pub impute_categorical: Option<CategoryFill>,
+    /// Scale numeric features with the training fold's statistics [default: none].
+    #[arg(long, value_enum, help_heading = "Preprocessing")]
+    pub scale: Option<Scaling>,
+    /// A row with a missing target is an error instead of being dropped.
+    #[arg(long, help_heading = "Preprocessing")]
+    pub strict: bool,
 }
 
 /// How rows are split into folds.
@@ -75,6 +98,19 @@ impl DataArgs {
             features: self.features.clone(),
             groups: self.groups.clone(),
             task: self.task,
+        }
+    }
+
+    /// The preprocessing options as the `[preprocess]` section they override.
+    pub fn preprocess_section(&self) -> PreprocessSection {
+        PreprocessSection {
+            drop: self.drop.clone(),
+            categorical: self.categorical.clone(),
+            na_values: self.na_values.clone(),
+            impute: self.impute,
+            impute_categorical: self.impute_categorical,
+            scale: self.scale,
+            strict: self.strict.then_some(true),
         }
     }
 }

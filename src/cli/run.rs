@@ -73,6 +73,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
     };
     let flags = ExperimentFile {
         data: args.data.section(),
+        preprocess: args.data.preprocess_section(),
         split: args.split.section(),
         seeds: args.seeds.spec(),
         model_seeds: args.model_seeds.clone(),

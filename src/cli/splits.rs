@@ -25,6 +25,7 @@ pub struct SplitsArgs {
 pub fn run(args: &SplitsArgs) -> Result<()> {
     let file = ExperimentFile {
         data: args.data.section(),
+        preprocess: args.data.preprocess_section(),
         split: args.split.section(),
         seeds: args.seeds.spec(),
         ..ExperimentFile::default()

@@ -8,8 +8,12 @@ use super::Task;
 pub struct Builtin {
     /// The name used with `--dataset`.
     pub name: &'static str,
-    /// The task its last column (the target) asks for.
+    /// Its target column; `None` = the last column.
+    pub target: Option<&'static str>,
+    /// The task its target asks for.
     pub task: Task,
+    /// Whether it needs preprocessing (text columns, missing cells) before a model can fit.
+    pub messy: bool,
     /// One line on what it is.
     pub about: &'static str,
     /// The CSV text.
@@ -20,33 +24,51 @@ pub struct Builtin {
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "diabetes",
+        target: None,
+        messy: false,
         task: Task::Regression,
         about: "disease progression one year after baseline (Efron et al. 2004)",
         csv: include_str!("../../datasets/diabetes.csv"),
     },
     Builtin {
         name: "breast_cancer",
+        target: None,
+        messy: false,
         task: Task::Classification,
         about: "Wisconsin diagnostic breast cancer, malignant vs benign",
         csv: include_str!("../../datasets/breast_cancer.csv"),
     },
     Builtin {
         name: "iris",
+        target: None,
+        messy: false,
         task: Task::Classification,
         about: "Fisher's iris species (rows sorted by class)",
         csv: include_str!("../../datasets/iris.csv"),
     },
     Builtin {
         name: "wine",
+        target: None,
+        messy: false,
         task: Task::Classification,
         about: "wine cultivar from chemical analysis",
         csv: include_str!("../../datasets/wine.csv"),
     },
     Builtin {
         name: "digits",
+        target: None,
+        messy: false,
         task: Task::Classification,
         about: "handwritten digits 0-9 from 8x8 pixel counts",
         csv: include_str!("../../datasets/digits.csv"),
+    },
+    Builtin {
+        name: "penguins",
+        target: Some("species"),
+        messy: true,
+        task: Task::Classification,
+        about: "Palmer penguin species, as shipped: text columns, NA cells, target first (or body_mass_g for regression)",
+        csv: include_str!("../../datasets/penguins.csv"),
     },
 ];
 

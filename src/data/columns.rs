@@ -1,20 +1,38 @@
-//! Turning polars columns into checked `f64` vectors, class labels and group indices.
+//! Turning polars columns into checked `f64` vectors (numbers or category codes, NaN when
+//! missing), class labels and group indices.
 
 use super::Target;
+use crate::preprocess::FeatureKind;
 use crate::{Error, Result};
 use polars::prelude::*;
 
-/// A numeric column as `f64` (in the chunks the reader made; read it with
-/// `into_no_null_iter`), refusing text, nulls, NaN and infinities with the first bad row.
-pub(super) fn numeric(column: &Column) -> Result<Float64Chunked> {
+/// Each row's cell is missing: null (empty or a missing-value marker) or NaN.
+pub(super) fn missing(column: &Column) -> Vec<bool> {
+    let nan: Option<Vec<bool>> = column.dtype().is_float().then(|| {
+        column
+            .cast(&DataType::Float64)
+            .ok()
+            .and_then(|c| {
+                c.f64()
+                    .ok()
+                    .map(|v| v.iter().map(|v| v.is_some_and(f64::is_nan)).collect())
+            })
+            .unwrap_or_default()
+    });
+    column
+        .is_null()
+        .iter()
+        .enumerate()
+        .map(|(row, null)| null.unwrap_or(false) || nan.as_ref().is_some_and(|n| n[row]))
+        .collect()
+}
+
+/// A numeric column as `f64`, NaN for a missing cell; text is refused with the first row that
+/// is not a number, infinities with a count.
+pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
     let name = column.name().to_string();
     if matches!(column.dtype(), DataType::String) {
-        let text = column.str().map_err(|e| Error::Config(e.to_string()))?;
-        let bad = text.iter().enumerate().find_map(|(row, v)| match v {
-            Some(v) if v.trim().parse::<f64>().is_err() => Some((row, v.to_string())),
-            _ => None,
-        });
-        if let Some((row, value)) = bad {
+        if let Some((row, value)) = first_text(column)? {
             return Err(Error::NonNumeric {
                 column: name,
                 row,
@@ -31,11 +49,13 @@ pub(super) fn numeric(column: &Column) -> Result<Float64Chunked> {
     let cast = column
         .cast(&DataType::Float64)
         .map_err(|e| Error::Config(format!("column '{name}': {e}")))?;
-    let values = cast.f64().map_err(|e| Error::Config(e.to_string()))?;
-    let mut bad = values
+    let values: Vec<f64> = cast
+        .f64()
+        .map_err(|e| Error::Config(e.to_string()))?
         .iter()
-        .enumerate()
-        .filter(|(_, v)| !v.is_some_and(f64::is_finite));
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect();
+    let mut bad = values.iter().enumerate().filter(|(_, v)| v.is_infinite());
     if let Some((first_row, _)) = bad.next() {
         let count = 1 + bad.count();
         return Err(Error::NotFinite {
@@ -44,7 +64,80 @@ pub(super) fn numeric(column: &Column) -> Result<Float64Chunked> {
             first_row,
         });
     }
-    Ok(values.clone())
+    Ok(values)
+}
+
+/// The first cell of a text column that is not a number, with its row.
+fn first_text(column: &Column) -> Result<Option<(usize, String)>> {
+    let text = column.str().map_err(|e| Error::Config(e.to_string()))?;
+    Ok(text.iter().enumerate().find_map(|(row, v)| match v {
+        Some(v) if v.trim().parse::<f64>().is_err() => Some((row, v.to_string())),
+        _ => None,
+    }))
+}
+
+/// A feature column: numbers (NaN when missing), or categories when it is `categorical` or
+/// holds text only (level codes, NaN when missing). Text mixed with numbers is refused.
+pub(super) fn feature(column: &Column, categorical: bool) -> Result<(Vec<f64>, FeatureKind)> {
+    let all_text = matches!(column.dtype(), DataType::String)
+        && column
+            .str()
+            .map_err(|e| Error::Config(e.to_string()))?
+            .iter()
+            .flatten()
+            .all(|v| v.trim().parse::<f64>().is_err());
+    if !(categorical || all_text) {
+        return Ok((numeric(column)?, FeatureKind::Numeric));
+    }
+    let name = column.name().to_string();
+    let text = column
+        .cast(&DataType::String)
+        .map_err(|e| Error::Config(format!("column '{name}': {e}")))?;
+    let raw: Vec<Option<&str>> = text
+        .str()
+        .map_err(|e| Error::Config(e.to_string()))?
+        .iter()
+        .collect();
+    let mut distinct: Vec<String> = raw.iter().flatten().map(|v| v.to_string()).collect();
+    let present = distinct.len();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.len() < 2 {
+        return Err(Error::Config(format!(
+            "column '{name}' holds a single category{}: it cannot tell rows apart; leave it out with --drop {name}",
+            distinct.first().map(|l| format!(" ('{l}')")).unwrap_or_default()
+        )));
+    }
+    if distinct.len() == present && present >= IDENTIFIER_ROWS {
+        return Err(Error::Config(format!(
+            "column '{name}' holds a different text in every row, like an identifier: one-hot encoded it would add {present} columns that say nothing about new rows; leave it out with --drop {name}"
+        )));
+    }
+    let levels = ordered(distinct);
+    let position: std::collections::HashMap<&str, usize> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.as_str(), i))
+        .collect();
+    let codes = raw
+        .iter()
+        .map(|v| v.map_or(f64::NAN, |v| position[v] as f64))
+        .collect();
+    Ok((codes, FeatureKind::Categorical(levels)))
+}
+
+/// Rows from which a text column whose every cell differs counts as an identifier.
+const IDENTIFIER_ROWS: usize = 20;
+
+/// Distinct labels in seedfold's stable order: numeric when all are numbers, else as text.
+fn ordered(mut distinct: Vec<String>) -> Vec<String> {
+    let numbers: Option<Vec<f64>> = distinct.iter().map(|l| l.trim().parse().ok()).collect();
+    if let Some(numbers) = numbers {
+        let mut order: Vec<usize> = (0..distinct.len()).collect();
+        order.sort_by(|&a, &b| numbers[a].total_cmp(&numbers[b]));
+        distinct = order.into_iter().map(|i| distinct[i].clone()).collect();
+    }
+    distinct
 }
 
 /// A column as text labels (integers without a decimal point), refusing nulls.
@@ -57,11 +150,11 @@ fn labels(column: &Column) -> Result<Vec<String>> {
     let mut missing = text.iter().enumerate().filter(|(_, v)| v.is_none());
     if let Some((first_row, _)) = missing.next() {
         let count = 1 + missing.count();
-        return Err(Error::NotFinite {
-            column: name,
-            count,
-            first_row,
-        });
+        return Err(Error::Config(format!(
+            "column '{name}' has {count} missing cell(s), the first in data row {} (line {} of the file); every row needs a label here: fill them or drop those rows",
+            first_row + 1,
+            first_row + 2
+        )));
     }
     Ok(text
         .iter()
@@ -76,12 +169,7 @@ pub(super) fn index_labels(column: &Column) -> Result<(Vec<usize>, Vec<String>)>
     let mut distinct: Vec<String> = raw.clone();
     distinct.sort();
     distinct.dedup();
-    let numbers: Option<Vec<f64>> = distinct.iter().map(|l| l.trim().parse().ok()).collect();
-    if let Some(numbers) = numbers {
-        let mut order: Vec<usize> = (0..distinct.len()).collect();
-        order.sort_by(|&a, &b| numbers[a].total_cmp(&numbers[b]));
-        distinct = order.into_iter().map(|i| distinct[i].clone()).collect();
-    }
+    let distinct = ordered(distinct);
     let position: std::collections::HashMap<&str, usize> = distinct
         .iter()
         .enumerate()

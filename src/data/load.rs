@@ -1,6 +1,7 @@
 //! Reading CSV and Parquet files (or a built-in data set) into a [`Table`].
 
-use super::{builtin, columns, Table, Target, Task};
+use super::{builtin, columns, Builtin, Table, Target, Task};
+use crate::preprocess::{Impute, Preprocess};
 use crate::{Error, Result};
 use ndarray::Array2;
 use polars::prelude::*;
@@ -30,6 +31,9 @@ pub struct DataSpec {
     pub groups: Option<String>,
     /// Task; default: the built-in's task, else inferred from the target's type.
     pub task: Option<Task>,
+    /// Columns left out or read as categories, missing-cell markers, in-fold steps.
+    #[serde(default)]
+    pub preprocess: Preprocess,
 }
 
 impl DataSpec {
@@ -41,6 +45,7 @@ impl DataSpec {
             features: None,
             groups: None,
             task: None,
+            preprocess: Preprocess::default(),
         }
     }
 }
@@ -56,23 +61,24 @@ pub struct Loaded {
 
 /// Read the data `spec` describes and check it is usable.
 pub fn load(spec: &DataSpec) -> Result<Loaded> {
-    let (frame, name, builtin_task) = match &spec.source {
+    let na = spec.preprocess.na_values();
+    let (frame, name, builtin) = match &spec.source {
         DataSource::Builtin(name) => {
             let b = builtin(name)?;
             (
-                read_csv_bytes(b.csv, Path::new(name))?,
+                read_csv_bytes(b.csv, Path::new(name), &na)?,
                 name.clone(),
-                Some(b.task),
+                Some(b),
             )
         }
         DataSource::File(path) => {
             let name = path
                 .file_stem()
                 .map_or("data".into(), |s| s.to_string_lossy().into());
-            (read_file(path)?, name, None)
+            (read_file(path, &na)?, name, None)
         }
     };
-    from_frame(&frame, spec, name, builtin_task)
+    from_frame(&frame, spec, name, builtin)
 }
 
 /// The bytes the data comes from (the file, or the built-in CSV) as a stream, for
@@ -103,11 +109,11 @@ fn guarded(path: &Path, read: impl FnOnce() -> Result<DataFrame>) -> Result<Data
     })
 }
 
-fn read_file(path: &Path) -> Result<DataFrame> {
-    guarded(path, || read_file_unguarded(path))
+fn read_file(path: &Path, na: &[String]) -> Result<DataFrame> {
+    guarded(path, || read_file_unguarded(path, na))
 }
 
-fn read_file_unguarded(path: &Path) -> Result<DataFrame> {
+fn read_file_unguarded(path: &Path, na: &[String]) -> Result<DataFrame> {
     let meta = std::fs::metadata(path).map_err(|e| Error::Read {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -140,10 +146,8 @@ fn read_file_unguarded(path: &Path) -> Result<DataFrame> {
     } else {
         // infer types from the first rows (fast); if a later row breaks them, read again
         // inferring from every row, so the stray value gets a precise error
-        let sampled = CsvReadOptions::default()
-            .with_has_header(true)
+        let sampled = csv_options(na)
             .with_infer_schema_length(Some(SCHEMA_SAMPLE_ROWS))
-            .with_rechunk(false)
             .into_reader_with_file_handle(file)
             .finish();
         sampled.or_else(|_| {
@@ -151,7 +155,7 @@ fn read_file_unguarded(path: &Path) -> Result<DataFrame> {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
             })?;
-            csv_options()
+            csv_options(na)
                 .into_reader_with_file_handle(file)
                 .finish()
                 .map_err(|e| malformed_csv(path, e))
@@ -162,20 +166,23 @@ fn read_file_unguarded(path: &Path) -> Result<DataFrame> {
 /// Rows read to infer column types before parsing the whole file.
 const SCHEMA_SAMPLE_ROWS: usize = 10_000;
 
-fn read_csv_bytes(text: &'static str, path: &Path) -> Result<DataFrame> {
-    csv_options()
+fn read_csv_bytes(text: &'static str, path: &Path, na: &[String]) -> Result<DataFrame> {
+    csv_options(na)
         .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
         .finish()
         .map_err(|e| malformed_csv(path, e))
 }
 
-/// Header row required; types inferred from every row, so a stray text value anywhere makes
-/// the column text and gets a precise error instead of a parser failure.
-fn csv_options() -> CsvReadOptions {
+/// Header row required; `na` cells read as missing; types inferred from every row, so a stray
+/// text value anywhere makes the column text and gets a precise error instead of a parser
+/// failure.
+fn csv_options(na: &[String]) -> CsvReadOptions {
+    let na = NullValues::AllColumns(na.iter().map(|v| v.as_str().into()).collect());
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(None)
         .with_rechunk(false)
+        .map_parse_options(|o| o.with_null_values(Some(na.clone())))
 }
 
 fn malformed_csv(path: &Path, e: PolarsError) -> Error {
@@ -216,21 +223,23 @@ fn from_frame(
     frame: &DataFrame,
     spec: &DataSpec,
     name: String,
-    builtin_task: Option<Task>,
+    builtin: Option<&Builtin>,
 ) -> Result<Loaded> {
     let mut hints = Vec::new();
+    let p = &spec.preprocess;
     let all: Vec<String> = frame
         .get_column_names()
         .iter()
         .map(|c| c.to_string())
         .collect();
-    let target_name = match &spec.target {
-        Some(t) => t.clone(),
+    let default_target = builtin.and_then(|b| b.target).map(str::to_string);
+    let target_name = match spec.target.clone().or(default_target.clone()) {
+        Some(t) => t,
         None => {
             let last = all.last().cloned().ok_or_else(|| Error::Empty {
                 what: "no columns".into(),
             })?;
-            if builtin_task.is_none() {
+            if builtin.is_none() {
                 hints.push(format!(
                     "using the last column '{last}' as the target; pass --target to choose another"
                 ));
@@ -238,6 +247,15 @@ fn from_frame(
             last
         }
     };
+    // a built-in's task belongs to its own target
+    let builtin_task = builtin
+        .filter(|b| {
+            b.target
+                .map_or(&target_name == all.last().unwrap_or(&target_name), |t| {
+                    t == target_name
+                })
+        })
+        .map(|b| b.task);
     // polars renames a repeated header name to NAME_duplicated_N: which copy is meant would be
     // a guess, and a second copy of the target would leak it into the features
     let repeated: Vec<&str> = all
@@ -252,9 +270,15 @@ fn from_frame(
             repeated.join(", ")
         )));
     }
-    let target = column(frame, &target_name, "target")?;
+    column(frame, &target_name, "target")?;
     if let Some(g) = &spec.groups {
         column(frame, g, "groups")?;
+    }
+    for c in &p.drop {
+        column(frame, c, "--drop")?;
+    }
+    for c in &p.categorical {
+        column(frame, c, "--categorical")?;
     }
     let feature_names: Vec<String> = match &spec.features {
         Some(f) => f.clone(),
@@ -263,7 +287,10 @@ fn from_frame(
             .filter(|c| **c != target_name && Some(*c) != spec.groups.as_ref())
             .cloned()
             .collect(),
-    };
+    }
+    .into_iter()
+    .filter(|c| !p.drop.contains(c))
+    .collect();
     if feature_names.is_empty() {
         return Err(Error::Empty {
             what: "no feature columns".into(),
@@ -289,40 +316,57 @@ fn from_frame(
             twice.1
         )));
     }
+    let kept = kept_rows(frame, spec, &target_name, &feature_names, &mut hints)?;
+    let filtered;
+    let frame = if kept.len() == frame.height() {
+        frame
+    } else {
+        let mut mask = vec![false; frame.height()];
+        kept.iter().for_each(|&r| mask[r] = true);
+        filtered = frame
+            .filter(&BooleanChunked::from_slice("kept".into(), &mask))
+            .map_err(|e| Error::Config(e.to_string()))?;
+        &filtered
+    };
     if frame.height() < 2 {
         return Err(Error::Empty {
             what: format!("{} data row(s)", frame.height()),
         });
     }
+    let target = column(frame, &target_name, "target")?;
     let task = match spec.task.or(builtin_task) {
         Some(task) => task,
         None => infer_task(target.dtype(), &target_name, &mut hints),
     };
     let y = match task {
         Task::Classification => columns::class_target(target)?,
-        Task::Regression => Target::Regression(
-            columns::numeric(target)?
-                .into_no_null_iter()
-                .collect::<Vec<_>>()
-                .into(),
-        ),
+        Task::Regression => Target::Regression(columns::numeric(target)?.into()),
     };
-    let columns: Vec<Float64Chunked> = feature_names
-        .iter()
-        .map(|f| columns::numeric(column(frame, f, "feature")?))
-        .collect::<Result<_>>()?;
-    // row-major, written row by row straight from polars' buffers (sequential writes; one
-    // sequential read stream per column; no copy of the columns in between)
-    let (n, d) = (frame.height(), columns.len());
-    let mut streams: Vec<_> = columns.iter().map(|c| c.into_no_null_iter()).collect();
-    let mut values = Vec::with_capacity(n * d);
-    for _ in 0..n {
-        values.extend(
-            streams
-                .iter_mut()
-                .map(|s| s.next().expect("every column has the frame's height")),
-        );
+    let mut kinds = Vec::with_capacity(feature_names.len());
+    let mut columns = Vec::with_capacity(feature_names.len());
+    for f in &feature_names {
+        let (values, kind) =
+            columns::feature(column(frame, f, "feature")?, p.categorical.contains(f))?;
+        if p.steps.impute.is_none() {
+            let mut missing = values.iter().enumerate().filter(|(_, v)| v.is_nan());
+            if let Some((first, _)) = missing.next() {
+                return Err(Error::Missing {
+                    column: f.clone(),
+                    count: 1 + missing.count(),
+                    first_row: kept[first],
+                });
+            }
+        }
+        kinds.push(kind);
+        columns.push(values);
     }
+    // row-major, written row by row (sequential writes, one sequential read stream per column)
+    let (n, d) = (frame.height(), columns.len());
+    let mut values = Vec::with_capacity(n * d);
+    for r in 0..n {
+        values.extend(columns.iter().map(|c| c[r]));
+    }
+    drop(columns);
     let x = Array2::from_shape_vec((n, d), values).map_err(|e| Error::Config(e.to_string()))?;
     let groups = match &spec.groups {
         Some(g) => Some(columns::index_labels(column(frame, g, "groups")?)?.0),
@@ -334,9 +378,55 @@ fn from_frame(
         y,
         groups,
         feature_names,
+        kinds,
         target_name,
+        steps: p.steps,
     };
     Ok(Loaded { table, hints })
+}
+
+/// The rows kept: all but those with a missing target (an error with `strict`) and, with
+/// `--impute drop-rows`, those with a missing feature cell; each drop is a hint with its count.
+fn kept_rows(
+    frame: &DataFrame,
+    spec: &DataSpec,
+    target: &str,
+    features: &[String],
+    hints: &mut Vec<String>,
+) -> Result<Vec<usize>> {
+    let p = &spec.preprocess;
+    let mut keep: Vec<bool> = columns::missing(column(frame, target, "target")?)
+        .iter()
+        .map(|m| !m)
+        .collect();
+    let no_target = keep.iter().filter(|k| !**k).count();
+    if no_target > 0 {
+        if p.strict {
+            let first = keep.iter().position(|k| !k).unwrap_or(0);
+            return Err(Error::Config(format!(
+                "the target '{target}' is missing in {no_target} row(s), the first in data row {} (line {} of the file); a target is never imputed: without --strict those rows are dropped",
+                first + 1,
+                first + 2
+            )));
+        }
+        hints.push(format!(
+            "dropped {no_target} row(s) whose target '{target}' is missing (a target is never imputed; --strict makes this an error)"
+        ));
+    }
+    if p.steps.impute == Some(Impute::DropRows) {
+        let before = keep.iter().filter(|k| **k).count();
+        for f in features {
+            let missing = columns::missing(column(frame, f, "feature")?);
+            keep.iter_mut().zip(missing).for_each(|(k, m)| *k &= !m);
+        }
+        let dropped = before - keep.iter().filter(|k| **k).count();
+        if dropped > 0 {
+            hints.push(format!(
+                "dropped {dropped} row(s) with a missing feature cell (--impute drop-rows)"
+            ));
+        }
+    }
+    Ok((0..keep.len()).filter(|&r| keep[r]).collect())
 }
 
 /// Text and booleans are classes; floats are regression; integers are regression with a hint,

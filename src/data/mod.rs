@@ -1,5 +1,6 @@
-//! Data: reading a table (CSV, Parquet or a built-in data set) into dense `f64` features and a
-//! regression or classification target.
+//! Data: reading a table (CSV, Parquet or a built-in data set) into dense `f64` features
+//! (numbers or category codes, NaN where a cell is missing) and a regression or classification
+//! target.
 //!
 //! polars is used here for reading only; columns are converted to ndarray and the frame is
 //! dropped before anything else runs.
@@ -13,6 +14,7 @@ pub use builtin::{builtin, Builtin, BUILTINS};
 pub use load::{load, source_reader, DataSource, DataSpec, Loaded};
 pub use records::read_records;
 
+use crate::preprocess::{FeatureKind, Steps};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
@@ -94,13 +96,37 @@ pub struct Table {
     pub groups: Option<Vec<usize>>,
     /// Feature column names, in `x`'s column order.
     pub feature_names: Vec<String>,
+    /// What each feature column holds (numbers, or category codes), in `x`'s column order.
+    pub kinds: Vec<FeatureKind>,
+    /// What is fitted on each fold's training rows before a model sees them.
+    pub steps: Steps,
     /// The target column's name.
     pub target_name: String,
 }
 
 impl Table {
+    /// A table of numeric features used as they are.
+    pub fn numeric(name: &str, x: Array2<f64>, y: Target, feature_names: Vec<String>) -> Table {
+        Table {
+            name: name.to_string(),
+            kinds: vec![FeatureKind::Numeric; x.ncols()],
+            x,
+            y,
+            groups: None,
+            feature_names,
+            target_name: "target".into(),
+            steps: Steps::default(),
+        }
+    }
+
     /// Number of rows.
     pub fn n_rows(&self) -> usize {
         self.x.nrows()
+    }
+
+    /// Whether folds need preprocessing fitted on their training rows (missing cells,
+    /// categories or scaling); if not, models see `x` as it is.
+    pub fn needs_preprocessing(&self) -> bool {
+        self.steps.needed(&self.x, &self.kinds)
     }
 }

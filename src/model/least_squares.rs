@@ -97,14 +97,20 @@ impl GramSystem {
 
     /// Fit ridge (α = 0: ordinary least squares) on `train`, predict `test`; `None` when the
     /// training system is ill-conditioned (then use the generic path).
+    ///
+    /// `scales`: when the fold's features are scaled before the fit (x − cⱼ)/σⱼ with the
+    /// training rows' σⱼ, the centre shifts only the intercept and ridge on the scaled columns
+    /// is ridge on the raw ones with penalty α·σⱼ²·wⱼ², so the diagonal gains α·σⱼ²/sⱼ²
+    /// instead of α/sⱼ²: the same optimum as scaling the fold's rows, without doing it.
     pub fn fit_predict(
         &self,
         x: &Array2<f64>,
         y: ArrayView1<f64>,
-        train: &[usize],
-        test: &[usize],
+        fold: (&[usize], &[usize]),
         alpha: f64,
+        scales: Option<&[f64]>,
     ) -> Option<Vec<f64>> {
+        let (train, test) = fold;
         let (n, d) = x.dim();
         let x = x.as_standard_layout();
         let values = x.as_slice().expect("standard layout is contiguous");
@@ -126,7 +132,8 @@ impl GramSystem {
                 GramSystem::part(self.design(values, y, train, buffer))
             };
             for j in 0..d {
-                gram[[j, j]] += alpha / (self.scale[j] * self.scale[j]);
+                let fold_scale = scales.map_or(1.0, |s| s[j]);
+                gram[[j, j]] += alpha * (fold_scale * fold_scale) / (self.scale[j] * self.scale[j]);
             }
             let factor = cholesky(&gram)?;
             solve_cholesky(&factor, &mut xty);

@@ -5,6 +5,7 @@
 use crate::data::{DataSource, DataSpec, Table, Task};
 use crate::metric::Metric;
 use crate::model::{build_models, Model, ModelSpec};
+use crate::preprocess::{CategoryFill, Impute, Preprocess, Scaling, Steps};
 use crate::split::{SplitConfig, SplitterKind, TestSize};
 use crate::stats::{Options, Rope};
 use crate::{Error, Result};
@@ -136,6 +137,36 @@ pub struct DataSection {
     pub task: Option<Task>,
 }
 
+/// `[preprocess]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct PreprocessSection {
+    pub drop: Option<Vec<String>>,
+    pub categorical: Option<Vec<String>>,
+    pub na_values: Option<Vec<String>>,
+    pub impute: Option<Impute>,
+    pub impute_categorical: Option<CategoryFill>,
+    pub scale: Option<Scaling>,
+    pub strict: Option<bool>,
+}
+
+impl PreprocessSection {
+    fn resolve(&self) -> Preprocess {
+        Preprocess {
+            drop: self.drop.clone().unwrap_or_default(),
+            categorical: self.categorical.clone().unwrap_or_default(),
+            na_values: self.na_values.clone(),
+            steps: Steps {
+                impute: self.impute,
+                categories: self.impute_categorical.unwrap_or_default(),
+                scale: self.scale.unwrap_or_default(),
+            },
+            strict: self.strict.unwrap_or(false),
+        }
+    }
+}
+
 /// `[split]`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -179,6 +210,8 @@ pub struct OutputSection {
 pub struct ExperimentFile {
     #[serde(default)]
     pub data: DataSection,
+    #[serde(default)]
+    pub preprocess: PreprocessSection,
     #[serde(default)]
     pub split: SplitSection,
     pub seeds: Option<SeedSpec>,
@@ -269,6 +302,17 @@ impl ExperimentFile {
         }
         overlay!(self.data, over.data, target, features, groups, task);
         overlay!(
+            self.preprocess,
+            over.preprocess,
+            drop,
+            categorical,
+            na_values,
+            impute,
+            impute_categorical,
+            scale,
+            strict
+        );
+        overlay!(
             self.split,
             over.split,
             splitter,
@@ -327,6 +371,7 @@ impl ExperimentFile {
             features: d.features.clone(),
             groups: d.groups.clone(),
             task: d.task,
+            preprocess: self.preprocess.resolve(),
         })
     }
 

@@ -14,8 +14,8 @@ mod timeout;
 pub use crate::record::{FoldPredictions, FoldRecord, Status};
 pub use coverage::coverage_problems;
 pub use experiment::{
-    DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, SeedSpec, Shard,
-    SplitSection, StatsSection,
+    DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, PreprocessSection, SeedSpec,
+    Shard, SplitSection, StatsSection,
 };
 pub use manifest::{
     file_hashes, now_unix, source_sha256, split_hash, DataSummary, Manifest, RunStatus,
@@ -27,6 +27,7 @@ use crate::data::{Table, Target, Task};
 use crate::metric::{default_metrics, score, Metric, Predictions, Truth};
 use crate::model::least_squares::GramSystem;
 use crate::model::{FoldData, FoldTrain, Model};
+use crate::preprocess::{FeatureKind, Scaling};
 use crate::rng::{self, Purpose};
 use crate::split::{Fold, Splitter};
 use crate::{Error, Result};
@@ -134,10 +135,16 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         .first()
         .map_or(0, |&s| plan.splitter.split(s).len());
     observer.start(count_fits(plan, folds));
+    let table = plan.table;
+    // the Gram system needs every fold to see the same columns: numbers without missing cells
+    // (their in-fold scaling is folded into the penalty)
+    let plain_numbers = table.kinds.iter().all(|k| *k == FeatureKind::Numeric)
+        && !table.x.iter().any(|v| v.is_nan());
     let gram = match &plan.table.y {
         // more features than rows: the d × d system would dwarf the data (ridge goes dual)
         Target::Regression(y)
             if !plan.exact_linfa
+                && plain_numbers
                 && plan.table.x.ncols() < plan.table.x.nrows()
                 && plan
                     .models
@@ -148,7 +155,10 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         }
         _ => None,
     };
-    pool.install(|| plan.models.par_iter().for_each(|m| m.prepare(plan.table)));
+    // work shared across folds is done on the features as the models see them
+    if !table.needs_preprocessing() {
+        pool.install(|| plan.models.par_iter().for_each(|m| m.prepare(table)));
+    }
     let mut out = RunOutput::default();
     let batch_size =
         (INDICES_PER_BATCH / (plan.table.n_rows() * folds).max(1)).clamp(1, SEEDS_PER_BATCH);
@@ -279,9 +289,22 @@ fn rows_of(x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
 }
 
 /// A fold's training rows and test features, gathered for models that need them (the runner
-/// does it at most once per fold, whatever the number of models).
-pub fn gather(table: &Table, fold: &Fold) -> FoldData {
-    let x_train = rows_of(&table.x, &fold.train);
+/// does it at most once per fold, whatever the number of models), preprocessed when the table
+/// asks for it with steps fitted on the training rows; also the number of test rows holding a
+/// category the training rows never had.
+pub fn gather(table: &Table, fold: &Fold) -> (FoldData, usize) {
+    let (x_train, x_test, unseen) = if table.needs_preprocessing() {
+        let fitted = table.steps.fit(&table.x, &table.kinds, &fold.train);
+        let (x_train, _) = fitted.transform(&table.x, &fold.train);
+        let (x_test, unseen) = fitted.transform(&table.x, &fold.test);
+        (x_train, x_test, unseen)
+    } else {
+        (
+            rows_of(&table.x, &fold.train),
+            rows_of(&table.x, &fold.test),
+            0,
+        )
+    };
     let train = match &table.y {
         Target::Regression(y) => {
             FoldTrain::Values(DatasetBase::new(x_train, y.select(Axis(0), &fold.train)))
@@ -291,10 +314,7 @@ pub fn gather(table: &Table, fold: &Fold) -> FoldData {
             classes.len(),
         ),
     };
-    FoldData {
-        train,
-        x_test: rows_of(&table.x, &fold.test),
-    }
+    (FoldData { train, x_test }, unseen)
 }
 
 /// Fit every model on one fold: least squares from the Gram system when it is there (and the
@@ -318,7 +338,8 @@ fn run_fold(
             Truth::Classes(&truth_classes, classes.len())
         }
     };
-    let mut data: Option<Arc<FoldData>> = None;
+    let mut data: Option<(Arc<FoldData>, usize)> = None;
+    let mut note: Option<String> = None;
     let mut out = RunOutput::default();
     for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
         for &model_seed in model_seeds_of(model.as_ref(), plan.model_seeds) {
@@ -332,15 +353,38 @@ fn run_fold(
             let started = Instant::now();
             let fast = match (gram, model.least_squares_penalty(), &plan.table.y) {
                 (Some(g), Some(alpha), Target::Regression(y)) => {
-                    g.fit_predict(&plan.table.x, y.view(), &fold.train, &fold.test, alpha)
+                    let scales = (plan.table.steps.scale != Scaling::None).then(|| {
+                        let fitted =
+                            plan.table
+                                .steps
+                                .fit(&plan.table.x, &plan.table.kinds, &fold.train);
+                        fitted
+                            .scales()
+                            .expect("a Gram system's columns are numbers")
+                    });
+                    g.fit_predict(
+                        &plan.table.x,
+                        y.view(),
+                        (&fold.train, &fold.test),
+                        alpha,
+                        scales.as_deref(),
+                    )
                 }
                 _ => None,
             };
             let fitted = match fast {
                 Some(values) => Ok(Predictions::Values(values).into()),
                 None => {
-                    let data =
-                        Arc::clone(data.get_or_insert_with(|| Arc::new(gather(plan.table, fold))));
+                    let (data, unseen) = data.get_or_insert_with(|| {
+                        let (data, unseen) = gather(plan.table, fold);
+                        (Arc::new(data), unseen)
+                    });
+                    if *unseen > 0 {
+                        note = Some(format!(
+                            "{unseen} test row(s) hold a category the training rows never had (encoded as all zeros)"
+                        ));
+                    }
+                    let data = Arc::clone(data);
                     match plan.fit_timeout {
                         Some(limit) => {
                             let model = Arc::clone(model);
@@ -354,7 +398,13 @@ fn run_fold(
                 }
             };
             let (predicted, warning) = match fitted {
-                Ok(f) => (check_finite(f.predictions, fold.test.len()), f.warning),
+                Ok(f) => {
+                    let warning = match (f.warning, &note) {
+                        (Some(w), Some(n)) => Some(format!("{w}; {n}")),
+                        (w, n) => w.or(n.clone()),
+                    };
+                    (check_finite(f.predictions, fold.test.len()), warning)
+                }
                 Err(e) => (Err(e), None),
             };
             // whole microseconds, as records.csv keeps them

@@ -8,29 +8,25 @@ use seedfold::data::{Table, Target};
 pub fn class_table(labels: &[usize], groups: Option<Vec<usize>>) -> Table {
     let n = labels.len();
     let n_classes = labels.iter().max().map_or(0, |m| m + 1);
+    let y = Target::Classification {
+        labels: labels.to_vec().into(),
+        classes: (0..n_classes).map(|c| format!("c{c}")).collect(),
+    };
+    with_groups(y, groups)
+}
+
+/// Features a = 0, 2, 4, … and b = 1, 3, 5, … for target `y`.
+fn with_groups(y: Target, groups: Option<Vec<usize>>) -> Table {
+    let x = Array2::from_shape_fn((y.len(), 2), |(i, j)| (i * 2 + j) as f64);
     Table {
-        name: "test".into(),
-        x: Array2::from_shape_fn((n, 2), |(i, j)| (i * 2 + j) as f64),
-        y: Target::Classification {
-            labels: labels.to_vec().into(),
-            classes: (0..n_classes).map(|c| format!("c{c}")).collect(),
-        },
         groups,
-        feature_names: vec!["a".into(), "b".into()],
         target_name: "y".into(),
+        ..Table::numeric("test", x, y, vec!["a".into(), "b".into()])
     }
 }
 
 pub fn regression_table(y: Vec<f64>, groups: Option<Vec<usize>>) -> Table {
-    let n = y.len();
-    Table {
-        name: "test".into(),
-        x: Array2::from_shape_fn((n, 2), |(i, j)| (i * 2 + j) as f64),
-        y: Target::Regression(y.into()),
-        groups,
-        feature_names: vec!["a".into(), "b".into()],
-        target_name: "y".into(),
-    }
+    with_groups(Target::Regression(y.into()), groups)
 }
 
 /// Path of a file under `tests/`.
