@@ -45,6 +45,7 @@ fn every_example_experiment_runs() {
         "breast-cancer-binary",
         "wine-multiclass",
         "diabetes-grouped",
+        "penguins-messy",
     ] {
         let out = dir.path().join(name);
         let result = seedfold()

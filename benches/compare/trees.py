@@ -19,9 +19,9 @@ import csv, pathlib, statistics, subprocess, sys, tempfile, time
 root = pathlib.Path(__file__).resolve().parents[2]
 WORKLOADS = {
     # name: (data, target, seedfold model, splitter, seeds, metric)
-    "forest-cancer": ("cancer", "target", "forest", "stratified", 10, "accuracy"),
+    "forest-cancer": ("cancer", "diagnosis", "forest", "stratified", 10, "accuracy"),
     "forest-20k": ("reg20k", "y", "forest:trees=20", "kfold", 2, "r2"),
-    "boosting-cancer": ("cancer", "target", "boosting", "stratified", 10, "accuracy"),
+    "boosting-cancer": ("cancer", "diagnosis", "boosting", "stratified", 10, "accuracy"),
     "boosting-20k": ("reg20k", "y", "boosting", "kfold", 2, "r2"),
 }
 

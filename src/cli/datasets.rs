@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use seedfold::data::{load, DataSpec, Target, BUILTINS};
+use seedfold::preprocess::Impute;
 
 pub fn run() -> Result<()> {
     println!(
@@ -9,7 +10,12 @@ pub fn run() -> Result<()> {
         "name", "rows", "features", "task", "classes"
     );
     for b in BUILTINS {
-        let table = load(&DataSpec::builtin(b.name))?.table;
+        let mut spec = DataSpec::builtin(b.name);
+        if b.messy {
+            // counted as a run would see it: imputed inside folds, text one-hot encoded
+            spec.preprocess.steps.impute = Some(Impute::Median);
+        }
+        let table = load(&spec)?.table;
         let classes = match &table.y {
             Target::Classification { classes, .. } => classes.join(" "),
             Target::Regression(_) => "-".into(),
@@ -27,6 +33,18 @@ pub fn run() -> Result<()> {
             b.task.to_string(),
             classes,
             b.about
+        );
+    }
+    let messy: Vec<&str> = BUILTINS
+        .iter()
+        .filter(|b| b.messy)
+        .map(|b| b.name)
+        .collect();
+    if !messy.is_empty() {
+        println!(
+            "\n{} {} text columns and missing cells as shipped: run with --impute (median, mean, most-frequent or drop-rows); text columns are one-hot encoded inside each fold",
+            messy.join(", "),
+            if messy.len() == 1 { "has" } else { "have" }
         );
     }
     Ok(())

@@ -119,6 +119,19 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
             e.models.join(", "),
             describe_seeds("model seeds", &e.model_seeds)
         ),
+        format!(
+            "Preprocessing (every model): {}{}",
+            if d.preprocessing.is_empty() {
+                "none"
+            } else {
+                &d.preprocessing
+            },
+            if e.data.preprocess.drop.is_empty() {
+                String::new()
+            } else {
+                format!("; columns left out: {}", e.data.preprocess.drop.join(", "))
+            }
+        ),
     ]
 }
 

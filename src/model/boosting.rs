@@ -116,7 +116,7 @@ fn bin_thresholds(column: ArrayView1<f64>, max_bins: usize) -> Vec<f64> {
                 // the k/max_bins quantile: x[j] when n·k/max_bins is not whole, else the mean
                 // of x[j-1] and x[j] (Hyndman & Fan 1996, definition 2)
                 let j = n * k / max_bins;
-                if (n * k) % max_bins == 0 {
+                if (n * k).is_multiple_of(max_bins) {
                     (sorted[j - 1] + sorted[j]) / 2.0
                 } else {
                     sorted[j]

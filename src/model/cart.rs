@@ -126,14 +126,30 @@ impl Tree {
         let rows: Vec<usize> = (0..x.nrows())
             .filter(|&r| weights.is_none_or(|w| w[r] > 0))
             .collect();
+        // one feature's values side by side: a node reads a feature at a time
+        let columns = x.t().as_standard_layout().into_owned();
+        // every feature's rows sorted once by (value, row); a split partitions each list
+        // stably, so every node's rows stay sorted on every feature without sorting again
+        let m = rows.len();
+        let mut order = Vec::with_capacity(m * x.ncols());
+        for column in columns.rows() {
+            let start = order.len();
+            order.extend_from_slice(&rows);
+            order[start..].sort_unstable_by(|&a: &usize, &b: &usize| {
+                column[a].total_cmp(&column[b]).then(a.cmp(&b))
+            });
+        }
         let mut grower = Grower {
             params,
-            x,
+            columns: columns.view(),
             labels,
             weights,
             draw: params.max_features.of(x.ncols()),
             features: (0..x.ncols()).collect(),
-            sorted: Vec::with_capacity(rows.len()),
+            order,
+            rows: m,
+            goes_left: vec![false; x.nrows()],
+            scratch: Vec::with_capacity(m),
             tree: Tree {
                 nodes: Vec::new(),
                 leaves: Vec::new(),
@@ -254,15 +270,22 @@ struct Split {
 
 struct Grower<'a> {
     params: &'a TreeParams,
-    x: ArrayView2<'a, f64>,
+    /// The features column by column (d × n).
+    columns: ArrayView2<'a, f64>,
     labels: Labels<'a>,
     weights: Option<&'a [u32]>,
     /// Features to consider per split.
     draw: usize,
     /// Feature order, reshuffled in part at each split (scikit-learn's Fisher–Yates draw).
     features: Vec<usize>,
-    /// (value, row) of the node's rows on one feature, reused.
-    sorted: Vec<(f64, usize)>,
+    /// Per feature (`rows` entries each), the rows in (value, row) order; a node's rows are
+    /// the same range of every feature's list.
+    order: Vec<usize>,
+    rows: usize,
+    /// Which rows the split being applied sends left.
+    goes_left: Vec<bool>,
+    /// Room for the rows going right while a list is partitioned.
+    scratch: Vec<usize>,
     tree: Tree,
 }
 
@@ -300,7 +323,7 @@ impl Grower<'_> {
         let split = if leaf {
             None
         } else {
-            self.best_split(&rows[start..end], &stats, rng)
+            self.best_split(start, end, &stats, rng)
         };
         match split {
             None => {
@@ -309,10 +332,26 @@ impl Grower<'_> {
                 self.tree.nodes[node] = Node::Leaf(offset);
             }
             Some(s) => {
-                let mid = start
-                    + partition(&mut rows[start..end], |r| {
-                        self.x[[r, s.feature]] <= s.threshold
-                    });
+                let column = self.columns.row(s.feature);
+                let mid = start + partition(&mut rows[start..end], |r| column[r] <= s.threshold);
+                for &r in &rows[start..end] {
+                    self.goes_left[r] = column[r] <= s.threshold;
+                }
+                for f in 0..self.columns.nrows() {
+                    let list = &mut self.order[f * self.rows + start..f * self.rows + end];
+                    self.scratch.clear();
+                    let mut kept = 0;
+                    for i in 0..list.len() {
+                        let r = list[i];
+                        if self.goes_left[r] {
+                            list[kept] = r;
+                            kept += 1;
+                        } else {
+                            self.scratch.push(r);
+                        }
+                    }
+                    list[kept..].copy_from_slice(&self.scratch);
+                }
                 let left = self.grow(rows, start, mid, depth + 1, rng);
                 let right = self.grow(rows, mid, end, depth + 1, rng);
                 self.tree.nodes[node] = Node::Split {
@@ -330,7 +369,8 @@ impl Grower<'_> {
     /// leaves `min_samples_leaf` rows on both sides.
     fn best_split(
         &mut self,
-        rows: &[usize],
+        start: usize,
+        end: usize,
         node: &Stats,
         rng: &mut impl RngCore,
     ) -> Option<Split> {
@@ -350,11 +390,13 @@ impl Grower<'_> {
             }
             let feature = self.features[i];
             visited += 1;
-            self.sorted.clear();
-            self.sorted
-                .extend(rows.iter().map(|&r| (self.x[[r, feature]], r)));
-            self.sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let (low, high) = (self.sorted[0].0, self.sorted[self.sorted.len() - 1].0);
+            let column = self.columns.row(feature);
+            let column = column
+                .as_slice()
+                .expect("standard layout rows are contiguous");
+            let sorted = &self.order[feature * self.rows + start..feature * self.rows + end];
+            let value = |i: usize| column[sorted[i]];
+            let (low, high) = (value(0), value(sorted.len() - 1));
             if high <= low + FEATURE_THRESHOLD {
                 continue;
             }
@@ -364,14 +406,14 @@ impl Grower<'_> {
             left.sum = 0.0;
             left.sum_sq = 0.0;
             let mut right = node.clone();
-            let n = self.sorted.len();
+            let n = sorted.len();
             let min_leaf = self.params.min_samples_leaf;
             for pos in 1..n {
-                let (value, row) = self.sorted[pos - 1];
-                let w = self.weight(row);
+                let row = sorted[pos - 1];
+                let (value, next) = (column[row], value(pos));
+                let w = self.weights.map_or(1.0, |w| f64::from(w[row]));
                 left.add(self.labels, row, w);
                 right.add(self.labels, row, -w);
-                let next = self.sorted[pos].0;
                 if next <= value + FEATURE_THRESHOLD || pos < min_leaf || n - pos < min_leaf {
                     continue;
                 }

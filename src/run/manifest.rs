@@ -24,6 +24,9 @@ pub struct DataSummary {
     pub target: String,
     /// SHA-256 of the source bytes (the file, or the built-in CSV).
     pub sha256: String,
+    /// What every model's folds go through before fitting, in words.
+    #[serde(default)]
+    pub preprocessing: String,
 }
 
 impl DataSummary {
@@ -36,6 +39,7 @@ impl DataSummary {
             task: table.y.task().to_string(),
             target: table.target_name.clone(),
             sha256: source_sha256(spec)?,
+            preprocessing: table.steps.describe(&table.kinds),
         })
     }
 }

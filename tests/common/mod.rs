@@ -6,7 +6,6 @@ use seedfold::data::{Table, Target};
 
 /// A small table: `labels` as a classification target (or `y` as regression), optional groups.
 pub fn class_table(labels: &[usize], groups: Option<Vec<usize>>) -> Table {
-    let n = labels.len();
     let n_classes = labels.iter().max().map_or(0, |m| m + 1);
     let y = Target::Classification {
         labels: labels.to_vec().into(),
@@ -83,13 +82,26 @@ pub fn study(
     model_seeds: &[u64],
     metrics: &[&str],
 ) -> Vec<seedfold::run::FoldRecord> {
+    study_on_path(table, spec, split, seeds, model_seeds, metrics, false)
+}
+
+/// [`study`], through linfa only (no fast paths) when `exact_linfa`.
+pub fn study_on_path(
+    table: &Table,
+    spec: &str,
+    split: &seedfold::split::SplitConfig,
+    seeds: &[u64],
+    model_seeds: &[u64],
+    metrics: &[&str],
+    exact_linfa: bool,
+) -> Vec<seedfold::run::FoldRecord> {
     use seedfold::run::{metrics_for, run, RunPlan, Silent};
     let task = table.y.task();
     let k = table.y.classes().map_or(0, |(_, c)| c.len());
     let models = seedfold::model::build_models(
         &seedfold::model::ModelSpec::parse(spec).unwrap(),
         task,
-        false,
+        exact_linfa,
     )
     .unwrap();
     let metrics: Vec<seedfold::metric::Metric> =
@@ -105,7 +117,7 @@ pub fn study(
         keep_predictions: false,
         fail_fast: false,
         threads: Some(2),
-        exact_linfa: false,
+        exact_linfa,
         fit_timeout: None,
     };
     run(&plan, &Silent).unwrap().records
