@@ -587,3 +587,60 @@ fn a_fit_that_never_ends_is_recorded_as_failed_and_the_run_finishes() {
         .unwrap();
     assert!(String::from_utf8_lossy(&e.stderr).contains("not a number of seconds > 0"));
 }
+
+#[test]
+fn the_messy_penguins_file_runs_as_shipped_with_in_fold_preprocessing_and_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    let data = common::test_file("../datasets/penguins.csv");
+    // as shipped, a missing cell is a clear error naming the option that fills it
+    let refused = seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args([
+            "--target", "species", "--model", "logistic", "--quiet", "--out",
+        ])
+        .arg(dir.path().join("refused"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("missing cell") && stderr.contains("--impute"),
+        "{stderr}"
+    );
+    seedfold()
+        .args(["run", "--data"])
+        .arg(&data)
+        .args(["--target", "species", "--model", "logistic"])
+        .args([
+            "--scale", "standard", "--impute", "median", "--seeds", "5", "--quiet",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let accuracy = json["summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["metric"] == "accuracy")
+        .unwrap()["across_seeds"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!(accuracy >= 0.98, "accuracy {accuracy}");
+    let manifest = read(&out.join("manifest.json"));
+    assert!(
+        manifest.contains("\"impute\": \"median\"") && manifest.contains("\"scale\": \"standard\""),
+        "the manifest records the preprocessing"
+    );
+    assert!(read(&out.join("report.md")).contains("Preprocessing (every model): median imputation"));
+    // a rerun from the manifest applies the same preprocessing and gets the same records
+    seedfold()
+        .arg("verify")
+        .arg(&out)
+        .args(["--rerun", "5"])
+        .assert()
+        .success();
+}
