@@ -160,27 +160,38 @@ fn node_sums(rows: &[usize], g: &[f64], h: &[f64]) -> Sums {
 
 /// Every feature's bin sums over `rows`, features one after another (see [`Binned::bins`]),
 /// written into `hist`.
-fn histogram(binned: &Binned, rows: &[usize], g: &[f64], h: &[f64], hist: &mut Vec<Sums>) {
+/// The node's gradients and hessians are gathered in row order once (`ordered`, reused), so
+/// each feature's pass reads them front to back.
+fn histogram(
+    binned: &Binned,
+    rows: &[usize],
+    (g, h): (&[f64], &[f64]),
+    hist: &mut Vec<Sums>,
+    ordered: &mut Vec<(f64, f64)>,
+) {
     hist.clear();
     hist.resize(*binned.offsets.last().unwrap_or(&0), Sums::default());
+    ordered.clear();
+    ordered.extend(rows.iter().map(|&r| (g[r], h[r])));
     for f in 0..binned.thresholds.len() {
         let codes = binned.feature(f);
         let bins = &mut hist[binned.offsets[f]..binned.offsets[f + 1]];
-        for &r in rows {
+        for (&r, &(g, h)) in rows.iter().zip(ordered.iter()) {
             let b = &mut bins[codes[r] as usize];
-            b.g += g[r];
-            b.h += h[r];
+            b.g += g;
+            b.h += h;
             b.n += 1;
         }
     }
 }
 
-/// The best split of a node: rows with code ≤ `bin` on `feature` go left.
+/// The best split of a node: rows with code ≤ `bin` on `feature` go left, with sums `left`.
 #[derive(Debug, Clone, Copy)]
 struct Split {
     gain: f64,
     feature: usize,
     bin: usize,
+    left: Sums,
 }
 
 /// scikit-learn's split search without missing values: every bin boundary, children of at
@@ -204,7 +215,12 @@ fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings)
             }
             let gain = left.score(s.l2) + right.score(s.l2) - total.score(s.l2);
             if gain > best.map_or(0.0, |b| b.gain) {
-                best = Some(Split { gain, feature, bin });
+                best = Some(Split {
+                    gain,
+                    feature,
+                    bin,
+                    left,
+                });
             }
         }
     }
@@ -257,19 +273,20 @@ struct Open {
 
 /// Grow one tree best-first (scikit-learn's `TreeGrower`): split the open node of largest gain
 /// until `max_leaf_nodes` leaves; the smaller child's histogram is built, the larger one's is
-/// the parent's minus it. Leaf values are −shrinkage·G/(H+λ). Histograms no longer needed go
-/// to `spare` for the next node or tree.
+/// the parent's minus it. Leaf values are −shrinkage·G/(H+λ); each training row's leaf value
+/// is written to `fitted`, so the caller updates its predictions without walking the tree.
+/// Histograms no longer needed go to `spare` for the next node or tree.
 fn grow(
     binned: &Binned,
-    g: &[f64],
-    h: &[f64],
+    gh: (&[f64], &[f64]),
     s: &BoostingSettings,
     spare: &mut Vec<Vec<Sums>>,
+    fitted: &mut [f64],
 ) -> Vec<Node> {
     let mut order: Vec<usize> = (0..binned.rows).collect();
+    let mut ordered = Vec::with_capacity(binned.rows);
     // an open node with its best split, if it may and can be split
-    let open = |node, range: (usize, usize), depth, order: &[usize], hist: Vec<Sums>| {
-        let sums = node_sums(&order[range.0..range.1], g, h);
+    let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
         let splittable = s.max_depth.is_none_or(|d| depth < d)
             && sums.n >= 2 * s.min_samples_leaf
             && sums.h >= 2.0 * MIN_HESSIAN;
@@ -286,9 +303,10 @@ fn grow(
         }
     };
     let mut hist = spare.pop().unwrap_or_default();
-    histogram(binned, &order, g, h, &mut hist);
+    histogram(binned, &order, gh, &mut hist, &mut ordered);
+    let root = node_sums(&order, gh.0, gh.1);
     let mut tree = vec![Node::Leaf(0.0)];
-    let mut frontier = vec![open(0, (0, binned.rows), 0, &order, hist)];
+    let mut frontier = vec![open(0, (0, binned.rows), 0, root, hist)];
     let mut leaves = 1;
     while leaves < s.max_leaf_nodes {
         // the first open node of largest gain, in order of creation
@@ -308,9 +326,9 @@ fn grow(
             node,
             range: (start, end),
             depth,
+            sums,
             hist: mut large,
             split,
-            ..
         } = frontier.remove(pick);
         let split = split.expect("picked nodes have a split");
         let codes = binned.feature(split.feature);
@@ -318,7 +336,7 @@ fn grow(
         let left_is_small = mid - start <= end - mid;
         let mut small = spare.pop().unwrap_or_default();
         let small_rows = if left_is_small { start..mid } else { mid..end };
-        histogram(binned, &order[small_rows], g, h, &mut small);
+        histogram(binned, &order[small_rows], gh, &mut small, &mut ordered);
         large
             .iter_mut()
             .zip(&small)
@@ -336,12 +354,9 @@ fn grow(
             right,
         };
         tree.extend([Node::Leaf(0.0), Node::Leaf(0.0)]);
-        for child in [
-            open(left, (start, mid), depth + 1, &order, left_hist),
-            open(right, (mid, end), depth + 1, &order, right_hist),
-        ] {
-            frontier.push(child);
-        }
+        let right_sums = sums.minus(split.left);
+        frontier.push(open(left, (start, mid), depth + 1, split.left, left_hist));
+        frontier.push(open(right, (mid, end), depth + 1, right_sums, right_hist));
         leaves += 1;
         // a node that cannot be split needs its histogram no more
         for o in frontier.iter_mut().filter(|o| o.split.is_none()) {
@@ -352,7 +367,11 @@ fn grow(
     }
     // what is still open is a leaf
     for o in frontier {
-        tree[o.node] = Node::Leaf(-s.learning_rate * o.sums.g / (o.sums.h + s.l2 + f64::EPSILON));
+        let value = -s.learning_rate * o.sums.g / (o.sums.h + s.l2 + f64::EPSILON);
+        tree[o.node] = Node::Leaf(value);
+        for &r in &order[o.range.0..o.range.1] {
+            fitted[r] = value;
+        }
         if !o.hist.is_empty() {
             spare.push(o.hist);
         }
@@ -386,14 +405,14 @@ fn boost(s: &BoostingSettings, data: &FoldData) -> Result<Predictions, String> {
     let mut forest: Vec<Vec<Vec<Node>>> = Vec::with_capacity(s.rounds);
     let (mut g, mut h) = (vec![vec![0.0; n]; width], vec![vec![0.0; n]; width]);
     let mut spare = Vec::new();
+    let mut fitted = vec![0.0; n];
     for _ in 0..s.rounds {
         gradients(&raw, &targets, classes, &mut g, &mut h);
-        let trees: Vec<Vec<Node>> = (0..width)
-            .map(|k| grow(&binned, &g[k], &h[k], s, &mut spare))
-            .collect();
-        for (i, row) in x.outer_iter().enumerate() {
-            for (k, tree) in trees.iter().enumerate() {
-                raw[i * width + k] += predict(tree, row);
+        let mut trees = Vec::with_capacity(width);
+        for k in 0..width {
+            trees.push(grow(&binned, (&g[k], &h[k]), s, &mut spare, &mut fitted));
+            for (i, v) in fitted.iter().enumerate() {
+                raw[i * width + k] += v;
             }
         }
         forest.push(trees);
@@ -524,7 +543,12 @@ mod tests {
             l2: 0.0,
             max_bins: 255,
         };
-        let tree = grow(&binned, &g, &h, &s, &mut Vec::new());
+        let mut fitted = vec![0.0; 100];
+        let tree = grow(&binned, (&g, &h), &s, &mut Vec::new(), &mut fitted);
+        assert_eq!(
+            fitted[10], 1.0,
+            "a training row's leaf value is handed back"
+        );
         let leaves: Vec<f64> = tree
             .iter()
             .filter_map(|n| match n {

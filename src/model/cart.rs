@@ -128,25 +128,35 @@ impl Tree {
             .collect();
         // one feature's values side by side: a node reads a feature at a time
         let columns = x.t().as_standard_layout().into_owned();
-        // every feature's rows sorted once by (value, row); a split partitions each list
-        // stably, so every node's rows stay sorted on every feature without sorting again
+        // when most features are tried at each split, every feature's rows are sorted once by
+        // (value, row) and a split partitions each list stably, so every node's rows stay
+        // sorted on every feature without sorting again; when few are drawn, sorting just those
+        // at each node is cheaper than keeping every list in order
         let m = rows.len();
-        let mut order = Vec::with_capacity(m * x.ncols());
-        for column in columns.rows() {
-            let start = order.len();
-            order.extend_from_slice(&rows);
-            order[start..].sort_unstable_by(|&a: &usize, &b: &usize| {
-                column[a].total_cmp(&column[b]).then(a.cmp(&b))
-            });
+        let draw = params.max_features.of(x.ncols());
+        let presorted = 2 * draw >= x.ncols();
+        let mut order = Vec::with_capacity(if presorted { m * x.ncols() } else { m });
+        if presorted {
+            for column in columns.rows() {
+                let start = order.len();
+                order.extend_from_slice(&rows);
+                let column = column
+                    .as_slice()
+                    .expect("standard layout rows are contiguous");
+                sort_by_value(&mut order[start..], column);
+            }
+        } else {
+            order.resize(m, 0);
         }
         let mut grower = Grower {
             params,
             columns: columns.view(),
             labels,
             weights,
-            draw: params.max_features.of(x.ncols()),
+            draw,
             features: (0..x.ncols()).collect(),
             order,
+            presorted,
             rows: m,
             goes_left: vec![false; x.nrows()],
             scratch: Vec::with_capacity(m),
@@ -278,9 +288,10 @@ struct Grower<'a> {
     draw: usize,
     /// Feature order, reshuffled in part at each split (scikit-learn's Fisher–Yates draw).
     features: Vec<usize>,
-    /// Per feature (`rows` entries each), the rows in (value, row) order; a node's rows are
-    /// the same range of every feature's list.
+    /// Presorted: per feature (`rows` entries each), the rows in (value, row) order, a node's
+    /// rows the same range of every feature's list. Otherwise room to sort one node's rows.
     order: Vec<usize>,
+    presorted: bool,
     rows: usize,
     /// Which rows the split being applied sends left.
     goes_left: Vec<bool>,
@@ -323,7 +334,7 @@ impl Grower<'_> {
         let split = if leaf {
             None
         } else {
-            self.best_split(start, end, &stats, rng)
+            self.best_split(&rows[start..end], start, &stats, rng)
         };
         match split {
             None => {
@@ -337,7 +348,12 @@ impl Grower<'_> {
                 for &r in &rows[start..end] {
                     self.goes_left[r] = column[r] <= s.threshold;
                 }
-                for f in 0..self.columns.nrows() {
+                let lists = if self.presorted {
+                    self.columns.nrows()
+                } else {
+                    0
+                };
+                for f in 0..lists {
                     let list = &mut self.order[f * self.rows + start..f * self.rows + end];
                     self.scratch.clear();
                     let mut kept = 0;
@@ -369,8 +385,8 @@ impl Grower<'_> {
     /// leaves `min_samples_leaf` rows on both sides.
     fn best_split(
         &mut self,
+        rows: &[usize],
         start: usize,
-        end: usize,
         node: &Stats,
         rng: &mut impl RngCore,
     ) -> Option<Split> {
@@ -394,7 +410,15 @@ impl Grower<'_> {
             let column = column
                 .as_slice()
                 .expect("standard layout rows are contiguous");
-            let sorted = &self.order[feature * self.rows + start..feature * self.rows + end];
+            let end = start + rows.len();
+            let sorted = if self.presorted {
+                &self.order[feature * self.rows + start..feature * self.rows + end]
+            } else {
+                let sorted = &mut self.order[start..end];
+                sorted.copy_from_slice(rows);
+                sort_by_value(sorted, column);
+                &self.order[start..end]
+            };
             let value = |i: usize| column[sorted[i]];
             let (low, high) = (value(0), value(sorted.len() - 1));
             if high <= low + FEATURE_THRESHOLD {
@@ -433,6 +457,12 @@ impl Grower<'_> {
         }
         best
     }
+}
+
+/// Sort `rows` by (value in `column`, row): for rows in ascending order, the order a stable sort
+/// by value gives, so equal values are summed in the same order whichever way the node sorted.
+fn sort_by_value(rows: &mut [usize], column: &[f64]) {
+    rows.sort_unstable_by(|&a, &b| column[a].total_cmp(&column[b]).then(a.cmp(&b)));
 }
 
 /// Move the rows for which `goes_left` holds to the front, keeping each side's order; returns
