@@ -203,6 +203,10 @@ fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings)
         let mut left = Sums::default();
         // the last bin has nothing to its right
         for (bin, b) in bins[..bins.len() - 1].iter().enumerate() {
+            // an empty bin moves no row: its split is the previous one, already weighed
+            if b.n == 0 {
+                continue;
+            }
             left.g += b.g;
             left.h += b.h;
             left.n += b.n;
@@ -285,6 +289,7 @@ fn grow(
 ) -> Vec<Node> {
     let mut order: Vec<usize> = (0..binned.rows).collect();
     let mut ordered = Vec::with_capacity(binned.rows);
+    let mut scratch = Vec::with_capacity(binned.rows);
     // an open node with its best split, if it may and can be split
     let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
         let splittable = s.max_depth.is_none_or(|d| depth < d)
@@ -332,7 +337,10 @@ fn grow(
         } = frontier.remove(pick);
         let split = split.expect("picked nodes have a split");
         let codes = binned.feature(split.feature);
-        let mid = start + partition(&mut order[start..end], |r| codes[r] as usize <= split.bin);
+        let mid = start
+            + partition(&mut order[start..end], &mut scratch, |r| {
+                codes[r] as usize <= split.bin
+            });
         let left_is_small = mid - start <= end - mid;
         let mut small = spare.pop().unwrap_or_default();
         let small_rows = if left_is_small { start..mid } else { mid..end };

@@ -344,7 +344,10 @@ impl Grower<'_> {
             }
             Some(s) => {
                 let column = self.columns.row(s.feature);
-                let mid = start + partition(&mut rows[start..end], |r| column[r] <= s.threshold);
+                let mid = start
+                    + partition(&mut rows[start..end], &mut self.scratch, |r| {
+                        column[r] <= s.threshold
+                    });
                 for &r in &rows[start..end] {
                     self.goes_left[r] = column[r] <= s.threshold;
                 }
@@ -355,18 +358,8 @@ impl Grower<'_> {
                 };
                 for f in 0..lists {
                     let list = &mut self.order[f * self.rows + start..f * self.rows + end];
-                    self.scratch.clear();
-                    let mut kept = 0;
-                    for i in 0..list.len() {
-                        let r = list[i];
-                        if self.goes_left[r] {
-                            list[kept] = r;
-                            kept += 1;
-                        } else {
-                            self.scratch.push(r);
-                        }
-                    }
-                    list[kept..].copy_from_slice(&self.scratch);
+                    let goes_left = &self.goes_left;
+                    partition(list, &mut self.scratch, |r| goes_left[r]);
                 }
                 let left = self.grow(rows, start, mid, depth + 1, rng);
                 let right = self.grow(rows, mid, end, depth + 1, rng);
@@ -466,13 +459,25 @@ fn sort_by_value(rows: &mut [usize], column: &[f64]) {
 }
 
 /// Move the rows for which `goes_left` holds to the front, keeping each side's order; returns
-/// how many went left.
-pub(crate) fn partition(rows: &mut [usize], goes_left: impl Fn(usize) -> bool) -> usize {
-    let (left, right): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| goes_left(r));
-    let mid = left.len();
-    rows[..mid].copy_from_slice(&left);
-    rows[mid..].copy_from_slice(&right);
-    mid
+/// how many went left. `scratch` holds the right side meanwhile (reused, so no allocation).
+pub(crate) fn partition(
+    rows: &mut [usize],
+    scratch: &mut Vec<usize>,
+    goes_left: impl Fn(usize) -> bool,
+) -> usize {
+    scratch.clear();
+    let mut kept = 0;
+    for i in 0..rows.len() {
+        let r = rows[i];
+        if goes_left(r) {
+            rows[kept] = r;
+            kept += 1;
+        } else {
+            scratch.push(r);
+        }
+    }
+    rows[kept..].copy_from_slice(scratch);
+    kept
 }
 
 #[cfg(test)]
