@@ -644,3 +644,47 @@ fn the_messy_penguins_file_runs_as_shipped_with_in_fold_preprocessing_and_verifi
         .assert()
         .success();
 }
+
+#[test]
+fn a_parquet_file_that_crashes_the_reader_is_a_clear_error_not_an_abort() {
+    // its corrupt page makes the Parquet reader ask for 2^61 bytes, which aborts a process
+    let dir = tempfile::tempdir().unwrap();
+    let out = seedfold()
+        .args(["run", "--data"])
+        .arg(common::test_file("fuzz/known-aborts/corrupt-page.parquet"))
+        .args(["--model", "ols", "--quiet", "--out"])
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is not a valid Parquet file: the Parquet reader crashed on it"),
+        "{stderr}"
+    );
+    // a sound Parquet file still reads (the check runs it once in a child first)
+    use polars::prelude::*;
+    let frame_dir = tempfile::tempdir().unwrap();
+    let parquet = frame_dir.path().join("d.parquet");
+    let mut frame = DataFrame::new(
+        6,
+        vec![
+            Column::new("a".into(), [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0]),
+            Column::new("b".into(), [2.0f64, 1.0, 5.0, 3.0, 4.0, 6.0]),
+            Column::new("y".into(), [3.0f64, 5.0, 4.0, 8.0, 9.0, 11.0]),
+        ],
+    )
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(&parquet).unwrap())
+        .finish(&mut frame)
+        .unwrap();
+    seedfold()
+        .args(["run", "--data"])
+        .arg(&parquet)
+        .args([
+            "--model", "ols", "--folds", "2", "--seeds", "1", "--quiet", "--out",
+        ])
+        .arg(frame_dir.path().join("parquet"))
+        .assert()
+        .success();
+}

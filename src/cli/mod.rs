@@ -40,6 +40,12 @@ enum Command {
     Datasets,
     /// List the models with their tasks and parameters.
     Models,
+    /// Read a data set described as JSON and exit (used by seedfold itself; see `load`).
+    #[command(hide = true, name = "__read-check")]
+    ReadCheck {
+        /// The data spec as JSON.
+        spec: String,
+    },
 }
 
 /// Run the command line; errors are printed by the caller.
@@ -56,17 +62,56 @@ pub fn main() -> Result<()> {
             models::run();
             Ok(())
         }
+        Command::ReadCheck { spec } => {
+            seedfold::data::load(&serde_json::from_str(&spec)?)?;
+            Ok(())
+        }
     }
 }
 
 /// Load the data, printing hints on stderr.
 fn load(spec: &seedfold::data::DataSpec) -> Result<seedfold::data::Table> {
+    survives_reading(spec)?;
     let loaded = seedfold::data::load(spec)?;
     release_freed_memory();
     for hint in &loaded.hints {
         eprintln!("note: {hint}");
     }
     Ok(loaded.table)
+}
+
+/// A Parquet file is read once in a child process first: a corrupt page can make the Parquet
+/// reader ask for an impossible allocation, which aborts the process (no panic to catch), so
+/// only a child can take that blow. A clean error or success in the child lets the real read go
+/// ahead (which then reports the same clean error).
+fn survives_reading(spec: &seedfold::data::DataSpec) -> Result<()> {
+    let seedfold::data::DataSource::File(path) = &spec.source else {
+        return Ok(());
+    };
+    if !path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+    {
+        return Ok(());
+    }
+    let status = std::process::Command::new(std::env::current_exe()?)
+        .arg("__read-check")
+        .arg(serde_json::to_string(spec)?)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()?;
+    // 0: read; 2: a clean error the real read repeats; anything else: the reader crashed
+    if matches!(status.code(), Some(0 | 2)) {
+        return Ok(());
+    }
+    Err(seedfold::Error::Malformed {
+        path: path.clone(),
+        format: "Parquet",
+        reason: format!(
+            "the Parquet reader crashed on it ({status}), as it does on a corrupt page; write the file again from its source"
+        ),
+    }
+    .into())
 }
 
 /// Hand back to the system the memory the data reader freed: glibc keeps freed heap pages for

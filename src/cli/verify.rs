@@ -3,7 +3,6 @@
 use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
-use seedfold::data::load;
 use seedfold::report::folder::read_manifest;
 use seedfold::report::render_splits;
 use seedfold::run::{
@@ -72,7 +71,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             manifest.data.sha256
         ));
     }
-    let table = load(&e.data)?.table;
+    let table = super::load(&e.data)?;
     let splitter = Splitter::new(&e.split, &table)?;
     // splits are derived one seed at a time, never all held at once
     let seeds = &manifest.seeds_done;
