@@ -688,3 +688,33 @@ fn a_parquet_file_that_crashes_the_reader_is_a_clear_error_not_an_abort() {
         .assert()
         .success();
 }
+
+#[test]
+fn metrics_lists_every_metric_with_its_direction_and_range() {
+    let out = seedfold().arg("metrics").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for m in seedfold::metric::all_metrics() {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(m.name().as_str()))
+            .unwrap_or_else(|| panic!("{} not listed", m.name()));
+        let better = if m.higher_is_better() {
+            "higher"
+        } else {
+            "lower"
+        };
+        assert!(line.contains(better), "{line}");
+    }
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("log_loss") && l.contains("[0, ∞]")));
+    // every subcommand's help shows examples
+    for command in ["run", "merge", "verify", "summarize", "splits"] {
+        let help = seedfold().args([command, "--help"]).output().unwrap();
+        assert!(
+            String::from_utf8_lossy(&help.stdout).contains(&format!("seedfold {command}")),
+            "{command} --help has no example"
+        );
+    }
+}

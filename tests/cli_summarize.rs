@@ -267,3 +267,56 @@ fn summarize_and_merge_never_write_over_a_report_unasked() {
     assert_eq!(merged.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&merged.stderr).contains("pass --overwrite"));
 }
+
+#[test]
+fn summarize_reads_scikit_learn_cross_validate_tables_with_negated_scorers_turned_back() {
+    // tests/reference/cross_validate.csv is pd.DataFrame(cross_validate(...)) as saved, from
+    // make_cross_validate_reference.py; cross_validate.json holds the expected means
+    let want = common::reference("cross_validate.json");
+    let table = common::test_file("reference/cross_validate.csv");
+    let dir = tempfile::tempdir().unwrap();
+    // without seed and fold columns the rows cannot be numbered: the error says how
+    let refused = seedfold()
+        .arg("summarize")
+        .arg(&table)
+        .args(["--test-fraction", "0.2", "--out"])
+        .arg(dir.path().join("refused"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--folds K"));
+    let out = dir.path().join("s");
+    seedfold()
+        .arg("summarize")
+        .arg(&table)
+        .args(["--folds", "5", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let summaries = json["summaries"].as_array().unwrap();
+    assert_eq!(summaries.len(), 3, "mae, mse, r2");
+    for (metric, expected) in want["metrics"].as_object().unwrap() {
+        let s = summaries.iter().find(|s| s["metric"] == *metric).unwrap();
+        assert_eq!(s["n_seeds"], 3, "{metric}");
+        assert_eq!(
+            s["higher_is_better"],
+            metric == "r2",
+            "{metric}: direction known from the scorer"
+        );
+        let mean = s["across_seeds"]["mean"].as_f64().unwrap();
+        assert!(
+            (mean - expected["mean"].as_f64().unwrap()).abs() < 1e-9,
+            "{metric}: {mean} vs {}",
+            expected["mean"]
+        );
+        for (got, want) in s["seed_means"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(expected["seed_means"].as_array().unwrap())
+        {
+            assert!((got.as_f64().unwrap() - want.as_f64().unwrap()).abs() < 1e-9);
+        }
+    }
+}

@@ -125,7 +125,7 @@ fn exercise(path: &Path, kind: Kind) {
             }
         }
         Kind::Records => {
-            if let Ok(records) = read_records(path, true) {
+            if let Ok(records) = read_records(path, true, None) {
                 let options = Options {
                     resamples: 200,
                     ..Options::default()
@@ -236,7 +236,7 @@ fn seeds() -> Vec<(PathBuf, Vec<u8>)> {
         .collect();
     if std::env::var("SEEDFOLD_FUZZ_PARQUET").is_ok_and(|v| v == "1") {
         // a Parquet seed, written by seedfold itself (no binary file in the repository)
-        let records = read_records(&here("seeds/records.csv"), true).unwrap();
+        let records = read_records(&here("seeds/records.csv"), true, None).unwrap();
         let parquet = seedfold::report::render_records_parquet(&records).unwrap();
         out.push((PathBuf::from("records.parquet"), parquet));
     }

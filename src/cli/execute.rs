@@ -160,7 +160,7 @@ pub fn execute(
     let records = if resumed {
         // earlier seeds exist only in the checkpoint; it returns records in the contract's order
         let partial = out.join(RECORDS_PARTIAL);
-        seedfold::data::read_records(&partial, true)
+        seedfold::data::read_records(&partial, true, None)
             .map_err(|e| anyhow!("reading the checkpoint {}: {e}", partial.display()))?
     } else {
         output.records

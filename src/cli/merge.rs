@@ -159,7 +159,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     let manifest = check(&manifests)?;
     let mut records = Vec::new();
     for (dir, shard) in &manifests {
-        let own = seedfold::data::read_records(&dir.join("records.csv"), true)?;
+        let own = seedfold::data::read_records(&dir.join("records.csv"), true, None)?;
         let problems = coverage_problems(&own, &shard.seeds_done, &shard.experiment.model_seeds);
         if !problems.is_empty() {
             bail!(

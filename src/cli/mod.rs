@@ -4,6 +4,7 @@ mod args;
 mod datasets;
 mod execute;
 mod merge;
+mod metrics;
 mod models;
 mod progress;
 mod report;
@@ -27,19 +28,38 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Cross-validate models over many split seeds and write the report folder.
+    #[command(after_help = "Examples:
+  seedfold run --dataset diabetes --model ols --model ridge --seeds 100
+  seedfold run --dataset penguins --model logistic --model boosting --impute median --scale standard
+  seedfold run --data my.csv --target label --model 'ridge:alpha=0.1|1|10' --splitter kfold
+  seedfold run examples/breast-cancer-binary.toml --seeds 20 --out reports/quick")]
     Run(Box<run::RunArgs>),
     /// Merge the report folders of shards (--shard I/N) into the single run's report.
+    #[command(after_help = "Example:
+  seedfold run study.toml --shard 0/2 --out shard0 && seedfold run study.toml --shard 1/2 --out shard1
+  seedfold merge shard0 shard1 --out merged")]
     Merge(merge::MergeArgs),
     /// Check a report folder against its manifest: data hash, split hashes, optionally a rerun.
+    #[command(after_help = "Examples:
+  seedfold verify reports/latest
+  seedfold verify reports/latest --rerun 5")]
     Verify(verify::VerifyArgs),
     /// Build the robustness report from a records CSV (seedfold's or another tool's).
+    #[command(after_help = "Examples:
+  seedfold summarize reports/latest/records.csv --out reports/again
+  seedfold summarize cv_results.csv --folds 5   (scikit-learn's cross_validate table, saved with pandas)
+  seedfold summarize other.csv --test-fraction 0.2 --higher-is-better my_score")]
     Summarize(Box<summarize::SummarizeArgs>),
     /// Print the folds of each split seed as CSV (split_seed,fold,row,role).
+    #[command(after_help = "Example:
+  seedfold splits --dataset iris --splitter stratified --folds 5 --seeds 3 > splits.csv")]
     Splits(Box<splits::SplitsArgs>),
     /// List the built-in data sets.
     Datasets,
     /// List the models with their tasks and parameters.
     Models,
+    /// List the metrics with their task, direction and range.
+    Metrics,
     /// Read a data set described as JSON and exit (used by seedfold itself; see `load`).
     #[command(hide = true, name = "__read-check")]
     ReadCheck {
@@ -60,6 +80,10 @@ pub fn main() -> Result<()> {
         Command::Datasets => datasets::run(),
         Command::Models => {
             models::run();
+            Ok(())
+        }
+        Command::Metrics => {
+            metrics::run();
             Ok(())
         }
         Command::ReadCheck { spec } => {

@@ -10,8 +10,13 @@ use std::path::PathBuf;
 /// Options of `seedfold summarize`.
 #[derive(Debug, Args)]
 pub struct SummarizeArgs {
-    /// Records CSV with at least model,seed,fold,metric,value (seedfold's records.csv works).
+    /// Records CSV with at least model,seed,fold,metric,value (seedfold's records.csv works),
+    /// or scikit-learn's cross_validate table (test_<scorer> columns, one row per split).
     records: PathBuf,
+    /// Folds per seed of a cross_validate table without seed and fold columns: row i is seed
+    /// i / K, fold i % K (RepeatedKFold's order); also the test fraction 1/K when not given.
+    #[arg(long)]
+    folds: Option<usize>,
     /// Report folder [default: reports/summary, replaced by every summary]. A folder given
     /// here must be empty unless --overwrite.
     #[arg(long)]
@@ -33,8 +38,11 @@ pub struct SummarizeArgs {
 }
 
 pub fn run(args: &SummarizeArgs) -> Result<()> {
-    let options = args.stats.section().options(args.test_fraction)?;
-    let records = seedfold::data::read_records(&args.records, args.test_fraction.is_some())?;
+    let test_fraction = args
+        .test_fraction
+        .or(args.folds.filter(|&k| k > 1).map(|k| 1.0 / k as f64));
+    let options = args.stats.section().options(test_fraction)?;
+    let records = seedfold::data::read_records(&args.records, test_fraction.is_some(), args.folds)?;
     let scale = |metric: &str| -> Option<Scale> {
         if args.higher_is_better.iter().any(|m| m == metric) {
             Some(Scale::unknown(true))

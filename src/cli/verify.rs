@@ -50,7 +50,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         problems.push("the manifest lists no file hashes (written by an older seedfold); run again to get a report that can be verified".into());
     }
     // read once: for the coverage check here and the rerun's comparison below
-    let records = match seedfold::data::read_records(&args.dir.join("records.csv"), true) {
+    let records = match seedfold::data::read_records(&args.dir.join("records.csv"), true, None) {
         Ok(records) => {
             problems.extend(
                 coverage_problems(&records, &manifest.seeds_done, &e.model_seeds)

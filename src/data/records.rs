@@ -17,7 +17,15 @@ fn malformed(path: &Path, reason: String) -> Error {
 /// The columns the records need: `model, seed (or split_seed), fold, metric, value`; the rest of
 /// the records contract is optional. Without `n_train,n_test` the caller must supply a test
 /// fraction. Repeated (model, seed, model_seed, fold, metric) rows are an error.
-pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldRecord>> {
+///
+/// scikit-learn's `cross_validate` table is read too (one row per split, a `test_<scorer>`
+/// column per scorer, see [`from_cross_validate`]); `folds` (K) numbers its rows when it has
+/// no seed and fold columns.
+pub fn read_records(
+    path: &Path,
+    has_test_fraction: bool,
+    folds: Option<usize>,
+) -> Result<Vec<FoldRecord>> {
     let file = std::fs::File::open(path).map_err(|e| Error::Read {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -33,6 +41,7 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
     })
     .map_err(|panic| malformed(path, format!("the reader gave up ({panic})")))?
     .map_err(|e| malformed(path, e.to_string()))?;
+    let frame = from_cross_validate(path, frame, folds)?;
     let names: Vec<String> = frame
         .get_column_names()
         .iter()
@@ -178,4 +187,114 @@ pub fn read_records(path: &Path, has_test_fraction: bool) -> Result<Vec<FoldReco
     }
     records.sort_by(|a, b| a.key().cmp(&b.key()));
     Ok(records)
+}
+
+/// scikit-learn scorer names (without `test_`) → seedfold metric names, and whether the scorer
+/// reports the metric negated (scikit-learn makes every scorer "higher is better").
+fn sklearn_metric(scorer: &str) -> (String, bool) {
+    let known = [
+        ("neg_mean_squared_error", "mse", true),
+        ("neg_root_mean_squared_error", "rmse", true),
+        ("neg_mean_absolute_error", "mae", true),
+        ("neg_mean_absolute_percentage_error", "mape", true),
+        ("neg_median_absolute_error", "median_ae", true),
+        ("neg_log_loss", "log_loss", true),
+        ("neg_brier_score", "brier", true),
+        ("max_error", "max_error", true),
+        ("matthews_corrcoef", "mcc", false),
+    ];
+    match known.iter().find(|(name, ..)| *name == scorer) {
+        Some((_, metric, negated)) => (metric.to_string(), *negated),
+        None => match scorer.strip_prefix("neg_") {
+            Some(rest) => (rest.to_string(), true),
+            None => (scorer.to_string(), false),
+        },
+    }
+}
+
+/// scikit-learn's `cross_validate` results as a wide table — `test_<scorer>` columns, one row
+/// per split, optionally `fit_time`, `model`, a `seed` (or `split_seed`, `repeat`) and a
+/// `fold` column — turned into seedfold's long records (all text, as read). Without seed and
+/// fold columns, row i is seed i / K, fold i % K (`RepeatedKFold`'s order) for `folds` = K.
+/// Negated scorers (`neg_*`, `max_error`) are negated back under seedfold's names, so their
+/// direction is known. A table with a `metric` column is returned as it is.
+fn from_cross_validate(path: &Path, frame: DataFrame, folds: Option<usize>) -> Result<DataFrame> {
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let scorers: Vec<&String> = names.iter().filter(|n| n.starts_with("test_")).collect();
+    if names.iter().any(|n| n == "metric") || scorers.is_empty() {
+        return Ok(frame);
+    }
+    let text = |c: &str| -> Result<Vec<Option<String>>> {
+        let ca = frame
+            .column(c)
+            .and_then(|c| c.str().cloned())
+            .map_err(|e| malformed(path, e.to_string()))?;
+        Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
+    };
+    let has = |c: &str| names.iter().any(|n| n == c);
+    let n = frame.height();
+    let seed_name = ["seed", "split_seed", "repeat"]
+        .into_iter()
+        .find(|c| has(c));
+    let (seeds, fold_numbers): (Vec<String>, Vec<String>) = match (seed_name, has("fold"), folds) {
+        (Some(seed), true, _) => (
+            text(seed)?.into_iter().map(Option::unwrap_or_default).collect(),
+            text("fold")?.into_iter().map(Option::unwrap_or_default).collect(),
+        ),
+        (_, _, Some(k)) if k > 0 => (
+            (0..n).map(|i| (i / k).to_string()).collect(),
+            (0..n).map(|i| (i % k).to_string()).collect(),
+        ),
+        _ => {
+            return Err(malformed(
+                path,
+                "a cross_validate table (test_* columns) needs seed and fold columns, or --folds K to number its rows (row i = seed i / K, fold i % K, as RepeatedKFold orders them)".into(),
+            ))
+        }
+    };
+    let models = if has("model") {
+        text("model")?
+    } else {
+        vec![Some("model".to_string()); n]
+    };
+    let fit_time = if has("fit_time") {
+        text("fit_time")?
+    } else {
+        vec![None; n]
+    };
+    let rows = scorers.len() * n;
+    let mut long: [Vec<Option<String>>; 6] = Default::default();
+    for scorer in scorers {
+        let (metric, negated) = sklearn_metric(&scorer["test_".len()..]);
+        for (row, value) in text(scorer)?.into_iter().enumerate() {
+            let value = match (value, negated) {
+                (Some(v), true) => Some(match v.trim().parse::<f64>() {
+                    Ok(x) => (-x).to_string(),
+                    Err(_) => v,
+                }),
+                (v, _) => v,
+            };
+            let cells = [
+                models[row].clone(),
+                Some(seeds[row].clone()),
+                Some(fold_numbers[row].clone()),
+                Some(metric.clone()),
+                value,
+                fit_time[row].clone(),
+            ];
+            for (column, cell) in long.iter_mut().zip(cells) {
+                column.push(cell);
+            }
+        }
+    }
+    let columns = ["model", "seed", "fold", "metric", "value", "fit_seconds"]
+        .into_iter()
+        .zip(long)
+        .map(|(name, values)| Column::new(name.into(), values))
+        .collect();
+    DataFrame::new(rows, columns).map_err(|e| malformed(path, e.to_string()))
 }
