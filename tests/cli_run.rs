@@ -718,3 +718,53 @@ fn metrics_lists_every_metric_with_its_direction_and_range() {
         );
     }
 }
+
+#[test]
+fn hardness_csv_counts_every_out_of_fold_prediction_of_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    for (dataset, model) in [("iris", "tree"), ("diabetes", "ols")] {
+        let out = dir.path().join(dataset);
+        seedfold()
+            .args([
+                "run",
+                "--dataset",
+                dataset,
+                "--model",
+                model,
+                "--seeds",
+                "4",
+            ])
+            .args(["--save-predictions", "--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        // recount from predictions.csv: per row, predictions and errors
+        let mut expected: std::collections::BTreeMap<usize, (u32, f64, f64)> = Default::default();
+        for line in read(&out.join("predictions.csv")).lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let e = expected.entry(f[4].parse().unwrap()).or_default();
+            e.0 += 1;
+            if dataset == "iris" {
+                e.1 += f64::from(u8::from(f[5] != f[6]));
+            } else {
+                e.1 += (f[6].parse::<f64>().unwrap() - f[5].parse::<f64>().unwrap()).abs();
+            }
+        }
+        let hardness = read(&out.join("hardness.csv"));
+        let lines: Vec<&str> = hardness.lines().skip(1).collect();
+        assert_eq!(lines.len(), expected.len(), "{dataset}: one line per row");
+        for (line, (row, (n, sum, _))) in lines.iter().zip(&expected) {
+            let f: Vec<&str> = line.split(',').collect();
+            assert_eq!((f[0], f[1].parse::<usize>().unwrap()), (model, *row));
+            assert_eq!(f[3].parse::<u32>().unwrap(), *n, "{dataset} row {row}");
+            assert_eq!(*n, 4, "k-fold tests each row once per split seed");
+            let got: f64 = f[4].parse().unwrap();
+            assert!(
+                (got - sum / f64::from(*n)).abs() < 1e-9,
+                "{dataset} row {row}: {line}"
+            );
+        }
+        assert!(read(&out.join("report.md")).contains("## Hard rows"));
+        seedfold().arg("verify").arg(&out).assert().success();
+    }
+}

@@ -70,7 +70,7 @@ fn summary_json_snapshot() {
 
 #[test]
 fn markdown_snapshot() {
-    insta::assert_snapshot!(render_markdown(&analysis(), "synthetic", &about()));
+    insta::assert_snapshot!(render_markdown(&analysis(), "synthetic", &about(), &[]));
 }
 
 #[test]
@@ -79,7 +79,8 @@ fn html_snapshot() {
         &analysis(),
         &group_scores(&records()),
         "synthetic",
-        &about()
+        &about(),
+        &[],
     ));
 }
 
@@ -95,6 +96,7 @@ fn html_is_self_contained() {
         &group_scores(&records()),
         "synthetic <&>",
         &about(),
+        &[],
     );
     for forbidden in ["<script", "<link", "src=", "@import", "url("] {
         assert!(
@@ -211,7 +213,7 @@ fn names_cannot_forge_markdown_or_terminal_output() {
         &|m: &str| m.parse::<Metric>().unwrap().scale(),
         &Options::default(),
     );
-    let md = render_markdown(&analysis, hostile, &about());
+    let md = render_markdown(&analysis, hostile, &about(), &[]);
     assert!(!md.contains("<script"), "{md}");
     assert!(!md.lines().any(|l| l.starts_with("# forged")), "{md}");
     assert!(md.contains("forged \\| cell"), "{md}");
@@ -222,7 +224,7 @@ fn names_cannot_forge_markdown_or_terminal_output() {
 
 #[test]
 fn verdicts_name_the_better_model_and_their_rule() {
-    let md = render_markdown(&analysis(), "synthetic", &about());
+    let md = render_markdown(&analysis(), "synthetic", &about(), &[]);
     assert!(!md.contains("p = <"), "{md}");
     assert!(md.contains("Verdicts follow one rule"));
     assert!(md.contains("better by"));

@@ -3,9 +3,9 @@
 //! finished seed there, and the finished folder gets its reports and manifest.
 
 use super::progress::Bar;
-use super::report::{about, known_scale, write_report, write_side_by_side, Render};
+use super::report::{about, hard_rows, known_scale, write_report, write_side_by_side, Render};
 use anyhow::{anyhow, bail, Context, Result};
-use seedfold::data::{Table, Target};
+use seedfold::data::{Table, Target, Task};
 use seedfold::report::folder::{
     clear_for_new_run, close_folder, lock, read_manifest, recover, start_fresh, sweep_litter,
     write_manifest, Checkpoint, PREDICTIONS_PARTIAL, RECORDS_PARTIAL,
@@ -299,6 +299,7 @@ fn finish_reports(
         .iter()
         .filter(|r| r.status == seedfold::run::Status::Failed)
         .collect::<Vec<_>>();
+    let hard = hard_rows(out, table.n_rows(), table.y.task() == Task::Classification)?;
     write_report(
         out,
         records,
@@ -306,6 +307,7 @@ fn finish_reports(
         &experiment.stats,
         &table.name,
         &about(manifest),
+        hard.as_slice(),
     )?;
     if let Some(first) = failed.first() {
         eprintln!(

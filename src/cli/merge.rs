@@ -1,8 +1,9 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
-use super::report::{about, claim, known_scale, write, write_report};
+use super::report::{about, claim, hard_rows, known_scale, write, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
+use seedfold::data::Task;
 use seedfold::report::folder::{read_manifest, write_manifest};
 use seedfold::report::{render_records, render_records_parquet};
 use seedfold::run::{coverage_problems, file_hashes, Manifest, RunStatus};
@@ -182,6 +183,11 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         }
     }
     let e = &manifest.experiment;
+    let hard = hard_rows(
+        out,
+        manifest.data.rows,
+        manifest.data.task == Task::Classification.to_string(),
+    )?;
     write_report(
         out,
         &records,
@@ -189,6 +195,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         &e.stats,
         &manifest.data.name,
         &about(&manifest),
+        hard.as_slice(),
     )?;
     let mut manifest = manifest;
     manifest.files = file_hashes(out)?;

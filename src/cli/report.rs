@@ -3,11 +3,13 @@
 
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
+use seedfold::data::for_each_prediction;
 use seedfold::report::{
-    render_html, render_markdown, render_summary_json, render_table, write_atomic,
+    hard_row_lines, render_hardness, render_html, render_markdown, render_summary_json,
+    render_table, write_atomic, Section,
 };
 use seedfold::run::{Experiment, FoldRecord, Manifest, StatsSection};
-use seedfold::stats::{analyse_scores, group_scores, Options, Rope, Scale};
+use seedfold::stats::{analyse_scores, group_scores, Hardness, Options, Rope, Scale};
 use std::path::Path;
 
 /// Options of the statistics.
@@ -135,6 +137,39 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
     ]
 }
 
+/// `hardness.csv` from the folder's `predictions.csv` (read a line at a time) over `rows` data
+/// rows, and the report's section on hard rows; `None` without predictions.
+pub fn hard_rows(out: &Path, rows: usize, classes: bool) -> Result<Option<Section>> {
+    let path = out.join("predictions.csv");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let mut hardness = Hardness::new(rows);
+    let mut truth = vec![String::new(); rows];
+    for_each_prediction(&path, |p| {
+        if let Some(t) = truth.get_mut(p.row).filter(|t| t.is_empty()) {
+            t.clone_from(&p.truth);
+        }
+        if classes {
+            hardness.add_class(&p.model, p.row, p.prediction != p.truth);
+        } else if let (Ok(predicted), Ok(actual)) =
+            (p.prediction.parse::<f64>(), p.truth.parse::<f64>())
+        {
+            hardness.add_value(&p.model, p.row, predicted - actual);
+        }
+    })?;
+    let found = hardness.rows();
+    write_atomic(
+        &out.join("hardness.csv"),
+        render_hardness(&found, &truth, classes).as_bytes(),
+    )?;
+    let mut lines = hard_row_lines(&found, classes);
+    lines.push(
+        "Rows are numbered as in predictions.csv and hardness.csv (0-based data rows, after rows without a target are dropped); a run is one split seed and model seed.".into(),
+    );
+    Ok(Some(("Hard rows".into(), lines)))
+}
+
 /// Analyse the records, write summary.json, report.md and report.html, print the table.
 pub fn write_report(
     out: &Path,
@@ -143,6 +178,7 @@ pub fn write_report(
     options: &Options,
     title: &str,
     about: &[String],
+    sections: &[Section],
 ) -> Result<()> {
     let scores = group_scores(records);
     let analysis = &analyse_scores(&scores, scale, options);
@@ -155,11 +191,13 @@ pub fn write_report(
             ),
             (
                 "report.md",
-                Box::new(|| Ok(render_markdown(analysis, title, about).into_bytes())),
+                Box::new(|| Ok(render_markdown(analysis, title, about, sections).into_bytes())),
             ),
             (
                 "report.html",
-                Box::new(|| Ok(render_html(analysis, &scores, title, about).into_bytes())),
+                Box::new(
+                    || Ok(render_html(analysis, &scores, title, about, sections).into_bytes()),
+                ),
             ),
         ],
     )?;

@@ -82,6 +82,7 @@ pub fn run(args: &SummarizeArgs) -> Result<()> {
         &options,
         &title,
         &about,
+        &[],
     )?;
     seedfold::report::folder::close_folder(&out);
     eprintln!("wrote {}", out.display());

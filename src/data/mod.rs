@@ -8,10 +8,12 @@
 mod builtin;
 mod columns;
 mod load;
+mod predictions;
 mod records;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
 pub use load::{load, source_reader, DataSource, DataSpec, Loaded};
+pub use predictions::{for_each_prediction, PredictionLine};
 pub use records::read_records;
 
 use crate::preprocess::{FeatureKind, Steps};

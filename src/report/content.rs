@@ -5,7 +5,7 @@ use super::verdict::{
     comparison_sentence, data_and_seed_interval, decision_rule, mean_with_interval, percent,
     seed_effect_sentence, seed_range, seed_sds, shares,
 };
-use crate::stats::{Analysis, Maybe, Summary};
+use crate::stats::{Analysis, Maybe, RowHardness, Summary, NEARLY_ALWAYS};
 
 /// Metrics in the analysis, sorted.
 pub fn metrics(analysis: &Analysis) -> Vec<&str> {
@@ -182,4 +182,84 @@ pub fn method_lines(analysis: &Analysis) -> Vec<String> {
         ),
         decision_rule(1.0 - o.confidence),
     ]
+}
+
+/// A report section of its own: heading and lines.
+pub type Section = (String, Vec<String>);
+
+/// Rows listed per kind in the report (all are in hardness.csv).
+const LISTED_ROWS: usize = 10;
+
+/// The report's "Hard rows" lines, one or two per model: for classes the rows wrong in nearly
+/// every run (label-error candidates) and the rows whose outcome flips with the seed; for
+/// values the rows predicted worst and the rows whose error moves most with the seed.
+pub fn hard_row_lines(rows: &[RowHardness], classes: bool) -> Vec<String> {
+    let mut models: Vec<&str> = rows.iter().map(|h| h.model.as_str()).collect();
+    models.dedup();
+    let listed = |rows: Vec<&RowHardness>| -> String {
+        let shown: Vec<String> = rows
+            .iter()
+            .take(LISTED_ROWS)
+            .map(|h| h.row.to_string())
+            .collect();
+        let more = rows.len().saturating_sub(LISTED_ROWS);
+        format!(
+            "{}{}",
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        )
+    };
+    let mut lines = Vec::new();
+    for model in models {
+        let mine: Vec<&RowHardness> = rows.iter().filter(|h| h.model == model).collect();
+        if classes {
+            let always: Vec<&RowHardness> = mine
+                .iter()
+                .copied()
+                .filter(|h| h.error_rate >= NEARLY_ALWAYS)
+                .collect();
+            let flips: Vec<&RowHardness> = mine
+                .iter()
+                .copied()
+                .filter(|h| h.error_rate > 1.0 - NEARLY_ALWAYS && h.error_rate < NEARLY_ALWAYS)
+                .collect();
+            lines.push(format!(
+                "{model}: {} row(s) wrong in at least {:.0} % of runs (label-error candidates){}; {} row(s) whose outcome flips with the seed (wrong in {:.0}–{:.0} % of runs){}.",
+                always.len(),
+                NEARLY_ALWAYS * 100.0,
+                if always.is_empty() { String::new() } else { format!(": rows {}", listed(always.clone())) },
+                flips.len(),
+                (1.0 - NEARLY_ALWAYS) * 100.0,
+                NEARLY_ALWAYS * 100.0,
+                if flips.is_empty() { String::new() } else { format!(": rows {}", listed(flips.clone())) },
+            ));
+        } else {
+            let mut worst = mine.clone();
+            worst.sort_by(|a, b| b.mean_abs_error.total_cmp(&a.mean_abs_error));
+            let mut moving = mine.clone();
+            moving.sort_by(|a, b| b.sd_error.total_cmp(&a.sd_error));
+            let describe = |rows: &[&RowHardness]| -> String {
+                rows.iter()
+                    .take(5)
+                    .map(|h| {
+                        format!(
+                            "row {} (mean abs. error {:.4}, sd {:.4})",
+                            h.row, h.mean_abs_error, h.sd_error
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            lines.push(format!("{model}: predicted worst: {}.", describe(&worst)));
+            lines.push(format!(
+                "{model}: error moves most with the seed: {}.",
+                describe(&moving)
+            ));
+        }
+    }
+    lines
 }

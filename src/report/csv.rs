@@ -3,6 +3,7 @@
 use crate::data::{Table, Target};
 use crate::metric::Predictions;
 use crate::record::{FoldPredictions, FoldRecord};
+use crate::stats::RowHardness;
 use std::borrow::Cow;
 use std::fmt::Write;
 
@@ -103,6 +104,33 @@ pub fn render_prediction_rows(
             }
             out.push('\n');
         }
+    }
+    out
+}
+
+/// `hardness.csv`: per model and row (as in `predictions.csv`, with its `truth`), how many
+/// out-of-fold predictions it had and how often they were wrong (classes: `error_rate`) or how
+/// far off (values: `mean_abs_error`, and `sd_error` across split and model seeds).
+pub fn render_hardness(rows: &[RowHardness], truth: &[String], classes: bool) -> String {
+    let mut out = String::from(if classes {
+        "model,row,truth,n_predictions,error_rate\n"
+    } else {
+        "model,row,truth,n_predictions,mean_abs_error,sd_error\n"
+    });
+    for h in rows {
+        let _ = write!(
+            out,
+            "{},{},{},{}",
+            field(&h.model),
+            h.row,
+            field(truth.get(h.row).map_or("", String::as_str)),
+            h.n_predictions
+        );
+        let _ = if classes {
+            writeln!(out, ",{}", h.error_rate)
+        } else {
+            writeln!(out, ",{},{}", h.mean_abs_error, h.sd_error)
+        };
     }
     out
 }

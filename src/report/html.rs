@@ -2,7 +2,7 @@
 //! scripts, fonts or network).
 
 use super::content::{
-    comparison_rows, headline, method_lines, metrics, ranking_lines, summary_row,
+    comparison_rows, headline, method_lines, metrics, ranking_lines, summary_row, Section,
     COMPARISON_HEADER, SUMMARY_HEADER,
 };
 use super::svg::{self, escape};
@@ -238,6 +238,7 @@ pub fn render_html(
     scores: &[Scores],
     title: &str,
     about: &[String],
+    sections: &[Section],
 ) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>seedfold report: {0}</title>\
@@ -280,6 +281,9 @@ pub fn render_html(
         table(&mut out, &COMPARISON_HEADER, &comparisons);
     }
     list(&mut out, "Ranking stability", &ranking_lines(analysis));
+    for (heading, lines) in sections {
+        list(&mut out, heading, lines);
+    }
     list(&mut out, "Notes", &analysis.notes);
     list(&mut out, "Methods", &method_lines(analysis));
     out.push_str("</body></html>\n");

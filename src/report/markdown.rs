@@ -1,7 +1,7 @@
 //! `report.md`: the robustness report a reader can hand to a reviewer.
 
 use super::content::{
-    comparison_rows, headline, method_lines, metrics, ranking_lines, summary_row,
+    comparison_rows, headline, method_lines, metrics, ranking_lines, summary_row, Section,
     COMPARISON_HEADER, SUMMARY_HEADER,
 };
 use super::verdict::leader_lines;
@@ -54,8 +54,14 @@ fn list(out: &mut String, heading: &str, lines: &[String]) {
     }
 }
 
-/// The report as Markdown. `title` names the study; `about` lines describe data and design.
-pub fn render_markdown(analysis: &Analysis, title: &str, about: &[String]) -> String {
+/// The report as Markdown. `title` names the study; `about` lines describe data and design;
+/// `sections` (heading, lines) come after the comparisons (e.g. hard rows).
+pub fn render_markdown(
+    analysis: &Analysis,
+    title: &str,
+    about: &[String],
+    sections: &[Section],
+) -> String {
     let mut out = format!("# seedfold report: {}\n\n", md(title));
     for line in about {
         let _ = writeln!(out, "- {}", md(line));
@@ -88,6 +94,9 @@ pub fn render_markdown(analysis: &Analysis, title: &str, about: &[String]) -> St
         table(&mut out, &COMPARISON_HEADER, &comparisons);
     }
     list(&mut out, "Ranking stability", &ranking_lines(analysis));
+    for (heading, lines) in sections {
+        list(&mut out, heading, lines);
+    }
     list(&mut out, "Notes", &analysis.notes);
     list(&mut out, "Methods", &method_lines(analysis));
     out

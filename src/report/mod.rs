@@ -14,9 +14,10 @@ mod table;
 mod verdict;
 mod write;
 
+pub use content::{hard_row_lines, Section};
 pub use csv::{
-    field, predictions_header, render_prediction_rows, render_record_rows, render_records,
-    RECORDS_HEADER,
+    field, predictions_header, render_hardness, render_prediction_rows, render_record_rows,
+    render_records, RECORDS_HEADER,
 };
 pub use html::render_html;
 pub use markdown::render_markdown;

@@ -59,7 +59,7 @@ pub fn source_sha256(spec: &DataSpec) -> Result<String> {
 
 /// The report files a finished folder can hold (all but `manifest.json`), in the order
 /// `manifest.json` lists their hashes.
-pub const REPORT_FILES: [&str; 7] = [
+pub const REPORT_FILES: [&str; 8] = [
     "records.csv",
     "records.parquet",
     "summary.json",
@@ -67,6 +67,7 @@ pub const REPORT_FILES: [&str; 7] = [
     "report.html",
     "splits.csv",
     "predictions.csv",
+    "hardness.csv",
 ];
 
 /// SHA-256 (lowercase hex) of every [`REPORT_FILES`] file present in `dir`, streamed.

@@ -8,6 +8,7 @@ mod aso;
 mod bootstrap;
 mod decision;
 mod dist;
+mod hardness;
 mod paired;
 mod scores;
 mod seed_effect;
@@ -20,6 +21,7 @@ pub use anova::{nested_components, one_way, NestedComponents, OneWay};
 pub use aso::{aso, violation_ratio, Aso};
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
 pub use decision::{decide, holm, Decision, POSTERIOR};
+pub use hardness::{Hardness, RowHardness, NEARLY_ALWAYS};
 pub use paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
