@@ -263,3 +263,35 @@ pub fn hard_row_lines(rows: &[RowHardness], classes: bool) -> Vec<String> {
     }
     lines
 }
+
+/// One line per grid and metric on how stably its points are selected across split seeds.
+pub fn selection_lines(analysis: &Analysis) -> Vec<String> {
+    analysis
+        .selections
+        .iter()
+        .map(|s| {
+            let counts: Vec<String> = s
+                .points
+                .iter()
+                .map(|p| format!("{} {}", p.model, p.chosen))
+                .collect();
+            let best = s.points.iter().find(|p| p.model == s.best);
+            format!(
+                "{} on {}: wins per split seed ({} seeds): {}. Best mean: {} ({}).{}",
+                s.grid,
+                s.metric,
+                s.n_seeds,
+                counts.join(", "),
+                s.best,
+                best.map_or(String::new(), |p| format!("{:.4}", p.mean)),
+                match (&s.one_se_choice, &s.simpler) {
+                    (Some(choice), Some(simpler)) => format!(
+                        " One-standard-error rule ({simpler}; SE {:.4}): {choice}.",
+                        s.one_se
+                    ),
+                    _ => " No one-standard-error choice: which way is simpler is not known for this parameter.".into(),
+                }
+            )
+        })
+        .collect()
+}

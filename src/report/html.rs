@@ -2,8 +2,8 @@
 //! scripts, fonts or network).
 
 use super::content::{
-    comparison_rows, headline, method_lines, metrics, ranking_lines, summary_row, Section,
-    COMPARISON_HEADER, SUMMARY_HEADER,
+    comparison_rows, headline, method_lines, metrics, ranking_lines, selection_lines, summary_row,
+    Section, COMPARISON_HEADER, SUMMARY_HEADER,
 };
 use super::svg::{self, escape};
 use super::verdict::leader_lines;
@@ -281,6 +281,34 @@ pub fn render_html(
         table(&mut out, &COMPARISON_HEADER, &comparisons);
     }
     list(&mut out, "Ranking stability", &ranking_lines(analysis));
+    list(&mut out, "Selection stability", &selection_lines(analysis));
+    for s in &analysis.selections {
+        let points: Vec<(String, f64, f64, f64)> = s
+            .points
+            .iter()
+            .map(|p| (tick_value(p.value), p.mean, p.seed_min, p.seed_max))
+            .collect();
+        let marks: Vec<usize> = s
+            .points
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.model == s.best || s.one_se_choice.as_ref() == Some(&p.model))
+            .map(|(i, _)| i)
+            .collect();
+        let _ = writeln!(
+            out,
+            "<figure>{}<figcaption>Validation curve: {} on {}, the mean over split seeds (line) and the range of seed means (band) per value of {}; ringed: the best mean and the one-standard-error choice.</figcaption></figure>",
+            svg::validation_curve(
+                &format!("{}: {} by {}", s.metric, s.grid, s.parameter),
+                &points,
+                &marks,
+                &format!("{} ({}) · {}", s.parameter, "grid order", s.metric)
+            ),
+            escape(&s.grid),
+            escape(&s.metric),
+            escape(&s.parameter)
+        );
+    }
     for (heading, lines) in sections {
         list(&mut out, heading, lines);
     }
@@ -288,4 +316,13 @@ pub fn render_html(
     list(&mut out, "Methods", &method_lines(analysis));
     out.push_str("</body></html>\n");
     out
+}
+
+/// A grid value as a short label (whole numbers without a decimal point, ∞ for unlimited).
+fn tick_value(v: f64) -> String {
+    if v.is_infinite() {
+        "∞".into()
+    } else {
+        format!("{v}")
+    }
 }

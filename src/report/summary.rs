@@ -1,6 +1,6 @@
 //! `summary.json`: the analysis under the summary contract's key names.
 
-use crate::stats::{Analysis, Comparison, Options, Ranking, Summary};
+use crate::stats::{Analysis, Comparison, Options, Ranking, Selection, Summary};
 use serde::Serialize;
 
 /// The file's top level, fields in reading order.
@@ -12,6 +12,7 @@ struct Document<'a> {
     summaries: &'a [Summary],
     comparisons: &'a [Comparison],
     rankings: &'a [Ranking],
+    selection: &'a [Selection],
     notes: &'a [String],
 }
 
@@ -25,6 +26,7 @@ pub fn render_summary_json(analysis: &Analysis) -> String {
         summaries: &analysis.summaries,
         comparisons: &analysis.comparisons,
         rankings: &analysis.rankings,
+        selection: &analysis.selections,
         notes: &analysis.notes,
     };
     let mut text = serde_json::to_string_pretty(&document)

@@ -380,6 +380,85 @@ pub fn shares(title: &str, rows: &[(String, [f64; 3])]) -> String {
     out + "</svg>"
 }
 
+/// A validation curve: per grid point (in parameter order, evenly spaced and labelled with its
+/// value) the mean over seeds as a line and the range of seed means as a band; `marks` names
+/// points to ring (e.g. the best and the one-SE choice).
+pub fn validation_curve(
+    title: &str,
+    points: &[(String, f64, f64, f64)],
+    marks: &[usize],
+    axis: &str,
+) -> String {
+    let height = 220.0;
+    let (plot_top, plot_bottom) = (TOP + 6.0, height - BOTTOM - 6.0);
+    let (lo, hi) = range(points.iter().flat_map(|p| [p.1, p.2, p.3]));
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let px =
+        |i: usize| LEFT + (i as f64 + 0.5) / points.len().max(1) as f64 * (WIDTH - LEFT - RIGHT);
+    let py = |v: f64| plot_bottom - (v - lo) / span * (plot_bottom - plot_top);
+    let mut out = open(height, title);
+    let upper = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", px(i), py(p.3)));
+    let lower = points
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| format!("{:.1},{:.1}", px(i), py(p.2)));
+    let _ = write!(
+        out,
+        "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.15\"/>",
+        upper.chain(lower).collect::<Vec<_>>().join(" "),
+        color(0)
+    );
+    let line: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", px(i), py(p.1)))
+        .collect();
+    let _ = write!(
+        out,
+        "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+        line.join(" "),
+        color(0)
+    );
+    for (i, p) in points.iter().enumerate() {
+        let ring = if marks.contains(&i) {
+            " stroke=\"#000\" stroke-width=\"1.5\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"{ring}/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
+            px(i),
+            py(p.1),
+            color(0),
+            px(i),
+            plot_bottom + 14.0,
+            escape(&p.0)
+        );
+    }
+    for (v, y) in [(hi, plot_top), (lo, plot_bottom)] {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
+            LEFT - 6.0,
+            y + 4.0,
+            tick(v)
+        );
+    }
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" y1=\"{plot_bottom}\" x2=\"{}\" y2=\"{plot_bottom}\" stroke=\"#999\"/>",
+        WIDTH - RIGHT
+    );
+    axis_title(&mut out, plot_bottom + 30.0, axis);
+    out + "</svg>"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The whole analysis of a run's records: every summary, comparison and ranking.
 
 use super::decision::adjust_and_decide;
+use super::selection::{selections as selections_of, Selection};
 use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
 use super::{group_scores, Scale, Scores};
 use crate::record::FoldRecord;
@@ -19,6 +20,8 @@ pub struct Analysis {
     pub comparisons: Vec<Comparison>,
     /// One per metric with two or more models.
     pub rankings: Vec<Ranking>,
+    /// One per parameter grid and metric: how stably each grid point is selected.
+    pub selections: Vec<Selection>,
     /// What was left out and why.
     pub notes: Vec<String>,
 }
@@ -110,6 +113,7 @@ pub fn analyse_scores(
     metrics.dedup();
     let mut comparisons = Vec::new();
     let mut rankings = Vec::new();
+    let mut selections = Vec::new();
     for metric in metrics {
         let metric_scale = scale(metric);
         let group: Vec<&Scores> = scores
@@ -128,12 +132,14 @@ pub fn analyse_scores(
         }
         adjust_and_decide(&mut comparisons[first..], 1.0 - options.confidence);
         rankings.extend(rank(&group, metric_scale.higher_is_better));
+        selections.extend(selections_of(&group, metric_scale));
     }
     Analysis {
         options: options.clone(),
         summaries,
         comparisons,
         rankings,
+        selections,
         notes,
     }
 }

@@ -13,6 +13,7 @@ mod paired;
 mod scores;
 mod seed_effect;
 mod seeds;
+mod selection;
 mod summary;
 mod wilcoxon;
 
@@ -31,6 +32,7 @@ pub use seed_effect::{seed_effect, Component, SeedEffect, Shares};
 pub use seeds::{
     corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,
 };
+pub use selection::{GridPoint, Selection};
 pub use summary::{compare, rank, summarize, Comparison, Options, Ranking, Rope, Summary};
 pub use wilcoxon::{wilcoxon, Wilcoxon};
 
