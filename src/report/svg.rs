@@ -97,6 +97,24 @@ fn x_axis(out: &mut String, lo: f64, hi: f64, y: f64, label: &str) {
     }
 }
 
+/// The y range's two ends as labels at the plot's top and bottom, and the baseline.
+fn y_range(out: &mut String, (lo, hi): (f64, f64), (top, bottom): (f64, f64)) {
+    for (v, y) in [(hi, top), (lo, bottom)] {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
+            LEFT - 6.0,
+            y + 4.0,
+            tick(v)
+        );
+    }
+    let _ = write!(
+        out,
+        "<line x1=\"{LEFT}\" y1=\"{bottom}\" x2=\"{}\" y2=\"{bottom}\" stroke=\"#999\"/>",
+        WIDTH - RIGHT
+    );
+}
+
 fn tick(v: f64) -> String {
     if v.abs() >= 1000.0 || (v != 0.0 && v.abs() < 0.01) {
         format!("{v:.2e}")
@@ -274,20 +292,7 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)], axis: &str) 
             escape(label)
         );
     }
-    for (v, y) in [(hi, plot_top), (lo, plot_bottom)] {
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-            LEFT - 6.0,
-            y + 4.0,
-            tick(v)
-        );
-    }
-    let _ = write!(
-        out,
-        "<line x1=\"{LEFT}\" y1=\"{plot_bottom}\" x2=\"{}\" y2=\"{plot_bottom}\" stroke=\"#999\"/>",
-        WIDTH - RIGHT
-    );
+    y_range(&mut out, (lo, hi), (plot_top, plot_bottom));
     let _ = write!(out, "<text x=\"{LEFT}\" y=\"{:.1}\" fill=\"#555\">1 seed</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{} seeds</text>", plot_bottom + 14.0, WIDTH - RIGHT, plot_bottom + 14.0, n_max as usize);
     axis_title(
         &mut out,
@@ -441,20 +446,7 @@ pub fn validation_curve(
             escape(&p.0)
         );
     }
-    for (v, y) in [(hi, plot_top), (lo, plot_bottom)] {
-        let _ = write!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-            LEFT - 6.0,
-            y + 4.0,
-            tick(v)
-        );
-    }
-    let _ = write!(
-        out,
-        "<line x1=\"{LEFT}\" y1=\"{plot_bottom}\" x2=\"{}\" y2=\"{plot_bottom}\" stroke=\"#999\"/>",
-        WIDTH - RIGHT
-    );
+    y_range(&mut out, (lo, hi), (plot_top, plot_bottom));
     axis_title(&mut out, plot_bottom + 30.0, axis);
     out + "</svg>"
 }
