@@ -7,6 +7,7 @@ use super::content::{
 };
 use super::svg::{self, escape};
 use super::verdict::leader_lines;
+use crate::metric::Metric;
 use crate::stats::{running_interval, Analysis, Scores, MAX_ALL_PAIRS};
 use std::fmt::Write;
 
@@ -116,9 +117,18 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
         &axis,
         "Each dot is one fold's test score; folds vary more than seeds because each fold tests on a small part of the data.",
     );
+    // a metric seedfold knows has a range; another tool's is taken as unbounded
+    let range = metric
+        .parse::<Metric>()
+        .map_or((f64::NEG_INFINITY, f64::INFINITY), |m| m.scale().range);
     let runs: Vec<_> = summaries
         .iter()
-        .map(|s| (s.model.clone(), running_interval(&s.seed_means, level)))
+        .map(|s| {
+            (
+                s.model.clone(),
+                running_interval(&s.seed_means, level, range),
+            )
+        })
         .collect();
     figure(
         out,

@@ -86,8 +86,9 @@ pub struct RunningPoint {
     pub ci: Option<(f64, f64)>,
 }
 
-/// The mean and t interval as seeds are added in seed order: does the conclusion settle?
-pub fn running_interval(seed_means: &[f64], level: f64) -> Vec<RunningPoint> {
+/// The mean and t interval as seeds are added in seed order: does the conclusion settle? The
+/// interval is clipped to the metric's `range`, as every reported interval is.
+pub fn running_interval(seed_means: &[f64], level: f64, range: (f64, f64)) -> Vec<RunningPoint> {
     (1..=seed_means.len())
         .map(|n| {
             let prefix = &seed_means[..n];
@@ -96,6 +97,7 @@ pub fn running_interval(seed_means: &[f64], level: f64) -> Vec<RunningPoint> {
                 mean: mean(prefix).unwrap_or(f64::NAN),
                 ci: t_interval(prefix, level)
                     .value()
+                    .map(|i| i.clone().clipped(range))
                     .map(|i| (i.lower, i.upper)),
             }
         })
