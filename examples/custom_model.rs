@@ -42,6 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         threads: None,
         exact_linfa: false,
         fit_timeout: None,
+        train_fractions: &[1.0],
     };
     let output = run(&plan, &Silent)?;
     for scores in group_scores(&output.records) {

@@ -26,6 +26,7 @@
 //!     threads: None,
 //!     exact_linfa: false,
 //!     fit_timeout: None,
+//!     train_fractions: &[1.0],
 //! };
 //! let output = run(&plan, &Silent)?;
 //! for scores in group_scores(&output.records) {

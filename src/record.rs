@@ -52,13 +52,18 @@ pub struct FoldRecord {
     pub error: Option<String>,
     /// Why an `ok` score is suspect (e.g. the solver did not converge); optional in files.
     pub warning: Option<String>,
+    /// Share of the fold's training rows the model was fitted on (a learning curve's step);
+    /// 1 = all, and absent in files means 1.
+    pub train_fraction: f64,
 }
 
 impl FoldRecord {
-    /// The sort key of the records contract.
-    pub fn key(&self) -> (&str, u64, u64, usize, &str) {
+    /// The sort key of the records contract: a model's learning-curve steps in increasing
+    /// fraction (a positive float's bits order as the float does).
+    pub fn key(&self) -> (&str, u64, u64, u64, usize, &str) {
         (
             &self.model,
+            self.train_fraction.to_bits(),
             self.split_seed,
             self.model_seed,
             self.fold,

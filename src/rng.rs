@@ -23,6 +23,11 @@ pub enum Purpose {
     },
     /// Bootstrap resampling in the statistics.
     Bootstrap,
+    /// The training rows a learning curve keeps of one fold (the split seed's stream).
+    Subsample {
+        /// The fold being subsampled.
+        fold: usize,
+    },
 }
 
 impl Purpose {
@@ -35,6 +40,10 @@ impl Purpose {
             Purpose::Bootstrap => 2,
             Purpose::Model { split_seed, fold } => {
                 splitmix64(splitmix64(split_seed ^ 0x6d6f_6465_6c00_0000) ^ fold as u64) | 1 << 63
+            }
+            // below the model streams (top bit clear), above the fixed tags
+            Purpose::Subsample { fold } => {
+                (splitmix64(0x7375_6273_616d_0000 ^ fold as u64) & !(1 << 63)).max(3)
             }
         }
     }

@@ -80,7 +80,7 @@ fn records_follow_the_contract() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning"
+        "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning,train_fraction"
     );
     let rows: Vec<Vec<String>> = lines
         .map(|l| l.split(',').map(String::from).collect())
@@ -151,7 +151,7 @@ fn parquet_records_hold_the_same_values() {
         .parse()
         .unwrap();
     assert_eq!(values.get(0), Some(first));
-    assert_eq!(frame.get_column_names().len(), 12);
+    assert_eq!(frame.get_column_names().len(), 13);
 }
 
 /// Rows sorted by class and a time-series splitter: the first training window holds one class.
@@ -767,4 +767,121 @@ fn hardness_csv_counts_every_out_of_fold_prediction_of_every_row() {
         assert!(read(&out.join("report.md")).contains("## Hard rows"));
         seedfold().arg("verify").arg(&out).assert().success();
     }
+}
+
+#[test]
+fn a_learning_curve_adds_nested_shares_without_touching_the_whole_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        seedfold()
+            .args(["run", "--dataset", "breast_cancer", "--model", "logistic"])
+            .args(["--model", "tree", "--seeds", "4", "--metrics", "accuracy"])
+            .args(extra)
+            .args(["--quiet", "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let plain = run("plain", &[]);
+    let curve = run("curve", &["--learning-curve", "0.5,0.1,0.25"]);
+    let records = read(&curve.join("records.csv"));
+    // 2 models × 4 seeds × 5 folds × 4 shares
+    assert_eq!(records.lines().count() - 1, 160);
+    // the whole share's records are the plain run's, so is its analysis
+    let whole: Vec<&str> = records
+        .lines()
+        .filter(|l| l.ends_with(",1"))
+        .map(|l| l.rsplit_once(',').unwrap().0)
+        .collect();
+    let plain_records = read(&plain.join("records.csv"));
+    let plain_rows: Vec<&str> = plain_records
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit_once(',').unwrap().0)
+        .collect();
+    let untimed = |rows: &[&str]| -> Vec<String> {
+        rows.iter()
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                format!("{},{}", f[..8].join(","), f[9..].join(","))
+            })
+            .collect()
+    };
+    assert_eq!(untimed(&whole), untimed(&plain_rows));
+    let summary = |dir: &Path| -> serde_json::Value {
+        serde_json::from_str(&read(&dir.join("summary.json"))).unwrap()
+    };
+    let (a, b) = (summary(&plain), summary(&curve));
+    assert_eq!(a["summaries"], b["summaries"]);
+    // each curve point is the mean over seeds of the seed means at its share, recomputed here
+    let mut by_seed: std::collections::BTreeMap<(String, String, u64), Vec<f64>> =
+        Default::default();
+    for line in records.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        by_seed
+            .entry((f[0].into(), f[12].into(), f[1].parse().unwrap()))
+            .or_default()
+            .push(f[5].parse().unwrap());
+    }
+    let points = b["learning_curve"].as_array().unwrap();
+    assert_eq!(points.len(), 2 * 4, "2 models × 4 shares");
+    for p in points {
+        let share = p["train_fraction"].as_f64().unwrap().to_string();
+        let model = p["model"].as_str().unwrap();
+        let means: Vec<f64> = by_seed
+            .iter()
+            .filter(|((m, s, _), _)| m == model && *s == share)
+            .map(|(_, v)| v.iter().sum::<f64>() / v.len() as f64)
+            .collect();
+        assert_eq!(means.len(), 4);
+        let want = means.iter().sum::<f64>() / 4.0;
+        assert!((p["mean"].as_f64().unwrap() - want).abs() < 1e-12, "{p}");
+    }
+    assert_eq!(b["learning_curve_last_step"].as_array().unwrap().len(), 2);
+    assert!(read(&curve.join("report.md")).contains("## Learning curve"));
+    // shards of a learning-curve study merge into the single run
+    let shards: Vec<_> = (0..2)
+        .map(|i| {
+            run(
+                &format!("s{i}"),
+                &[
+                    "--learning-curve",
+                    "0.1,0.25,0.5",
+                    "--shard",
+                    &format!("{i}/2"),
+                ],
+            )
+        })
+        .collect();
+    let merged = dir.path().join("merged");
+    seedfold()
+        .arg("merge")
+        .args(&shards)
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .success();
+    assert_eq!(
+        without_timing(&read(&merged.join("records.csv"))),
+        without_timing(&records)
+    );
+    // shares must be in (0, 1]
+    let bad = seedfold()
+        .args([
+            "run",
+            "--dataset",
+            "iris",
+            "--model",
+            "tree",
+            "--learning-curve",
+            "0,0.5",
+        ])
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("bad"))
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not in (0, 1]"));
 }

@@ -112,6 +112,7 @@ fn exercise(path: &Path, kind: Kind) {
                 threads: Some(1),
                 exact_linfa: false,
                 fit_timeout: None,
+                train_fractions: &[1.0],
             };
             if let Ok(out) = run(&plan, &Silent) {
                 let _ = analyse(&out.records, &scale, &Options::default());

@@ -40,6 +40,7 @@ fn records() -> Vec<FoldRecord> {
                         status: if failed { Status::Failed } else { Status::Ok },
                         error: failed.then(|| "singular matrix".to_string()),
                         warning: None,
+                        train_fraction: 1.0,
                     });
                 }
             }
@@ -260,6 +261,7 @@ fn a_large_grid_is_compared_with_its_leader_only() {
                     status: Status::Ok,
                     error: None,
                     warning: None,
+                    train_fraction: 1.0,
                 })
             })
         })

@@ -150,6 +150,7 @@ pub fn execute(
         threads,
         exact_linfa: experiment.exact_linfa,
         fit_timeout: Some(fit_timeout),
+        train_fractions: &experiment.train_fractions(),
     };
     let ran = run(&plan, &checkpoint);
     // seeds finished before a failure stay saved, so --resume can skip them

@@ -181,7 +181,9 @@ pub fn write_report(
     sections: &[Section],
 ) -> Result<()> {
     let scores = group_scores(records);
-    let analysis = &analyse_scores(&scores, scale, options);
+    let mut analysis = analyse_scores(&scores, scale, options);
+    analysis.add_learning_curve(records, scale);
+    let analysis = &analysis;
     write_side_by_side(
         out,
         vec![

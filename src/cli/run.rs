@@ -62,6 +62,11 @@ pub struct RunArgs {
     /// Fit every model through linfa, without seedfold's exact fast paths (for comparison).
     #[arg(long)]
     exact_linfa: bool,
+    /// Learning curve: also fit each fold on these shares of its training rows (nested,
+    /// seeded, stratified with a stratified splitter), scored on the same test rows, e.g.
+    /// 0.1,0.25,0.5 (the whole share, 1, is always fitted).
+    #[arg(long, value_delimiter = ',')]
+    learning_curve: Option<Vec<f64>>,
     #[command(flatten)]
     stats: StatsArgs,
 }
@@ -81,6 +86,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         metrics: args.metrics.clone(),
         shard: args.shard.clone(),
         exact_linfa: args.exact_linfa.then_some(true),
+        learning_curve: args.learning_curve.clone(),
         stats: args.stats.section(),
         output: OutputSection {
             out: args.out.clone(),

@@ -122,6 +122,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             threads: None,
             exact_linfa: e.exact_linfa,
             fit_timeout: Some(seedfold::run::FIT_TIMEOUT),
+            train_fractions: &e.train_fractions(),
         };
         let fresh = run(&plan, &Silent)?;
         let stored: Vec<_> = records

@@ -128,7 +128,25 @@ pub fn read_records(
         }
     };
     let (errors, warnings) = (optional_text("error")?, optional_text("warning")?);
-    let mut seen: HashMap<(String, u64, u64, u64, String), usize> = HashMap::new();
+    // a learning curve's step; absent = the whole training fold
+    let fractions: Vec<f64> = optional_text("train_fraction")?
+        .iter()
+        .enumerate()
+        .map(|(row, v)| match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(1.0),
+            Some(v) => v
+                .parse::<f64>()
+                .ok()
+                .filter(|f| *f > 0.0 && *f <= 1.0)
+                .ok_or_else(|| {
+                    malformed(
+                        path,
+                        format!("row {row}: train_fraction '{v}' is not a share in (0, 1]"),
+                    )
+                }),
+        })
+        .collect::<Result<_>>()?;
+    let mut seen: HashMap<(String, u64, u64, u64, u64, String), usize> = HashMap::new();
     let mut records = Vec::with_capacity(frame.height());
     for row in 0..frame.height() {
         let model = models[row]
@@ -139,6 +157,7 @@ pub fn read_records(
             .ok_or_else(|| malformed(path, format!("row {row} has no metric")))?;
         let key = (
             model.clone(),
+            fractions[row].to_bits(),
             seeds[row],
             model_seeds[row],
             folds[row],
@@ -178,6 +197,7 @@ pub fn read_records(
                 .clone()
                 .or_else(|| failed.then(|| "no value".to_string())),
             warning: warnings[row].clone().filter(|_| !failed),
+            train_fraction: fractions[row],
         });
     }
     if records.is_empty() {

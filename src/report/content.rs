@@ -295,3 +295,39 @@ pub fn selection_lines(analysis: &Analysis) -> Vec<String> {
         })
         .collect()
 }
+
+/// One line per model and metric of a learning curve: the score at each share, and whether the
+/// last step still gained.
+pub fn learning_curve_lines(analysis: &Analysis) -> Vec<String> {
+    let mut lines = Vec::new();
+    for step in &analysis.learning_curve_last_step {
+        let points: Vec<String> = analysis
+            .learning_curve
+            .iter()
+            .filter(|p| p.model == step.model && p.metric == step.metric)
+            .map(|p| {
+                format!(
+                    "{} of the rows (n_train {:.0}): {:.4}",
+                    p.train_fraction, p.n_train, p.mean
+                )
+            })
+            .collect();
+        let interval = step.ci.value().map_or(String::new(), |i| {
+            format!(" [{:.4}, {:.4}]", i.lower, i.upper)
+        });
+        lines.push(format!(
+            "{} on {}: {}. The last step ({} → all rows) changed the score by {:+.4}{interval} in the better direction: {}.",
+            step.model,
+            step.metric,
+            points.join("; "),
+            step.from,
+            step.gain,
+            if step.still_improving {
+                "still improving, more data would likely help"
+            } else {
+                "no clear gain, more data may no longer help"
+            }
+        ));
+    }
+    lines
+}

@@ -2,8 +2,8 @@
 //! scripts, fonts or network).
 
 use super::content::{
-    comparison_rows, headline, method_lines, metrics, ranking_lines, selection_lines, summary_row,
-    Section, COMPARISON_HEADER, SUMMARY_HEADER,
+    comparison_rows, headline, learning_curve_lines, method_lines, metrics, ranking_lines,
+    selection_lines, summary_row, Section, COMPARISON_HEADER, SUMMARY_HEADER,
 };
 use super::svg::{self, escape};
 use super::verdict::leader_lines;
@@ -292,33 +292,37 @@ pub fn render_html(
     }
     list(&mut out, "Ranking stability", &ranking_lines(analysis));
     list(&mut out, "Selection stability", &selection_lines(analysis));
+    list(&mut out, "Learning curve", &learning_curve_lines(analysis));
     for s in &analysis.selections {
-        let points: Vec<(String, f64, f64, f64)> = s
+        let steps: Vec<String> = s.points.iter().map(|p| tick_value(p.value)).collect();
+        let line: Vec<(f64, Option<(f64, f64)>)> = s
             .points
             .iter()
-            .map(|p| (tick_value(p.value), p.mean, p.seed_min, p.seed_max))
+            .map(|p| (p.mean, Some((p.seed_min, p.seed_max))))
             .collect();
-        let marks: Vec<usize> = s
+        let marks: Vec<(usize, usize)> = s
             .points
             .iter()
             .enumerate()
             .filter(|(_, p)| p.model == s.best || s.one_se_choice.as_ref() == Some(&p.model))
-            .map(|(i, _)| i)
+            .map(|(i, _)| (0, i))
             .collect();
         let _ = writeln!(
             out,
             "<figure>{}<figcaption>Validation curve: {} on {}, the mean over split seeds (line) and the range of seed means (band) per value of {}; ringed: the best mean and the one-standard-error choice.</figcaption></figure>",
-            svg::validation_curve(
+            svg::curves(
                 &format!("{}: {} by {}", s.metric, s.grid, s.parameter),
-                &points,
+                &steps,
+                &[(s.grid.clone(), line)],
                 &marks,
-                &format!("{} ({}) · {}", s.parameter, "grid order", s.metric)
+                &format!("{} (grid order) · {}", s.parameter, s.metric)
             ),
             escape(&s.grid),
             escape(&s.metric),
             escape(&s.parameter)
         );
     }
+    learning_curves(&mut out, analysis);
     for (heading, lines) in sections {
         list(&mut out, heading, lines);
     }
@@ -334,5 +338,54 @@ fn tick_value(v: f64) -> String {
         "∞".into()
     } else {
         format!("{v}")
+    }
+}
+
+/// One learning-curve plot per metric: each model's mean over split seeds per share of the
+/// training rows, with its t interval as a band.
+fn learning_curves(out: &mut String, analysis: &Analysis) {
+    let mut metrics: Vec<&str> = analysis
+        .learning_curve
+        .iter()
+        .map(|p| p.metric.as_str())
+        .collect();
+    metrics.sort_unstable();
+    metrics.dedup();
+    for metric in metrics {
+        let points: Vec<_> = analysis
+            .learning_curve
+            .iter()
+            .filter(|p| p.metric == metric)
+            .collect();
+        let mut shares: Vec<f64> = points.iter().map(|p| p.train_fraction).collect();
+        shares.sort_by(f64::total_cmp);
+        shares.dedup();
+        let mut models: Vec<&str> = points.iter().map(|p| p.model.as_str()).collect();
+        models.dedup();
+        let series: Vec<svg::Curve> = models
+            .iter()
+            .map(|m| {
+                let line = points
+                    .iter()
+                    .filter(|p| p.model == *m)
+                    .map(|p| (p.mean, p.ci.value().map(|i| (i.lower, i.upper))))
+                    .collect();
+                (m.to_string(), line)
+            })
+            .collect();
+        let steps: Vec<String> = shares.iter().map(|s| tick_value(*s)).collect();
+        let _ = writeln!(
+            out,
+            "<figure>{}<figcaption>Learning curve on {}: the mean over split seeds (line) and its {:.0} % t interval (band) per share of each fold's training rows, every share scored on the same test rows.</figcaption></figure>",
+            svg::curves(
+                &format!("{metric}: score by share of the training rows"),
+                &steps,
+                &series,
+                &[],
+                &format!("share of training rows · {metric}")
+            ),
+            escape(metric),
+            analysis.options.confidence * 100.0
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! `report.md`: the robustness report a reader can hand to a reviewer.
 
 use super::content::{
-    comparison_rows, headline, method_lines, metrics, ranking_lines, selection_lines, summary_row,
-    Section, COMPARISON_HEADER, SUMMARY_HEADER,
+    comparison_rows, headline, learning_curve_lines, method_lines, metrics, ranking_lines,
+    selection_lines, summary_row, Section, COMPARISON_HEADER, SUMMARY_HEADER,
 };
 use super::verdict::leader_lines;
 use crate::stats::Analysis;
@@ -95,6 +95,7 @@ pub fn render_markdown(
     }
     list(&mut out, "Ranking stability", &ranking_lines(analysis));
     list(&mut out, "Selection stability", &selection_lines(analysis));
+    list(&mut out, "Learning curve", &learning_curve_lines(analysis));
     for (heading, lines) in sections {
         list(&mut out, heading, lines);
     }

@@ -37,6 +37,10 @@ pub fn render_records_parquet(records: &[FoldRecord]) -> Result<Vec<u8>> {
             text("status", &|r| Some(r.status.name().to_string())),
             text("error", &|r| r.error.clone()),
             text("warning", &|r| r.warning.clone()),
+            Column::new(
+                "train_fraction".into(),
+                records.iter().map(|r| r.train_fraction).collect::<Vec<_>>(),
+            ),
         ],
     )
     .map_err(fail)?;

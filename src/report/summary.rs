@@ -1,6 +1,8 @@
 //! `summary.json`: the analysis under the summary contract's key names.
 
-use crate::stats::{Analysis, Comparison, Options, Ranking, Selection, Summary};
+use crate::stats::{
+    Analysis, Comparison, CurvePoint, LastStep, Options, Ranking, Selection, Summary,
+};
 use serde::Serialize;
 
 /// The file's top level, fields in reading order.
@@ -13,6 +15,8 @@ struct Document<'a> {
     comparisons: &'a [Comparison],
     rankings: &'a [Ranking],
     selection: &'a [Selection],
+    learning_curve: &'a [CurvePoint],
+    learning_curve_last_step: &'a [LastStep],
     notes: &'a [String],
 }
 
@@ -27,6 +31,8 @@ pub fn render_summary_json(analysis: &Analysis) -> String {
         comparisons: &analysis.comparisons,
         rankings: &analysis.rankings,
         selection: &analysis.selections,
+        learning_curve: &analysis.learning_curve,
+        learning_curve_last_step: &analysis.learning_curve_last_step,
         notes: &analysis.notes,
     };
     let mut text = serde_json::to_string_pretty(&document)

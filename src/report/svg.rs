@@ -385,65 +385,101 @@ pub fn shares(title: &str, rows: &[(String, [f64; 3])]) -> String {
     out + "</svg>"
 }
 
-/// A validation curve: per grid point (in parameter order, evenly spaced and labelled with its
-/// value) the mean over seeds as a line and the range of seed means as a band; `marks` names
-/// points to ring (e.g. the best and the one-SE choice).
-pub fn validation_curve(
+/// One curve: a label and per step its mean with an optional (low, high) band.
+pub type Curve = (String, Vec<(f64, Option<(f64, f64)>)>);
+
+/// Curves over shared x steps (evenly spaced, labelled `steps`): per series a line through
+/// its means and a band between its lows and highs (`None` where a step has no band); `marks`
+/// rings (series, step) points. Validation curves (one series) and learning curves (one per
+/// model) are drawn with it.
+pub fn curves(
     title: &str,
-    points: &[(String, f64, f64, f64)],
-    marks: &[usize],
+    steps: &[String],
+    series: &[Curve],
+    marks: &[(usize, usize)],
     axis: &str,
 ) -> String {
-    let height = 220.0;
-    let (plot_top, plot_bottom) = (TOP + 6.0, height - BOTTOM - 6.0);
-    let (lo, hi) = range(points.iter().flat_map(|p| [p.1, p.2, p.3]));
+    let legend_rows = if series.len() > 1 {
+        series.len().div_ceil(3) as f64
+    } else {
+        0.0
+    };
+    let height = 220.0 + 16.0 * legend_rows;
+    let (plot_top, plot_bottom) = (TOP + 6.0, height - BOTTOM - 6.0 - 16.0 * legend_rows);
+    let (lo, hi) = range(series.iter().flat_map(|(_, pts)| {
+        pts.iter()
+            .flat_map(|(m, band)| [Some(*m), band.map(|b| b.0), band.map(|b| b.1)])
+            .flatten()
+    }));
     let span = if hi > lo { hi - lo } else { 1.0 };
     let px =
-        |i: usize| LEFT + (i as f64 + 0.5) / points.len().max(1) as f64 * (WIDTH - LEFT - RIGHT);
+        |i: usize| LEFT + (i as f64 + 0.5) / steps.len().max(1) as f64 * (WIDTH - LEFT - RIGHT);
     let py = |v: f64| plot_bottom - (v - lo) / span * (plot_bottom - plot_top);
     let mut out = open(height, title);
-    let upper = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("{:.1},{:.1}", px(i), py(p.3)));
-    let lower = points
-        .iter()
-        .enumerate()
-        .rev()
-        .map(|(i, p)| format!("{:.1},{:.1}", px(i), py(p.2)));
-    let _ = write!(
-        out,
-        "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.15\"/>",
-        upper.chain(lower).collect::<Vec<_>>().join(" "),
-        color(0)
-    );
-    let line: Vec<String> = points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| format!("{:.1},{:.1}", px(i), py(p.1)))
-        .collect();
-    let _ = write!(
-        out,
-        "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
-        line.join(" "),
-        color(0)
-    );
-    for (i, p) in points.iter().enumerate() {
-        let ring = if marks.contains(&i) {
-            " stroke=\"#000\" stroke-width=\"1.5\""
-        } else {
-            ""
-        };
+    for (k, (label, points)) in series.iter().enumerate() {
+        let band: Vec<(usize, (f64, f64))> = points
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.1.map(|b| (i, b)))
+            .collect();
+        if band.len() > 1 {
+            let upper = band
+                .iter()
+                .map(|(i, b)| format!("{:.1},{:.1}", px(*i), py(b.1)));
+            let lower = band
+                .iter()
+                .rev()
+                .map(|(i, b)| format!("{:.1},{:.1}", px(*i), py(b.0)));
+            let _ = write!(
+                out,
+                "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.15\"/>",
+                upper.chain(lower).collect::<Vec<_>>().join(" "),
+                color(k)
+            );
+        }
+        let line: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:.1},{:.1}", px(i), py(p.0)))
+            .collect();
         let _ = write!(
             out,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"{ring}/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
-            px(i),
-            py(p.1),
-            color(0),
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+            line.join(" "),
+            color(k)
+        );
+        for (i, p) in points.iter().enumerate() {
+            let ring = if marks.contains(&(k, i)) {
+                " stroke=\"#000\" stroke-width=\"1.5\""
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3.5\" fill=\"{}\"{ring}/>",
+                px(i),
+                py(p.0),
+                color(k)
+            );
+        }
+        if series.len() > 1 {
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{}\">— {}</text>",
+                LEFT + (WIDTH - LEFT - RIGHT) / 3.0 * (k % 3) as f64,
+                plot_bottom + 48.0 + 16.0 * (k / 3) as f64,
+                color(k),
+                escape(label)
+            );
+        }
+    }
+    for (i, step) in steps.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#555\">{}</text>",
             px(i),
             plot_bottom + 14.0,
-            escape(&p.0)
+            escape(step)
         );
     }
     y_range(&mut out, (lo, hi), (plot_top, plot_bottom));

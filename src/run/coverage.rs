@@ -8,6 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One model's metrics per (split seed, model seed, fold).
 type Cells<'a> = BTreeMap<(u64, u64, usize), BTreeSet<&'a str>>;
 
+/// A model at one learning-curve step, as coverage counts it.
+fn label(r: &FoldRecord) -> String {
+    if r.train_fraction == 1.0 {
+        r.model.clone()
+    } else {
+        format!("{} at train fraction {}", r.model, r.train_fraction)
+    }
+}
+
 /// What `records` lack or hold too much of for a run of `seeds` with `model_seeds`, in
 /// sentences (empty when they are complete).
 pub fn coverage_problems(
@@ -19,7 +28,7 @@ pub fn coverage_problems(
     let expected: BTreeSet<u64> = seeds.iter().copied().collect();
     let mut keys = BTreeSet::new();
     let mut repeated = 0;
-    let mut cells: BTreeMap<&str, Cells> = BTreeMap::new();
+    let mut cells: BTreeMap<String, Cells> = BTreeMap::new();
     let mut foreign = BTreeSet::new();
     for r in records {
         if !keys.insert(r.key()) {
@@ -29,7 +38,7 @@ pub fn coverage_problems(
             foreign.insert(r.split_seed);
         }
         cells
-            .entry(&r.model)
+            .entry(label(r))
             .or_default()
             .entry((r.split_seed, r.model_seed, r.fold))
             .or_default()
@@ -37,7 +46,7 @@ pub fn coverage_problems(
     }
     if repeated > 0 {
         problems.push(format!(
-            "{repeated} record(s) repeat a (model, seed, model seed, fold, metric)"
+            "{repeated} record(s) repeat a (model, train fraction, seed, model seed, fold, metric)"
         ));
     }
     if !foreign.is_empty() {
@@ -120,6 +129,7 @@ mod tests {
             status: Status::Ok,
             error: None,
             warning: None,
+            train_fraction: 1.0,
         }
     }
 

@@ -220,6 +220,7 @@ pub struct ExperimentFile {
     pub metrics: Option<Vec<String>>,
     pub shard: Option<String>,
     pub exact_linfa: Option<bool>,
+    pub learning_curve: Option<Vec<f64>>,
     #[serde(default)]
     pub stats: StatsSection,
     #[serde(default)]
@@ -330,7 +331,8 @@ impl ExperimentFile {
             models,
             metrics,
             shard,
-            exact_linfa
+            exact_linfa,
+            learning_curve
         );
         overlay!(
             self.stats,
@@ -408,6 +410,7 @@ impl ExperimentFile {
             fail_fast: self.output.fail_fast.unwrap_or(false),
             shard: self.shard.as_deref().map(str::parse).transpose()?,
             exact_linfa: self.exact_linfa.unwrap_or(false),
+            learning_curve: learning_curve(self.learning_curve.as_deref().unwrap_or(&[]))?,
         })
     }
 }
@@ -447,9 +450,30 @@ pub struct Experiment {
     pub shard: Option<Shard>,
     /// Fit through linfa only, without the exact fast paths (for comparison).
     pub exact_linfa: bool,
+    /// Shares of the training rows below 1 a learning curve also fits, ascending.
+    #[serde(default)]
+    pub learning_curve: Vec<f64>,
+}
+
+/// A learning curve's shares: each in (0, 1], sorted, without repeats, 1 left out (always run).
+fn learning_curve(shares: &[f64]) -> Result<Vec<f64>> {
+    if let Some(bad) = shares.iter().find(|f| !(**f > 0.0 && **f <= 1.0)) {
+        return Err(Error::Config(format!(
+            "learning-curve share {bad} is not in (0, 1]; give shares of the training rows, e.g. 0.1,0.25,0.5"
+        )));
+    }
+    let mut shares: Vec<f64> = shares.iter().copied().filter(|f| *f < 1.0).collect();
+    shares.sort_by(f64::total_cmp);
+    shares.dedup();
+    Ok(shares)
 }
 
 impl Experiment {
+    /// Every share of the training rows a fold is fitted on: the learning curve's, then 1.
+    pub fn train_fractions(&self) -> Vec<f64> {
+        self.learning_curve.iter().copied().chain([1.0]).collect()
+    }
+
     /// The split seeds this run (or shard) does.
     pub fn my_seeds(&self) -> Vec<u64> {
         match self.shard {

@@ -67,6 +67,9 @@ pub struct RunPlan<'a> {
     /// Wall-clock limit of one fit; an overrunning fit becomes a failed fold ([`FIT_TIMEOUT`]
     /// by default). `None`: no limit, fits run on the worker itself.
     pub fit_timeout: Option<Duration>,
+    /// Shares of each fold's training rows to fit on, ascending, ending with 1 (`&[1.0]`: no
+    /// learning curve). Every share is scored on the fold's whole test part.
+    pub train_fractions: &'a [f64],
 }
 
 /// The default limit of one fit: generous, it only ends fits that would never end.
@@ -271,7 +274,7 @@ fn count_fits(plan: &RunPlan, folds: usize) -> u64 {
         .iter()
         .map(|m| model_seeds_of(m.as_ref(), plan.model_seeds).len() as u64)
         .sum();
-    plan.split_seeds.len() as u64 * folds as u64 * per_fold
+    plan.split_seeds.len() as u64 * folds as u64 * per_fold * plan.train_fractions.len() as u64
 }
 
 /// The given rows of `x` in one allocation, a row's values copied at a time (ndarray's
@@ -317,14 +320,47 @@ pub fn gather(table: &Table, fold: &Fold) -> (FoldData, usize) {
     (FoldData { train, x_test }, unseen)
 }
 
-/// Fit every model on one fold: least squares from the Gram system when it is there (and the
-/// system is well conditioned), everything else on the fold's rows, gathered once when needed.
+/// Fit every model on one fold at every training share of the plan (a nested, seeded subsample
+/// of the training rows below 1; predictions are kept for the whole share only).
 fn run_fold(
     plan: &RunPlan,
     gram: Option<&GramSystem>,
     split_seed: u64,
     f: usize,
     fold: &Fold,
+    observer: &dyn Observer,
+) -> RunOutput {
+    let mut out = RunOutput::default();
+    for &fraction in plan.train_fractions {
+        let part = (fraction < 1.0).then(|| Fold {
+            train: plan
+                .splitter
+                .subsample(split_seed, f, &fold.train, fraction),
+            test: fold.test.clone(),
+        });
+        let step = run_fold_at(
+            plan,
+            gram,
+            (split_seed, f),
+            part.as_ref().unwrap_or(fold),
+            fraction,
+            observer,
+        );
+        out.records.extend(step.records);
+        out.predictions.extend(step.predictions);
+    }
+    out
+}
+
+/// Fit every model on one fold's `train` rows: least squares from the Gram system when it is
+/// there (and the system is well conditioned), everything else on the fold's rows, gathered
+/// once when needed.
+fn run_fold_at(
+    plan: &RunPlan,
+    gram: Option<&GramSystem>,
+    (split_seed, f): (u64, usize),
+    fold: &Fold,
+    fraction: f64,
     observer: &dyn Observer,
 ) -> RunOutput {
     let (truth_values, truth_classes);
@@ -426,6 +462,7 @@ fn run_fold(
                 },
                 warning: warning.clone().filter(|_| scored.is_ok()),
                 error: scored.err(),
+                train_fraction: fraction,
             };
             for &metric in metrics {
                 let scored = match &predicted {
@@ -440,7 +477,7 @@ fn run_fold(
                 };
                 out.records.push(record(metric, scored));
             }
-            if let (true, Ok(predictions)) = (plan.keep_predictions, predicted) {
+            if let (true, Ok(predictions)) = (plan.keep_predictions && fraction == 1.0, predicted) {
                 out.predictions.push(FoldPredictions {
                     model: model.name().to_string(),
                     split_seed,
@@ -540,6 +577,7 @@ mod tests {
             threads: Some(2),
             exact_linfa: false,
             fit_timeout: None,
+            train_fractions: &[1.0],
         });
     }
 

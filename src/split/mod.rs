@@ -7,6 +7,7 @@
 mod kfold;
 mod shuffle;
 mod stratified;
+mod subsample;
 mod time_series;
 
 use crate::data::{Table, Target};
@@ -216,6 +217,17 @@ impl Splitter {
             SplitterKind::Loo => kfold::check(n, n.max(2)),
             SplitterKind::LeaveOneGroupOut => kfold::check_groups(&self.groups, 2),
         }
+    }
+
+    /// The rows of fold `fold`'s `train` a learning curve keeps at `fraction` under split seed
+    /// `seed`: nested across fractions, stratified when the splitter is.
+    pub fn subsample(&self, seed: u64, fold: usize, train: &[usize], fraction: f64) -> Vec<usize> {
+        subsample::subsample(
+            train,
+            fraction,
+            (!self.strata.is_empty()).then_some(self.strata.as_slice()),
+            crate::rng::stream(seed, crate::rng::Purpose::Subsample { fold }),
+        )
     }
 
     /// Warnings found while checking (e.g. a class smaller than k), for the caller to show.

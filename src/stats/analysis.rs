@@ -1,6 +1,7 @@
 //! The whole analysis of a run's records: every summary, comparison and ranking.
 
 use super::decision::adjust_and_decide;
+use super::learning_curve::{learning_curve, CurvePoint, LastStep};
 use super::selection::{selections as selections_of, Selection};
 use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
 use super::{group_scores, Scale, Scores};
@@ -22,6 +23,10 @@ pub struct Analysis {
     pub rankings: Vec<Ranking>,
     /// One per parameter grid and metric: how stably each grid point is selected.
     pub selections: Vec<Selection>,
+    /// Per model, metric and share of the training rows (empty without a learning curve).
+    pub learning_curve: Vec<CurvePoint>,
+    /// Per model and metric, the gain of the learning curve's last step.
+    pub learning_curve_last_step: Vec<LastStep>,
     /// What was left out and why.
     pub notes: Vec<String>,
 }
@@ -78,7 +83,22 @@ pub fn analyse(
     scale: &(dyn Fn(&str) -> Scale + Sync),
     options: &Options,
 ) -> Analysis {
-    analyse_scores(&group_scores(records), scale, options)
+    let mut analysis = analyse_scores(&group_scores(records), scale, options);
+    analysis.add_learning_curve(records, scale);
+    analysis
+}
+
+impl Analysis {
+    /// Fill in the learning curve of `records` (nothing when all are at share 1).
+    pub fn add_learning_curve(
+        &mut self,
+        records: &[FoldRecord],
+        scale: &(dyn Fn(&str) -> Scale + Sync),
+    ) {
+        let (points, steps) = learning_curve(records, scale, self.options.confidence);
+        self.learning_curve = points;
+        self.learning_curve_last_step = steps;
+    }
 }
 
 /// [`analyse`] for records already grouped by [`group_scores`] (a caller that also plots the
@@ -140,6 +160,8 @@ pub fn analyse_scores(
         comparisons,
         rankings,
         selections,
+        learning_curve: Vec::new(),
+        learning_curve_last_step: Vec::new(),
         notes,
     }
 }

@@ -9,6 +9,7 @@ mod bootstrap;
 mod decision;
 mod dist;
 mod hardness;
+mod learning_curve;
 mod paired;
 mod scores;
 mod seed_effect;
@@ -23,6 +24,7 @@ pub use aso::{aso, violation_ratio, Aso};
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
 pub use decision::{decide, holm, Decision, POSTERIOR};
 pub use hardness::{Hardness, RowHardness, NEARLY_ALWAYS};
+pub use learning_curve::{learning_curve, CurvePoint, LastStep};
 pub use paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
@@ -64,6 +66,14 @@ impl<T> Maybe<T> {
         match self {
             Maybe::Value(v) => Some(v),
             Maybe::Absent { .. } => None,
+        }
+    }
+
+    /// The value passed through `f`, or the same reason for its absence.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Maybe<U> {
+        match self {
+            Maybe::Value(v) => Maybe::Value(f(v)),
+            Maybe::Absent { absent } => Maybe::Absent { absent },
         }
     }
 }

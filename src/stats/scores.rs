@@ -53,7 +53,8 @@ type Group = (BySeed, usize, usize);
 /// Group records by (model, metric), in that sorted order.
 pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
     let mut cells: BTreeMap<Key, Group> = BTreeMap::new();
-    for r in records {
+    // a learning curve's smaller shares are analysed apart (see learning_curve)
+    for r in records.iter().filter(|r| r.train_fraction == 1.0) {
         let entry = cells
             .entry((r.model.clone(), r.metric.clone()))
             .or_default();

@@ -119,6 +119,7 @@ pub fn study_on_path(
         threads: Some(2),
         exact_linfa,
         fit_timeout: None,
+        train_fractions: &[1.0],
     };
     run(&plan, &Silent).unwrap().records
 }
