@@ -856,13 +856,7 @@ fn a_learning_curve_adds_nested_shares_without_touching_the_whole_share() {
         })
         .collect();
     let merged = dir.path().join("merged");
-    seedfold()
-        .arg("merge")
-        .args(&shards)
-        .arg("--out")
-        .arg(&merged)
-        .assert()
-        .success();
+    common::merge(&shards, &merged);
     assert_eq!(
         without_timing(&read(&merged.join("records.csv"))),
         without_timing(&records)

@@ -328,13 +328,7 @@ fn three_shards_merge_into_the_single_run() {
         shards.push(out);
     }
     let merged = dir.path().join("merged");
-    seedfold()
-        .arg("merge")
-        .args(&shards)
-        .arg("--out")
-        .arg(&merged)
-        .assert()
-        .success();
+    common::merge(&shards, &merged);
     let single = dir.path().join("single");
     seedfold()
         .args(args)

@@ -123,3 +123,14 @@ pub fn study_on_path(
     };
     run(&plan, &Silent).unwrap().records
 }
+
+/// `seedfold merge SHARDS --out OUT`, which must succeed.
+pub fn merge(shards: &[std::path::PathBuf], out: &std::path::Path) {
+    seedfold()
+        .arg("merge")
+        .args(shards)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
