@@ -158,8 +158,12 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         }
         _ => None,
     };
+    let shared = Shared {
+        gram: gram.as_ref(),
+        preprocess: table.needs_preprocessing(),
+    };
     // work shared across folds is done on the features as the models see them
-    if !table.needs_preprocessing() {
+    if !shared.preprocess {
         pool.install(|| plan.models.par_iter().for_each(|m| m.prepare(table)));
     }
     let mut out = RunOutput::default();
@@ -200,7 +204,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                 .par_iter()
                 .enumerate()
                 .for_each(|(t, &(seed, f, fold))| {
-                    let result = run_fold(plan, gram.as_ref(), seed, f, fold, observer);
+                    let result = run_fold(plan, &shared, seed, f, fold, observer);
                     let seed_index = first_task.partition_point(|&start| start <= t) - 1;
                     let mut state = release.lock().unwrap_or_else(|e| e.into_inner());
                     state.results[t] = Some(result);
@@ -244,6 +248,14 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     out.records.sort_by(|a, b| a.key().cmp(&b.key()));
     out.predictions.sort_by(|a, b| a.key().cmp(&b.key()));
     Ok(out)
+}
+
+/// What every fold of a run shares, prepared or decided once before the first fold.
+struct Shared<'a> {
+    /// The Gram system of the least-squares fast path, when it applies.
+    gram: Option<&'a GramSystem>,
+    /// Whether folds are preprocessed ([`Table::needs_preprocessing`]).
+    preprocess: bool,
 }
 
 /// A batch's fold results on their way to the observer, seed by seed in order.
@@ -296,7 +308,13 @@ fn rows_of(x: &Array2<f64>, rows: &[usize]) -> Array2<f64> {
 /// asks for it with steps fitted on the training rows; also the number of test rows holding a
 /// category the training rows never had.
 pub fn gather(table: &Table, fold: &Fold) -> (FoldData, usize) {
-    let (x_train, x_test, unseen) = if table.needs_preprocessing() {
+    gather_as(table, fold, table.needs_preprocessing())
+}
+
+/// [`gather`] with the table's need for preprocessing decided once by the caller (deciding
+/// scans every cell for a missing one).
+fn gather_as(table: &Table, fold: &Fold, preprocess: bool) -> (FoldData, usize) {
+    let (x_train, x_test, unseen) = if preprocess {
         let fitted = table.steps.fit(&table.x, &table.kinds, &fold.train);
         let (x_train, _) = fitted.transform(&table.x, &fold.train);
         let (x_test, unseen) = fitted.transform(&table.x, &fold.test);
@@ -324,7 +342,7 @@ pub fn gather(table: &Table, fold: &Fold) -> (FoldData, usize) {
 /// of the training rows below 1; predictions are kept for the whole share only).
 fn run_fold(
     plan: &RunPlan,
-    gram: Option<&GramSystem>,
+    shared: &Shared,
     split_seed: u64,
     f: usize,
     fold: &Fold,
@@ -340,7 +358,7 @@ fn run_fold(
         });
         let step = run_fold_at(
             plan,
-            gram,
+            shared,
             (split_seed, f),
             part.as_ref().unwrap_or(fold),
             fraction,
@@ -357,7 +375,7 @@ fn run_fold(
 /// once when needed.
 fn run_fold_at(
     plan: &RunPlan,
-    gram: Option<&GramSystem>,
+    shared: &Shared,
     (split_seed, f): (u64, usize),
     fold: &Fold,
     fraction: f64,
@@ -375,6 +393,8 @@ fn run_fold_at(
         }
     };
     let mut data: Option<(Arc<FoldData>, usize)> = None;
+    // the fold's feature scales for the Gram path, fitted once however many models use them
+    let mut fold_scales: Option<Option<Vec<f64>>> = None;
     let mut note: Option<String> = None;
     let mut out = RunOutput::default();
     for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
@@ -387,16 +407,18 @@ fn run_fold_at(
                 },
             );
             let started = Instant::now();
-            let fast = match (gram, model.least_squares_penalty(), &plan.table.y) {
+            let fast = match (shared.gram, model.least_squares_penalty(), &plan.table.y) {
                 (Some(g), Some(alpha), Target::Regression(y)) => {
-                    let scales = (plan.table.steps.scale != Scaling::None).then(|| {
-                        let fitted =
-                            plan.table
-                                .steps
-                                .fit(&plan.table.x, &plan.table.kinds, &fold.train);
-                        fitted
-                            .scales()
-                            .expect("a Gram system's columns are numbers")
+                    let scales = fold_scales.get_or_insert_with(|| {
+                        (plan.table.steps.scale != Scaling::None).then(|| {
+                            let fitted =
+                                plan.table
+                                    .steps
+                                    .fit(&plan.table.x, &plan.table.kinds, &fold.train);
+                            fitted
+                                .scales()
+                                .expect("a Gram system's columns are numbers")
+                        })
                     });
                     g.fit_predict(
                         &plan.table.x,
@@ -412,7 +434,7 @@ fn run_fold_at(
                 Some(values) => Ok(Predictions::Values(values).into()),
                 None => {
                     let (data, unseen) = data.get_or_insert_with(|| {
-                        let (data, unseen) = gather(plan.table, fold);
+                        let (data, unseen) = gather_as(plan.table, fold, shared.preprocess);
                         (Arc::new(data), unseen)
                     });
                     if *unseen > 0 {
