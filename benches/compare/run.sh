@@ -21,3 +21,5 @@ echo "seedfold $(git -C "$root" rev-parse --short HEAD) | $(nproc) cores | $(gre
 "$work/venv/bin/python" "$here/scaling.py" "$CARGO_TARGET_DIR/release/seedfold" "$work/data" 3
 echo; echo "tree models (benches/compare/trees.py):"
 "$work/venv/bin/python" "$here/trees.py" "$CARGO_TARGET_DIR/release/seedfold" "$work/data" 2
+echo; echo "memory per split seed (benches/compare/memory.py):"
+"$work/venv/bin/python" "$here/memory.py" "$CARGO_TARGET_DIR/release/seedfold"

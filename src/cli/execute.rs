@@ -3,19 +3,20 @@
 //! finished seed there, and the finished folder gets its reports and manifest.
 
 use super::progress::Bar;
-use super::report::{about, hard_rows, known_scale, write_report, write_side_by_side, Render};
+use super::report::{about, hard_rows, known_scale, write_report, write_side_by_side};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{Table, Target, Task};
 use seedfold::report::folder::{
     clear_for_new_run, close_folder, lock, read_manifest, recover, start_fresh, sweep_litter,
-    write_manifest, Checkpoint, PREDICTIONS_PARTIAL, RECORDS_PARTIAL,
+    write_manifest, Checkpoint, PREDICTIONS_PARTIAL,
 };
-use seedfold::report::{predictions_header, render_records, render_records_parquet, render_splits};
+use seedfold::report::{assemble_records, predictions_header, write_splits};
 use seedfold::run::{
     file_hashes, now_unix, run, DataSummary, Experiment, FoldRecord, Manifest, ModelSet, RunPlan,
     RunStatus,
 };
 use seedfold::split::Splitter;
+use seedfold::stats::{ScoreBook, Scores};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -155,26 +156,19 @@ pub fn execute(
     let ran = run(&plan, &checkpoint);
     // seeds finished before a failure stay saved, so --resume can skip them
     let saved = checkpoint.close().context("saving the checkpoint");
-    let output = ran?;
-    let resumed = !done.is_empty();
+    ran?;
     done.extend(saved?);
-    let records = if resumed {
-        // earlier seeds exist only in the checkpoint; it returns records in the contract's order
-        let partial = out.join(RECORDS_PARTIAL);
-        seedfold::data::read_records(&partial, true, None)
-            .map_err(|e| anyhow!("reading the checkpoint {}: {e}", partial.display()))?
-    } else {
-        output.records
-    };
+    super::release_freed_memory();
     manifest.split_hashes = done;
-    finish(out, &mut manifest, &table, &splitter, &my_seeds, &records)
+    finish(out, &mut manifest, &table, &splitter, &my_seeds)
 }
 
-/// Records held in memory above which a run warns before it starts.
-const LARGE_RUN_RECORDS: u64 = 2_000_000;
+/// Records above which a run warns before it starts.
+const LARGE_RUN_RECORDS: u64 = 20_000_000;
 
-/// Warn when the study asks for more records than fit comfortably in memory: every record is
-/// held until the report is written (about 200 bytes each, measured on diabetes/ols).
+/// Warn when the study asks for a very large number of records: they stream to disk (about 60
+/// bytes each in records.csv), and the analysis holds about 50 bytes of score tables per
+/// record (0.71 KB per split seed on diabetes/ols with 3 metrics × 5 folds, BENCHMARKS.md).
 fn warn_if_large(
     seeds: &[u64],
     splitter: &Splitter,
@@ -198,8 +192,9 @@ fn warn_if_large(
     let records = seeds.len() as u64 * folds * per_fold;
     if records > LARGE_RUN_RECORDS {
         super::warn(&[format!(
-            "this study writes {records} records (~{} MB held in memory until the report is written); consider fewer seeds or --shard",
-            records * 200 / 1_000_000
+            "this study writes {records} records (records.csv ~{} MB, ~{} MB of scores held for the analysis); consider fewer seeds or --shard",
+            records * 60 / 1_000_000,
+            records * 50 / 1_000_000
         )]);
     }
 }
@@ -232,46 +227,46 @@ fn check_resumable(
     Ok(manifest)
 }
 
-/// Turn the checkpoint into the final report folder.
+/// Turn the checkpoint into the final report folder: its records are read once, in the
+/// contract's order, into records.csv, records.parquet and the score tables of the analysis.
 fn finish(
     out: &Path,
     manifest: &mut Manifest,
     table: &Table,
     splitter: &Splitter,
     seeds: &[u64],
-    records: &[FoldRecord],
 ) -> Result<()> {
-    // the records' files are written beside the analysis and its reports
+    // splits.csv is written beside the records and the analysis
     std::thread::scope(|scope| {
-        let save_splits = manifest.experiment.save_splits;
-        let records_files = scope.spawn(move || {
-            let mut files: Vec<Render> = vec![
-                (
-                    "records.csv",
-                    Box::new(|| Ok(render_records(records).into_bytes())),
-                ),
-                (
-                    "records.parquet",
-                    Box::new(|| Ok(render_records_parquet(records)?)),
-                ),
-            ];
-            if save_splits {
-                // splits are derived again one seed at a time, never all held at once
-                files.push((
-                    "splits.csv",
-                    Box::new(|| {
-                        Ok(render_splits(seeds.iter().map(|&s| (s, splitter.split(s))))
-                            .into_bytes())
-                    }),
-                ));
-            }
-            write_side_by_side(out, files)
+        let splits = manifest.experiment.save_splits.then(|| {
+            scope.spawn(move || {
+                // splits are derived again and written one seed at a time, never all held
+                write_side_by_side(
+                    out,
+                    vec![(
+                        "splits.csv",
+                        Box::new(|w| {
+                            write_splits(w, seeds.iter().map(|&s| (s, splitter.split(s))))
+                        }),
+                    )],
+                )
+            })
         });
-        let reports = finish_reports(out, manifest, table, seeds, records);
-        records_files
-            .join()
-            .map_err(|_| anyhow!("writing the records panicked"))??;
-        reports
+        let mut book = ScoreBook::default();
+        let mut failures = Failures::default();
+        let n_records = assemble_records(out, |r| {
+            book.add(r);
+            failures.add(r);
+        })
+        .with_context(|| format!("assembling the records in {}", out.display()))?;
+        finish_reports(out, manifest, table, seeds, &book.finish())?;
+        failures.warn(n_records);
+        match splits {
+            Some(handle) => handle
+                .join()
+                .map_err(|_| anyhow!("writing splits.csv panicked"))?,
+            None => Ok(()),
+        }
     })?;
     manifest.status = RunStatus::Complete;
     manifest.finished_unix = Some(now_unix());
@@ -282,13 +277,40 @@ fn finish(
     Ok(())
 }
 
+/// Failed scores of a run, counted as its records stream past, and the first one's reason.
+#[derive(Default)]
+struct Failures {
+    count: u64,
+    first: Option<String>,
+}
+
+impl Failures {
+    fn add(&mut self, r: &FoldRecord) {
+        if r.status == seedfold::run::Status::Failed {
+            self.count += 1;
+            if self.first.is_none() {
+                self.first = Some(r.error.clone().unwrap_or_default());
+            }
+        }
+    }
+
+    fn warn(&self, n_records: u64) {
+        if let Some(first) = &self.first {
+            eprintln!(
+                "warning: {} of {n_records} scores failed (first: {first}); see records.csv",
+                self.count
+            );
+        }
+    }
+}
+
 /// The predictions, summary and reports of the report folder.
 fn finish_reports(
     out: &Path,
     manifest: &mut Manifest,
     table: &Table,
     seeds: &[u64],
-    records: &[FoldRecord],
+    scores: &[Scores],
 ) -> Result<()> {
     let experiment = &manifest.experiment;
     if experiment.save_predictions {
@@ -296,27 +318,14 @@ fn finish_reports(
         std::fs::rename(out.join(PREDICTIONS_PARTIAL), out.join("predictions.csv"))?;
     }
     manifest.seeds_done = seeds.to_vec();
-    let failed = records
-        .iter()
-        .filter(|r| r.status == seedfold::run::Status::Failed)
-        .collect::<Vec<_>>();
     let hard = hard_rows(out, table.n_rows(), table.y.task() == Task::Classification)?;
     write_report(
         out,
-        records,
+        scores,
         &known_scale,
         &experiment.stats,
         &table.name,
         &about(manifest),
         hard.as_slice(),
-    )?;
-    if let Some(first) = failed.first() {
-        eprintln!(
-            "warning: {} of {} scores failed (first: {}); see records.csv",
-            failed.len(),
-            records.len(),
-            first.error.as_deref().unwrap_or("")
-        );
-    }
-    Ok(())
+    )
 }

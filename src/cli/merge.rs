@@ -190,7 +190,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     )?;
     write_report(
         out,
-        &records,
+        &seedfold::stats::group_scores(&records),
         &known_scale,
         &e.stats,
         &manifest.data.name,

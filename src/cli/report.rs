@@ -5,11 +5,11 @@ use anyhow::{anyhow, Context, Result};
 use clap::Args;
 use seedfold::data::for_each_prediction;
 use seedfold::report::{
-    hard_row_lines, render_hardness, render_html, render_markdown, render_summary_json,
-    render_table, write_atomic, Section,
+    hard_row_lines, render_hardness, render_html, render_markdown, render_table, write_atomic,
+    write_summary_json, AtomicFile, Section,
 };
-use seedfold::run::{Experiment, FoldRecord, Manifest, StatsSection};
-use seedfold::stats::{analyse_scores, group_scores, Hardness, Options, Rope, Scale};
+use seedfold::run::{Experiment, Manifest, StatsSection};
+use seedfold::stats::{analyse_scores, Hardness, Options, Rope, Scale, Scores};
 use std::path::Path;
 
 /// Options of the statistics.
@@ -62,8 +62,11 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("writing the report to {}", dir.display()))
 }
 
-/// A report file: its name and what renders its bytes.
-pub type Render<'a> = (&'a str, Box<dyn FnOnce() -> Result<Vec<u8>> + Send + 'a>);
+/// A report file: its name and what writes its bytes.
+pub type Render<'a> = (
+    &'a str,
+    Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'a>,
+);
 
 /// Render and write `files` side by side: rendering takes a core and each write waits on the
 /// disk's fsync, and no file needs another.
@@ -71,7 +74,14 @@ pub fn write_side_by_side(dir: &Path, files: Vec<Render>) -> Result<()> {
     std::thread::scope(|scope| {
         let writes: Vec<_> = files
             .into_iter()
-            .map(|(name, render)| scope.spawn(move || write(dir, name, &render()?)))
+            .map(|(name, render)| {
+                scope.spawn(move || -> Result<()> {
+                    let path = dir.join(name);
+                    let mut file = AtomicFile::create(&path)?;
+                    render(&mut file).with_context(|| format!("writing {}", path.display()))?;
+                    Ok(file.commit()?)
+                })
+            })
             .collect();
         writes.into_iter().try_for_each(|w| {
             w.join()
@@ -170,36 +180,36 @@ pub fn hard_rows(out: &Path, rows: usize, classes: bool) -> Result<Option<Sectio
     Ok(Some(("Hard rows".into(), lines)))
 }
 
-/// Analyse the records, write summary.json, report.md and report.html, print the table.
+/// Analyse the scores (grouped records), write summary.json, report.md and report.html, print
+/// the table.
 pub fn write_report(
     out: &Path,
-    records: &[FoldRecord],
+    scores: &[Scores],
     scale: &(dyn Fn(&str) -> Scale + Sync),
     options: &Options,
     title: &str,
     about: &[String],
     sections: &[Section],
 ) -> Result<()> {
-    let scores = group_scores(records);
-    let mut analysis = analyse_scores(&scores, scale, options);
-    analysis.add_learning_curve(records, scale);
-    let analysis = &analysis;
+    let analysis = &analyse_scores(scores, scale, options);
     write_side_by_side(
         out,
         vec![
             (
                 "summary.json",
-                Box::new(|| Ok(render_summary_json(analysis).into_bytes())),
+                Box::new(|w| write_summary_json(analysis, w)),
             ),
             (
                 "report.md",
-                Box::new(|| Ok(render_markdown(analysis, title, about, sections).into_bytes())),
+                Box::new(|w| {
+                    w.write_all(render_markdown(analysis, title, about, sections).as_bytes())
+                }),
             ),
             (
                 "report.html",
-                Box::new(
-                    || Ok(render_html(analysis, &scores, title, about, sections).into_bytes()),
-                ),
+                Box::new(|w| {
+                    w.write_all(render_html(analysis, scores, title, about, sections).as_bytes())
+                }),
             ),
         ],
     )?;

@@ -77,7 +77,7 @@ pub fn run(args: &SummarizeArgs) -> Result<()> {
     let _lock = claim(&out, overwrite)?;
     write_report(
         &out,
-        &records,
+        &seedfold::stats::group_scores(&records),
         &|m| scale(m).unwrap_or(Scale::unknown(true)),
         &options,
         &title,

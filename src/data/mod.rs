@@ -7,13 +7,16 @@
 
 mod builtin;
 mod columns;
+mod csv_rows;
 mod load;
 mod predictions;
+mod record_rows;
 mod records;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
 pub use load::{load, source_reader, DataSource, DataSpec, Loaded};
 pub use predictions::{for_each_prediction, PredictionLine};
+pub use record_rows::{for_each_record, records_in};
 pub use records::read_records;
 
 use crate::preprocess::{FeatureKind, Steps};

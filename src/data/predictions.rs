@@ -1,8 +1,8 @@
 //! Reading `predictions.csv` back a record at a time: it holds one line per test row, fold,
 //! split seed and model seed, far more than is worth holding in memory at once.
 
+use super::csv_rows::{CsvRow, CsvRows};
 use crate::{Error, Result};
-use std::io::BufRead;
 use std::path::Path;
 
 /// One out-of-fold prediction as written: model, data row, and the prediction's text.
@@ -29,57 +29,33 @@ pub fn for_each_prediction(path: &Path, mut each: impl FnMut(PredictionLine)) ->
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let mut lines = std::io::BufReader::new(file).lines();
-    let header = lines.next().transpose().map_err(|e| bad(e.to_string()))?;
+    let (header, rows) =
+        CsvRows::with_header(std::io::BufReader::new(file)).map_err(|e| bad(e.to_string()))?;
     if !header
         .is_some_and(|h| h.starts_with("model,split_seed,model_seed,fold,row,truth,prediction"))
     {
         return Err(bad("no predictions.csv header".into()));
     }
-    let mut record = String::new();
-    for (number, line) in lines.enumerate() {
-        let line = line.map_err(|e| bad(e.to_string()))?;
-        if !record.is_empty() {
-            record.push('\n');
+    for row in rows {
+        let CsvRow {
+            mut fields, line, ..
+        } = row.map_err(|e| bad(e.to_string()))?;
+        let data_row = fields.get(4).and_then(|r| r.parse().ok());
+        match (data_row, fields.len() >= 7) {
+            (Some(row), true) => {
+                let prediction = std::mem::take(&mut fields[6]);
+                let truth = std::mem::take(&mut fields[5]);
+                each(PredictionLine {
+                    model: std::mem::take(&mut fields[0]),
+                    row,
+                    truth,
+                    prediction,
+                })
+            }
+            _ => return Err(bad(format!("line {line} is not a prediction"))),
         }
-        record.push_str(&line);
-        // a quoted field may hold a line break: read on until the quotes balance
-        if record.matches('"').count() % 2 == 1 {
-            continue;
-        }
-        let fields = split_fields(&record);
-        let row = fields.get(4).and_then(|r| r.parse().ok());
-        match (fields.first(), row, fields.get(5), fields.get(6)) {
-            (Some(model), Some(row), Some(truth), Some(prediction)) => each(PredictionLine {
-                model: model.clone(),
-                row,
-                truth: truth.clone(),
-                prediction: prediction.clone(),
-            }),
-            _ => return Err(bad(format!("line {} is not a prediction", number + 2))),
-        }
-        record.clear();
     }
     Ok(())
-}
-
-/// The fields of one CSV record, quotes removed ("" inside quotes is one quote).
-fn split_fields(record: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = record.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                fields.last_mut().expect("one field at least").push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            (c, _) => fields.last_mut().expect("one field at least").push(c),
-        }
-    }
-    fields
 }
 
 #[cfg(test)]
@@ -87,11 +63,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn quoted_fields_with_commas_quotes_and_line_breaks_are_read_whole() {
-        assert_eq!(
-            split_fields(r#"m,0,0,1,7,"a, ""b""",c"#),
-            ["m", "0", "0", "1", "7", "a, \"b\"", "c"]
-        );
+    fn a_prediction_with_a_line_break_is_read_whole() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("p.csv");
         std::fs::write(

@@ -156,7 +156,7 @@ impl Observer for Checkpoint<'_> {
     fn finish(&self) {
         self.progress.finish();
     }
-    fn stores_predictions(&self) -> bool {
+    fn stores_results(&self) -> bool {
         true
     }
     fn seed_done(

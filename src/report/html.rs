@@ -96,8 +96,8 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
                 m.clone(),
                 scores
                     .iter()
-                    .find(|s| &s.model == m && s.metric == metric)
-                    .map_or_else(Vec::new, Scores::all_folds),
+                    .find(|s| &s.model == m && s.metric == metric && s.train_fraction == 1.0)
+                    .map_or_else(Vec::new, |s| s.all_folds().to_vec()),
             )
         })
         .collect();
@@ -126,7 +126,7 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
         .map(|s| {
             (
                 s.model.clone(),
-                running_interval(&s.seed_means, level, range),
+                running_interval(&s.seed_means, level, range, svg::MAX_LINE_POINTS),
             )
         })
         .collect();

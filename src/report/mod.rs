@@ -1,6 +1,7 @@
 //! Report: pure renderers from results to text or bytes (CSV, Parquet, JSON, Markdown, HTML,
 //! tables) and the one writer that puts bytes on disk atomically.
 
+mod assemble;
 mod content;
 mod csv;
 pub mod folder;
@@ -14,6 +15,7 @@ mod table;
 mod verdict;
 mod write;
 
+pub use assemble::assemble_records;
 pub use content::{hard_row_lines, Section};
 pub use csv::{
     field, predictions_header, render_hardness, render_prediction_rows, render_record_rows,
@@ -21,8 +23,8 @@ pub use csv::{
 };
 pub use html::render_html;
 pub use markdown::render_markdown;
-pub use parquet::render_records_parquet;
-pub use splits::render_splits;
-pub use summary::render_summary_json;
+pub use parquet::{render_records_parquet, RecordsParquet};
+pub use splits::{render_splits, write_splits};
+pub use summary::{render_summary_json, write_summary_json};
 pub use table::render_table;
-pub use write::{append, sync, write_atomic};
+pub use write::{append, sync, write_atomic, AtomicFile};

@@ -4,19 +4,78 @@ use crate::record::FoldRecord;
 use crate::{Error, Result};
 use polars::prelude::*;
 
-/// The records as Parquet bytes (columns and order as in `records.csv`).
-pub fn render_records_parquet(records: &[FoldRecord]) -> Result<Vec<u8>> {
-    let fail = |e: PolarsError| Error::Write {
+fn fail(e: PolarsError) -> Error {
+    Error::Write {
         path: "records.parquet".into(),
         reason: e.to_string(),
-    };
+    }
+}
+
+/// The records as Parquet bytes (columns and order as in `records.csv`).
+pub fn render_records_parquet(records: &[FoldRecord]) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes)
+        .finish(&mut frame(records)?)
+        .map_err(fail)?;
+    Ok(bytes)
+}
+
+/// Records written to Parquet a batch at a time (one row group each), so a run's records need
+/// not all be in memory together.
+pub struct RecordsParquet<W: std::io::Write> {
+    writer: polars::io::parquet::write::BatchedWriter<W>,
+    batch: Vec<FoldRecord>,
+}
+
+/// Records per row group of a [`RecordsParquet`].
+const BATCH: usize = 1 << 13;
+
+impl<W: std::io::Write> RecordsParquet<W> {
+    /// Begin the records' Parquet table in `out`.
+    pub fn new(out: W) -> Result<RecordsParquet<W>> {
+        let schema = frame(&[])?.schema().as_ref().clone();
+        Ok(RecordsParquet {
+            writer: ParquetWriter::new(out).batched(&schema).map_err(fail)?,
+            batch: Vec::with_capacity(BATCH),
+        })
+    }
+
+    /// Add one record (in the records contract's order).
+    pub fn push(&mut self, record: FoldRecord) -> Result<()> {
+        self.batch.push(record);
+        if self.batch.len() == BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if !self.batch.is_empty() {
+            self.writer
+                .write_batch(&frame(&self.batch)?)
+                .map_err(fail)?;
+            self.batch.clear();
+        }
+        Ok(())
+    }
+
+    /// Write what is left and the table's footer.
+    pub fn finish(mut self) -> Result<()> {
+        self.flush()?;
+        self.writer.finish().map_err(fail)?;
+        Ok(())
+    }
+}
+
+/// One data frame of the records contract's columns.
+fn frame(records: &[FoldRecord]) -> Result<DataFrame> {
     let text = |name: &str, f: &dyn Fn(&FoldRecord) -> Option<String>| {
         Column::new(name.into(), records.iter().map(f).collect::<Vec<_>>())
     };
     let int = |name: &str, f: &dyn Fn(&FoldRecord) -> u64| {
         Column::new(name.into(), records.iter().map(f).collect::<Vec<_>>())
     };
-    let mut frame = DataFrame::new(
+    DataFrame::new(
         records.len(),
         vec![
             text("model", &|r| Some(r.model.clone())),
@@ -43,10 +102,5 @@ pub fn render_records_parquet(records: &[FoldRecord]) -> Result<Vec<u8>> {
             ),
         ],
     )
-    .map_err(fail)?;
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes)
-        .finish(&mut frame)
-        .map_err(fail)?;
-    Ok(bytes)
+    .map_err(fail)
 }

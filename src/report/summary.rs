@@ -23,6 +23,17 @@ struct Document<'a> {
 /// The analysis as pretty JSON, with the seedfold version that made it. Deterministic: the
 /// same records and options give the same bytes.
 pub fn render_summary_json(analysis: &Analysis) -> String {
+    let mut out = Vec::new();
+    write_summary_json(analysis, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`render_summary_json`] written to `out` as it is serialised (a study of many seeds lists
+/// every seed's mean, so the text is not built in memory first).
+pub fn write_summary_json(
+    analysis: &Analysis,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
     let document = Document {
         seedfold_version: env!("CARGO_PKG_VERSION"),
         confidence: analysis.options.confidence,
@@ -35,8 +46,6 @@ pub fn render_summary_json(analysis: &Analysis) -> String {
         learning_curve_last_step: &analysis.learning_curve_last_step,
         notes: &analysis.notes,
     };
-    let mut text = serde_json::to_string_pretty(&document)
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut out, &document)?;
+    out.write_all(b"\n")
 }

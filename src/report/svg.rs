@@ -17,8 +17,8 @@ const COLORS: [&str; 8] = [
 /// Dots drawn per strip row at most: beyond it a row shows its quantiles, so a study of
 /// 80,000 seeds still gives a page of a few hundred kilobytes.
 const MAX_DOTS: usize = 2000;
-/// Points of a running-mean line at most.
-const MAX_LINE_POINTS: usize = 500;
+/// Points of a line plot at most (the running interval's seed counts).
+pub const MAX_LINE_POINTS: usize = 500;
 
 /// At most `max` values standing for `values`: all of them, or `max` evenly spaced
 /// quantiles (the same shape of cloud, deterministic).
@@ -243,17 +243,19 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)], axis: &str) 
         (a.min(v), b.max(v))
     });
     let span = if hi > lo { hi - lo } else { 1.0 };
-    let n_max = series.iter().map(|s| s.1.len()).max().unwrap_or(1).max(2) as f64;
+    let n_max = series
+        .iter()
+        .filter_map(|s| s.1.last().map(|p| p.n_seeds))
+        .max()
+        .unwrap_or(1)
+        .max(2) as f64;
     let px = |n: usize| LEFT + (n as f64 - 1.0) / (n_max - 1.0) * (WIDTH - LEFT - RIGHT);
     let py = |v: f64| plot_bottom - (v - lo) / span * (plot_bottom - plot_top);
     let mut out = open(height, title);
     for (i, (label, points)) in series.iter().enumerate() {
-        let step = points.len().div_ceil(MAX_LINE_POINTS).max(1);
         let band: Vec<(usize, (f64, f64))> = points
             .iter()
-            .enumerate()
-            .filter(|(i, _)| i % step == 0 || *i + 1 == points.len())
-            .filter_map(|(_, p)| p.ci.map(|c| (p.n_seeds, c)))
+            .filter_map(|p| p.ci.map(|c| (p.n_seeds, c)))
             .collect();
         if !band.is_empty() {
             let upper = band
@@ -272,9 +274,7 @@ pub fn running(title: &str, series: &[(String, Vec<RunningPoint>)], axis: &str) 
         }
         let line: Vec<String> = points
             .iter()
-            .enumerate()
-            .filter(|(i, _)| i % step == 0 || *i + 1 == points.len())
-            .map(|(_, p)| format!("{:.1},{:.1}", px(p.n_seeds), py(p.mean)))
+            .map(|p| format!("{:.1},{:.1}", px(p.n_seeds), py(p.mean)))
             .collect();
         let _ = write!(
             out,

@@ -75,13 +75,12 @@ pub struct RunPlan<'a> {
 /// The default limit of one fit: generous, it only ends fits that would never end.
 pub const FIT_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// What a run produced.
+/// What a run produced, unless its observer stores it instead ([`Observer::stores_results`]).
 #[derive(Debug, Default)]
 pub struct RunOutput {
-    /// Every score, sorted by (model, split seed, model seed, fold, metric).
+    /// Every score, sorted by the records contract's key ([`FoldRecord::key`]).
     pub records: Vec<FoldRecord>,
-    /// Out-of-fold predictions sorted by (split seed, model, model seed, fold), when kept and
-    /// not stored by the observer instead.
+    /// Out-of-fold predictions sorted by (split seed, model, model seed, fold), when kept.
     pub predictions: Vec<FoldPredictions>,
 }
 
@@ -185,7 +184,6 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                     .map(move |(f, fold)| (*seed, f, fold))
             })
             .collect();
-        let batch_start = out.records.len();
         // each seed goes to the observer as soon as it and every seed before it in the batch
         // are finished (seed order keeps the checkpoint's files the same on any thread count)
         let mut first_task = Vec::with_capacity(batch.len() + 1);
@@ -198,6 +196,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
             remaining: batch.iter().map(|(_, folds)| folds.len()).collect(),
             next: 0,
             out: std::mem::take(&mut out),
+            failed: None,
         });
         pool.install(|| {
             tasks
@@ -220,20 +219,22 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                         records.sort_by(|a, b| a.key().cmp(&b.key()));
                         predictions.sort_by(|a, b| a.key().cmp(&b.key()));
                         observer.seed_done(batch[i].0, &batch[i].1, &records, &predictions);
-                        state.out.records.extend(records);
-                        if !observer.stores_predictions() {
+                        if state.failed.is_none() {
+                            state.failed =
+                                records.iter().find(|r| r.status == Status::Failed).cloned();
+                        }
+                        if !observer.stores_results() {
+                            state.out.records.extend(records);
                             state.out.predictions.extend(predictions);
                         }
                         state.next += 1;
                     }
                 })
         });
-        out = release.into_inner().unwrap_or_else(|e| e.into_inner()).out;
+        let released = release.into_inner().unwrap_or_else(|e| e.into_inner());
+        out = released.out;
         if plan.fail_fast {
-            if let Some(failed) = out.records[batch_start..]
-                .iter()
-                .find(|r| r.status == Status::Failed)
-            {
+            if let Some(failed) = released.failed {
                 return Err(Error::Config(format!(
                     "--fail-fast: model {} failed on split seed {}, fold {}: {}",
                     failed.model,
@@ -268,6 +269,8 @@ struct Release {
     next: usize,
     /// Everything released so far (the run's output).
     out: RunOutput,
+    /// The batch's first failed record (in seed order), for --fail-fast.
+    failed: Option<FoldRecord>,
 }
 
 /// The model seeds a model runs under.
@@ -548,14 +551,14 @@ mod tests {
     use crate::split::SplitConfig;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// Counts the predictions it is given, and says it stores them.
+    /// Counts the predictions it is given, and says it stores them and the records.
     struct Storing(AtomicUsize);
 
     impl Observer for Storing {
         fn seed_done(&self, _: u64, _: &[Fold], _: &[FoldRecord], p: &[FoldPredictions]) {
             self.0.fetch_add(p.len(), Ordering::Relaxed);
         }
-        fn stores_predictions(&self) -> bool {
+        fn stores_results(&self) -> bool {
             true
         }
     }
@@ -617,12 +620,14 @@ mod tests {
     }
 
     #[test]
-    fn predictions_are_held_once_by_whoever_stores_them() {
+    fn records_and_predictions_are_held_once_by_whoever_stores_them() {
         with_iris_tree(&[0, 1], true, |plan| {
-            // 2 seeds × 5 folds × 1 model
-            assert_eq!(run(plan, &Silent).unwrap().predictions.len(), 10);
+            // 2 seeds × 5 folds × 1 model (× 2 metrics)
+            let held = run(plan, &Silent).unwrap();
+            assert_eq!((held.predictions.len(), held.records.len()), (10, 20));
             let storing = Storing(AtomicUsize::new(0));
-            assert!(run(plan, &storing).unwrap().predictions.is_empty());
+            let held = run(plan, &storing).unwrap();
+            assert!(held.predictions.is_empty() && held.records.is_empty());
             assert_eq!(storing.0.into_inner(), 10);
         });
     }

@@ -22,9 +22,9 @@ pub trait Observer: Sync {
         _predictions: &[FoldPredictions],
     ) {
     }
-    /// Whether this observer stores the predictions it is given in `seed_done`; then the run
-    /// does not also hold them all for its output.
-    fn stores_predictions(&self) -> bool {
+    /// Whether this observer stores the records and predictions it is given in `seed_done`;
+    /// then the run does not also hold them all for its output.
+    fn stores_results(&self) -> bool {
         false
     }
     /// The run finished.

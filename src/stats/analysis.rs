@@ -2,6 +2,7 @@
 
 use super::decision::adjust_and_decide;
 use super::learning_curve::{learning_curve, CurvePoint, LastStep};
+use super::scores::whole;
 use super::selection::{selections as selections_of, Selection};
 use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
 use super::{group_scores, Scale, Scores};
@@ -83,31 +84,18 @@ pub fn analyse(
     scale: &(dyn Fn(&str) -> Scale + Sync),
     options: &Options,
 ) -> Analysis {
-    let mut analysis = analyse_scores(&group_scores(records), scale, options);
-    analysis.add_learning_curve(records, scale);
-    analysis
+    analyse_scores(&group_scores(records), scale, options)
 }
 
-impl Analysis {
-    /// Fill in the learning curve of `records` (nothing when all are at share 1).
-    pub fn add_learning_curve(
-        &mut self,
-        records: &[FoldRecord],
-        scale: &(dyn Fn(&str) -> Scale + Sync),
-    ) {
-        let (points, steps) = learning_curve(records, scale, self.options.confidence);
-        self.learning_curve = points;
-        self.learning_curve_last_step = steps;
-    }
-}
-
-/// [`analyse`] for records already grouped by [`group_scores`] (a caller that also plots the
-/// scores groups them once).
+/// [`analyse`] for records already grouped (by [`group_scores`] or a [`super::ScoreBook`] fed
+/// a stream of records): the main analysis of whole training folds, and the learning curve
+/// when there are smaller shares.
 pub fn analyse_scores(
-    scores: &[Scores],
+    all: &[Scores],
     scale: &(dyn Fn(&str) -> Scale + Sync),
     options: &Options,
 ) -> Analysis {
+    let scores = whole(all);
     let mut notes = Vec::new();
     // summaries are independent (each bootstrap has its own seeded stream): compute them in
     // parallel, keep them in order
@@ -138,6 +126,7 @@ pub fn analyse_scores(
         let metric_scale = scale(metric);
         let group: Vec<&Scores> = scores
             .iter()
+            .copied()
             .filter(|s| s.metric == metric && !s.seeds.is_empty())
             .collect();
         let first = comparisons.len();
@@ -154,14 +143,15 @@ pub fn analyse_scores(
         rankings.extend(rank(&group, metric_scale.higher_is_better));
         selections.extend(selections_of(&group, metric_scale));
     }
+    let (learning_curve, learning_curve_last_step) = learning_curve(all, scale, options.confidence);
     Analysis {
         options: options.clone(),
         summaries,
         comparisons,
         rankings,
         selections,
-        learning_curve: Vec::new(),
-        learning_curve_last_step: Vec::new(),
+        learning_curve,
+        learning_curve_last_step,
         notes,
     }
 }

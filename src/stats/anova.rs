@@ -25,8 +25,12 @@ pub struct OneWay {
 /// Method-of-moments estimates for a one-way random-effects model (Searle, Casella &
 /// McCulloch 1992, §3.5): σ²_within = MS_W; σ²_between = (MS_B − MS_W) / n₀ with
 /// n₀ = (N − Σnᵢ²/N)/(R − 1) (= K when every seed has K folds).
-pub fn one_way(groups: &[Vec<f64>]) -> Maybe<OneWay> {
-    let groups: Vec<&Vec<f64>> = groups.iter().filter(|g| !g.is_empty()).collect();
+pub fn one_way<G: AsRef<[f64]>>(groups: &[G]) -> Maybe<OneWay> {
+    let groups: Vec<&[f64]> = groups
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|g| !g.is_empty())
+        .collect();
     let r = groups.len();
     let n: usize = groups.iter().map(|g| g.len()).sum();
     if r < 2 || n <= r {

@@ -4,8 +4,7 @@
 //! second-largest share to the whole training set with its t interval (paired by seed, since
 //! both steps share each seed's folds and test rows).
 
-use super::{group_scores, mean, std_dev, t_interval, Interval, Maybe, Scale};
-use crate::record::FoldRecord;
+use super::{mean, std_dev, t_interval, Interval, Maybe, Scale, Scores};
 use serde::{Deserialize, Serialize};
 
 /// One step of one model's curve on one metric.
@@ -47,74 +46,51 @@ pub struct LastStep {
     pub still_improving: bool,
 }
 
-/// The learning curve of `records` (all shares; nothing when every record is at share 1).
+/// The learning curve of `scores` (every share; nothing when all are at share 1).
 pub fn learning_curve(
-    records: &[FoldRecord],
+    scores: &[Scores],
     scale: &dyn Fn(&str) -> Scale,
     level: f64,
 ) -> (Vec<CurvePoint>, Vec<LastStep>) {
-    let mut shares: Vec<f64> = records.iter().map(|r| r.train_fraction).collect();
+    let mut shares: Vec<f64> = scores.iter().map(|s| s.train_fraction).collect();
     shares.sort_by(f64::total_cmp);
     shares.dedup();
     if shares.len() < 2 {
         return (Vec::new(), Vec::new());
     }
-    // each share's records grouped as the main analysis groups share 1
-    let per_share: Vec<(f64, Vec<super::Scores>, Vec<&FoldRecord>)> = shares
-        .iter()
-        .map(|&share| {
-            let mine: Vec<&FoldRecord> = records
-                .iter()
-                .filter(|r| r.train_fraction == share)
-                .collect();
-            let as_whole: Vec<FoldRecord> = mine
-                .iter()
-                .map(|r| FoldRecord {
-                    train_fraction: 1.0,
-                    ..(*r).clone()
-                })
-                .collect();
-            (share, group_scores(&as_whole), mine)
-        })
-        .collect();
+    let at = |share: f64| -> Vec<&Scores> {
+        scores
+            .iter()
+            .filter(|s| s.train_fraction == share)
+            .collect()
+    };
     let mut points = Vec::new();
-    for (share, scores, mine) in &per_share {
-        for s in scores {
-            let seed_means = s.seed_means();
-            let trained: Vec<f64> = mine
-                .iter()
-                .filter(|r| r.model == s.model && r.metric == s.metric)
-                .map(|r| r.n_train as f64)
-                .collect();
-            let range = scale(&s.metric).range;
-            points.push(CurvePoint {
-                model: s.model.clone(),
-                metric: s.metric.clone(),
-                train_fraction: *share,
-                n_train: mean(&trained).unwrap_or(0.0),
-                n_seeds: seed_means.len(),
-                mean: mean(&seed_means).unwrap_or(f64::NAN),
-                ci: t_interval(&seed_means, level).map(|i| i.clipped(range)),
-                sd_across_seeds: std_dev(&seed_means)
-                    .map_or_else(|| Maybe::absent("needs at least 2 seeds"), Maybe::Value),
-            });
-        }
+    for s in scores {
+        let seed_means = s.seed_means();
+        let range = scale(&s.metric).range;
+        points.push(CurvePoint {
+            model: s.model.clone(),
+            metric: s.metric.clone(),
+            train_fraction: s.train_fraction,
+            n_train: s.mean_n_train(),
+            n_seeds: seed_means.len(),
+            mean: mean(&seed_means).unwrap_or(f64::NAN),
+            ci: t_interval(&seed_means, level).map(|i| i.clipped(range)),
+            sd_across_seeds: std_dev(&seed_means)
+                .map_or_else(|| Maybe::absent("needs at least 2 seeds"), Maybe::Value),
+        });
     }
     points.sort_by(|a, b| {
         (a.model.as_str(), a.metric.as_str())
             .cmp(&(b.model.as_str(), b.metric.as_str()))
             .then(a.train_fraction.total_cmp(&b.train_fraction))
     });
-    let (before, last) = (
-        &per_share[per_share.len() - 2],
-        &per_share[per_share.len() - 1],
-    );
-    let steps = last
-        .1
-        .iter()
+    let from = shares[shares.len() - 2];
+    let before = at(from);
+    let steps = at(shares[shares.len() - 1])
+        .into_iter()
         .filter_map(|whole| {
             let part = before
-                .1
                 .iter()
                 .find(|p| p.model == whole.model && p.metric == whole.metric)?;
             let sign = if scale(&whole.metric).higher_is_better {
@@ -136,7 +112,7 @@ pub fn learning_curve(
             Some(LastStep {
                 model: whole.model.clone(),
                 metric: whole.metric.clone(),
-                from: before.0,
+                from,
                 gain: mean(&gains).unwrap_or(f64::NAN),
                 still_improving: ci.value().is_some_and(|i| i.lower > 0.0),
                 ci,

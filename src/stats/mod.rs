@@ -29,7 +29,7 @@ pub use paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
 };
-pub use scores::{group_scores, Scores};
+pub use scores::{group_scores, ScoreBook, Scores, ScoresBuilder};
 pub use seed_effect::{seed_effect, Component, SeedEffect, Shares};
 pub use seeds::{
     corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,

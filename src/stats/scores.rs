@@ -1,116 +1,276 @@
 //! Grouping records into per-(model, metric) score tables indexed by split seed and fold.
+//!
+//! The tables are flat (one vector of fold scores with per-seed offsets), so a study of tens of
+//! thousands of seeds holds a few dozen bytes per fold, and they are built from a stream of
+//! records, so the records themselves never need to be held.
 
 use crate::record::{FoldRecord, Status};
 use std::collections::BTreeMap;
 
-/// The scores of one model on one metric: `folds[i]` holds split seed `seeds[i]`'s fold
-/// scores (each averaged over model seeds when the model has several), failed folds left out.
+/// The scores of one model on one metric at one share of the training rows: seed `seeds[i]`'s
+/// fold scores are [`Scores::folds`]`(i)` (each averaged over model seeds when the model has
+/// several), failed folds left out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scores {
     /// Model name.
     pub model: String,
     /// Metric name.
     pub metric: String,
+    /// Share of the fold's training rows the model was fitted on (1 outside a learning curve).
+    pub train_fraction: f64,
     /// Split seeds with at least one scored fold, ascending.
     pub seeds: Vec<u64>,
-    /// Per seed, per scored fold: the score.
-    pub folds: Vec<Vec<f64>>,
-    /// Per seed: the fold numbers of `folds`' entries.
-    pub fold_ids: Vec<Vec<usize>>,
-    /// Per seed, per fold: the model-seed scores behind each fold score.
-    pub model_seed_scores: Vec<Vec<Vec<f64>>>,
-    /// Per seed, per fold: test rows / all rows (n_test / (n_train + n_test)).
-    pub test_fraction: Vec<Vec<f64>>,
     /// Records that failed.
     pub n_failed: usize,
     /// Scored records with a warning (e.g. the solver did not converge).
     pub n_warnings: usize,
+    /// Sum of n_train over every record (failed ones too) and their count.
+    n_train_sum: f64,
+    n_records: usize,
+    /// Seed i's folds are entries `starts[i]..starts[i + 1]` of the per-fold vectors.
+    starts: Vec<usize>,
+    /// Per fold: its score.
+    values: Vec<f64>,
+    /// Per fold: its number; empty while every seed's folds are numbered 0, 1, … in order
+    /// (then `identity` holds 0, 1, … as far as the most folds a seed has).
+    fold_ids: Vec<u32>,
+    identity: Vec<u32>,
+    /// Sum and count of the folds' test shares (n_test / (n_train + n_test)), finite ones.
+    test_share_sum: f64,
+    test_shares: usize,
+    /// Fold k's model-seed scores are `model_values[model_starts[k]..model_starts[k + 1]]`;
+    /// both empty while every fold has one model seed (its score is then `values[k]`).
+    model_starts: Vec<usize>,
+    model_values: Vec<f64>,
 }
 
 impl Scores {
+    /// Seed `i`'s fold scores.
+    pub fn folds(&self, i: usize) -> &[f64] {
+        &self.values[self.starts[i]..self.starts[i + 1]]
+    }
+
+    /// Seed `i`'s fold numbers, in the order of [`Scores::folds`].
+    pub fn fold_ids(&self, i: usize) -> &[u32] {
+        if self.fold_ids.is_empty() {
+            &self.identity[..self.starts[i + 1] - self.starts[i]]
+        } else {
+            &self.fold_ids[self.starts[i]..self.starts[i + 1]]
+        }
+    }
+
+    /// Every seed's fold scores, in seed order.
+    pub fn per_seed(&self) -> impl Iterator<Item = &[f64]> + '_ {
+        (0..self.seeds.len()).map(|i| self.folds(i))
+    }
+
+    /// The model-seed scores behind fold `j` of seed `i`.
+    pub fn model_seed_scores(&self, i: usize, j: usize) -> &[f64] {
+        let k = self.starts[i] + j;
+        if self.model_starts.is_empty() {
+            std::slice::from_ref(&self.values[k])
+        } else {
+            &self.model_values[self.model_starts[k]..self.model_starts[k + 1]]
+        }
+    }
+
+    /// Whether some fold was scored under more than one model seed.
+    pub fn has_model_seeds(&self) -> bool {
+        !self.model_starts.is_empty()
+    }
+
+    /// Mean test share of the folds (n_test / (n_train + n_test)); `None` without one.
+    pub fn mean_test_fraction(&self) -> Option<f64> {
+        (self.test_shares > 0).then(|| self.test_share_sum / self.test_shares as f64)
+    }
+
+    /// Mean training rows over the records (failed ones too), 0 without records.
+    pub fn mean_n_train(&self) -> f64 {
+        if self.n_records == 0 {
+            0.0
+        } else {
+            self.n_train_sum / self.n_records as f64
+        }
+    }
+
     /// Mean over folds per split seed, in seed order.
     pub fn seed_means(&self) -> Vec<f64> {
-        self.folds
-            .iter()
+        self.per_seed()
             .map(|f| super::mean(f).unwrap_or(f64::NAN))
             .collect()
     }
 
     /// All fold scores, seed by seed.
-    pub fn all_folds(&self) -> Vec<f64> {
-        self.folds.iter().flatten().copied().collect()
+    pub fn all_folds(&self) -> &[f64] {
+        &self.values
     }
 }
 
-type Key = (String, String);
-/// Model-seed scores of one fold, with its n_train and n_test.
-type Cell = (Vec<f64>, usize, usize);
-/// Per split seed, per fold.
-type BySeed = BTreeMap<u64, BTreeMap<usize, Cell>>;
-/// Scores, failed records, warned records.
-type Group = (BySeed, usize, usize);
+/// Builds one [`Scores`] from its records, given split seed by split seed in ascending order
+/// (any order within a seed).
+#[derive(Debug)]
+pub struct ScoresBuilder {
+    scores: Scores,
+    /// The current seed's folds: model-seed scores, n_train, n_test.
+    pending: BTreeMap<usize, (Vec<f64>, usize, usize)>,
+    current: Option<u64>,
+}
 
-/// Group records by (model, metric), in that sorted order.
-pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
-    let mut cells: BTreeMap<Key, Group> = BTreeMap::new();
-    // a learning curve's smaller shares are analysed apart (see learning_curve)
-    for r in records.iter().filter(|r| r.train_fraction == 1.0) {
-        let entry = cells
-            .entry((r.model.clone(), r.metric.clone()))
-            .or_default();
-        match (r.status, r.value) {
-            (Status::Ok, Some(v)) => {
-                let cell = entry
-                    .0
-                    .entry(r.split_seed)
-                    .or_default()
-                    .entry(r.fold)
-                    .or_insert((Vec::new(), r.n_train, r.n_test));
-                cell.0.push(v);
-                entry.2 += usize::from(r.warning.is_some());
-            }
-            _ => entry.1 += 1,
+impl ScoresBuilder {
+    /// An empty table of `model` on `metric` at share `train_fraction`.
+    pub fn new(model: &str, metric: &str, train_fraction: f64) -> ScoresBuilder {
+        ScoresBuilder {
+            scores: Scores {
+                model: model.into(),
+                metric: metric.into(),
+                train_fraction,
+                seeds: Vec::new(),
+                n_failed: 0,
+                n_warnings: 0,
+                n_train_sum: 0.0,
+                n_records: 0,
+                starts: vec![0],
+                values: Vec::new(),
+                fold_ids: Vec::new(),
+                identity: Vec::new(),
+                test_share_sum: 0.0,
+                test_shares: 0,
+                model_starts: Vec::new(),
+                model_values: Vec::new(),
+            },
+            pending: BTreeMap::new(),
+            current: None,
         }
     }
-    cells
-        .into_iter()
-        .map(|((model, metric), (by_seed, n_failed, n_warnings))| {
-            let seeds: Vec<u64> = by_seed.keys().copied().collect();
-            let folds = by_seed
-                .values()
-                .map(|f| {
-                    f.values()
-                        .map(|c| super::mean(&c.0).unwrap_or(f64::NAN))
-                        .collect()
-                })
-                .collect();
-            let fold_ids = by_seed
-                .values()
-                .map(|f| f.keys().copied().collect())
-                .collect();
-            let model_seed_scores = by_seed
-                .values()
-                .map(|f| f.values().map(|c| c.0.clone()).collect())
-                .collect();
-            let test_fraction = by_seed
-                .values()
-                .map(|f| {
-                    f.values()
-                        .map(|c| c.2 as f64 / (c.1 + c.2) as f64)
-                        .collect()
-                })
-                .collect();
-            Scores {
-                model,
-                metric,
-                seeds,
-                folds,
-                fold_ids,
-                model_seed_scores,
-                test_fraction,
-                n_failed,
-                n_warnings,
+
+    /// Take one record of this model, metric and share.
+    pub fn add(&mut self, r: &FoldRecord) {
+        self.scores.n_train_sum += r.n_train as f64;
+        self.scores.n_records += 1;
+        match (r.status, r.value) {
+            (Status::Ok, Some(v)) => {
+                self.push(r.split_seed, r.fold, v, r.n_train, r.n_test);
+                self.scores.n_warnings += usize::from(r.warning.is_some());
             }
-        })
-        .collect()
+            _ => self.scores.n_failed += 1,
+        }
+    }
+
+    /// One model seed's score of fold `fold` of split seed `seed`.
+    pub fn push(&mut self, seed: u64, fold: usize, value: f64, n_train: usize, n_test: usize) {
+        if self.current != Some(seed) {
+            self.close_seed();
+            self.current = Some(seed);
+        }
+        self.pending
+            .entry(fold)
+            .or_insert((Vec::new(), n_train, n_test))
+            .0
+            .push(value);
+    }
+
+    fn close_seed(&mut self) {
+        let (Some(seed), false) = (self.current, self.pending.is_empty()) else {
+            return;
+        };
+        let s = &mut self.scores;
+        let in_order = self.pending.keys().enumerate().all(|(i, &f)| i == f);
+        if in_order && s.fold_ids.is_empty() {
+            s.identity
+                .extend(s.identity.len() as u32..self.pending.len() as u32);
+        } else if s.fold_ids.is_empty() {
+            // the first seed whose folds are not 0, 1, …: number every fold from here on
+            s.fold_ids = (0..s.seeds.len())
+                .flat_map(|i| 0..(s.starts[i + 1] - s.starts[i]) as u32)
+                .collect();
+        }
+        for (fold, (runs, n_train, n_test)) in std::mem::take(&mut self.pending) {
+            if runs.len() > 1 && s.model_starts.is_empty() {
+                // the first fold with several model seeds: every earlier fold had one
+                s.model_values = s.values.clone();
+                s.model_starts = (0..=s.values.len()).collect();
+            }
+            s.values.push(super::mean(&runs).unwrap_or(f64::NAN));
+            if !s.fold_ids.is_empty() || !in_order {
+                s.fold_ids.push(u32::try_from(fold).unwrap_or(u32::MAX));
+            }
+            let share = n_test as f64 / (n_train + n_test) as f64;
+            if share.is_finite() {
+                s.test_share_sum += share;
+                s.test_shares += 1;
+            }
+            if !s.model_starts.is_empty() {
+                s.model_values.extend(&runs);
+                s.model_starts.push(s.model_values.len());
+            }
+        }
+        s.seeds.push(seed);
+        s.starts.push(s.values.len());
+    }
+
+    /// The finished table (without spare capacity: a study may hold many).
+    pub fn finish(mut self) -> Scores {
+        self.close_seed();
+        let s = &mut self.scores;
+        for v in [&mut s.values, &mut s.model_values] {
+            v.shrink_to_fit();
+        }
+        for v in [&mut s.starts, &mut s.model_starts] {
+            v.shrink_to_fit();
+        }
+        s.seeds.shrink_to_fit();
+        s.fold_ids.shrink_to_fit();
+        self.scores
+    }
+}
+
+/// Collects the [`Scores`] of every (model, metric, share) from records given in the records
+/// contract's order (or any order that has each model, share and metric's split seeds
+/// ascending).
+#[derive(Debug, Default)]
+pub struct ScoreBook {
+    tables: BTreeMap<(String, String, u64), ScoresBuilder>,
+}
+
+impl ScoreBook {
+    /// Take one record.
+    pub fn add(&mut self, r: &FoldRecord) {
+        let key = (
+            r.model.clone(),
+            r.metric.clone(),
+            r.train_fraction.to_bits(),
+        );
+        match self.tables.get_mut(&key) {
+            Some(builder) => builder.add(r),
+            None => {
+                let mut builder = ScoresBuilder::new(&r.model, &r.metric, r.train_fraction);
+                builder.add(r);
+                self.tables.insert(key, builder);
+            }
+        }
+    }
+
+    /// Every table, sorted by model, metric and share.
+    pub fn finish(self) -> Vec<Scores> {
+        self.tables
+            .into_values()
+            .map(ScoresBuilder::finish)
+            .collect()
+    }
+}
+
+/// Group records (in any order) by (model, metric, share), in that sorted order.
+pub fn group_scores(records: &[FoldRecord]) -> Vec<Scores> {
+    let mut order: Vec<&FoldRecord> = records.iter().collect();
+    order.sort_by_key(|r| r.key());
+    let mut book = ScoreBook::default();
+    for r in order {
+        book.add(r);
+    }
+    book.finish()
+}
+
+/// The tables of whole training folds (share 1), which the main analysis uses.
+pub fn whole(scores: &[Scores]) -> Vec<&Scores> {
+    scores.iter().filter(|s| s.train_fraction == 1.0).collect()
 }

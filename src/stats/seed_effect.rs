@@ -74,33 +74,40 @@ pub struct SeedEffect {
 /// Decompose `scores` (fold scores per split seed, per fold, per model seed); `ratio` is
 /// n_test / n_train of a fold. Runs are the model seeds present in every fold of their split.
 pub fn seed_effect(scores: &Scores, ratio: f64) -> Maybe<SeedEffect> {
-    // runs[s][m] = the fold scores of split seed s under model seed m
-    let runs: Vec<Vec<Vec<f64>>> = scores
-        .model_seed_scores
-        .iter()
-        .map(|folds| {
-            let m = folds.iter().map(Vec::len).min().unwrap_or(0);
-            (0..m)
-                .map(|i| folds.iter().map(|f| f[i]).collect())
-                .collect()
-        })
-        .filter(|runs: &Vec<Vec<f64>>| !runs.is_empty())
-        .collect();
-    let n_split = runs.len();
+    // per split seed, over its runs (the fold scores under one model seed): each run's mean
+    // (its estimate) and variance across folds, gathered seed by seed into flat lists
+    let (mut within, mut split_means, mut runs_per_split) = (Vec::new(), Vec::new(), Vec::new());
+    let mut fold_variances = Vec::new();
+    let (mut n_model, mut n_folds) = (usize::MAX, usize::MAX);
+    let (mut folds, mut run, mut estimates) = (Vec::new(), Vec::new(), Vec::new());
+    for s in 0..scores.seeds.len() {
+        folds.clear();
+        folds.extend((0..scores.folds(s).len()).map(|f| scores.model_seed_scores(s, f)));
+        let m = folds.iter().map(|f| f.len()).min().unwrap_or(0);
+        if m == 0 {
+            continue;
+        }
+        estimates.clear();
+        for i in 0..m {
+            run.clear();
+            run.extend(folds.iter().map(|f| f[i]));
+            n_folds = n_folds.min(run.len());
+            estimates.extend(mean(&run));
+            fold_variances.extend(variance(&run));
+        }
+        n_model = n_model.min(m);
+        within.extend(variance(&estimates));
+        split_means.extend(mean(&estimates));
+        runs_per_split.push(estimates.len());
+    }
+    let n_split = runs_per_split.len();
     if n_split < 2 {
         return Maybe::absent("needs at least 2 split seeds");
     }
-    let n_model = runs.iter().map(Vec::len).min().unwrap_or(0);
-    let n_folds = runs.iter().flatten().map(Vec::len).min().unwrap_or(0);
     if n_folds < 2 {
         return Maybe::absent("needs at least 2 folds per run");
     }
-    let estimates: Vec<Vec<f64>> = runs
-        .iter()
-        .map(|r| r.iter().filter_map(|f| mean(f)).collect())
-        .collect();
     let model = if n_model >= 2 {
-        let within: Vec<f64> = estimates.iter().filter_map(|e| variance(e)).collect();
         Component::of(mean(&within).unwrap_or(0.0))
     } else {
         Component {
@@ -108,13 +115,11 @@ pub fn seed_effect(scores: &Scores, ratio: f64) -> Maybe<SeedEffect> {
             ..Component::of(0.0)
         }
     };
-    let split_means: Vec<f64> = estimates.iter().filter_map(|e| mean(e)).collect();
     let per_split_cell: f64 =
-        estimates.iter().map(|e| 1.0 / e.len() as f64).sum::<f64>() / n_split as f64;
+        runs_per_split.iter().map(|&n| 1.0 / n as f64).sum::<f64>() / n_split as f64;
     let split = Component::of(
         (variance(&split_means).unwrap_or(0.0) - model.variance * per_split_cell).max(0.0),
     );
-    let fold_variances: Vec<f64> = runs.iter().flatten().filter_map(|f| variance(f)).collect();
     let data = Component::of((1.0 / n_folds as f64 + ratio) * mean(&fold_variances).unwrap_or(0.0));
     let total = split.variance + model.variance + data.variance;
     if !(total.is_finite() && total > 0.0) {
@@ -139,6 +144,7 @@ pub fn seed_effect(scores: &Scores, ratio: f64) -> Maybe<SeedEffect> {
 mod tests {
     use super::*;
     use crate::rng::{stream, Purpose};
+    use crate::stats::ScoresBuilder;
     use rand::RngCore;
 
     /// A standard normal draw (Box–Muller).
@@ -168,20 +174,15 @@ mod tests {
                 .collect();
             cells.push(folds);
         }
-        let scores = Scores {
-            model: "m".into(),
-            metric: "accuracy".into(),
-            seeds: (0..n_s as u64).collect(),
-            folds: cells
-                .iter()
-                .map(|f| f.iter().map(|m| mean(m).unwrap()).collect())
-                .collect(),
-            fold_ids: vec![(0..n_f).collect(); n_s],
-            model_seed_scores: cells,
-            test_fraction: vec![vec![0.2; n_f]; n_s],
-            n_failed: 0,
-            n_warnings: 0,
-        };
+        let mut builder = ScoresBuilder::new("m", "accuracy", 1.0);
+        for (seed, folds) in cells.iter().enumerate() {
+            for (fold, runs) in folds.iter().enumerate() {
+                for &v in runs {
+                    builder.push(seed as u64, fold, v, 4, 1);
+                }
+            }
+        }
+        let scores = builder.finish();
         let effect = seed_effect(&scores, 0.25).value().unwrap().clone();
         let j = n_f as f64;
         let truth_model = (sb * sb + se * se / j).sqrt();
@@ -203,21 +204,13 @@ mod tests {
 
     #[test]
     fn a_deterministic_model_has_no_model_seed_component() {
-        let scores = Scores {
-            model: "m".into(),
-            metric: "r2".into(),
-            seeds: vec![0, 1, 2],
-            folds: vec![vec![0.5, 0.6], vec![0.55, 0.7], vec![0.4, 0.5]],
-            fold_ids: vec![vec![0, 1]; 3],
-            model_seed_scores: vec![
-                vec![vec![0.5], vec![0.6]],
-                vec![vec![0.55], vec![0.7]],
-                vec![vec![0.4], vec![0.5]],
-            ],
-            test_fraction: vec![vec![0.5; 2]; 3],
-            n_failed: 0,
-            n_warnings: 0,
-        };
+        let mut builder = ScoresBuilder::new("m", "r2", 1.0);
+        for (seed, folds) in [[0.5, 0.6], [0.55, 0.7], [0.4, 0.5]].iter().enumerate() {
+            for (fold, &v) in folds.iter().enumerate() {
+                builder.push(seed as u64, fold, v, 1, 1);
+            }
+        }
+        let scores = builder.finish();
         let e = seed_effect(&scores, 1.0).value().unwrap().clone();
         assert_eq!(e.model_seed.variance, 0.0);
         assert!(e.model_seed.absent.is_some());

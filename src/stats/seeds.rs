@@ -87,9 +87,18 @@ pub struct RunningPoint {
 }
 
 /// The mean and t interval as seeds are added in seed order: does the conclusion settle? The
-/// interval is clipped to the metric's `range`, as every reported interval is.
-pub fn running_interval(seed_means: &[f64], level: f64, range: (f64, f64)) -> Vec<RunningPoint> {
+/// interval is clipped to the metric's `range`, as every reported interval is. At most
+/// `max_points` evenly spaced seed counts (and the last) are evaluated, so the work stays
+/// linear in the seeds however many there are.
+pub fn running_interval(
+    seed_means: &[f64],
+    level: f64,
+    range: (f64, f64),
+    max_points: usize,
+) -> Vec<RunningPoint> {
+    let step = seed_means.len().div_ceil(max_points.max(1)).max(1);
     (1..=seed_means.len())
+        .filter(|n| (n - 1) % step == 0 || *n == seed_means.len())
         .map(|n| {
             let prefix = &seed_means[..n];
             RunningPoint {
@@ -102,4 +111,30 @@ pub fn running_interval(seed_means: &[f64], level: f64, range: (f64, f64)) -> Ve
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn running_interval_evaluates_evenly_spaced_seed_counts_and_the_last() {
+        let means: Vec<f64> = (0..1003).map(|i| (i as f64 * 0.37).sin()).collect();
+        let points = running_interval(&means, 0.95, (f64::NEG_INFINITY, f64::INFINITY), 100);
+        let counts: Vec<usize> = points.iter().map(|p| p.n_seeds).collect();
+        // 1003 seeds in steps of 11: 1, 12, 23, …, 1002, then 1003
+        assert_eq!(counts.len(), 93);
+        assert_eq!(
+            (counts[0], counts[1], counts[91], counts[92]),
+            (1, 12, 1002, 1003)
+        );
+        let last = t_interval(&means, 0.95).value().cloned().unwrap();
+        assert_eq!(points[92].ci, Some((last.lower, last.upper)));
+        assert_eq!(points[0].ci, None, "one seed has no interval");
+        let all = running_interval(&means[..5], 0.95, (0.0, 1.0), 100);
+        assert_eq!(
+            all.iter().map(|p| p.n_seeds).collect::<Vec<_>>(),
+            [1, 2, 3, 4, 5]
+        );
+    }
 }

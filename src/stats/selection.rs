@@ -172,9 +172,9 @@ fn select(
         .copied()
         .reduce(|w, i| if better(means[i], means[w]) { i } else { w })
         .expect("two points at least");
-    let folds: Vec<f64> = members[best].0.folds.iter().flatten().copied().collect();
-    let per_seed = folds.len() as f64 / members[best].0.folds.len().max(1) as f64;
-    let one_se = super::std_dev(&folds).unwrap_or(0.0) / per_seed.max(1.0).sqrt();
+    let folds = members[best].0.all_folds();
+    let per_seed = folds.len() as f64 / members[best].0.seeds.len().max(1) as f64;
+    let one_se = super::std_dev(folds).unwrap_or(0.0) / per_seed.max(1.0).sqrt();
     let within = |i: usize| {
         if scale.higher_is_better {
             means[i] >= means[best] - one_se
@@ -224,28 +224,16 @@ fn select(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::ScoresBuilder;
 
     /// Scores of `model` with two folds per seed, each fold `base + shift[seed] ± spread`.
     fn scores(model: &str, base: f64, shifts: &[f64], spread: f64) -> Scores {
-        let seeds: Vec<u64> = (0..shifts.len() as u64).collect();
-        let folds: Vec<Vec<f64>> = shifts
-            .iter()
-            .map(|s| vec![base + s - spread, base + s + spread])
-            .collect();
-        Scores {
-            model: model.into(),
-            metric: "r2".into(),
-            fold_ids: vec![vec![0, 1]; seeds.len()],
-            model_seed_scores: folds
-                .iter()
-                .map(|f| f.iter().map(|v| vec![*v]).collect())
-                .collect(),
-            test_fraction: vec![vec![0.5, 0.5]; seeds.len()],
-            seeds,
-            folds,
-            n_failed: 0,
-            n_warnings: 0,
+        let mut builder = ScoresBuilder::new(model, "r2", 1.0);
+        for (seed, shift) in shifts.iter().enumerate() {
+            builder.push(seed as u64, 0, base + shift - spread, 1, 1);
+            builder.push(seed as u64, 1, base + shift + spread, 1, 1);
         }
+        builder.finish()
     }
 
     #[test]

@@ -222,17 +222,21 @@ fn from_option<T>(v: Option<T>, reason: &str) -> Maybe<T> {
 
 /// Mean test share of the folds (n_test / n_total), or the given fraction.
 fn test_share(scores: &Scores, options: &Options) -> f64 {
-    let shares: Vec<f64> = scores
-        .test_fraction
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|f| f.is_finite())
-        .collect();
     options
         .test_fraction
-        .or_else(|| mean(&shares))
+        .or_else(|| scores.mean_test_fraction())
         .unwrap_or(0.0)
+}
+
+/// Per seed, per fold: the model-seed scores behind each fold score.
+fn model_seed_cells(scores: &Scores) -> Vec<Vec<Vec<f64>>> {
+    (0..scores.seeds.len())
+        .map(|i| {
+            (0..scores.folds(i).len())
+                .map(|j| scores.model_seed_scores(i, j).to_vec())
+                .collect()
+        })
+        .collect()
 }
 
 /// Summarise one model on one metric; `None` when it has no scored fold at all.
@@ -270,17 +274,12 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
         }
         _ => Maybe::absent("needs at least 2 seeds"),
     };
-    let stochastic = scores
-        .model_seed_scores
-        .iter()
-        .flatten()
-        .any(|m| m.len() > 1);
     Some(Summary {
         model: scores.model.clone(),
         metric: scores.metric.clone(),
         higher_is_better,
         n_seeds: seed_means.len(),
-        n_folds: scores.folds.iter().map(Vec::len).max().unwrap_or(0),
+        n_folds: scores.per_seed().map(<[f64]>::len).max().unwrap_or(0),
         n_failed: scores.n_failed,
         n_warnings: scores.n_warnings,
         seeds: scores.seeds.clone(),
@@ -296,10 +295,10 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
             ci,
         },
         folds: Folds {
-            mean: mean(&all).unwrap_or(m),
-            variance: from_option(variance(&all), "needs at least 2 fold scores"),
-            std: from_option(std_dev(&all), "needs at least 2 fold scores"),
-            corrected_ci: clip(corrected_interval(&all, share / (1.0 - share), level)),
+            mean: mean(all).unwrap_or(m),
+            variance: from_option(variance(all), "needs at least 2 fold scores"),
+            std: from_option(std_dev(all), "needs at least 2 fold scores"),
+            corrected_ci: clip(corrected_interval(all, share / (1.0 - share), level)),
         },
         bootstrap_ci: bootstrap_mean(
             &seed_means,
@@ -307,9 +306,9 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
             options.bootstrap_seed,
             level,
         ),
-        variance_components: one_way(&scores.folds),
-        model_seed_components: if stochastic {
-            nested_components(&scores.model_seed_scores)
+        variance_components: one_way(&scores.per_seed().collect::<Vec<_>>()),
+        model_seed_components: if scores.has_model_seeds() {
+            nested_components(&model_seed_cells(scores))
         } else {
             Maybe::absent("the model ran under one model seed")
         },
@@ -384,18 +383,19 @@ pub fn compare(
         let Some(&j) = b_by_seed.get(seed) else {
             continue;
         };
-        let b_folds: BTreeMap<usize, f64> = b.fold_ids[j]
+        let b_folds: BTreeMap<u32, f64> = b
+            .fold_ids(j)
             .iter()
             .copied()
-            .zip(b.folds[j].iter().copied())
+            .zip(b.folds(j).iter().copied())
             .collect();
-        let pairs: Vec<f64> = a.fold_ids[i]
+        let pairs: Vec<f64> = a
+            .fold_ids(i)
             .iter()
-            .zip(&a.folds[i])
+            .zip(a.folds(i))
             .filter_map(|(f, va)| b_folds.get(f).map(|vb| sign * (va - vb)))
             .collect();
-        if let (Some(m), Some(ma), Some(mb)) = (mean(&pairs), mean(&a.folds[i]), mean(&b.folds[j]))
-        {
+        if let (Some(m), Some(ma), Some(mb)) = (mean(&pairs), mean(a.folds(i)), mean(b.folds(j))) {
             oriented_a.push(sign * ma);
             oriented_b.push(sign * mb);
             seed_diffs.push(m);
@@ -433,8 +433,8 @@ pub fn compare(
             options.rope.for_metric(
                 &a.metric,
                 scale,
-                mean(&a.all_folds()).unwrap_or(0.0),
-                mean(&b.all_folds()).unwrap_or(0.0),
+                mean(a.all_folds()).unwrap_or(0.0),
+                mean(b.all_folds()).unwrap_or(0.0),
             ),
         ),
         five_by_two: if two_folds.len() == per_seed_pairs.len() {

@@ -1,0 +1,188 @@
+//! The end of a run: the checkpoint's records (saved seed by seed, in the order seeds finished)
+//! become `records.csv` and `records.parquet` in the records contract's order, one record at a
+//! time, so a run of any number of seeds never holds its records in memory.
+//!
+//! Within one seed the checkpoint's rows are in contract order, so each (model, share, seed)
+//! is one contiguous piece of it. A first pass notes where each piece lies; a second copies the
+//! pieces into `records.csv` in contract order (the bytes are already the contract's) and reads
+//! them once for `records.parquet` and the caller.
+
+use super::folder::RECORDS_PARTIAL;
+use super::parquet::RecordsParquet;
+use super::{AtomicFile, RECORDS_HEADER};
+use crate::data::{for_each_record, records_in};
+use crate::record::FoldRecord;
+use crate::{Error, Result};
+use std::collections::BTreeMap;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::ops::Range;
+use std::path::Path;
+
+/// Where one (model, share, split seed)'s rows lie in the checkpoint, and the line they start on.
+type Pieces = BTreeMap<(String, u64, u64), (Range<u64>, usize)>;
+
+/// Write `records.csv` and `records.parquet` in `dir` from its checkpoint, handing every
+/// record to `each` in the contract's order; returns how many there were.
+pub fn assemble_records(dir: &Path, mut each: impl FnMut(&FoldRecord)) -> Result<u64> {
+    let partial = dir.join(RECORDS_PARTIAL);
+    let pieces = find_pieces(&partial)?;
+    let mut csv = AtomicFile::create(&dir.join("records.csv"))?;
+    let mut parquet_file = AtomicFile::create(&dir.join("records.parquet"))?;
+    let mut parquet = RecordsParquet::new(&mut parquet_file)?;
+    let write_error = |path: &str, e: std::io::Error| Error::Write {
+        path: dir.join(path),
+        reason: e.to_string(),
+    };
+    writeln!(csv, "{RECORDS_HEADER}").map_err(|e| write_error("records.csv", e))?;
+    let mut source = std::fs::File::open(&partial).map_err(|e| Error::Read {
+        path: partial.clone(),
+        reason: e.to_string(),
+    })?;
+    let mut piece = Vec::new();
+    let mut count = 0;
+    for (bytes, line) in pieces.into_values() {
+        piece.resize((bytes.end - bytes.start) as usize, 0);
+        source
+            .seek(SeekFrom::Start(bytes.start))
+            .and_then(|_| source.read_exact(&mut piece))
+            .map_err(|e| Error::Read {
+                path: partial.clone(),
+                reason: e.to_string(),
+            })?;
+        csv.write_all(&piece)
+            .map_err(|e| write_error("records.csv", e))?;
+        for record in records_in(&partial, &piece, bytes.start, line)? {
+            each(&record);
+            count += 1;
+            parquet.push(record)?;
+        }
+    }
+    parquet.finish()?;
+    csv.commit()?;
+    parquet_file.commit()?;
+    Ok(count)
+}
+
+/// Each (model, share, split seed)'s piece of the checkpoint; a piece met twice (the same
+/// seed saved twice, or a seed's rows out of order) is an error rather than a lost record.
+fn find_pieces(partial: &Path) -> Result<Pieces> {
+    type Key = (String, u64, u64);
+    let mut pieces = Pieces::new();
+    let mut current: Option<(Key, Range<u64>, usize)> = None;
+    let mut close = |(key, bytes, line): (Key, Range<u64>, usize)| {
+        let (model, seed) = (key.0.clone(), key.2);
+        match pieces.insert(key, (bytes, line)) {
+            None => Ok(()),
+            Some(_) => Err(Error::Malformed {
+                path: partial.to_path_buf(),
+                format: "seedfold checkpoint",
+                reason: format!(
+                    "model {model}'s rows of split seed {seed} appear twice (again on line {line}); run again without --resume"
+                ),
+            }),
+        }
+    };
+    for_each_record(partial, |r, bytes, line| {
+        let key = (r.model, r.train_fraction.to_bits(), r.split_seed);
+        match &mut current {
+            Some((k, range, _)) if *k == key && range.end == bytes.start => range.end = bytes.end,
+            _ => {
+                if let Some(done) = current.replace((key, bytes, line)) {
+                    close(done)?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if let Some(done) = current {
+        close(done)?;
+    }
+    Ok(pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Status;
+    use crate::report::{render_record_rows, render_records};
+
+    fn record(model: &str, share: f64, seed: u64, fold: usize, metric: &str) -> FoldRecord {
+        FoldRecord {
+            model: model.into(),
+            split_seed: seed,
+            model_seed: 0,
+            fold,
+            metric: metric.into(),
+            value: Some(seed as f64 + fold as f64 / 10.0),
+            n_train: 8,
+            n_test: 2,
+            fit_seconds: 0.5,
+            status: Status::Ok,
+            error: None,
+            warning: None,
+            train_fraction: share,
+        }
+    }
+
+    /// One seed's rows as the runner hands them over: in contract order within the seed.
+    fn seed_rows(seed: u64) -> Vec<FoldRecord> {
+        let mut rows = Vec::new();
+        for model in ["b", "a,\"quoted\""] {
+            for share in [0.5, 1.0] {
+                for fold in 0..2 {
+                    for metric in ["r2", "mae"] {
+                        rows.push(record(model, share, seed, fold, metric));
+                    }
+                }
+            }
+        }
+        rows.sort_by(|x, y| x.key().cmp(&y.key()));
+        rows
+    }
+
+    #[test]
+    fn seeds_saved_in_any_order_come_out_in_the_contracts_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut partial = format!("{RECORDS_HEADER}\n");
+        for seed in [7, 2, 5] {
+            partial += &render_record_rows(&seed_rows(seed));
+        }
+        std::fs::write(dir.path().join(RECORDS_PARTIAL), partial).unwrap();
+        let mut seen = Vec::new();
+        let n = assemble_records(dir.path(), |r| seen.push(r.clone())).unwrap();
+        let mut all: Vec<FoldRecord> = [7, 2, 5].into_iter().flat_map(seed_rows).collect();
+        all.sort_by(|x, y| x.key().cmp(&y.key()));
+        assert_eq!(n, all.len() as u64);
+        assert_eq!(seen, all);
+        let csv = std::fs::read_to_string(dir.path().join("records.csv")).unwrap();
+        assert_eq!(csv, render_records(&all));
+        use polars::prelude::{ParquetReader, SerReader};
+        let file = std::fs::File::open(dir.path().join("records.parquet")).unwrap();
+        let frame = ParquetReader::new(file).finish().unwrap();
+        assert_eq!(frame.height(), all.len());
+        let models: Vec<Option<&str>> = frame
+            .column("model")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .collect();
+        let expected: Vec<Option<&str>> = all.iter().map(|r| Some(r.model.as_str())).collect();
+        assert_eq!(models, expected);
+    }
+
+    #[test]
+    fn a_seed_saved_twice_is_an_error_not_a_lost_or_doubled_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut partial = format!("{RECORDS_HEADER}\n");
+        for seed in [1, 2, 1] {
+            partial += &render_record_rows(&seed_rows(seed));
+        }
+        std::fs::write(dir.path().join(RECORDS_PARTIAL), partial).unwrap();
+        let e = assemble_records(dir.path(), |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("split seed 1 appear twice"), "{e}");
+        assert!(!dir.path().join("records.csv").exists());
+    }
+}
