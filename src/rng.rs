@@ -23,6 +23,8 @@ pub enum Purpose {
     },
     /// Bootstrap resampling in the statistics.
     Bootstrap,
+    /// Posterior draws of a Bayesian test over data sets.
+    Posterior,
     /// The training rows a learning curve keeps of one fold (the split seed's stream).
     Subsample {
         /// The fold being subsampled.
@@ -38,12 +40,13 @@ impl Purpose {
         match self {
             Purpose::Split => 1,
             Purpose::Bootstrap => 2,
+            Purpose::Posterior => 3,
             Purpose::Model { split_seed, fold } => {
                 splitmix64(splitmix64(split_seed ^ 0x6d6f_6465_6c00_0000) ^ fold as u64) | 1 << 63
             }
             // below the model streams (top bit clear), above the fixed tags
             Purpose::Subsample { fold } => {
-                (splitmix64(0x7375_6273_616d_0000 ^ fold as u64) & !(1 << 63)).max(3)
+                (splitmix64(0x7375_6273_616d_0000 ^ fold as u64) & !(1 << 63)).max(4)
             }
         }
     }
@@ -61,6 +64,11 @@ pub fn stream(seed: u64, purpose: Purpose) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(purpose.stream_id());
     rng
+}
+
+/// A uniform float in [0, 1) from the top 53 bits of one draw.
+pub fn unit(rng: &mut impl RngCore) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// A uniform integer in `0..bound` by rejection sampling: draws `next_u64` until it falls

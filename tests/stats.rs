@@ -318,3 +318,106 @@ fn the_seed_effect_of_a_forest_shows_its_own_seed() {
     );
     assert_eq!(effect.n_model_seeds, 4);
 }
+
+/// Many data sets: ranks, Friedman, Iman–Davenport, Nemenyi, Holm and the Bayesian signed-rank
+/// test against tests/reference/benchmark.json (make_benchmark_reference.py: scipy, baycomp).
+#[test]
+fn benchmark_over_data_sets_matches_scipy_and_baycomp() {
+    for case in reference("benchmark.json")["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let scores: Vec<Vec<f64>> = case["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(floats)
+            .collect();
+        let k = scores[0].len();
+        let models: Vec<String> = (0..k).map(|j| format!("m{j}")).collect();
+        let datasets: Vec<String> = (0..scores.len()).map(|d| format!("d{d}")).collect();
+        let options = SignedRankOptions {
+            rope: f(&case["rope"]),
+            samples: 50_000,
+            seed: 0,
+        };
+        let b = benchmark(
+            "metric",
+            case["higher_is_better"].as_bool().unwrap(),
+            datasets,
+            models.clone(),
+            scores,
+            f(&case["alpha"]),
+            Some(&options),
+        );
+        for (got, want) in b.average_ranks.iter().zip(floats(&case["average_ranks"])) {
+            close(*got, want, ARITHMETIC, &format!("{name}: average rank"));
+        }
+        let friedman = b.friedman.value().unwrap();
+        close(
+            friedman.statistic,
+            f(&case["friedman"]["statistic"]),
+            ARITHMETIC,
+            name,
+        );
+        close(
+            friedman.p_value,
+            f(&case["friedman"]["p_value"]),
+            DISTRIBUTION,
+            name,
+        );
+        let id = b.iman_davenport.value().unwrap();
+        close(
+            id.statistic,
+            f(&case["iman_davenport"]["statistic"]),
+            ARITHMETIC,
+            name,
+        );
+        close(
+            id.p_value,
+            f(&case["iman_davenport"]["p_value"]),
+            DISTRIBUTION,
+            name,
+        );
+        let nemenyi = b.nemenyi.value().unwrap();
+        close(nemenyi.q_alpha, f(&case["nemenyi"]["q_alpha"]), 1e-8, name);
+        close(
+            nemenyi.critical_difference,
+            f(&case["nemenyi"]["critical_difference"]),
+            1e-8,
+            name,
+        );
+        let pair_of = |want: &Value| {
+            let (i, j) = (
+                want["i"].as_u64().unwrap() as usize,
+                want["j"].as_u64().unwrap() as usize,
+            );
+            (models[i].clone(), models[j].clone())
+        };
+        for want in case["holm"].as_array().unwrap() {
+            let (i, j) = pair_of(want);
+            let got = b
+                .holm
+                .iter()
+                .find(|p| (p.a == i && p.b == j) || (p.a == j && p.b == i))
+                .unwrap();
+            close(got.z, f(&want["z"]), ARITHMETIC, name);
+            close(got.p_value, f(&want["p_value"]), DISTRIBUTION, name);
+            close(got.p_adjusted, f(&want["p_adjusted"]), DISTRIBUTION, name);
+        }
+        for want in case["bayesian_signed_rank"].as_array().unwrap() {
+            let (i, j) = pair_of(want);
+            let got = b
+                .bayesian_signed_rank
+                .iter()
+                .find(|p| p.a == i && p.b == j)
+                .unwrap();
+            // two independent Monte Carlo runs of 50,000 draws: sd of a share ≤ 0.0023 each
+            for (g, w) in [
+                (got.p_a_better, &want["p_a_better"]),
+                (got.p_rope, &want["p_rope"]),
+                (got.p_b_better, &want["p_b_better"]),
+            ] {
+                assert!((g - f(w)).abs() < 0.015, "{name} {i}/{j}: {g} vs {}", f(w));
+            }
+        }
+    }
+}

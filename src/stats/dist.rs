@@ -2,7 +2,7 @@
 //! on a NaN argument, so every function answers NaN for one first (and the limit for ±∞).
 
 use statrs::distribution::{
-    Binomial, ContinuousCDF, DiscreteCDF, FisherSnedecor, Normal, StudentsT,
+    Binomial, ChiSquared, ContinuousCDF, DiscreteCDF, FisherSnedecor, Normal, StudentsT,
 };
 
 /// Student t with `df` degrees of freedom: upper quantile t such that P(T ≤ t) = p.
@@ -49,6 +49,15 @@ pub(crate) fn f_sf(f: f64, d1: f64, d2: f64) -> f64 {
         f if f.is_nan() => f64::NAN,
         f if f == f64::INFINITY => 0.0,
         f => FisherSnedecor::new(d1, d2).map_or(f64::NAN, |d| d.sf(f)),
+    }
+}
+
+/// Upper tail P(X > x) of the chi-squared distribution with `df` degrees of freedom.
+pub(crate) fn chi2_sf(x: f64, df: f64) -> f64 {
+    match x {
+        x if x.is_nan() => f64::NAN,
+        x if x == f64::INFINITY => 0.0,
+        x => ChiSquared::new(df).map_or(f64::NAN, |d| d.sf(x)),
     }
 }
 

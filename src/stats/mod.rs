@@ -5,6 +5,7 @@
 mod analysis;
 mod anova;
 mod aso;
+mod benchmark;
 mod bootstrap;
 mod decision;
 mod dist;
@@ -21,6 +22,10 @@ mod wilcoxon;
 pub use analysis::{analyse, analyse_scores, Analysis, MAX_ALL_PAIRS};
 pub use anova::{nested_components, one_way, NestedComponents, OneWay};
 pub use aso::{aso, violation_ratio, Aso};
+pub use benchmark::{
+    benchmark, signed_rank, Benchmark, Friedman, ImanDavenport, Nemenyi, RankPair, SignedRank,
+    SignedRankOptions,
+};
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
 pub use decision::{decide, holm, Decision, POSTERIOR};
 pub use hardness::{Hardness, RowHardness, NEARLY_ALWAYS};
