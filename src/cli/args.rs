@@ -92,6 +92,7 @@ impl DataArgs {
     /// These options as the `[data]` section they override.
     pub fn section(&self) -> DataSection {
         DataSection {
+            name: None,
             dataset: self.dataset.clone(),
             file: self.data.clone(),
             target: self.target.clone(),

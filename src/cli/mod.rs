@@ -10,6 +10,7 @@ mod progress;
 mod report;
 mod run;
 mod splits;
+mod study;
 mod summarize;
 mod verify;
 

@@ -32,6 +32,10 @@ pub struct StatsArgs {
     /// Interval half-width to plan seeds for (default: half the current one).
     #[arg(long)]
     target_halfwidth: Option<f64>,
+    /// In a study over many data sets ([[data]]), also run the Bayesian signed-rank test
+    /// over data sets for every pair of models.
+    #[arg(long)]
+    signed_rank: bool,
 }
 
 impl StatsArgs {
@@ -43,6 +47,7 @@ impl StatsArgs {
             resamples: self.resamples,
             bootstrap_seed: self.bootstrap_seed,
             target_halfwidth: self.target_halfwidth,
+            signed_rank: self.signed_rank.then_some(true),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::args::{DataArgs, SeedArgs, SplitArgs};
 use super::report::StatsArgs;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::run::{ExperimentFile, OutputSection, SeedSpec};
 use std::path::PathBuf;
@@ -94,6 +94,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
             save_predictions: args.save_predictions.then_some(true),
             fail_fast: args.fail_fast.then_some(true),
         },
+        datasets: Vec::new(),
     };
     let file = base.overlay(flags);
     // the default folder holds the latest run by name: a new run replaces it
@@ -101,6 +102,26 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         Some(out) => (out, args.overwrite),
         None => (PathBuf::from("reports/latest"), true),
     };
+    let mode = super::execute::Mode {
+        resume: args.resume,
+        overwrite,
+    };
+    let fit_timeout = args.fit_timeout.unwrap_or(seedfold::run::FIT_TIMEOUT);
+    if !file.datasets.is_empty() {
+        if flags_name_data(&args.data.section()) {
+            bail!("the experiment file lists its data sets in [[data]]: leave out --dataset, --data, --target, --features, --groups and --task, or use a file with one [data]");
+        }
+        return super::study::run_study(
+            &file,
+            &super::study::StudyRun {
+                out: &out,
+                threads: args.threads,
+                quiet: args.quiet,
+                mode,
+                fit_timeout,
+            },
+        );
+    }
     let table = super::load(&file.data_spec()?)?;
     let experiment = file.resolve(table.y.task())?;
     super::execute::execute(
@@ -109,12 +130,19 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         &out,
         args.threads,
         args.quiet,
-        super::execute::Mode {
-            resume: args.resume,
-            overwrite,
-        },
-        args.fit_timeout.unwrap_or(seedfold::run::FIT_TIMEOUT),
+        mode,
+        fit_timeout,
     )
+}
+
+/// Whether the command line names data or its columns.
+fn flags_name_data(d: &seedfold::run::DataSection) -> bool {
+    d.dataset.is_some()
+        || d.file.is_some()
+        || d.target.is_some()
+        || d.features.is_some()
+        || d.groups.is_some()
+        || d.task.is_some()
 }
 
 /// Seconds > 0 (and finite) as a duration.

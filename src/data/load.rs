@@ -62,23 +62,26 @@ pub struct Loaded {
 /// Read the data `spec` describes and check it is usable.
 pub fn load(spec: &DataSpec) -> Result<Loaded> {
     let na = spec.preprocess.na_values();
-    let (frame, name, builtin) = match &spec.source {
+    let (frame, builtin) = match &spec.source {
         DataSource::Builtin(name) => {
             let b = builtin(name)?;
-            (
-                read_csv_bytes(b.csv, Path::new(name), &na)?,
-                name.clone(),
-                Some(b),
-            )
+            (read_csv_bytes(b.csv, Path::new(name), &na)?, Some(b))
         }
-        DataSource::File(path) => {
-            let name = path
-                .file_stem()
-                .map_or("data".into(), |s| s.to_string_lossy().into());
-            (read_file(path, &na)?, name, None)
-        }
+        DataSource::File(path) => (read_file(path, &na)?, None),
     };
-    from_frame(&frame, spec, name, builtin)
+    from_frame(&frame, spec, spec.source.name(), builtin)
+}
+
+impl DataSource {
+    /// The data's short name: the built-in's name or the file's stem.
+    pub fn name(&self) -> String {
+        match self {
+            DataSource::Builtin(name) => name.clone(),
+            DataSource::File(path) => path
+                .file_stem()
+                .map_or("data".into(), |s| s.to_string_lossy().into()),
+        }
+    }
 }
 
 /// The bytes the data comes from (the file, or the built-in CSV) as a stream, for

@@ -11,12 +11,12 @@ use crate::metric::Metric;
 use crate::stats::{running_interval, Analysis, Scores, MAX_ALL_PAIRS};
 use std::fmt::Write;
 
-const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+pub(super) const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}\
 th{background:#f4f4f4}figure{margin:1em 0;max-width:720px}figcaption{font-size:13px;color:#444}h3{margin-top:2em}\
 .plots{display:flex;flex-wrap:wrap;gap:8px}";
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(super) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     out.push_str("<table><tr>");
     for h in header {
         let _ = write!(out, "<th>{}</th>", escape(h));
@@ -32,7 +32,7 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     out.push_str("</table>\n");
 }
 
-fn list(out: &mut String, heading: &str, lines: &[String]) {
+pub(super) fn list(out: &mut String, heading: &str, lines: &[String]) {
     if !lines.is_empty() {
         let _ = write!(out, "<h2>{}</h2><ul>", escape(heading));
         for l in lines {
@@ -49,7 +49,7 @@ fn axis_title(metric: &str, higher_is_better: bool) -> String {
 }
 
 /// A figure: the plot and one sentence on how to read it.
-fn figure(out: &mut String, svg: String, how_to_read: &str) {
+pub(super) fn figure(out: &mut String, svg: String, how_to_read: &str) {
     let _ = write!(
         out,
         "<figure>{svg}<figcaption>{}</figcaption></figure>",

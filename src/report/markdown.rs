@@ -11,7 +11,7 @@ use std::fmt::Write;
 /// Text safe in one Markdown line or table cell: no line breaks or control characters (a
 /// name could forge a heading), `|` and `\\` escaped, and `<` before a tag name written as
 /// `&lt;` (a name could carry HTML, which Markdown renderers pass through).
-fn md(text: &str) -> String {
+pub(super) fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -32,7 +32,7 @@ fn md(text: &str) -> String {
     out
 }
 
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
+pub(super) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(
         out,
         "| {} |\n|{}",
@@ -45,7 +45,7 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-fn list(out: &mut String, heading: &str, lines: &[String]) {
+pub(super) fn list(out: &mut String, heading: &str, lines: &[String]) {
     if !lines.is_empty() {
         let _ = writeln!(out, "\n## {heading}\n");
         for l in lines {

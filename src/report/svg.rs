@@ -487,6 +487,92 @@ pub fn curves(
     out + "</svg>"
 }
 
+/// A critical-difference diagram (Demšar 2006, Fig. 1): the models placed on an axis of
+/// average rank (1 = best, on the left), the critical difference drawn as a bar above it, and
+/// thick lines joining models whose ranks differ by less than it (no significant difference).
+pub fn critical_difference(title: &str, models: &[String], ranks: &[f64], cd: f64) -> String {
+    let k = models.len().max(2);
+    let mut order: Vec<usize> = (0..models.len()).collect();
+    order.sort_by(|&a, &b| ranks[a].total_cmp(&ranks[b]).then(a.cmp(&b)));
+    let (left, right) = (LEFT, WIDTH - 200.0);
+    let x = |r: f64| left + (r - 1.0) / (k as f64 - 1.0) * (right - left);
+    let axis_y = 70.0;
+    let cliques = cliques(&order, ranks, cd);
+    let rows_top = axis_y + 20.0 + 7.0 * cliques.len() as f64;
+    let height = rows_top + 18.0 * order.len() as f64 + 16.0;
+    let mut out = open(height, title);
+    // the critical difference, to scale, from rank 1
+    let _ = write!(
+        out,
+        "<line x1=\"{:.1}\" y1=\"36\" x2=\"{:.1}\" y2=\"36\" stroke=\"#000\" stroke-width=\"2\"/>\
+         <text x=\"{:.1}\" y=\"31\">critical difference (CD = {cd:.3})</text>",
+        x(1.0),
+        x(1.0 + cd).min(WIDTH - RIGHT),
+        x(1.0)
+    );
+    let _ = write!(
+        out,
+        "<line x1=\"{left:.1}\" y1=\"{axis_y}\" x2=\"{right:.1}\" y2=\"{axis_y}\" stroke=\"#000\"/>"
+    );
+    for r in 1..=k {
+        let _ = write!(
+            out,
+            "<line x1=\"{0:.1}\" y1=\"{1}\" x2=\"{0:.1}\" y2=\"{2}\" stroke=\"#000\"/><text x=\"{0:.1}\" y=\"{3}\" text-anchor=\"middle\">{r}</text>",
+            x(r as f64),
+            axis_y - 5.0,
+            axis_y,
+            axis_y - 8.0
+        );
+    }
+    for (j, (first, last)) in cliques.iter().enumerate() {
+        let y = axis_y + 10.0 + 7.0 * j as f64;
+        let _ = write!(
+            out,
+            "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#555\" stroke-width=\"4\"/>",
+            x(ranks[order[*first]]) - 3.0,
+            x(ranks[order[*last]]) + 3.0
+        );
+    }
+    let half = order.len().div_ceil(2);
+    for (row, &m) in order.iter().enumerate() {
+        let y = rows_top + 18.0 * row as f64;
+        let (end, anchor, text_x) = if row < half {
+            (LEFT - 10.0, "end", LEFT - 14.0)
+        } else {
+            (right + 10.0, "start", right + 14.0)
+        };
+        let _ = write!(
+            out,
+            "<polyline points=\"{0:.1},{1} {0:.1},{y:.1} {end:.1},{y:.1}\" fill=\"none\" stroke=\"{2}\"/>\
+             <text x=\"{text_x:.1}\" y=\"{3:.1}\" text-anchor=\"{anchor}\" fill=\"{2}\">{4} ({5:.2})</text>",
+            x(ranks[m]),
+            axis_y,
+            color(row),
+            y + 4.0,
+            escape(&models[m]),
+            ranks[m]
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Maximal runs of rank-sorted models whose ranks span less than `cd` (first and last
+/// positions in `order`), runs of one model left out.
+fn cliques(order: &[usize], ranks: &[f64], cd: f64) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for first in 0..order.len() {
+        let last = (first..order.len())
+            .take_while(|&j| ranks[order[j]] - ranks[order[first]] < cd)
+            .last()
+            .unwrap_or(first);
+        if last > first && runs.last().is_none_or(|&(_, l)| last > l) {
+            runs.push((first, last));
+        }
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,5 +601,21 @@ mod tests {
         assert_eq!(panels(&rows), vec![vec![1], vec![0, 2]]);
         let close = [row("ols", 0.48), row("ridge", 0.47)];
         assert_eq!(panels(&close), vec![vec![0, 1]]);
+    }
+
+    #[test]
+    fn cliques_join_models_closer_than_the_critical_difference() {
+        // ranks 1.4, 2.5, 2.6, 3.7, 4.8 with CD 2.728: 1.4–3.7 and 2.5–4.8
+        let ranks = [2.5, 2.6, 1.4, 3.7, 4.8];
+        let order = [2, 0, 1, 3, 4];
+        assert_eq!(cliques(&order, &ranks, 2.728), [(0, 3), (1, 4)]);
+        assert_eq!(cliques(&order, &ranks, 0.5), [(1, 2)]);
+        let svg = critical_difference(
+            "t",
+            &["a".into(), "b".into(), "c".into(), "d".into(), "e".into()],
+            &ranks,
+            2.728,
+        );
+        assert!(svg.contains("critical difference (CD = 2.728)") && svg.ends_with("</svg>"));
     }
 }

@@ -124,11 +124,14 @@ impl std::str::FromStr for Shard {
     }
 }
 
-/// `[data]`.
+/// `[data]`, or one entry of `[[data]]` (a study over many data sets).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct DataSection {
+    /// The data set's name in a study's reports and its sub-report's folder (default: the
+    /// built-in's name or the file's stem).
+    pub name: Option<String>,
     pub dataset: Option<String>,
     pub file: Option<PathBuf>,
     pub target: Option<String>,
@@ -190,6 +193,8 @@ pub struct StatsSection {
     pub resamples: Option<usize>,
     pub bootstrap_seed: Option<u64>,
     pub target_halfwidth: Option<f64>,
+    /// In a study over many data sets: also run the Bayesian signed-rank test per pair.
+    pub signed_rank: Option<bool>,
 }
 
 /// `[output]`.
@@ -225,6 +230,9 @@ pub struct ExperimentFile {
     pub stats: StatsSection,
     #[serde(default)]
     pub output: OutputSection,
+    /// `[[data]]`: the data sets of a study (empty for one `[data]`).
+    #[serde(skip)]
+    pub datasets: Vec<DataSection>,
 }
 
 impl StatsSection {
@@ -282,14 +290,39 @@ impl ExperimentFile {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        let mut file: ExperimentFile = toml::from_str(&text).map_err(|e| Error::Malformed {
+        let malformed = |reason: String| Error::Malformed {
             path: path.to_path_buf(),
             format: "experiment TOML",
-            reason: e.to_string(),
-        })?;
-        if let (Some(data), Some(dir)) = (&file.data.file, path.parent()) {
-            if data.is_relative() {
-                file.data.file = Some(dir.join(data));
+            reason,
+        };
+        let mut table: toml::Table = toml::from_str(&text).map_err(|e| malformed(e.to_string()))?;
+        let mut file: ExperimentFile = match table.remove("data") {
+            // [[data]]: a study; each entry is a [data] section
+            Some(toml::Value::Array(entries)) => {
+                let datasets = entries
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, entry)| {
+                        entry
+                            .try_into::<DataSection>()
+                            .map_err(|e| malformed(format!("[[data]] entry {}: {e}", i + 1)))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let mut file: ExperimentFile = table
+                    .try_into()
+                    .map_err(|e: toml::de::Error| malformed(e.to_string()))?;
+                file.datasets = datasets;
+                file
+            }
+            // parsed again from the text, so that errors name their line
+            _ => toml::from_str(&text).map_err(|e| malformed(e.to_string()))?,
+        };
+        let dir = path.parent();
+        for data in std::iter::once(&mut file.data).chain(&mut file.datasets) {
+            if let (Some(file), Some(dir)) = (&data.file, dir) {
+                if file.is_relative() {
+                    data.file = Some(dir.join(file));
+                }
             }
         }
         Ok(file)
@@ -297,6 +330,7 @@ impl ExperimentFile {
 
     /// This experiment with every field that `over` sets replaced by `over`'s value.
     pub fn overlay(mut self, over: ExperimentFile) -> ExperimentFile {
+        overlay!(self.data, over.data, name);
         if over.data.dataset.is_some() || over.data.file.is_some() {
             self.data.dataset = over.data.dataset.clone();
             self.data.file = over.data.file.clone();
@@ -341,7 +375,8 @@ impl ExperimentFile {
             rope,
             resamples,
             bootstrap_seed,
-            target_halfwidth
+            target_halfwidth,
+            signed_rank
         );
         overlay!(
             self.output,

@@ -67,15 +67,19 @@ impl Default for Rope {
 impl Rope {
     /// The half-width for `metric` of `scale`, where A and B score `a` and `b` on average.
     pub fn for_metric(&self, metric: &str, scale: Scale, a: f64, b: f64) -> f64 {
-        let given = match self {
-            Rope::Every(v) => Some(*v),
-            Rope::PerMetric(map) => map.get(metric).copied(),
-        };
-        given.unwrap_or(if scale.unitless {
+        self.given(metric).unwrap_or(if scale.unitless {
             0.01
         } else {
             0.01 * (a.abs() + b.abs()) / 2.0
         })
+    }
+
+    /// The half-width the user gave for `metric`, if any.
+    pub fn given(&self, metric: &str) -> Option<f64> {
+        match self {
+            Rope::Every(v) => Some(*v),
+            Rope::PerMetric(map) => map.get(metric).copied(),
+        }
     }
 
     /// Every half-width given, for checking.
