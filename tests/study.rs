@@ -32,6 +32,18 @@ fn write_study(dir: &Path, text: &str) -> std::path::PathBuf {
     path
 }
 
+/// `seedfold run FILE FLAGS --quiet --out OUT`.
+fn run_study(file: &Path, flags: &[&str], out: &Path) -> std::process::Output {
+    seedfold()
+        .arg("run")
+        .arg(file)
+        .args(flags)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
 fn json(path: &Path) -> Value {
     serde_json::from_str(&read(path)).unwrap()
 }
@@ -52,13 +64,7 @@ fn a_study_runs_every_data_set_and_compares_the_models_over_them() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_study(dir.path(), STUDY);
     let out = dir.path().join("out");
-    let run = seedfold()
-        .arg("run")
-        .arg(&file)
-        .args(["--quiet", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = run_study(&file, &[], &out);
     assert!(
         run.status.success(),
         "{}",
@@ -141,23 +147,11 @@ fn a_study_runs_every_data_set_and_compares_the_models_over_them() {
     assert!(read(&out.join("report.md")).contains("Friedman test"));
 
     // a second run into the same folder is refused; --resume finds every data set complete
-    let again = seedfold()
-        .arg("run")
-        .arg(&file)
-        .args(["--quiet", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let again = run_study(&file, &[], &out);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--overwrite"));
     let before = read(&out.join("summary.json"));
-    let resumed = seedfold()
-        .arg("run")
-        .arg(&file)
-        .args(["--quiet", "--resume", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let resumed = run_study(&file, &["--resume"], &out);
     assert!(
         resumed.status.success(),
         "{}",
@@ -199,14 +193,7 @@ fn a_study_refuses_what_it_cannot_compare() {
     ];
     for (text, flags, expected) in cases {
         let file = write_study(dir.path(), text);
-        let result = seedfold()
-            .arg("run")
-            .arg(&file)
-            .args(flags)
-            .args(["--quiet", "--seeds", "2", "--out"])
-            .arg(dir.path().join("out"))
-            .output()
-            .unwrap();
+        let result = run_study(&file, flags, &dir.path().join("out"));
         let stderr = String::from_utf8_lossy(&result.stderr);
         assert!(
             !result.status.success() && stderr.contains(expected),
@@ -219,19 +206,8 @@ fn a_study_refuses_what_it_cannot_compare() {
 fn the_example_study_runs_as_shipped() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("study");
-    let run = seedfold()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "run",
-            "examples/many-datasets.toml",
-            "--seeds",
-            "2",
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/many-datasets.toml");
+    let run = run_study(&example, &["--seeds", "2"], &out);
     assert!(
         run.status.success(),
         "{}",
