@@ -159,6 +159,7 @@ pub fn execute(
     ran?;
     done.extend(saved?);
     super::release_freed_memory();
+    super::hand_back_large_blocks();
     manifest.split_hashes = done;
     finish(out, &mut manifest, &table, &splitter, &my_seeds)
 }

@@ -72,7 +72,6 @@ enum Command {
 /// Run the command line; errors are printed by the caller.
 pub fn main() -> Result<()> {
     seedfold::panic::quiet_caught_panics();
-    hand_back_large_blocks();
     match Cli::parse().command {
         Command::Splits(args) => splits::run(&args),
         Command::Run(args) => run::run_command(&args),
@@ -151,13 +150,15 @@ fn release_freed_memory() {
     }
 }
 
-/// Serve large blocks (score tables, rendered files, batches) from their own mappings, so
-/// freeing one returns it to the system: glibc otherwise raises that threshold each time such
-/// a block is freed and serves the next from the heap, where freed space stays resident. With
-/// it, a run's peak memory grows by under a kilobyte per split seed (BENCHMARKS.md).
+/// From here on, serve large blocks (score tables, rendered files, batches) from their own
+/// mappings, so freeing one returns it to the system: glibc otherwise raises that threshold
+/// each time such a block is freed and serves the next from the heap, where freed space stays
+/// resident. Set once the fits are done (their large per-tree buffers would pay a mapping
+/// each, 7 % of a forest run on 200,000 rows); then a run's peak memory grows by under a
+/// kilobyte per split seed (BENCHMARKS.md).
 fn hand_back_large_blocks() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes the allocator's tuning; called before any thread starts.
+    // SAFETY: mallopt only changes the allocator's tuning.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
     }

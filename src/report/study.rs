@@ -230,7 +230,7 @@ pub fn render_study_html(study: &Study, about: &[String]) -> String {
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td></tr>",
             svg::escape(&d.name),
-            d.task,
+            svg::escape(&d.task),
             d.rows,
             svg::escape(&d.report),
             svg::escape(&d.report)
