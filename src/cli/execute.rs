@@ -169,7 +169,7 @@ const LARGE_RUN_RECORDS: u64 = 20_000_000;
 
 /// Warn when the study asks for a very large number of records: they stream to disk (about 60
 /// bytes each in records.csv), and the analysis holds about 50 bytes of score tables per
-/// record (0.71 KB per split seed on diabetes/ols with 3 metrics × 5 folds, BENCHMARKS.md).
+/// record (0.84 KB per split seed on diabetes/ols with 3 metrics × 5 folds, BENCHMARKS.md).
 fn warn_if_large(
     seeds: &[u64],
     splitter: &Splitter,
