@@ -33,7 +33,8 @@ enum Command {
   seedfold run --dataset diabetes --model ols --model ridge --seeds 100
   seedfold run --dataset penguins --model logistic --model boosting --impute median --scale standard
   seedfold run --data my.csv --target label --model 'ridge:alpha=0.1|1|10' --splitter kfold
-  seedfold run examples/breast-cancer-binary.toml --seeds 20 --out reports/quick")]
+  seedfold run examples/breast-cancer-binary.toml --seeds 20 --out reports/quick
+  seedfold run examples/many-datasets.toml --signed-rank   # [[data]]: models over 5 data sets")]
     Run(Box<run::RunArgs>),
     /// Merge the report folders of shards (--shard I/N) into the single run's report.
     #[command(after_help = "Example:

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 /// Options of `seedfold run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// An experiment file (TOML); flags given here override it.
+    /// An experiment file (TOML); flags given here override it. With `[[data]]` entries it is
+    /// a study over many data sets: one report per data set, and the models compared over them.
     experiment: Option<PathBuf>,
     #[command(flatten)]
     data: DataArgs,
