@@ -3,7 +3,7 @@
 //! finished seed there, and the finished folder gets its reports and manifest.
 
 use super::progress::Bar;
-use super::report::{about, hard_rows, known_scale, write_report, write_side_by_side};
+use super::report::{about, hard_rows, known_scale, write_rendered, write_report};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{Table, Target, Task};
 use seedfold::report::folder::{
@@ -242,14 +242,14 @@ fn finish(
         let splits = manifest.experiment.save_splits.then(|| {
             scope.spawn(move || {
                 // splits are derived again and written one seed at a time, never all held
-                write_side_by_side(
+                write_rendered(
                     out,
-                    vec![(
+                    (
                         "splits.csv",
                         Box::new(|w| {
                             write_splits(w, seeds.iter().map(|&s| (s, splitter.split(s))))
                         }),
-                    )],
+                    ),
                 )
             })
         });

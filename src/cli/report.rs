@@ -79,20 +79,21 @@ pub fn write_side_by_side(dir: &Path, files: Vec<Render>) -> Result<()> {
     std::thread::scope(|scope| {
         let writes: Vec<_> = files
             .into_iter()
-            .map(|(name, render)| {
-                scope.spawn(move || -> Result<()> {
-                    let path = dir.join(name);
-                    let mut file = AtomicFile::create(&path)?;
-                    render(&mut file).with_context(|| format!("writing {}", path.display()))?;
-                    Ok(file.commit()?)
-                })
-            })
+            .map(|file| scope.spawn(move || write_rendered(dir, file)))
             .collect();
         writes.into_iter().try_for_each(|w| {
             w.join()
                 .map_err(|_| anyhow!("writing the report to {} panicked", dir.display()))?
         })
     })
+}
+
+/// Write one report file into `dir` as its renderer produces it (atomically).
+pub fn write_rendered(dir: &Path, (name, render): Render) -> Result<()> {
+    let path = dir.join(name);
+    let mut file = AtomicFile::create(&path)?;
+    render(&mut file).with_context(|| format!("writing {}", path.display()))?;
+    Ok(file.commit()?)
 }
 
 /// "split seeds 0–99 (100)", or the list when it is not a range.
