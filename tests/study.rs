@@ -146,6 +146,23 @@ fn a_study_runs_every_data_set_and_compares_the_models_over_them() {
     assert!(html.contains("critical difference") && html.contains("href=\"cancer/report.html\""));
     assert!(read(&out.join("report.md")).contains("Friedman test"));
 
+    // verify checks every data set's report, and names the one that was changed
+    let verified = seedfold().arg("verify").arg(&out).output().unwrap();
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("all 3 data sets' reports verify"));
+    let records = out.join("wine").join("records.csv");
+    let original = read(&records);
+    std::fs::write(&records, original.replacen(",ok,", ",failed,", 1)).unwrap();
+    let forged = seedfold().arg("verify").arg(&out).output().unwrap();
+    let said = String::from_utf8_lossy(&forged.stderr).to_string()
+        + &String::from_utf8_lossy(&forged.stdout);
+    assert!(!forged.status.success() && said.contains("wine"), "{said}");
+    std::fs::write(&records, original).unwrap();
+
     // a second run into the same folder is refused; --resume finds every data set complete
     let again = run_study(&file, &[], &out);
     assert!(!again.status.success());

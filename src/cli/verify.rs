@@ -22,7 +22,41 @@ pub struct VerifyArgs {
     rerun: Option<usize>,
 }
 
+/// The data sets of the study in `dir` (a folder with no manifest of its own whose
+/// summary.json lists them), or `None` for a run's report folder.
+fn study_datasets(dir: &std::path::Path) -> Option<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Study {
+        datasets: Vec<Dataset>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Dataset {
+        name: String,
+    }
+    if dir.join("manifest.json").exists() {
+        return None;
+    }
+    let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;
+    let study: Study = serde_json::from_str(&text).ok()?;
+    Some(study.datasets.into_iter().map(|d| d.name).collect())
+}
+
 pub fn run_verify(args: &VerifyArgs) -> Result<()> {
+    if let Some(names) = study_datasets(&args.dir) {
+        for name in &names {
+            run_verify(&VerifyArgs {
+                dir: args.dir.join(name),
+                rerun: args.rerun,
+            })?;
+        }
+        println!(
+            "{} is a study: all {} data sets' reports verify; its comparison over them is not hashed (`seedfold run STUDY.toml --resume --out {}` recomputes it from them)",
+            args.dir.display(),
+            names.len(),
+            args.dir.display()
+        );
+        return Ok(());
+    }
     let manifest = read_manifest(&args.dir)?;
     let e = &manifest.experiment;
     let mut problems = Vec::new();
