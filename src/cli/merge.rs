@@ -4,9 +4,11 @@ use super::report::{about, claim, hard_rows, known_scale, write, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::data::Task;
+use seedfold::data::{record_rows, MergeSorted};
 use seedfold::report::folder::{read_manifest, write_manifest};
-use seedfold::report::{render_records, render_records_parquet};
+use seedfold::report::write_records;
 use seedfold::run::{coverage_problems, file_hashes, Manifest, RunStatus};
+use seedfold::stats::ScoreBook;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -158,7 +160,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         .map(|d| Ok((d.clone(), read_manifest(d)?)))
         .collect::<Result<_>>()?;
     let manifest = check(&manifests)?;
-    let mut records = Vec::new();
+    // each shard is checked on its own, then all are merged a record at a time
     for (dir, shard) in &manifests {
         let own = seedfold::data::read_records(&dir.join("records.csv"), true, None)?;
         let problems = coverage_problems(&own, &shard.seeds_done, &shard.experiment.model_seeds);
@@ -169,13 +171,15 @@ pub fn run(args: &MergeArgs) -> Result<()> {
                 problems.join("; ")
             );
         }
-        records.extend(own);
     }
-    records.sort_by(|a, b| a.key().cmp(&b.key()));
     let out = &args.out;
     let _lock = claim(out, args.overwrite)?;
-    write(out, "records.csv", render_records(&records).as_bytes())?;
-    write(out, "records.parquet", &render_records_parquet(&records)?)?;
+    let sources = manifests
+        .iter()
+        .map(|(dir, _)| record_rows(&dir.join("records.csv")))
+        .collect::<seedfold::Result<Vec<_>>>()?;
+    let mut book = ScoreBook::default();
+    write_records(out, MergeSorted::new(sources), |r| book.add(r))?;
     let dirs: Vec<&Path> = args.shards.iter().map(PathBuf::as_path).collect();
     for (name, seed_first) in [("splits.csv", true), ("predictions.csv", false)] {
         if let Some(bytes) = merge_by_seed(&dirs, name, seed_first)? {
@@ -190,7 +194,7 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     )?;
     write_report(
         out,
-        &seedfold::stats::group_scores(&records),
+        &book.finish(),
         &known_scale,
         &e.stats,
         &manifest.data.name,

@@ -16,7 +16,9 @@ mod records;
 pub use builtin::{builtin, Builtin, BUILTINS};
 pub use load::{load, source_reader, DataSource, DataSpec, Loaded};
 pub use predictions::{for_each_prediction, PredictionLine};
-pub use record_rows::{for_each_record, records_in};
+pub use record_rows::{
+    for_each_record, record_rows, records_in, MergeSorted, PlacedRecord, RecordRows,
+};
 pub use records::read_records;
 
 use crate::preprocess::{FeatureKind, Steps};

@@ -5,21 +5,46 @@ use super::csv_rows::{CsvRow, CsvRows};
 use crate::record::{FoldRecord, Status};
 use crate::report::RECORDS_HEADER;
 use crate::{Error, Result};
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Call `each` with every record of the records CSV at `path`, the bytes it spans and the line
-/// it starts on, in file order; the file must have the records contract's header.
-pub fn for_each_record(
-    path: &Path,
-    each: impl FnMut(FoldRecord, Range<u64>, usize) -> Result<()>,
-) -> Result<()> {
-    let file = std::fs::File::open(path).map_err(|e| Error::Read {
+/// The records of a records CSV, read as they are asked for, each with the bytes it spans in
+/// the file and the line it starts on.
+pub struct RecordRows<R> {
+    path: PathBuf,
+    rows: CsvRows<R>,
+}
+
+/// A record with its place in the file: bytes and first line.
+pub type PlacedRecord = (FoldRecord, Range<u64>, usize);
+
+impl<R: BufRead> Iterator for RecordRows<R> {
+    type Item = Result<PlacedRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row = match self.rows.next()? {
+            Ok(row) => row,
+            Err(e) => return Some(Err(malformed(&self.path, e.to_string()))),
+        };
+        let (line, bytes) = (row.line, row.bytes.clone());
+        Some(
+            parse(row)
+                .map(|record| (record, bytes, line))
+                .map_err(|reason| malformed(&self.path, format!("line {line}: {reason}"))),
+        )
+    }
+}
+
+/// The records of the records CSV at `path`, in file order; the file must have the records
+/// contract's header.
+pub fn record_rows(path: &Path) -> Result<RecordRows<BufReader<File>>> {
+    let file = File::open(path).map_err(|e| Error::Read {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let (header, rows) = CsvRows::with_header(std::io::BufReader::with_capacity(1 << 16, file))
+    let (header, rows) = CsvRows::with_header(BufReader::with_capacity(1 << 16, file))
         .map_err(|e| malformed(path, e.to_string()))?;
     if header.as_deref() != Some(RECORDS_HEADER) {
         return Err(malformed(
@@ -27,33 +52,107 @@ pub fn for_each_record(
             format!("its header is not seedfold's records header {RECORDS_HEADER}"),
         ));
     }
-    read_rows(path, rows, each)
+    Ok(RecordRows {
+        path: path.to_path_buf(),
+        rows,
+    })
+}
+
+/// Call `each` with every record of the records CSV at `path`, the bytes it spans and the line
+/// it starts on, in file order; the file must have the records contract's header.
+pub fn for_each_record(
+    path: &Path,
+    mut each: impl FnMut(FoldRecord, Range<u64>, usize) -> Result<()>,
+) -> Result<()> {
+    for placed in record_rows(path)? {
+        let (record, bytes, line) = placed?;
+        each(record, bytes, line)?;
+    }
+    Ok(())
 }
 
 /// The records of `piece`, a run of whole rows of the records CSV at `path` that begins at
 /// byte `offset` and line `line` of the file.
 pub fn records_in(path: &Path, piece: &[u8], offset: u64, line: usize) -> Result<Vec<FoldRecord>> {
-    let mut records = Vec::new();
-    read_rows(path, CsvRows::at(piece, offset, line), |record, _, _| {
-        records.push(record);
-        Ok(())
-    })?;
-    Ok(records)
+    RecordRows {
+        path: path.to_path_buf(),
+        rows: CsvRows::at(piece, offset, line),
+    }
+    .map(|placed| placed.map(|(record, _, _)| record))
+    .collect()
 }
 
-fn read_rows<R: BufRead>(
-    path: &Path,
-    rows: CsvRows<R>,
-    mut each: impl FnMut(FoldRecord, Range<u64>, usize) -> Result<()>,
-) -> Result<()> {
-    for row in rows {
-        let row = row.map_err(|e| malformed(path, e.to_string()))?;
-        let (line, bytes) = (row.line, row.bytes.clone());
-        let record =
-            parse(row).map_err(|reason| malformed(path, format!("line {line}: {reason}")))?;
-        each(record, bytes, line)?;
+/// A record's key in the records contract's order, owned.
+type Key = (String, u64, u64, u64, usize, String);
+
+fn owned_key(r: &FoldRecord) -> Key {
+    let (model, share, seed, model_seed, fold, metric) = r.key();
+    (model.into(), share, seed, model_seed, fold, metric.into())
+}
+
+/// The records of several records CSVs, each in the records contract's order, merged into that
+/// order one record at a time (the shards of one study); a file out of order, or repeating a
+/// record, is an error rather than a silently misordered merge.
+pub struct MergeSorted<R> {
+    sources: Vec<RecordRows<R>>,
+    /// Each source's next record and its key.
+    heads: Vec<Option<(Key, FoldRecord)>>,
+    /// An error met while reading ahead, reported next.
+    failed: Option<Error>,
+}
+
+impl<R: BufRead> MergeSorted<R> {
+    /// Merge `sources`.
+    pub fn new(mut sources: Vec<RecordRows<R>>) -> MergeSorted<R> {
+        let mut failed = None;
+        let heads = sources
+            .iter_mut()
+            .map(|source| match source.next().transpose() {
+                Ok(head) => head.map(|(r, _, _)| (owned_key(&r), r)),
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    None
+                }
+            })
+            .collect();
+        MergeSorted {
+            sources,
+            heads,
+            failed,
+        }
     }
-    Ok(())
+}
+
+impl<R: BufRead> Iterator for MergeSorted<R> {
+    type Item = Result<FoldRecord>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.failed.take() {
+            self.heads.clear();
+            return Some(Err(e));
+        }
+        let i = (0..self.heads.len())
+            .filter_map(|i| self.heads[i].as_ref().map(|h| (&h.0, i)))
+            .min()?
+            .1;
+        let (key, record) = self.heads[i].take()?;
+        match self.sources[i].next().transpose() {
+            Ok(Some((next, _, line))) => {
+                let next_key = owned_key(&next);
+                if next_key <= key {
+                    self.failed = Some(malformed(
+                        &self.sources[i].path,
+                        format!("line {line} is out of the records contract's order (model, train fraction, split seed, model seed, fold, metric) or repeats the record before it"),
+                    ));
+                } else {
+                    self.heads[i] = Some((next_key, next));
+                }
+            }
+            Ok(None) => {}
+            Err(e) => self.failed = Some(e),
+        }
+        Some(Ok(record))
+    }
 }
 
 /// One row of the records contract.
@@ -169,5 +268,48 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2") && e.contains("value 'x'"), "{e}");
+    }
+
+    #[test]
+    fn sorted_files_merge_in_order_and_a_file_out_of_order_is_an_error() {
+        let record = |model: &str, seed: u64, fold: usize| FoldRecord {
+            model: model.into(),
+            split_seed: seed,
+            model_seed: 0,
+            fold,
+            metric: "r2".into(),
+            value: Some(seed as f64),
+            n_train: 8,
+            n_test: 2,
+            fit_seconds: 0.0,
+            status: Status::Ok,
+            error: None,
+            warning: None,
+            train_fraction: 1.0,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, records: &[FoldRecord]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, render_records(records)).unwrap();
+            record_rows(&path).unwrap()
+        };
+        let even = [record("a", 0, 0), record("a", 2, 0), record("b", 0, 0)];
+        let odd = [record("a", 1, 0), record("a", 1, 1), record("b", 1, 0)];
+        let merged: Vec<FoldRecord> =
+            MergeSorted::new(vec![write("even.csv", &even), write("odd.csv", &odd)])
+                .collect::<Result<_>>()
+                .unwrap();
+        let mut expected: Vec<FoldRecord> = even.iter().chain(&odd).cloned().collect();
+        expected.sort_by(|x, y| x.key().cmp(&y.key()));
+        assert_eq!(merged, expected);
+        let shuffled = [record("b", 0, 0), record("a", 2, 0)];
+        let e = MergeSorted::new(vec![write("even.csv", &even), write("bad.csv", &shuffled)])
+            .collect::<Result<Vec<_>>>()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("bad.csv") && e.contains("line 3") && e.contains("order"),
+            "{e}"
+        );
     }
 }

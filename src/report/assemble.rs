@@ -3,13 +3,13 @@
 //! time, so a run of any number of seeds never holds its records in memory.
 //!
 //! Within one seed the checkpoint's rows are in contract order, so each (model, share, seed)
-//! is one contiguous piece of it. A first pass notes where each piece lies; a second copies the
-//! pieces into `records.csv` in contract order (the bytes are already the contract's) and reads
-//! them once for `records.parquet` and the caller.
+//! is one contiguous piece of it. A first pass notes where each piece lies; a second reads the
+//! pieces in contract order into `records.csv`, `records.parquet` and the caller.
+//! [`write_records`] is the second pass for any ordered stream of records (merge uses it).
 
 use super::folder::RECORDS_PARTIAL;
 use super::parquet::RecordsParquet;
-use super::{AtomicFile, RECORDS_HEADER};
+use super::{render_record_rows, AtomicFile, RECORDS_HEADER};
 use crate::data::{for_each_record, records_in};
 use crate::record::FoldRecord;
 use crate::{Error, Result};
@@ -23,39 +23,56 @@ type Pieces = BTreeMap<(String, u64, u64), (Range<u64>, usize)>;
 
 /// Write `records.csv` and `records.parquet` in `dir` from its checkpoint, handing every
 /// record to `each` in the contract's order; returns how many there were.
-pub fn assemble_records(dir: &Path, mut each: impl FnMut(&FoldRecord)) -> Result<u64> {
+pub fn assemble_records(dir: &Path, each: impl FnMut(&FoldRecord)) -> Result<u64> {
     let partial = dir.join(RECORDS_PARTIAL);
     let pieces = find_pieces(&partial)?;
-    let mut csv = AtomicFile::create(&dir.join("records.csv"))?;
-    let mut parquet_file = AtomicFile::create(&dir.join("records.parquet"))?;
-    let mut parquet = RecordsParquet::new(&mut parquet_file)?;
-    let write_error = |path: &str, e: std::io::Error| Error::Write {
-        path: dir.join(path),
-        reason: e.to_string(),
-    };
-    writeln!(csv, "{RECORDS_HEADER}").map_err(|e| write_error("records.csv", e))?;
     let mut source = std::fs::File::open(&partial).map_err(|e| Error::Read {
         path: partial.clone(),
         reason: e.to_string(),
     })?;
     let mut piece = Vec::new();
-    let mut count = 0;
-    for (bytes, line) in pieces.into_values() {
+    let records = pieces.into_values().flat_map(|(bytes, line)| {
         piece.resize((bytes.end - bytes.start) as usize, 0);
-        source
+        let read = source
             .seek(SeekFrom::Start(bytes.start))
             .and_then(|_| source.read_exact(&mut piece))
             .map_err(|e| Error::Read {
                 path: partial.clone(),
                 reason: e.to_string(),
-            })?;
-        csv.write_all(&piece)
-            .map_err(|e| write_error("records.csv", e))?;
-        for record in records_in(&partial, &piece, bytes.start, line)? {
-            each(&record);
-            count += 1;
-            parquet.push(record)?;
+            })
+            .and_then(|()| records_in(&partial, &piece, bytes.start, line));
+        match read {
+            Ok(records) => records.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
         }
+    });
+    write_records(dir, records, each)
+}
+
+/// Write `records.csv` and `records.parquet` in `dir` from `records` (in the contract's
+/// order), one record at a time, handing each to `each`; returns how many there were. Neither
+/// file is put in place unless every record was read.
+pub fn write_records(
+    dir: &Path,
+    records: impl Iterator<Item = Result<FoldRecord>>,
+    mut each: impl FnMut(&FoldRecord),
+) -> Result<u64> {
+    let mut csv = AtomicFile::create(&dir.join("records.csv"))?;
+    let mut parquet_file = AtomicFile::create(&dir.join("records.parquet"))?;
+    let mut parquet = RecordsParquet::new(&mut parquet_file)?;
+    let csv_error = |e: std::io::Error| Error::Write {
+        path: dir.join("records.csv"),
+        reason: e.to_string(),
+    };
+    writeln!(csv, "{RECORDS_HEADER}").map_err(csv_error)?;
+    let mut count = 0;
+    for record in records {
+        let record = record?;
+        csv.write_all(render_record_rows(std::slice::from_ref(&record)).as_bytes())
+            .map_err(csv_error)?;
+        each(&record);
+        count += 1;
+        parquet.push(record)?;
     }
     parquet.finish()?;
     csv.commit()?;
