@@ -7,7 +7,7 @@ use seedfold::data::Task;
 use seedfold::data::{record_rows, MergeSorted};
 use seedfold::report::folder::{read_manifest, write_manifest};
 use seedfold::report::write_records;
-use seedfold::run::{coverage_problems, file_hashes, Manifest, RunStatus};
+use seedfold::run::{file_hashes, Coverage, Manifest, RunStatus};
 use seedfold::stats::ScoreBook;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -162,8 +162,11 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     let manifest = check(&manifests)?;
     // each shard is checked on its own, then all are merged a record at a time
     for (dir, shard) in &manifests {
-        let own = seedfold::data::read_records(&dir.join("records.csv"), true, None)?;
-        let problems = coverage_problems(&own, &shard.seeds_done, &shard.experiment.model_seeds);
+        let mut coverage = Coverage::new(&shard.seeds_done, &shard.experiment.model_seeds);
+        for placed in record_rows(&dir.join("records.csv"))? {
+            coverage.add(&placed?.0);
+        }
+        let problems = coverage.problems();
         if !problems.is_empty() {
             bail!(
                 "{}'s records.csv is not what its manifest says was run: {}",

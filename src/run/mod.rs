@@ -12,7 +12,7 @@ mod progress;
 mod timeout;
 
 pub use crate::record::{FoldPredictions, FoldRecord, Status};
-pub use coverage::coverage_problems;
+pub use coverage::{coverage_problems, Coverage};
 pub use experiment::{
     DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, PreprocessSection, SeedSpec,
     Shard, SplitSection, StatsSection,
