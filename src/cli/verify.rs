@@ -3,10 +3,11 @@
 use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
+use seedfold::data::record_rows;
 use seedfold::report::folder::read_manifest;
-use seedfold::report::render_splits;
+use seedfold::report::write_splits;
 use seedfold::run::{
-    coverage_problems, file_hashes, run, source_sha256, split_hash, FoldRecord, ModelSet, RunPlan,
+    file_hashes, run, source_sha256, split_hash, Coverage, FoldRecord, ModelSet, RunPlan,
     RunStatus, Silent, REPORT_FILES,
 };
 use seedfold::split::Splitter;
@@ -20,6 +21,53 @@ pub struct VerifyArgs {
     /// Also recompute this many seeds (spread over the run) and compare their records.
     #[arg(long, num_args = 0..=1, default_missing_value = "3")]
     rerun: Option<usize>,
+}
+
+/// `n` of the seeds done, spread evenly over them (all of them when `n` reaches their count).
+fn rerun_sample(done: &[u64], n: usize) -> Vec<u64> {
+    if n >= done.len() {
+        done.to_vec()
+    } else {
+        (0..n)
+            .map(|i| done[i * (done.len() - 1) / (n - 1).max(1)])
+            .collect()
+    }
+}
+
+/// A writer that compares what is written with what `R` holds, byte for byte.
+struct Compare<R> {
+    saved: R,
+    same: bool,
+    buffer: Vec<u8>,
+}
+
+impl<R: std::io::Read> Compare<R> {
+    fn new(saved: R) -> Self {
+        Compare {
+            saved,
+            same: true,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// Whether everything written matched and nothing of the saved bytes is left over.
+    fn at_end(&mut self) -> bool {
+        self.same && matches!(self.saved.read(&mut [0u8; 1]), Ok(0))
+    }
+}
+
+impl<R: std::io::Read> std::io::Write for Compare<R> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.same {
+            self.buffer.resize(bytes.len(), 0);
+            self.same = self.saved.read_exact(&mut self.buffer).is_ok() && self.buffer == bytes;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The data sets of the study in `dir` (a folder with no manifest of its own whose
@@ -83,21 +131,33 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
     if manifest.files.is_empty() {
         problems.push("the manifest lists no file hashes (written by an older seedfold); run again to get a report that can be verified".into());
     }
-    // read once: for the coverage check here and the rerun's comparison below
-    let records = match seedfold::data::read_records(&args.dir.join("records.csv"), true, None) {
-        Ok(records) => {
-            problems.extend(
-                coverage_problems(&records, &manifest.seeds_done, &e.model_seeds)
-                    .into_iter()
-                    .map(|p| format!("records.csv: {p}")),
-            );
-            records
+    // read once, a record at a time: the coverage check here, and the records of the seeds the
+    // rerun below recomputes
+    let sample = args.rerun.map(|n| rerun_sample(&manifest.seeds_done, n));
+    let mut stored = Vec::new();
+    let mut coverage = Coverage::new(&manifest.seeds_done, &e.model_seeds);
+    let read = record_rows(&args.dir.join("records.csv")).and_then(|rows| {
+        for placed in rows {
+            let (record, _, _) = placed?;
+            coverage.add(&record);
+            if sample
+                .as_ref()
+                .is_some_and(|s| s.contains(&record.split_seed))
+            {
+                stored.push(record);
+            }
         }
-        Err(err) => {
-            problems.push(format!("records.csv cannot be read: {err}"));
-            Vec::new()
-        }
-    };
+        Ok(())
+    });
+    match read {
+        Ok(()) => problems.extend(
+            coverage
+                .problems()
+                .into_iter()
+                .map(|p| format!("records.csv: {p}")),
+        ),
+        Err(err) => problems.push(format!("records.csv cannot be read: {err}")),
+    }
     let sha256 = source_sha256(&e.data)?;
     if sha256 != manifest.data.sha256 {
         problems.push(format!(
@@ -124,8 +184,11 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
     }
     let splits_csv = args.dir.join("splits.csv");
     if splits_csv.exists() {
-        let derived = render_splits(seeds.iter().map(|&s| (s, splitter.split(s))));
-        if std::fs::read_to_string(&splits_csv)? != derived {
+        // compared as it is derived, a seed at a time
+        let mut saved = Compare::new(std::io::BufReader::new(std::fs::File::open(&splits_csv)?));
+        let same = write_splits(&mut saved, seeds.iter().map(|&s| (s, splitter.split(s)))).is_ok()
+            && saved.at_end();
+        if !same {
             problems.push("splits.csv does not match the splits derived from the manifest".into());
         }
     }
@@ -134,15 +197,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         manifest.files.len(),
         seeds.len()
     );
-    if let Some(n) = args.rerun {
-        let done = &manifest.seeds_done;
-        let sample: Vec<u64> = if n >= done.len() {
-            done.clone()
-        } else {
-            (0..n)
-                .map(|i| done[i * (done.len() - 1) / (n - 1).max(1)])
-                .collect()
-        };
+    if let Some(sample) = sample {
         let ModelSet { models, metrics } = e.models_and_metrics(&table)?;
         let plan = RunPlan {
             table: &table,
@@ -159,10 +214,6 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             train_fractions: &e.train_fractions(),
         };
         let fresh = run(&plan, &Silent)?;
-        let stored: Vec<_> = records
-            .into_iter()
-            .filter(|r| sample.contains(&r.split_seed))
-            .collect();
         // compare everything but the timings (a model name may hold commas, so not by text)
         let untimed = |records: Vec<FoldRecord>| -> Vec<FoldRecord> {
             records
