@@ -72,6 +72,34 @@ impl FoldRecord {
     }
 }
 
+#[cfg(test)]
+impl FoldRecord {
+    /// A scored record for tests: 8 training and 2 test rows, the whole training fold.
+    pub(crate) fn example(
+        model: &str,
+        split_seed: u64,
+        model_seed: u64,
+        fold: usize,
+        metric: &str,
+    ) -> FoldRecord {
+        FoldRecord {
+            model: model.into(),
+            split_seed,
+            model_seed,
+            fold,
+            metric: metric.into(),
+            value: Some(0.5),
+            n_train: 8,
+            n_test: 2,
+            fit_seconds: 0.0,
+            status: Status::Ok,
+            error: None,
+            warning: None,
+            train_fraction: 1.0,
+        }
+    }
+}
+
 /// Out-of-fold predictions of one fit, kept when `--save-predictions` asks for them.
 /// Sorted seed first, so that a checkpoint can append them seed by seed.
 #[derive(Debug, Clone, PartialEq)]

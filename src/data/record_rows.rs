@@ -210,14 +210,7 @@ mod tests {
     #[test]
     fn reads_back_exactly_what_is_written_with_each_rows_place() {
         let record = |model: &str, fold, value: Option<f64>, error: Option<&str>| FoldRecord {
-            model: model.into(),
-            split_seed: 3,
-            model_seed: 1,
-            fold,
-            metric: "r2".into(),
             value,
-            n_train: 8,
-            n_test: 2,
             fit_seconds: 0.25,
             status: if value.is_some() {
                 Status::Ok
@@ -225,8 +218,8 @@ mod tests {
                 Status::Failed
             },
             error: error.map(str::to_string),
-            warning: None,
             train_fraction: 0.5,
+            ..FoldRecord::example(model, 3, 1, fold, "r2")
         };
         let records = vec![
             record("ridge:alpha=1", 0, Some(16742699912795939000.0), None),
@@ -273,19 +266,8 @@ mod tests {
     #[test]
     fn sorted_files_merge_in_order_and_a_file_out_of_order_is_an_error() {
         let record = |model: &str, seed: u64, fold: usize| FoldRecord {
-            model: model.into(),
-            split_seed: seed,
-            model_seed: 0,
-            fold,
-            metric: "r2".into(),
             value: Some(seed as f64),
-            n_train: 8,
-            n_test: 2,
-            fit_seconds: 0.0,
-            status: Status::Ok,
-            error: None,
-            warning: None,
-            train_fraction: 1.0,
+            ..FoldRecord::example(model, seed, 0, fold, "r2")
         };
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, records: &[FoldRecord]| {

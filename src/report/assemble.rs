@@ -120,24 +120,14 @@ fn find_pieces(partial: &Path) -> Result<Pieces> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::Status;
     use crate::report::{render_record_rows, render_records};
 
     fn record(model: &str, share: f64, seed: u64, fold: usize, metric: &str) -> FoldRecord {
         FoldRecord {
-            model: model.into(),
-            split_seed: seed,
-            model_seed: 0,
-            fold,
-            metric: metric.into(),
             value: Some(seed as f64 + fold as f64 / 10.0),
-            n_train: 8,
-            n_test: 2,
             fit_seconds: 0.5,
-            status: Status::Ok,
-            error: None,
-            warning: None,
             train_fraction: share,
+            ..FoldRecord::example(model, seed, 0, fold, metric)
         }
     }
 

@@ -209,24 +209,9 @@ fn list(values: &BTreeSet<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Status;
 
     fn record(model: &str, seed: u64, run: u64, fold: usize, metric: &str) -> FoldRecord {
-        FoldRecord {
-            model: model.into(),
-            split_seed: seed,
-            model_seed: run,
-            fold,
-            metric: metric.into(),
-            value: Some(0.5),
-            n_train: 8,
-            n_test: 2,
-            fit_seconds: 0.0,
-            status: Status::Ok,
-            error: None,
-            warning: None,
-            train_fraction: 1.0,
-        }
+        FoldRecord::example(model, seed, run, fold, metric)
     }
 
     fn complete() -> Vec<FoldRecord> {
