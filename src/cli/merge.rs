@@ -1,15 +1,16 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
-use super::report::{about, claim, hard_rows, known_scale, write, write_report};
+use super::report::{about, claim, hard_rows, known_scale, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::data::Task;
-use seedfold::data::{record_rows, MergeSorted};
+use seedfold::data::{record_rows, CsvRow, CsvRows, MergeSorted};
 use seedfold::report::folder::{read_manifest, write_manifest};
-use seedfold::report::write_records;
+use seedfold::report::{write_records, AtomicFile};
 use seedfold::run::{file_hashes, Coverage, Manifest, RunStatus};
 use seedfold::stats::ScoreBook;
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Options of `seedfold merge`.
@@ -26,56 +27,57 @@ pub struct MergeArgs {
     overwrite: bool,
 }
 
-/// The split seed of a CSV line whose first fields are `model,split_seed` (model may be quoted)
-/// or, with `seed_first`, `split_seed`.
-fn seed_of(line: &str, seed_first: bool) -> Option<u64> {
-    let rest = if seed_first {
-        line
-    } else if let Some(quoted) = line.strip_prefix('"') {
-        let mut end = 0;
-        let bytes = quoted.as_bytes();
-        while end < bytes.len() {
-            if bytes[end] == b'"' {
-                if bytes.get(end + 1) == Some(&b'"') {
-                    end += 2;
-                    continue;
-                }
-                break;
-            }
-            end += 1;
-        }
-        quoted.get(end + 2..)?
-    } else {
-        line.split_once(',')?.1
-    };
-    rest.split(',').next()?.parse().ok()
+/// The split seed of a row of splits.csv (its first column) or predictions.csv (its second).
+fn seed_of(row: &CsvRow, seed_first: bool) -> Option<u64> {
+    row.fields.get(usize::from(!seed_first))?.parse().ok()
 }
 
-/// Concatenate a per-seed CSV (`splits.csv`, `predictions.csv`) from the shards in seed order.
-fn merge_by_seed(dirs: &[&Path], name: &str, seed_first: bool) -> Result<Option<Vec<u8>>> {
-    let mut header = None;
-    let mut by_seed: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+/// Write a per-seed CSV (`splits.csv`, `predictions.csv`) of the shards `dirs` into `out`, its
+/// rows in the order of the experiment's `seeds` (the single run's order), each seed's rows
+/// taken from the shard that `owner` names; a row at a time. Nothing when a shard lacks it.
+fn merge_by_seed(
+    dirs: &[&Path],
+    owner: &BTreeMap<u64, usize>,
+    seeds: &[u64],
+    out: &Path,
+    name: &str,
+    seed_first: bool,
+) -> Result<()> {
+    if dirs.iter().any(|d| !d.join(name).exists()) {
+        return Ok(());
+    }
+    let mut header = String::new();
+    let mut sources = Vec::new();
     for dir in dirs {
-        let path = dir.join(name);
-        if !path.exists() {
-            return Ok(None);
-        }
-        let text = std::fs::read_to_string(&path)?;
-        let mut lines = text.lines();
-        header = lines.next().map(str::to_string);
-        for line in lines {
-            let Some(seed) = seed_of(line, seed_first) else {
-                bail!("{}: cannot read the seed of line '{line}'", path.display())
-            };
-            by_seed.entry(seed).or_default().push(line.to_string());
+        let file = std::fs::File::open(dir.join(name))?;
+        let (first, rows) = CsvRows::with_header(std::io::BufReader::new(file))?;
+        header = first.unwrap_or_default();
+        sources.push(rows.peekable());
+    }
+    let mut file = AtomicFile::create(&out.join(name))?;
+    writeln!(file, "{header}")?;
+    for seed in seeds {
+        let Some(&i) = owner.get(seed) else { continue };
+        while let Some(Ok(row)) = sources[i].peek() {
+            if seed_of(row, seed_first) != Some(*seed) {
+                break;
+            }
+            writeln!(file, "{}", row.text)?;
+            sources[i].next();
         }
     }
-    let mut out = header.unwrap_or_default() + "\n";
-    for line in by_seed.values().flatten() {
-        out += line;
-        out.push('\n');
+    for (dir, source) in dirs.iter().zip(&mut sources) {
+        if let Some(row) = source.next() {
+            let row = row?;
+            bail!(
+                "{}: line {} is not where the shard's seeds put it (its seed is not one of the shard's, or its rows are out of seed order)",
+                dir.join(name).display(),
+                row.line
+            );
+        }
     }
-    Ok(Some(out.into_bytes()))
+    file.commit()?;
+    Ok(())
 }
 
 /// Check the shards belong together and cover every seed once; name what is wrong.
@@ -184,10 +186,20 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     let mut book = ScoreBook::default();
     write_records(out, MergeSorted::new(sources), |r| book.add(r))?;
     let dirs: Vec<&Path> = args.shards.iter().map(PathBuf::as_path).collect();
+    let owner: BTreeMap<u64, usize> = manifests
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, m))| m.seeds_done.iter().map(move |&s| (s, i)))
+        .collect();
     for (name, seed_first) in [("splits.csv", true), ("predictions.csv", false)] {
-        if let Some(bytes) = merge_by_seed(&dirs, name, seed_first)? {
-            write(out, name, &bytes)?;
-        }
+        merge_by_seed(
+            &dirs,
+            &owner,
+            &manifest.experiment.split_seeds,
+            out,
+            name,
+            seed_first,
+        )?;
     }
     let e = &manifest.experiment;
     let hard = hard_rows(
@@ -214,16 +226,22 @@ pub fn run(args: &MergeArgs) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::seed_of;
+    use super::{seed_of, CsvRows};
 
     #[test]
     fn seeds_are_read_after_quoted_model_names() {
-        assert_eq!(seed_of("ridge,7,0,1,2,3.5,3.1", false), Some(7));
+        let seeds = |text: &str, seed_first| -> Vec<Option<u64>> {
+            CsvRows::at(text.as_bytes(), 0, 2)
+                .map(|row| seed_of(&row.unwrap(), seed_first))
+                .collect()
+        };
         assert_eq!(
-            seed_of("\"en:alpha=1,l1_ratio=0.5\",12,0,1,2,a,b", false),
-            Some(12)
+            seeds(
+                "ridge,7,0,1,2,3.5,3.1\n\"en:alpha=1,l1_ratio=0.5\",12,0,1,2,a,b\n\"a\"\"b\",3,0\n",
+                false
+            ),
+            [Some(7), Some(12), Some(3)]
         );
-        assert_eq!(seed_of("\"a\"\"b\",3,0", false), Some(3));
-        assert_eq!(seed_of("5,0,17,test", true), Some(5));
+        assert_eq!(seeds("5,0,17,test\n", true), [Some(5)]);
     }
 }

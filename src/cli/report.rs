@@ -62,11 +62,6 @@ pub fn claim(out: &Path, overwrite: bool) -> Result<std::fs::File> {
     Ok(lock)
 }
 
-pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    write_atomic(&dir.join(name), bytes)
-        .with_context(|| format!("writing the report to {}", dir.display()))
-}
-
 /// A report file: its name and what writes its bytes.
 pub type Render<'a> = (
     &'a str,

@@ -14,6 +14,8 @@ pub struct CsvRow {
     pub bytes: Range<u64>,
     /// Its first line's number (1-based, the header is line 1).
     pub line: usize,
+    /// The record as written, without its final line break.
+    pub text: String,
 }
 
 /// The records of a CSV stream after its header, in order (a quoted field may hold a line
@@ -81,6 +83,7 @@ impl<R: BufRead> Iterator for CsvRows<R> {
             fields: split_fields(record),
             bytes: start..self.offset,
             line,
+            text: record.to_string(),
         }))
     }
 }
@@ -119,6 +122,7 @@ mod tests {
         assert_eq!(header.as_deref(), Some("a,b"));
         let rows: Vec<CsvRow> = rows.map(Result::unwrap).collect();
         assert_eq!(rows[0].fields, ["x", "two\r\nlines"]);
+        assert_eq!(rows[0].text, "x,\"two\r\nlines\"");
         assert_eq!((rows[0].bytes.clone(), rows[0].line), (4..20, 2));
         assert_eq!(rows[1].fields, ["y", "z"]);
         assert_eq!((rows[1].bytes.clone(), rows[1].line), (20..24, 4));
