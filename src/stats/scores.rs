@@ -229,31 +229,38 @@ impl ScoresBuilder {
 /// ascending).
 #[derive(Debug, Default)]
 pub struct ScoreBook {
-    tables: BTreeMap<(String, String, u64), ScoresBuilder>,
+    /// Per model, per metric, per share (its bits); looked up by the record's names, so a
+    /// record allocates nothing unless it opens a new table.
+    tables: BTreeMap<String, BTreeMap<String, BTreeMap<u64, ScoresBuilder>>>,
 }
 
 impl ScoreBook {
     /// Take one record.
     pub fn add(&mut self, r: &FoldRecord) {
-        let key = (
-            r.model.clone(),
-            r.metric.clone(),
-            r.train_fraction.to_bits(),
-        );
-        match self.tables.get_mut(&key) {
-            Some(builder) => builder.add(r),
-            None => {
-                let mut builder = ScoresBuilder::new(&r.model, &r.metric, r.train_fraction);
-                builder.add(r);
-                self.tables.insert(key, builder);
-            }
+        if !self.tables.contains_key(r.model.as_str()) {
+            self.tables.insert(r.model.clone(), BTreeMap::new());
         }
+        let by_metric = self
+            .tables
+            .get_mut(r.model.as_str())
+            .expect("inserted above");
+        if !by_metric.contains_key(r.metric.as_str()) {
+            by_metric.insert(r.metric.clone(), BTreeMap::new());
+        }
+        by_metric
+            .get_mut(r.metric.as_str())
+            .expect("inserted above")
+            .entry(r.train_fraction.to_bits())
+            .or_insert_with(|| ScoresBuilder::new(&r.model, &r.metric, r.train_fraction))
+            .add(r);
     }
 
     /// Every table, sorted by model, metric and share.
     pub fn finish(self) -> Vec<Scores> {
         self.tables
             .into_values()
+            .flat_map(BTreeMap::into_values)
+            .flat_map(BTreeMap::into_values)
             .map(ScoresBuilder::finish)
             .collect()
     }
