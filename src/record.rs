@@ -57,6 +57,12 @@ pub struct FoldRecord {
     pub train_fraction: f64,
 }
 
+/// How a warning of a solver that stopped at its iteration cap begins.
+pub const NOT_CONVERGED: &str = "not converged";
+
+/// What a warning says when test rows held a category that the fold's training rows never had.
+pub const UNSEEN_CATEGORY: &str = "a category the training rows never had";
+
 impl FoldRecord {
     /// The sort key of the records contract: a model's learning-curve steps in increasing
     /// fraction (a positive float's bits order as the float does).

@@ -243,7 +243,7 @@ fn predictions_and_splits_are_saved_on_request() {
     let mut lines = predictions.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "model,split_seed,model_seed,fold,row,truth,prediction,probability"
+        "model,split_seed,model_seed,fold,row,truth,prediction,proba_benign,proba_malignant"
     );
     let rows: Vec<&str> = lines.collect();
     assert_eq!(
@@ -251,10 +251,10 @@ fn predictions_and_splits_are_saved_on_request() {
         2 * 2 * 569,
         "every row predicted once per model and seed"
     );
-    assert!(rows.iter().any(|r| r.starts_with("logistic,")
-        && r.split(',')
-            .nth(7)
-            .is_some_and(|p| p.parse::<f64>().is_ok())));
+    assert!(rows.iter().filter(|r| r.starts_with("logistic,")).all(|r| {
+        let p: Vec<f64> = r.split(',').skip(7).map(|p| p.parse().unwrap()).collect();
+        p.len() == 2 && (p[0] + p[1] - 1.0).abs() < 1e-12
+    }));
     assert!(
         rows.iter()
             .filter(|r| r.starts_with("svm,"))
@@ -423,15 +423,18 @@ fn a_report_folder_is_never_shared_mixed_or_silently_replaced() {
             .output()
             .unwrap()
     };
-    assert!(run(&[]).status.success());
+    assert!(run(&["--save-splits"]).status.success());
     // a second run is refused while the first's report is there …
     let again = run(&[]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("pass --overwrite"));
     // … and replaces it whole with --overwrite, leaving no file of the old run
-    std::fs::write(out.join("splits.csv"), "stale").unwrap();
     assert!(run(&["--overwrite"]).status.success());
     assert!(!out.join("splits.csv").exists(), "an old file survived");
+    assert!(
+        !out.join(".seedfold-previous").exists(),
+        "the old report is gone once the new one is complete"
+    );
     seedfold().arg("verify").arg(&out).assert().success();
     // a folder holding the user's own files is never overwritten
     std::fs::write(out.join("notes.txt"), "mine").unwrap();

@@ -150,7 +150,7 @@ fn rows_with_a_missing_target_are_dropped_with_a_note_or_refused_when_strict() {
 }
 
 #[test]
-fn text_columns_are_categories_and_identifiers_or_constants_are_refused() {
+fn text_columns_are_categories_constants_are_left_out_and_identifiers_refused_together() {
     let (_dir, path) = csv("a,colour,y\n1,red,2\n2,blue,4\n3,red,5\n");
     let table = load(&spec(path)).unwrap().table;
     assert_eq!(
@@ -158,18 +158,34 @@ fn text_columns_are_categories_and_identifiers_or_constants_are_refused() {
         seedfold::preprocess::FeatureKind::Categorical(vec!["blue".into(), "red".into()])
     );
     assert_eq!(table.x.column(1).to_vec(), [1.0, 0.0, 1.0]);
-    let e = error_for("a,c,y\n1,x,2\n2,x,4\n", |_| {});
-    assert!(
-        e.contains("column 'c' holds a single category ('x')") && e.contains("--drop c"),
-        "{e}"
+    // text that is the same in every row (raw penguins' Region and Stage) is left out, with a note
+    let (_dir, path) = csv("a,c,s,y\n1,x,Adult,2\n2,x,Adult,4\n");
+    let loaded = load(&spec(path)).unwrap();
+    assert_eq!(loaded.table.feature_names, ["a"]);
+    assert_eq!(
+        loaded.table.left_out,
+        ["c (always 'x')", "s (always 'Adult')"]
     );
-    let mut ids = String::from("a,id,y\n");
+    assert!(
+        loaded
+            .hints
+            .iter()
+            .any(|h| h.contains("left out 2 text column(s)")
+                && h.contains("c (always 'x'), s (always 'Adult')")),
+        "{:?}",
+        loaded.hints
+    );
+    let e = error_for("c,y\nx,2\nx,4\n", |_| {});
+    assert!(e.contains("no feature column is left"), "{e}");
+    // every identifier-like column is named in one message
+    let mut ids = String::from("a,id,key,y\n");
     for i in 0..25 {
-        ids += &format!("{i},row{i},{}\n", i % 3);
+        ids += &format!("{i},row{i},k{i},{}\n", i % 3);
     }
     let e = error_for(&ids, |_| {});
     assert!(
-        e.contains("column 'id' holds a different text in every row") && e.contains("--drop id"),
+        e.contains("column(s) 'id', 'key' hold a different text in every row")
+            && e.contains("--drop id,key"),
         "{e}"
     );
     // integer codes are categories when asked; --drop leaves a column out

@@ -219,8 +219,7 @@ fn killed_run_resumes_to_the_same_records() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&refused.stderr)
-            .contains("differs from the interrupted run in models"),
+        String::from_utf8_lossy(&refused.stderr).contains("differs from the run there in models"),
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
@@ -385,7 +384,7 @@ fn three_shards_merge_into_the_single_run() {
         "{}",
         String::from_utf8_lossy(&mixed.stderr)
     );
-    // a shard whose records lost a seed's lines is refused, though its manifest is fine
+    // a shard whose records lost a seed's lines is refused: its manifest's hash no longer fits
     let records = shards[1].join("records.csv");
     let text = read(&records);
     let seed = text
@@ -411,7 +410,8 @@ fn three_shards_merge_into_the_single_run() {
         .unwrap();
     assert_eq!(lost.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&lost.stderr).contains("is not what its manifest says was run"),
+        String::from_utf8_lossy(&lost.stderr)
+            .contains("records.csv is not the file its manifest's SHA-256 recorded"),
         "{}",
         String::from_utf8_lossy(&lost.stderr)
     );

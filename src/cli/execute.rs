@@ -7,8 +7,8 @@ use super::report::{about, hard_rows, known_scale, write_rendered, write_report}
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{Table, Target, Task};
 use seedfold::report::folder::{
-    clear_for_new_run, close_folder, lock, read_manifest, recover, start_fresh, sweep_litter,
-    write_manifest, Checkpoint, PREDICTIONS_PARTIAL,
+    clear_for_new_run, close_folder, lock, read_manifest, recover, restore_previous, start_fresh,
+    sweep_litter, write_manifest, Checkpoint, PREDICTIONS_PARTIAL, PREVIOUS,
 };
 use seedfold::report::{assemble_records, predictions_header, write_splits};
 use seedfold::run::{
@@ -30,7 +30,9 @@ pub struct Mode {
     pub overwrite: bool,
 }
 
-/// Run `experiment` on `table` into `out`; `mode` says what to do with what is there.
+/// Run `experiment` on `table` into `out`; `mode` says what to do with what is there. A report
+/// that `--overwrite` replaces is kept aside until the new one is complete, and put back if
+/// the new run fails.
 pub fn execute(
     experiment: &Experiment,
     table: Table,
@@ -40,8 +42,34 @@ pub fn execute(
     mode: Mode,
     fit_timeout: Duration,
 ) -> Result<()> {
-    let resume = mode.resume;
     let _lock = lock(out)?;
+    let ran = execute_locked(experiment, table, out, threads, quiet, mode, fit_timeout);
+    if ran.is_err() && mode.overwrite && !mode.resume && out.join(PREVIOUS).is_dir() {
+        restore_previous(out).with_context(|| {
+            format!(
+                "putting the replaced report back from {}",
+                out.join(PREVIOUS).display()
+            )
+        })?;
+        eprintln!(
+            "the run failed: the report it was replacing is back in {}",
+            out.display()
+        );
+    }
+    ran
+}
+
+#[allow(clippy::too_many_arguments)]
+fn execute_locked(
+    experiment: &Experiment,
+    table: Table,
+    out: &Path,
+    threads: Option<usize>,
+    quiet: bool,
+    mode: Mode,
+    fit_timeout: Duration,
+) -> Result<()> {
+    let resume = mode.resume;
     sweep_litter(out);
     let splitter = Splitter::new(&experiment.split, &table)?;
     super::warn(splitter.warnings());
@@ -69,11 +97,11 @@ pub fn execute(
         }
     }
     let data = DataSummary::new(&table, &experiment.data)?;
-    let probability = matches!(&table.y, Target::Classification { classes, .. } if classes.len() == 2)
+    let probability = matches!(&table.y, Target::Classification { .. })
         && models.iter().any(|m| m.gives_probabilities());
     let header = experiment
         .save_predictions
-        .then(|| predictions_header(probability));
+        .then(|| predictions_header(&table, probability));
     let my_seeds = experiment.my_seeds();
     warn_if_large(
         &my_seeds,
@@ -85,6 +113,8 @@ pub fn execute(
 
     let mut manifest = match (resume, read_manifest(out)) {
         (true, Ok(previous)) if previous.status == RunStatus::Complete => {
+            // a finished report of another experiment is not this one's
+            check_resumable(&previous, experiment, &data, out)?;
             eprintln!("{} is already complete: nothing to resume", out.display());
             return Ok(());
         }
@@ -102,7 +132,7 @@ pub fn execute(
         ),
         (false, _) => {
             clear_for_new_run(out, mode.overwrite)?;
-            start_fresh(out, header)?;
+            start_fresh(out, header.as_deref())?;
             Manifest {
                 seedfold_version: env!("CARGO_PKG_VERSION").into(),
                 status: RunStatus::Running,
@@ -114,11 +144,12 @@ pub fn execute(
                 finished_unix: None,
                 threads: threads.unwrap_or_else(rayon::current_num_threads),
                 files: Default::default(),
+                experiment_sha256: String::new(),
             }
         }
     };
     let mut done = if resume {
-        recover(out, header)?
+        recover(out, header.as_deref())?
     } else {
         BTreeMap::new()
     };
@@ -210,14 +241,14 @@ fn check_resumable(
     let differences = previous.experiment.differences(experiment);
     if !differences.is_empty() {
         bail!(
-            "cannot resume {}: the configuration differs from the interrupted run in {}",
+            "cannot resume {}: the configuration differs from the run there in {}",
             out.display(),
             differences.join(", ")
         );
     }
     if previous.data.sha256 != data.sha256 {
         bail!(
-            "cannot resume {}: the data changed since the interrupted run (sha256 {} then, {} now)",
+            "cannot resume {}: the data changed since the run there (sha256 {} then, {} now)",
             out.display(),
             previous.data.sha256,
             data.sha256
@@ -272,6 +303,7 @@ fn finish(
     manifest.status = RunStatus::Complete;
     manifest.finished_unix = Some(now_unix());
     manifest.files = file_hashes(out)?;
+    manifest.experiment_sha256 = manifest.experiment_hash();
     write_manifest(out, manifest)?;
     close_folder(out);
     eprintln!("wrote {}", PathBuf::from(out).display());

@@ -1,6 +1,6 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
-use super::report::{about, claim, hard_rows, known_scale, write_report};
+use super::report::{about, claim, hard_rows, known_scale, replacing, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::data::Task;
@@ -161,9 +161,29 @@ pub fn run(args: &MergeArgs) -> Result<()> {
         .iter()
         .map(|d| Ok((d.clone(), read_manifest(d)?)))
         .collect::<Result<_>>()?;
+    let out = &args.out;
+    if let Some(shard) = args.shards.iter().find(|s| same_folder(s, out)) {
+        bail!(
+            "--out {} is one of the shards being merged ({}); merge into a new folder",
+            out.display(),
+            shard.display()
+        );
+    }
     let manifest = check(&manifests)?;
     // each shard is checked on its own, then all are merged a record at a time
     for (dir, shard) in &manifests {
+        let now = file_hashes(dir)?;
+        if let Some(name) = shard
+            .files
+            .keys()
+            .chain(now.keys())
+            .find(|n| shard.files.get(*n) != now.get(*n))
+        {
+            bail!(
+                "{}: {name} is not the file its manifest's SHA-256 recorded (changed, added or removed after the shard finished); run the shard again",
+                dir.display()
+            );
+        }
         let mut coverage = Coverage::new(&shard.seeds_done, &shard.experiment.model_seeds);
         for placed in record_rows(&dir.join("records.csv"))? {
             coverage.add(&placed?.0);
@@ -177,15 +197,31 @@ pub fn run(args: &MergeArgs) -> Result<()> {
             );
         }
     }
-    let out = &args.out;
     let _lock = claim(out, args.overwrite)?;
+    replacing(out, || merge_into(out, &args.shards, &manifests, manifest))?;
+    eprintln!("merged {} shards into {}", args.shards.len(), out.display());
+    Ok(())
+}
+
+/// Whether `a` and `b` name the same existing folder.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
+/// Write the merged report of the checked `manifests` (one per shard) into `out`.
+fn merge_into(
+    out: &Path,
+    shards: &[PathBuf],
+    manifests: &[(PathBuf, Manifest)],
+    manifest: Manifest,
+) -> Result<()> {
     let sources = manifests
         .iter()
         .map(|(dir, _)| record_rows(&dir.join("records.csv")))
         .collect::<seedfold::Result<Vec<_>>>()?;
     let mut book = ScoreBook::default();
     write_records(out, MergeSorted::new(sources), |r| book.add(r))?;
-    let dirs: Vec<&Path> = args.shards.iter().map(PathBuf::as_path).collect();
+    let dirs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
     let owner: BTreeMap<u64, usize> = manifests
         .iter()
         .enumerate()
@@ -218,9 +254,8 @@ pub fn run(args: &MergeArgs) -> Result<()> {
     )?;
     let mut manifest = manifest;
     manifest.files = file_hashes(out)?;
+    manifest.experiment_sha256 = manifest.experiment_hash();
     write_manifest(out, &manifest)?;
-    seedfold::report::folder::close_folder(out);
-    eprintln!("merged {} shards into {}", args.shards.len(), out.display());
     Ok(())
 }
 

@@ -55,11 +55,23 @@ impl StatsArgs {
 /// Take the report folder `out` for this process (its lock, released when the returned file is
 /// dropped or the process ends) and make it ready for a new report: empty, or emptied of
 /// seedfold's files with `overwrite`.
-pub fn claim(out: &Path, overwrite: bool) -> Result<std::fs::File> {
+pub fn claim(out: &Path, overwrite: bool) -> Result<seedfold::report::folder::FolderLock> {
     let lock = seedfold::report::folder::lock(out)?;
     seedfold::report::folder::sweep_litter(out);
     seedfold::report::folder::clear_for_new_run(out, overwrite)?;
     Ok(lock)
+}
+
+/// Write a report into `out` (claimed with [`claim`]) with `write`; if it fails, the report
+/// `--overwrite` was replacing is put back, so a failed summary or merge loses nothing.
+pub fn replacing(out: &Path, write: impl FnOnce() -> Result<()>) -> Result<()> {
+    let written = write();
+    if written.is_err() {
+        seedfold::report::folder::restore_previous(out)?;
+    }
+    written?;
+    seedfold::report::folder::close_folder(out);
+    Ok(())
 }
 
 /// A report file: its name and what writes its bytes.

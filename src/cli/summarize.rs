@@ -1,11 +1,27 @@
 //! `seedfold summarize`: the robustness report from any long-format records CSV.
 
-use super::report::{claim, write_report, StatsArgs};
+use super::report::{claim, replacing, write_report, StatsArgs};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::metric::Metric;
 use seedfold::stats::Scale;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The manifest of a summary's folder: the files it wrote there with their SHA-256, so a
+/// later `--overwrite` knows what it may replace.
+fn write_summarize_manifest(out: &Path, records: &Path) -> Result<()> {
+    let manifest = serde_json::json!({
+        "seedfold_version": env!("CARGO_PKG_VERSION"),
+        "source": "summarize",
+        "records": records.display().to_string(),
+        "files": seedfold::run::file_hashes(out)?,
+    });
+    seedfold::report::write_atomic(
+        &out.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)?.as_bytes(),
+    )?;
+    Ok(())
+}
 
 /// Options of `seedfold summarize`.
 #[derive(Debug, Args)]
@@ -38,6 +54,13 @@ pub struct SummarizeArgs {
 }
 
 pub fn run(args: &SummarizeArgs) -> Result<()> {
+    if let Some(m) = args
+        .higher_is_better
+        .iter()
+        .find(|m| args.lower_is_better.contains(m))
+    {
+        bail!("metric {m} is named by both --higher-is-better and --lower-is-better; keep one");
+    }
     let test_fraction = args
         .test_fraction
         .or(args.folds.filter(|&k| k > 1).map(|k| 1.0 / k as f64));
@@ -64,6 +87,23 @@ pub fn run(args: &SummarizeArgs) -> Result<()> {
             unknown.join(", ")
         );
     }
+    if let Some(r) = records.iter().find(|r| {
+        let (lo, hi) = scale(&r.metric).map_or((f64::NEG_INFINITY, f64::INFINITY), |s| s.range);
+        r.value.is_some_and(|v| v < lo || v > hi)
+    }) {
+        let range = scale(&r.metric).map_or((0.0, 0.0), |s| s.range);
+        bail!(
+            "{}: {} {} of model {} (seed {}, fold {}) is outside the metric's range [{}, {}]; is the column the metric it names?",
+            args.records.display(),
+            r.metric,
+            r.value.unwrap_or(f64::NAN),
+            r.model,
+            r.split_seed,
+            r.fold,
+            range.0,
+            range.1
+        );
+    }
     let title = args.records.display().to_string();
     let about = vec![format!(
         "Records: {} ({} scores)",
@@ -75,16 +115,18 @@ pub fn run(args: &SummarizeArgs) -> Result<()> {
         None => (PathBuf::from("reports/summary"), true),
     };
     let _lock = claim(&out, overwrite)?;
-    write_report(
-        &out,
-        &seedfold::stats::group_scores(&records),
-        &|m| scale(m).unwrap_or(Scale::unknown(true)),
-        &options,
-        &title,
-        &about,
-        &[],
-    )?;
-    seedfold::report::folder::close_folder(&out);
+    replacing(&out, || {
+        write_report(
+            &out,
+            &seedfold::stats::group_scores(&records),
+            &|m| scale(m).unwrap_or(Scale::unknown(true)),
+            &options,
+            &title,
+            &about,
+            &[],
+        )?;
+        write_summarize_manifest(&out, &args.records)
+    })?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }

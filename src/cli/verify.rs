@@ -4,11 +4,11 @@ use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
 use seedfold::data::record_rows;
-use seedfold::report::folder::read_manifest;
+use seedfold::report::folder::{read_manifest, LOCK};
 use seedfold::report::write_splits;
 use seedfold::run::{
-    file_hashes, run, source_sha256, split_hash, Coverage, FoldRecord, ModelSet, RunPlan,
-    RunStatus, Silent, REPORT_FILES,
+    file_hashes, run, source_sha256, split_hash, Coverage, DataSummary, FoldRecord, ModelSet,
+    RunPlan, RunStatus, Silent, REPORT_FILES,
 };
 use seedfold::split::Splitter;
 use std::path::PathBuf;
@@ -128,8 +128,29 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             _ => {}
         }
     }
-    if manifest.files.is_empty() {
-        problems.push("the manifest lists no file hashes (written by an older seedfold); run again to get a report that can be verified".into());
+    if manifest.status == RunStatus::Complete {
+        if manifest.files.is_empty() || manifest.experiment_sha256.is_empty() {
+            problems.push("the manifest lists no file or experiment hashes (written by an older seedfold); run again to get a report that can be verified".into());
+        } else if manifest.experiment_sha256 != manifest.experiment_hash() {
+            problems.push(
+                "the manifest's experiment section was edited after the run (its sha256 differs)"
+                    .into(),
+            );
+        }
+    }
+    let expected =
+        |name: &str| name == "manifest.json" || name == LOCK || manifest.files.contains_key(name);
+    let mut stray: Vec<String> = std::fs::read_dir(&args.dir)?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !expected(n) && !REPORT_FILES.contains(&n.as_str()))
+        .collect();
+    stray.sort();
+    if !stray.is_empty() {
+        problems.push(format!(
+            "file(s) the run did not write: {} (a leftover of an interrupted run, or added since)",
+            stray.join(", ")
+        ));
     }
     // read once, a record at a time: the coverage check here, and the records of the seeds the
     // rerun below recomputes
@@ -166,6 +187,14 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         ));
     }
     let table = super::load(&e.data)?;
+    let data = DataSummary::new(&table, &e.data)?;
+    if data != manifest.data {
+        problems.push(format!(
+            "the manifest's data section does not describe the data: {} rows, {} features, task {}, target {} now; it says {} rows, {} features, task {}, target {}",
+            data.rows, data.features, data.task, data.target,
+            manifest.data.rows, manifest.data.features, manifest.data.task, manifest.data.target
+        ));
+    }
     let splitter = Splitter::new(&e.split, &table)?;
     // splits are derived one seed at a time, never all held at once
     let seeds = &manifest.seeds_done;

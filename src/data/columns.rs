@@ -76,9 +76,19 @@ fn first_text(column: &Column) -> Result<Option<(usize, String)>> {
     }))
 }
 
+/// What a feature column turns into.
+pub(super) enum Feature {
+    /// Values (NaN when missing) and their kind.
+    Kept(Vec<f64>, FeatureKind),
+    /// Text that is the same in every row (this one): it cannot tell rows apart.
+    Constant(String),
+    /// Text that differs in every row, like an identifier: one-hot it says nothing of new rows.
+    Identifier,
+}
+
 /// A feature column: numbers (NaN when missing), or categories when it is `categorical` or
 /// holds text only (level codes, NaN when missing). Text mixed with numbers is refused.
-pub(super) fn feature(column: &Column, categorical: bool) -> Result<(Vec<f64>, FeatureKind)> {
+pub(super) fn feature(column: &Column, categorical: bool) -> Result<Feature> {
     let all_text = matches!(column.dtype(), DataType::String)
         && column
             .str()
@@ -87,7 +97,7 @@ pub(super) fn feature(column: &Column, categorical: bool) -> Result<(Vec<f64>, F
             .flatten()
             .all(|v| v.trim().parse::<f64>().is_err());
     if !(categorical || all_text) {
-        return Ok((numeric(column)?, FeatureKind::Numeric));
+        return Ok(Feature::Kept(numeric(column)?, FeatureKind::Numeric));
     }
     let name = column.name().to_string();
     let text = column
@@ -103,15 +113,12 @@ pub(super) fn feature(column: &Column, categorical: bool) -> Result<(Vec<f64>, F
     distinct.sort();
     distinct.dedup();
     if distinct.len() < 2 {
-        return Err(Error::Config(format!(
-            "column '{name}' holds a single category{}: it cannot tell rows apart; leave it out with --drop {name}",
-            distinct.first().map(|l| format!(" ('{l}')")).unwrap_or_default()
-        )));
+        return Ok(Feature::Constant(
+            distinct.into_iter().next().unwrap_or_default(),
+        ));
     }
     if distinct.len() == present && present >= IDENTIFIER_ROWS {
-        return Err(Error::Config(format!(
-            "column '{name}' holds a different text in every row, like an identifier: one-hot encoded it would add {present} columns that say nothing about new rows; leave it out with --drop {name}"
-        )));
+        return Ok(Feature::Identifier);
     }
     let levels = ordered(distinct);
     let position: std::collections::HashMap<&str, usize> = levels
@@ -123,7 +130,7 @@ pub(super) fn feature(column: &Column, categorical: bool) -> Result<(Vec<f64>, F
         .iter()
         .map(|v| v.map_or(f64::NAN, |v| position[v] as f64))
         .collect();
-    Ok((codes, FeatureKind::Categorical(levels)))
+    Ok(Feature::Kept(codes, FeatureKind::Categorical(levels)))
 }
 
 /// Rows from which a text column whose every cell differs counts as an identifier.

@@ -1,5 +1,6 @@
 //! Reading CSV and Parquet files (or a built-in data set) into a [`Table`].
 
+use super::columns::Feature;
 use super::{builtin, columns, Builtin, Table, Target, Task};
 use crate::preprocess::{Impute, Preprocess};
 use crate::{Error, Result};
@@ -347,9 +348,21 @@ fn from_frame(
     };
     let mut kinds = Vec::with_capacity(feature_names.len());
     let mut columns = Vec::with_capacity(feature_names.len());
+    let (mut kept_names, mut left_out, mut identifiers) = (Vec::new(), Vec::new(), Vec::new());
     for f in &feature_names {
         let (values, kind) =
-            columns::feature(column(frame, f, "feature")?, p.categorical.contains(f))?;
+            match columns::feature(column(frame, f, "feature")?, p.categorical.contains(f))? {
+                Feature::Kept(values, kind) => (values, kind),
+                Feature::Constant(text) => {
+                    left_out.push(format!("{f} (always '{text}')"));
+                    continue;
+                }
+                Feature::Identifier => {
+                    identifiers.push(f.as_str());
+                    continue;
+                }
+            };
+        kept_names.push(f.clone());
         if p.steps.impute.is_none() {
             let mut missing = values.iter().enumerate().filter(|(_, v)| v.is_nan());
             if let Some((first, _)) = missing.next() {
@@ -363,6 +376,27 @@ fn from_frame(
         kinds.push(kind);
         columns.push(values);
     }
+    if !identifiers.is_empty() {
+        return Err(Error::Config(format!(
+            "column(s) '{}' hold a different text in every row, like identifiers: one-hot encoded they would add a column per row that says nothing about new rows; leave them out with --drop {}",
+            identifiers.join("', '"),
+            identifiers.join(",")
+        )));
+    }
+    if !left_out.is_empty() {
+        hints.push(format!(
+            "left out {} text column(s) that hold one value in every row, so they cannot tell rows apart: {}",
+            left_out.len(),
+            left_out.join(", ")
+        ));
+    }
+    if kept_names.is_empty() {
+        return Err(Error::Config(format!(
+            "no feature column is left: every one holds a single value ({}); choose other --features",
+            left_out.join(", ")
+        )));
+    }
+    let feature_names = kept_names;
     // row-major, written row by row (sequential writes, one sequential read stream per column)
     let (n, d) = (frame.height(), columns.len());
     let mut values = Vec::with_capacity(n * d);
@@ -384,6 +418,7 @@ fn from_frame(
         kinds,
         target_name,
         steps: p.steps,
+        left_out,
     };
     Ok(Loaded { table, hints })
 }

@@ -110,6 +110,8 @@ pub struct Table {
     pub steps: Steps,
     /// The target column's name.
     pub target_name: String,
+    /// Text columns left out because every row holds the same text ("Region (always 'Anvers')").
+    pub left_out: Vec<String>,
 }
 
 impl Table {
@@ -124,6 +126,7 @@ impl Table {
             feature_names,
             target_name: "target".into(),
             steps: Steps::default(),
+            left_out: Vec::new(),
         }
     }
 

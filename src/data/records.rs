@@ -181,6 +181,15 @@ pub fn read_records(
                     },
                 )?),
             };
+        if has("n_test") && (n_test[row] == 0 || has("n_train") && n_train[row] == 0) {
+            return Err(malformed(
+                path,
+                format!(
+                    "row {row}: n_train {} and n_test {}: a fold has training and test rows; fix the counts or drop the columns and pass --test-fraction",
+                    n_train[row], n_test[row]
+                ),
+            ));
+        }
         let failed = value.is_none() || statuses[row].as_deref() == Some(Status::Failed.name());
         records.push(FoldRecord {
             model,

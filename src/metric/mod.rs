@@ -270,7 +270,18 @@ pub fn score(
     predictions: &Predictions,
 ) -> std::result::Result<f64, String> {
     match (truth, predictions) {
-        (Truth::Values(y), Predictions::Values(p)) => Ok(regression::score(metric, y, p)),
+        (Truth::Values(y), Predictions::Values(p)) => {
+            // scikit-learn returns NaN (UndefinedMetricWarning): a fraction of variance needs
+            // at least two test rows
+            if y.len() < 2 && matches!(metric, Metric::R2 | Metric::ExplainedVariance) {
+                return Err(format!(
+                    "{} is not defined on a test fold of {} row(s) (it needs the truth's variance); use mse or mae with one-row folds such as leave-one-out",
+                    metric.name(),
+                    y.len()
+                ));
+            }
+            Ok(regression::score(metric, y, p))
+        }
         (
             Truth::Classes(y, k),
             Predictions::Classes {

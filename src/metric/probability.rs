@@ -30,8 +30,13 @@ fn roc_auc(y: &[usize], score: &[f64]) -> Result<f64, String> {
 
 /// Multiclass ROC AUC as scikit-learn's `roc_auc_score(multi_class="ovr")`: each class
 /// against the rest on its probability column, averaged over classes (macro) or by their
-/// frequency in the truth (weighted). Every class must occur in the fold's truth.
+/// frequency in the truth (weighted). Every class must occur in the fold's truth. Two classes
+/// are the binary AUC on class 1's column, as there: 1 − P(1) rounds distinct probabilities
+/// near 1 to ties in class 0's column, so the two columns need not rank alike.
 fn roc_auc_ovr(y: &[usize], k: usize, proba: &[f64], weighted: bool) -> Result<f64, String> {
+    if k == 2 {
+        return score(Metric::RocAuc, y, k, proba);
+    }
     let mut total = 0.0;
     for class in 0..k {
         let is_class: Vec<usize> = y.iter().map(|&c| usize::from(c == class)).collect();

@@ -415,6 +415,7 @@ fn boost(s: &BoostingSettings, data: &FoldData) -> Result<Predictions, String> {
     let mut spare = Vec::new();
     let mut fitted = vec![0.0; n];
     for _ in 0..s.rounds {
+        super::cancel::check()?;
         gradients(&raw, &targets, classes, &mut g, &mut h);
         let mut trees = Vec::with_capacity(width);
         for k in 0..width {

@@ -330,7 +330,8 @@ impl Grower<'_> {
         let leaf = p.max_depth.is_some_and(|d| depth >= d)
             || n < p.min_samples_split
             || n < 2 * p.min_samples_leaf
-            || stats.impurity(p.criterion) <= f64::EPSILON;
+            || stats.impurity(p.criterion) <= f64::EPSILON
+            || super::cancel::abandoned();
         let split = if leaf {
             None
         } else {

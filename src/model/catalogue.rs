@@ -379,7 +379,7 @@ fn build(
     let elastic = |l1_ratio: f64| -> Result<Box<dyn Model>> {
         Ok(Box::new(ElasticNetModel {
             name: name.clone(),
-            alpha: p.f64("alpha")?,
+            alpha: p.non_negative("alpha")?,
             l1_ratio,
             tolerance: p.positive("tol")?,
             max_iterations: p.usize("max_iter")? as u32,
@@ -399,7 +399,7 @@ fn build(
             alpha: p.non_negative("alpha")?,
         }),
         "lasso" => elastic(1.0)?,
-        "elasticnet" => elastic(p.f64("l1_ratio")?)?,
+        "elasticnet" => elastic(p.between("l1_ratio", 0.0, 1.0)?)?,
         "tweedie" => Box::new(TweedieModel {
             name,
             power: p.f64("power")?,
@@ -454,7 +454,7 @@ fn build(
                 Task::Regression => Box::new(SvrModel {
                     name,
                     c: p.positive("c")?,
-                    epsilon: p.f64("epsilon")?,
+                    epsilon: p.non_negative("epsilon")?,
                     width: width()?,
                     linear,
                 }),

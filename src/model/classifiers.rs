@@ -15,7 +15,7 @@ use linfa::prelude::*;
 use linfa::Dataset;
 use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
 use linfa_svm::{Svm, SvmError};
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, Axis};
 use rand_chacha::ChaCha8Rng;
 use std::sync::RwLock;
 
@@ -73,10 +73,37 @@ pub(crate) struct LogisticModel {
 /// factor, so beyond this linfa's L-BFGS (n·d a step) is the better solver.
 pub const NEWTON_MAX_FEATURES: usize = 256;
 
+/// linfa-logistic's default gradient tolerance, where its L-BFGS counts as converged.
+const LINFA_GRADIENT_TOLERANCE: f64 = 1e-4;
+
 impl LogisticModel {
     /// Whether the Newton fast path fits `classes` classes on `features` features.
     fn uses_newton(&self, classes: usize, features: usize) -> bool {
         self.newton && classes == 2 && features <= NEWTON_MAX_FEATURES
+    }
+
+    /// linfa-logistic's L-BFGS reports nothing when it stops at its iteration cap, so its
+    /// objective's gradient (XᵀR + αW for the weights, the column sums of R for the
+    /// intercepts, R = probabilities − one-hot truth) is checked at the returned fit against
+    /// the tolerance its solver stops at.
+    fn lbfgs_warning(
+        &self,
+        x: &Array2<f64>,
+        residuals: &Array2<f64>,
+        weights: &Array2<f64>,
+    ) -> Option<String> {
+        let weight_part = x.t().dot(residuals) + weights * self.alpha;
+        let intercept_part = residuals.sum_axis(Axis(0));
+        let norm = (weight_part.iter().chain(&intercept_part))
+            .map(|g| g * g)
+            .sum::<f64>()
+            .sqrt();
+        (norm > LINFA_GRADIENT_TOLERANCE).then(|| {
+            format!(
+                "not converged: linfa's L-BFGS stopped with gradient norm {norm:.2e} > {LINFA_GRADIENT_TOLERANCE:e} (max_iter {})",
+                self.max_iterations
+            )
+        })
     }
 
     fn newton(&self) -> NewtonLogistic {
@@ -118,7 +145,13 @@ impl Model for LogisticModel {
                 };
                 if let Ok(model) = params.fit(train) {
                     let p = model.predict_probabilities(&data.x_test);
-                    return Ok((p.iter().flat_map(|&p| [1.0 - p, p]).collect(), None));
+                    let warning = (!model.converged).then(|| {
+                        format!(
+                            "not converged: Newton's method stopped at max_iter {} with gradient norm {:.2e} > {:e}",
+                            self.max_iterations, model.gradient_norm, params.gradient_tolerance
+                        )
+                    });
+                    return Ok((p.iter().flat_map(|&p| [1.0 - p, p]).collect(), warning));
                 }
             }
             if self.newton && k > 2 {
@@ -141,26 +174,40 @@ impl Model for LogisticModel {
                     .max_iterations(self.max_iterations);
                 let model = params.fit(train).map_err(|e| e.to_string())?;
                 // linfa's "positive" class is whichever it chose for this fold; map it to class 1
-                let flip = model.labels().pos.class != 1;
+                let positive = model.labels().pos.class;
+                let flip = positive != 1;
+                let fitted = model.predict_probabilities(&train.records);
+                let residuals = Array2::from_shape_fn((fitted.len(), 1), |(r, _)| {
+                    fitted[r] - (train.targets[r] == positive) as u8 as f64
+                });
+                let weights = model.params().clone().insert_axis(Axis(1));
+                let warning = self.lbfgs_warning(&train.records, &residuals, &weights);
                 let p = model.predict_probabilities(&data.x_test);
                 Ok((
                     p.iter()
                         .flat_map(|&p| if flip { [p, 1.0 - p] } else { [1.0 - p, p] })
                         .collect(),
-                    None,
+                    warning,
                 ))
             } else {
                 let params = MultiLogisticRegression::default()
                     .alpha(self.alpha)
                     .max_iterations(self.max_iterations);
                 let model = params.fit(train).map_err(|e| e.to_string())?;
+                let mut residuals = model.predict_probabilities(&train.records);
+                for (mut row, class) in residuals.rows_mut().into_iter().zip(&train.targets) {
+                    if let Some(c) = model.classes().iter().position(|c| c == class) {
+                        row[c] -= 1.0;
+                    }
+                }
+                let warning = self.lbfgs_warning(&train.records, &residuals, model.params());
                 Ok((
                     widen(
                         &model.predict_probabilities(&data.x_test),
                         model.classes(),
                         k,
                     ),
-                    None,
+                    warning,
                 ))
             }
         })

@@ -60,14 +60,16 @@ impl Model for KnnModel {
                     data.x_test
                         .outer_iter()
                         .map(|row| {
+                            super::cancel::check()?;
                             let near = neighbours(row, &mut order);
-                            near.iter().map(|&i| t.targets[i]).sum::<f64>() / self.k as f64
+                            Ok(near.iter().map(|&i| t.targets[i]).sum::<f64>() / self.k as f64)
                         })
-                        .collect(),
+                        .collect::<Result<_, String>>()?,
                 ),
                 FoldTrain::Classes(t, k) => {
                     let mut shares = vec![0.0; data.x_test.nrows() * k];
                     for (row, out) in data.x_test.outer_iter().zip(shares.chunks_mut(*k)) {
+                        super::cancel::check()?;
                         for i in neighbours(row, &mut order) {
                             out[t.targets[i]] += 1.0;
                         }

@@ -8,12 +8,21 @@
 //! intercept), solved by Cholesky. A seed costs one pass over the rows instead of one per
 //! fold, and in k-fold the left-out rows are the test rows, whose design then predicts them.
 
+use linfa_linalg::{eigh::EigValsh, svd::SVD};
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
 /// Smallest accepted ratio of the squared smallest to largest Cholesky pivot; below it the
 /// system counts as ill-conditioned and the caller falls back to the generic path.
 const MIN_PIVOT_RATIO: f64 = 1e-12;
+
+/// scikit-learn's `LinearRegression(tol=1e-6)`: singular values of the centred design at or
+/// below this share of the largest count as zero (`scipy.linalg.lstsq`'s `cond`).
+pub(crate) const RANK_TOLERANCE: f64 = 1e-6;
+
+/// Largest condition number of the standardised design the Gram path solves for least
+/// squares: its normal equations then lose at most about κ² · ε ≈ 1e-8 relative accuracy.
+const GRAM_MAX_CONDITION: f64 = 1e4;
 
 /// The standardised Gram system of a whole data set.
 #[derive(Debug, Clone)]
@@ -131,6 +140,9 @@ impl GramSystem {
             } else {
                 GramSystem::part(self.design(values, y, train, buffer))
             };
+            if alpha == 0.0 && !self.safely_full_rank(&gram, scales) {
+                return None;
+            }
             for j in 0..d {
                 let fold_scale = scales.map_or(1.0, |s| s[j]);
                 gram[[j, j]] += alpha * (fold_scale * fold_scale) / (self.scale[j] * self.scale[j]);
@@ -153,6 +165,52 @@ impl GramSystem {
                     .collect(),
             )
         })
+    }
+}
+
+impl GramSystem {
+    /// Whether a fold's least-squares system (`gram`, standardised, intercept last) may be
+    /// solved from the Gram matrix and still give scikit-learn's `LinearRegression` answer.
+    /// That answer keeps only singular values of the raw centred design above
+    /// [`RANK_TOLERANCE`] · σ_max, and normal equations lose accuracy as κ² grows, so the
+    /// fast path takes only systems whose centred standardised design Z has κ(Z) ≤
+    /// [`GRAM_MAX_CONDITION`] and whose raw design (Z times the column scales, κ ≤ κ(Z) · the
+    /// ratio of the largest to the smallest scale) is surely above the rank cut-off; every
+    /// other fold (constant, duplicated or one-hot columns, wildly different units) goes to
+    /// the minimum-norm solve of the model itself.
+    fn safely_full_rank(&self, gram: &Array2<f64>, fold_scales: Option<&[f64]>) -> bool {
+        let d = self.mean.len();
+        let n = gram[[d, d]];
+        if d == 0 || n < 1.0 {
+            return false;
+        }
+        // eliminate the intercept: the Gram matrix of the columns centred on the fold's rows
+        let column = gram.slice(s![..d, d]);
+        let mut centred = gram.slice(s![..d, ..d]).to_owned();
+        for i in 0..d {
+            for j in 0..d {
+                centred[[i, j]] -= column[i] * column[j] / n;
+            }
+        }
+        let Ok(eigenvalues) = centred.eigvalsh() else {
+            return false;
+        };
+        let (lo, hi) = eigenvalues
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        if lo.is_nan() || lo <= 0.0 {
+            return false;
+        }
+        let condition = (hi / lo).sqrt();
+        let units: Vec<f64> = (0..d)
+            .map(|j| self.scale[j] / fold_scales.map_or(1.0, |s| s[j]))
+            .collect();
+        let (small, large) = units.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+        condition <= GRAM_MAX_CONDITION && condition * (large / small) < 0.5 / RANK_TOLERANCE
     }
 }
 
@@ -212,6 +270,37 @@ pub(crate) fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
         (lo.min(p), hi.max(p))
     });
     (lo * lo >= MIN_PIVOT_RATIO * hi * hi).then_some(l)
+}
+
+/// The minimum-norm least-squares coefficients of `x` (training rows already centred) for the
+/// centred target `y`, as scikit-learn's `LinearRegression` computes them (`scipy.linalg.lstsq`,
+/// LAPACK `gelsd`): w = V Σ⁺ Uᵀy from the thin singular value decomposition, with singular
+/// values at or below [`RANK_TOLERANCE`] · σ_max counted as zero (Golub & Van Loan 2013,
+/// §5.5.4).
+/// A rank-deficient design (a constant or duplicated column, one-hot columns with every level
+/// beside the intercept) so gets the one solution scikit-learn gives instead of a Cholesky
+/// failure or noise.
+pub(crate) fn min_norm_least_squares(
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+) -> Result<Array1<f64>, String> {
+    let (n, d) = x.dim();
+    if n == 0 || d == 0 {
+        return Ok(Array1::zeros(d));
+    }
+    let (u, sigma, vt) = x
+        .svd(true, true)
+        .map_err(|e| format!("the least-squares decomposition failed: {e}"))?;
+    let (u, vt) = (u.expect("U was asked for"), vt.expect("Vᵀ was asked for"));
+    let largest = sigma.iter().fold(0.0f64, |m, &s| m.max(s));
+    let cutoff = RANK_TOLERANCE * largest;
+    let mut w = Array1::zeros(d);
+    for (i, &s) in sigma.iter().enumerate() {
+        if s > cutoff {
+            w.scaled_add(u.column(i).dot(&y) / s, &vt.row(i));
+        }
+    }
+    Ok(w)
 }
 
 /// Solve LLᵀx = b in place.

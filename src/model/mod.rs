@@ -5,6 +5,7 @@
 
 mod adapter;
 mod boosting;
+pub(crate) mod cancel;
 pub mod cart;
 pub mod catalogue;
 mod classifiers;

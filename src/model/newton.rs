@@ -85,7 +85,11 @@ pub(crate) fn minimize(
     let mut value = f.value_gradient(&x, &mut g);
     let done = |g: &[f64], value: f64| norm(g) <= tolerance * value.abs().max(1.0);
     let (mut iterations, mut flat) = (0, false);
-    while !done(&g, value) && iterations < max_iterations && value.is_finite() {
+    while !done(&g, value)
+        && iterations < max_iterations
+        && value.is_finite()
+        && !super::cancel::abandoned()
+    {
         let step = direction(&f.hessian(&x), &g);
         let slope: f64 = g.iter().zip(&step).map(|(a, b)| a * b).sum();
         let mut t = 1.0;

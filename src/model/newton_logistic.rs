@@ -54,6 +54,11 @@ pub struct FittedNewtonLogistic {
     pub intercept: f64,
     /// Newton steps taken.
     pub iterations: usize,
+    /// Whether the gradient tolerance was reached (else the fit stopped at `max_iterations`
+    /// and is scored with a warning, as scikit-learn's `ConvergenceWarning`).
+    pub converged: bool,
+    /// The gradient's Euclidean norm (original coordinates) where the fit stopped.
+    pub gradient_norm: f64,
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -190,6 +195,8 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
         let mut factor: Option<Array2<f64>> = None;
         let mut last_norm = f64::INFINITY;
         let mut iterations = 0;
+        let mut converged = true;
+        let mut gradient_norm;
         loop {
             let gradient = &current.gradient;
             // the gradient in the original coordinates: ∂/∂wⱼ = sⱼ ∂/∂w′ⱼ + μⱼ ∂/∂b, ∂/∂b unchanged
@@ -199,14 +206,13 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
                 .sum::<f64>()
                 + intercept_gradient.powi(2))
             .sqrt();
+            gradient_norm = norm;
             if norm <= self.gradient_tolerance {
                 break;
             }
-            if iterations == self.max_iterations {
-                return Err(linfa::Error::NotConverged(format!(
-                    "Newton's method did not reach gradient tolerance {} in {} steps",
-                    self.gradient_tolerance, self.max_iterations
-                )));
+            if iterations == self.max_iterations || super::cancel::abandoned() {
+                converged = false;
+                break;
             }
             // While steps keep cutting the gradient CHORD_RATE-fold, the last Hessian serves
             // again (a chord step: same optimum, no n·d² product); otherwise it is formed anew
@@ -275,6 +281,8 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
             weights,
             intercept,
             iterations,
+            converged,
+            gradient_norm,
         })
     }
 }

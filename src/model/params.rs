@@ -32,6 +32,12 @@ impl ModelSpec {
             let (key, values) = pair.split_once('=').ok_or_else(|| {
                 Error::Config(format!("'{pair}' in model '{text}' is not key=value"))
             })?;
+            if specs[0].params.iter().any(|(k, _)| k == key.trim()) {
+                return Err(Error::Config(format!(
+                    "parameter {} is given twice in model '{text}'; give it once (a grid is {0}=a|b)",
+                    key.trim()
+                )));
+            }
             specs = specs
                 .into_iter()
                 .flat_map(|spec| {
@@ -102,6 +108,14 @@ impl Params {
             .ok()
             .filter(|&v| v >= 0.0)
             .ok_or_else(|| self.bad(key, "a number ≥ 0"))
+    }
+
+    /// A real number from `least` to `most`.
+    pub(crate) fn between(&self, key: &str, least: f64, most: f64) -> Result<f64> {
+        self.f64(key)
+            .ok()
+            .filter(|v| (least..=most).contains(v))
+            .ok_or_else(|| self.bad(key, &format!("a number from {least} to {most}")))
     }
 
     /// A whole number ≥ 0.

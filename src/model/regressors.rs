@@ -6,7 +6,7 @@
 
 use super::adapter::{fit_predict, fit_predict_checked};
 use super::glm::{tweedie, Solver};
-use super::least_squares::{cholesky, solve_cholesky};
+use super::least_squares::{cholesky, min_norm_least_squares, solve_cholesky};
 use super::{guard, regression_rows, Fitted, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
@@ -17,8 +17,9 @@ use linfa_svm::{Svm, SvmError};
 use ndarray::{concatenate, Array1, Array2, Axis};
 use rand_chacha::ChaCha8Rng;
 
-/// Least squares with an unpenalised intercept and penalty α‖w‖² (α = 0: ordinary least
-/// squares), fitted by linfa-linear. Ridge is solved exactly as least squares on the centred
+/// Least squares with an unpenalised intercept and penalty α‖w‖². α = 0 (ordinary least
+/// squares) is the minimum-norm solution, as scikit-learn's `LinearRegression`, so a
+/// rank-deficient design scores as it does there; α > 0 is fitted by linfa-linear. Ridge is solved exactly as least squares on the centred
 /// data stacked with √α·I (Hoerl & Kennard 1970), so α is on scikit-learn's `Ridge` scale.
 pub(crate) struct LeastSquaresModel {
     pub name: String,
@@ -32,16 +33,15 @@ impl Model for LeastSquaresModel {
     }
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
-        if self.alpha == 0.0 {
-            let p = fit_predict::<_, LinearError<f64>, f64>(
-                &LinearRegression::new(),
-                train,
-                &data.x_test,
-            )?;
-            return Ok(Predictions::Values(p.to_vec()).into());
-        }
         let means = train.records.mean_axis(Axis(0)).ok_or("no training rows")?;
         let y_mean = train.targets.mean().ok_or("no training rows")?;
+        if self.alpha == 0.0 {
+            let centred = &train.records - &means;
+            let w =
+                guard(|| min_norm_least_squares(centred.view(), (&train.targets - y_mean).view()))?;
+            let p = (&data.x_test - &means).dot(&w) + y_mean;
+            return Ok(Predictions::Values(p.to_vec()).into());
+        }
         let d = train.records.ncols();
         if d > train.records.nrows() {
             return dual_ridge(train, &data.x_test, &means, y_mean, self.alpha)

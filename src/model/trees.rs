@@ -73,6 +73,7 @@ fn grow_and_average(
     let grown: Vec<Tree> = seeds
         .iter()
         .map(|&seed| {
+            super::cancel::check()?;
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let weights = (bootstrap > 0.0).then(|| {
                 let mut w = vec![0u32; n];
@@ -81,9 +82,15 @@ fn grow_and_average(
                 }
                 w
             });
-            Tree::grow(&params, x.view(), labels, weights.as_deref(), &mut rng)
+            Ok(Tree::grow(
+                &params,
+                x.view(),
+                labels,
+                weights.as_deref(),
+                &mut rng,
+            ))
         })
-        .collect();
+        .collect::<Result<_, String>>()?;
     let width = match labels {
         Labels::Classes(_, k) => k,
         Labels::Values(_) => 1,

@@ -3,7 +3,7 @@
 
 use super::verdict::{
     comparison_sentence, data_and_seed_interval, decision_rule, mean_with_interval, percent,
-    seed_effect_sentence, seed_range, seed_sds, shares,
+    seed_effect_sentence, seed_range, seed_sds, shares, warning_sentence,
 };
 use crate::stats::{Analysis, Maybe, RowHardness, Summary, NEARLY_ALWAYS};
 
@@ -73,11 +73,9 @@ pub fn headline(s: &Summary, level: f64) -> String {
         " Worst seed {} ({:.4}), best seed {} ({:.4}).",
         s.worst_seed.seed, s.worst_seed.mean, s.best_seed.seed, s.best_seed.mean
     );
-    if s.n_warnings > 0 {
-        text += &format!(
-            " Warning: {} of its scores come from fits that did not converge (solver stopped at max_iter); raise max_iter or tol.",
-            s.n_warnings
-        );
+    if let Some(w) = warning_sentence(s) {
+        text += " Warning: ";
+        text += &w;
     }
     text
 }

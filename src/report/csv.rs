@@ -51,22 +51,28 @@ pub fn render_record_rows(records: &[FoldRecord]) -> String {
 }
 
 /// The header of `predictions.csv`: `model,split_seed,model_seed,fold,row,truth,prediction`,
-/// plus `probability` (of the second class) when asked for — binary targets with a model that
-/// gives probabilities.
-pub fn predictions_header(probability: bool) -> &'static str {
-    if probability {
-        "model,split_seed,model_seed,fold,row,truth,prediction,probability\n"
-    } else {
-        "model,split_seed,model_seed,fold,row,truth,prediction\n"
+/// plus one `proba_<class label>` column per class when `probabilities` is asked for (class
+/// targets with some model that gives probabilities), so log loss, AUC and hardness can be
+/// recomputed from the file for any number of classes.
+pub fn predictions_header(table: &Table, probabilities: bool) -> String {
+    let mut out = String::from("model,split_seed,model_seed,fold,row,truth,prediction");
+    if let (true, Target::Classification { classes, .. }) = (probabilities, &table.y) {
+        for class in classes {
+            out.push(',');
+            out += &field(&format!("proba_{class}"));
+        }
     }
+    out.push('\n');
+    out
 }
 
 /// Out-of-fold predictions as CSV rows without the header; class predictions are written as
-/// the labels in the data.
+/// the labels in the data, with every class's probability when `probabilities` (empty for a
+/// model that gives none).
 pub fn render_prediction_rows(
     table: &Table,
     predictions: &[FoldPredictions],
-    probability: bool,
+    probabilities: bool,
 ) -> String {
     let mut out = String::new();
     for p in predictions {
@@ -86,7 +92,7 @@ pub fn render_prediction_rows(
                     classes[l[i]].clone(),
                     probabilities
                         .as_ref()
-                        .map(|pr| pr[i * classes.len() + 1].to_string()),
+                        .map(|pr| &pr[i * classes.len()..(i + 1) * classes.len()]),
                 ),
                 _ => continue,
             };
@@ -100,8 +106,13 @@ pub fn render_prediction_rows(
                 field(&truth),
                 field(&predicted)
             );
-            if probability {
-                let _ = write!(out, ",{}", chance.unwrap_or_default());
+            if let (true, Target::Classification { classes, .. }) = (probabilities, &table.y) {
+                match chance {
+                    Some(shares) => shares.iter().for_each(|p| {
+                        let _ = write!(out, ",{p}");
+                    }),
+                    None => out += &",".repeat(classes.len()),
+                }
             }
             out.push('\n');
         }

@@ -269,9 +269,23 @@ pub fn outputs() -> impl Iterator<Item = &'static str> {
 /// The lock file that keeps a second run out of a report folder while one writes it.
 pub const LOCK: &str = ".seedfold.lock";
 
+/// A held report folder: its lock file is removed when this is dropped, so a run that is
+/// refused or fails leaves nothing of seedfold's in a folder it did not write.
+#[derive(Debug)]
+pub struct FolderLock {
+    _file: std::fs::File,
+    path: std::path::PathBuf,
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// Hold the report folder for this process: an exclusive `flock` on its lock file, released
 /// by the system when the process ends however it ends (so a killed run leaves no stale lock).
-pub fn lock(out: &Path) -> Result<std::fs::File> {
+pub fn lock(out: &Path) -> Result<FolderLock> {
     std::fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -280,7 +294,10 @@ pub fn lock(out: &Path) -> Result<std::fs::File> {
         .open(out.join(LOCK))
         .map_err(|e| write_error(&out.join(LOCK), e))?;
     match file.try_lock() {
-        Ok(()) => Ok(file),
+        Ok(()) => Ok(FolderLock {
+            _file: file,
+            path: out.join(LOCK),
+        }),
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::Config(format!(
             "another seedfold run is writing to {}; wait for it to finish or choose another --out",
             out.display()
@@ -303,8 +320,44 @@ pub fn sweep_litter(out: &Path) {
     }
 }
 
-/// Make `out` ready for a new run: empty, or emptied of seedfold's files with `overwrite`;
-/// anything else there is the user's and refused.
+/// Where `--overwrite` keeps the report it replaces until the new one is complete: a crash,
+/// a full disk or a kill while the new run writes never costs the old report. A run that
+/// completes removes it; one that fails puts the old report back ([`restore_previous`]).
+pub const PREVIOUS: &str = ".seedfold-previous";
+
+/// What a folder's `manifest.json` says seedfold wrote there: a run's manifest and the
+/// manifest `summarize` writes both have these fields.
+#[derive(serde::Deserialize)]
+struct Owned {
+    #[serde(default)]
+    status: Option<crate::run::RunStatus>,
+    #[serde(default)]
+    files: BTreeMap<String, String>,
+}
+
+/// The files of `out` that seedfold may replace: the ones its manifest lists (a finished
+/// report), or a run's checkpoint and report names while its manifest says it is running;
+/// nothing without a readable manifest. The second value: whether the report is finished.
+fn owned_files(out: &Path) -> (Vec<String>, bool) {
+    let manifest = std::fs::read_to_string(out.join("manifest.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Owned>(&text).ok());
+    match manifest {
+        None => (Vec::new(), false),
+        Some(m) if m.status == Some(crate::run::RunStatus::Running) => {
+            (outputs().map(String::from).collect(), false)
+        }
+        Some(m) => {
+            let mut names: Vec<String> = m.files.into_keys().collect();
+            names.push("manifest.json".into());
+            (names, true)
+        }
+    }
+}
+
+/// Make `out` ready for a new run: empty, or with `overwrite` holding only files its seedfold
+/// manifest lists (anything else there is the user's and refused). A finished report there is
+/// moved aside into [`PREVIOUS`] until the new run completes; an interrupted run's files go.
 pub fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
     let mut names: Vec<String> = std::fs::read_dir(out)
         .map_err(|e| Error::Read {
@@ -313,16 +366,12 @@ pub fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
         })?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != LOCK && !is_litter(n))
+        .filter(|n| n != LOCK && n != PREVIOUS && !is_litter(n))
         .collect();
     names.sort();
     if names.is_empty() {
         return Ok(());
     }
-    let foreign: Vec<&String> = names
-        .iter()
-        .filter(|n| !outputs().any(|o| o == n.as_str()))
-        .collect();
     if !overwrite {
         return Err(Error::Config(format!(
             "{} already holds {}{}; pass --overwrite to replace seedfold's report there, or choose another --out",
@@ -331,20 +380,48 @@ pub fn clear_for_new_run(out: &Path, overwrite: bool) -> Result<()> {
             if names.len() > 4 { ", …" } else { "" }
         )));
     }
+    let (owned, finished) = owned_files(out);
+    let foreign: Vec<&String> = names.iter().filter(|n| !owned.contains(n)).collect();
     if !foreign.is_empty() {
         return Err(Error::Config(format!(
-            "{} holds files seedfold did not write ({}); --overwrite only replaces a report, so choose another --out",
+            "{} holds files no seedfold manifest there lists ({}); --overwrite only replaces a seedfold report, so move them or choose another --out",
             out.display(),
             foreign.iter().take(4).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
         )));
     }
-    for name in outputs() {
+    let previous = out.join(PREVIOUS);
+    if finished {
+        if previous.exists() {
+            std::fs::remove_dir_all(&previous).map_err(|e| write_error(&previous, e))?;
+        }
+        std::fs::create_dir(&previous).map_err(|e| write_error(&previous, e))?;
+    }
+    for name in &names {
         let path = out.join(name);
-        if path.exists() {
+        if finished {
+            std::fs::rename(&path, previous.join(name)).map_err(|e| write_error(&path, e))?;
+        } else {
             std::fs::remove_file(&path).map_err(|e| write_error(&path, e))?;
         }
     }
     Ok(())
+}
+
+/// After a run that failed: remove what it wrote and put the report it was replacing (kept in
+/// [`PREVIOUS`]) back. Nothing happens when no report was kept.
+pub fn restore_previous(out: &Path) -> Result<()> {
+    let previous = out.join(PREVIOUS);
+    let Ok(kept) = std::fs::read_dir(&previous) else {
+        return Ok(());
+    };
+    for name in outputs() {
+        let _ = std::fs::remove_file(out.join(name));
+    }
+    for entry in kept.flatten() {
+        let path = entry.path();
+        std::fs::rename(&path, out.join(entry.file_name())).map_err(|e| write_error(&path, e))?;
+    }
+    std::fs::remove_dir(&previous).map_err(|e| write_error(&previous, e))
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> Error {
@@ -354,12 +431,14 @@ fn write_error(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
-/// The end of a run's writing: the checkpoint's files, interrupted writes' litter and the lock
-/// file go (the lock itself is released when its holder drops it).
+/// The end of a run's writing: the checkpoint's files, the report it replaced, interrupted
+/// writes' litter and the lock file go (the lock itself is released when its holder drops it).
 pub fn close_folder(out: &Path) {
     for name in [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE] {
         let _ = std::fs::remove_file(out.join(name));
     }
+    // the new report is complete: the one it replaced is no longer needed
+    let _ = std::fs::remove_dir_all(out.join(PREVIOUS));
     sweep_litter(out);
     let _ = std::fs::remove_file(out.join(LOCK));
 }

@@ -9,17 +9,32 @@ use crate::stats::Analysis;
 use std::fmt::Write;
 
 /// Text safe in one Markdown line or table cell: no line breaks or control characters (a
-/// name could forge a heading), `|` and `\\` escaped, and `<` before a tag name written as
-/// `&lt;` (a name could carry HTML, which Markdown renderers pass through).
+/// name could forge a heading); `|` and `\\` escaped; every character that could start a
+/// link, image, emphasis, code span or strike-through escaped (`*`, `` ` ``, `~`; `_` unless
+/// inside a word, where CommonMark never reads it as emphasis; `]` before `(` or `[`), so a
+/// name such as `[x](javascript:…)` shows as written while `[0.41, 0.52]` and `roc_auc` stay
+/// as they are; and `<` before a tag name written as `&lt;` (a name could carry HTML, which
+/// Markdown renderers pass through).
 pub(super) fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
+    let mut previous = ' ';
     while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        let escaped = match c {
+            '|' | '\\' | '*' | '`' | '~' => true,
+            '_' => !(previous.is_alphanumeric() && next.is_alphanumeric()),
+            ']' => matches!(next, '(' | '['),
+            _ => false,
+        };
+        previous = c;
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
-            '|' => out.push_str("\\|"),
-            '\\' => out.push_str("\\\\"),
+            c if escaped => {
+                out.push('\\');
+                out.push(c);
+            }
             '<' if chars
                 .peek()
                 .is_some_and(|n| n.is_alphabetic() || matches!(n, '/' | '!' | '?')) =>

@@ -1,7 +1,9 @@
 //! The compact table `run` and `summarize` print: one row per model × metric, then one line
 //! per metric on who leads and whether the lead is real.
 
-use super::verdict::{data_and_seed_interval, leader_lines, score, seed_range, seed_sds};
+use super::verdict::{
+    data_and_seed_interval, leader_lines, score, seed_range, seed_sds, warning_sentence,
+};
 use crate::stats::Analysis;
 use std::fmt::Write;
 
@@ -70,14 +72,15 @@ pub fn render_table(analysis: &Analysis) -> String {
     for line in leader_lines(analysis) {
         let _ = writeln!(out, "{}", clean(&line));
     }
-    for s in analysis.summaries.iter().filter(|s| s.n_warnings > 0) {
-        let _ = writeln!(
-            out,
-            "warning: {} {}: {} scores from fits that did not converge (see the records' warning column)",
-            clean(&s.model),
-            clean(&s.metric),
-            s.n_warnings
-        );
+    for s in &analysis.summaries {
+        if let Some(w) = warning_sentence(s) {
+            let _ = writeln!(
+                out,
+                "warning: {} {}: {w}",
+                clean(&s.model),
+                clean(&s.metric)
+            );
+        }
     }
     out
 }

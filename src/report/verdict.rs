@@ -1,7 +1,10 @@
 //! Plain-language readings of the statistics, shared by the console table and the Markdown and
 //! HTML reports.
 
-use crate::stats::{Analysis, Comparison, Decision, Maybe, Summary, POSTERIOR};
+use crate::record::UNSEEN_CATEGORY;
+use crate::stats::{
+    Analysis, Comparison, Decision, Maybe, SeedEffect, Summary, DETERMINISTIC, POSTERIOR,
+};
 
 /// A score with 4 decimals, or in scientific notation when that would hide it (|v| ≥ 10⁶ or
 /// below 10⁻⁴).
@@ -84,14 +87,45 @@ pub fn seed_effect_sentence(s: &Summary) -> String {
             percent(Some(e.share.split_seed)),
             e.split_seed.sd,
             percent(Some(e.share.model_seed)),
-            e.model_seed
-                .absent
-                .as_deref()
-                .map_or(format!("sd {:.4}", e.model_seed.sd), |_| "deterministic model".into()),
+            match e.model_seed.absent.as_deref() {
+                None => format!("sd {:.4}", e.model_seed.sd),
+                Some(DETERMINISTIC) => "deterministic model".into(),
+                Some(why) => why.into(),
+            },
             percent(Some(e.share.data)),
             e.data.sd
-        ),
+        ) + &incomplete_runs(e),
         Maybe::Absent { absent } => format!("Where the uncertainty comes from is not known: {absent}."),
+    }
+}
+
+/// What the warned scores of `s` are, by kind ("3 of its scores come from fits that did not
+/// converge …"), or `None` without warnings.
+pub fn warning_sentence(s: &Summary) -> Option<String> {
+    let other = s.n_warnings.checked_sub(s.n_unconverged)?;
+    let mut parts = Vec::new();
+    if s.n_unconverged > 0 {
+        parts.push(format!(
+            "{} of its scores come from fits that did not converge (the solver stopped at max_iter; raise max_iter or tol)",
+            s.n_unconverged
+        ));
+    }
+    if other > 0 {
+        parts.push(format!(
+            "{other} of its scores carry another warning, such as test rows holding {UNSEEN_CATEGORY} (see the records' warning column)"
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; ") + ".")
+}
+
+/// " 3 runs (split seed × model seed) lost a fold to a failed fit and are left out of this
+/// decomposition." — or nothing when every run is complete.
+fn incomplete_runs(e: &SeedEffect) -> String {
+    match e.n_incomplete_runs {
+        0 => String::new(),
+        n => format!(
+            " {n} run(s) (split seed × model seed) lost a fold to a failed fit and are left out of this decomposition."
+        ),
     }
 }
 

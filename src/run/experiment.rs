@@ -263,9 +263,9 @@ impl StatsSection {
                 "the ROPE for {metric} must be a finite number ≥ 0, got {v}; e.g. --rope r2=0.005 or rope = {{ r2 = 0.005 }}"
             )));
         }
-        if options.resamples < 100 {
+        if !(100..=MAX_RESAMPLES).contains(&options.resamples) {
             return Err(Error::Config(format!(
-                "resamples must be at least 100, got {}",
+                "resamples must be from 100 to {MAX_RESAMPLES} (each interval holds one mean per resample, 8 MB at the limit; the default 10000 is plenty for 95 % BCa limits), got {}",
                 options.resamples
             )));
         }
@@ -277,6 +277,9 @@ impl StatsSection {
         Ok(options)
     }
 }
+
+/// Most bootstrap resamples a run may ask for.
+pub const MAX_RESAMPLES: usize = 1_000_000;
 
 macro_rules! overlay {
     ($base:expr, $over:expr, $($field:ident),+) => { $( if $over.$field.is_some() { $base.$field = $over.$field; } )+ };

@@ -39,7 +39,17 @@ impl DataSummary {
             task: table.y.task().to_string(),
             target: table.target_name.clone(),
             sha256: source_sha256(spec)?,
-            preprocessing: table.steps.describe(&table.kinds),
+            preprocessing: (!table.left_out.is_empty())
+                .then(|| {
+                    format!(
+                        "constant text column(s) left out: {}",
+                        table.left_out.join(", ")
+                    )
+                })
+                .into_iter()
+                .chain(Some(table.steps.describe(&table.kinds)).filter(|s| !s.is_empty()))
+                .collect::<Vec<_>>()
+                .join("; "),
         })
     }
 }
@@ -122,6 +132,19 @@ pub struct Manifest {
     /// SHA-256 of every file of the finished report folder but this one, by name.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// SHA-256 of the `experiment` section as the finished run wrote it
+    /// ([`Manifest::experiment_hash`]), so `verify` notices an edit of it.
+    #[serde(default)]
+    pub experiment_sha256: String,
+}
+
+impl Manifest {
+    /// SHA-256 of the `experiment` section's compact JSON (its maps are ordered and numbers
+    /// round-trip exactly, so reading and writing the manifest keeps it).
+    pub fn experiment_hash(&self) -> String {
+        let text = serde_json::to_string(&self.experiment).unwrap_or_default();
+        hex(&Sha256::digest(text.as_bytes()))
+    }
 }
 
 fn hex(digest: &[u8]) -> String {

@@ -11,6 +11,7 @@ mod progress;
 
 mod timeout;
 
+use crate::record::UNSEEN_CATEGORY;
 pub use crate::record::{FoldPredictions, FoldRecord, Status};
 pub use coverage::{coverage_problems, Coverage};
 pub use experiment::{
@@ -434,6 +435,8 @@ fn run_fold_at(
                 _ => None,
             };
             let fitted = match fast {
+                // nothing to learn from (e.g. a time-series window cut to nothing)
+                _ if fold.train.is_empty() => Err("the fold has no training rows".to_string()),
                 Some(values) => Ok(Predictions::Values(values).into()),
                 None => {
                     let (data, unseen) = data.get_or_insert_with(|| {
@@ -442,7 +445,7 @@ fn run_fold_at(
                     });
                     if *unseen > 0 {
                         note = Some(format!(
-                            "{unseen} test row(s) hold a category the training rows never had (encoded as all zeros)"
+                            "{unseen} test row(s) hold {UNSEEN_CATEGORY} (encoded as all zeros)"
                         ));
                     }
                     let data = Arc::clone(data);

@@ -22,6 +22,11 @@ pub(super) fn sizes(n: usize, config: &SplitConfig) -> Result<(usize, usize)> {
             )))
         }
     };
+    if config.max_train_size == Some(0) {
+        return Err(Error::Config(
+            "max_train_size 0 leaves every training window empty; give at least 1 row, or leave it out for windows that grow".into(),
+        ));
+    }
     let needed = config.gap + test_size * splits;
     if test_size == 0 || needed >= n {
         return Err(Error::Config(format!(

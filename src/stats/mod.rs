@@ -35,7 +35,7 @@ pub use paired::{
     CorrectedT, FiveByTwo, Share, SignTest,
 };
 pub use scores::{group_scores, ScoreBook, Scores, ScoresBuilder};
-pub use seed_effect::{seed_effect, Component, SeedEffect, Shares};
+pub use seed_effect::{seed_effect, Component, SeedEffect, Shares, DETERMINISTIC};
 pub use seeds::{
     corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,
 };

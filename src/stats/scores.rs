@@ -4,7 +4,7 @@
 //! thousands of seeds holds a few dozen bytes per fold, and they are built from a stream of
 //! records, so the records themselves never need to be held.
 
-use crate::record::{FoldRecord, Status};
+use crate::record::{FoldRecord, Status, NOT_CONVERGED};
 use std::collections::BTreeMap;
 
 /// The scores of one model on one metric at one share of the training rows: seed `seeds[i]`'s
@@ -24,6 +24,8 @@ pub struct Scores {
     pub n_failed: usize,
     /// Scored records with a warning (e.g. the solver did not converge).
     pub n_warnings: usize,
+    /// Of those, the ones whose solver stopped at its iteration cap.
+    pub n_unconverged: usize,
     /// Sum of n_train over every record (failed ones too) and their count.
     n_train_sum: f64,
     n_records: usize,
@@ -38,10 +40,19 @@ pub struct Scores {
     /// Sum and count of the folds' test shares (n_test / (n_train + n_test)), finite ones.
     test_share_sum: f64,
     test_shares: usize,
-    /// Fold k's model-seed scores are `model_values[model_starts[k]..model_starts[k + 1]]`;
-    /// both empty while every fold has one model seed (its score is then `values[k]`).
+    /// Fold k's model-seed scores are `model_values[model_starts[k]..model_starts[k + 1]]`,
+    /// under the model seeds `model_ids[…]`; all empty while every fold has one score, under
+    /// the model seed `uniform_model_seed` (its score is then `values[k]`).
     model_starts: Vec<usize>,
     model_values: Vec<f64>,
+    model_ids: Vec<u64>,
+    uniform_model_seed: Option<u64>,
+    /// Runs (a split seed index, a model seed) that lack a score in some fold of their split
+    /// that other runs or failed records show, ascending.
+    incomplete: Vec<(usize, u64)>,
+    /// Every run that was tried but lacks a fold, including those of split seeds with no
+    /// scored fold at all.
+    n_incomplete_runs: usize,
 }
 
 impl Scores {
@@ -79,6 +90,47 @@ impl Scores {
         !self.model_starts.is_empty()
     }
 
+    /// Seed `i`'s complete runs: each model seed scored in every fold of the split (a run
+    /// that failed in some fold is left out whole, never lined up with another run's scores),
+    /// with its fold scores in fold order.
+    pub fn complete_runs(&self, i: usize) -> Vec<(u64, Vec<f64>)> {
+        let folds = self.starts[i + 1] - self.starts[i];
+        let incomplete = |m: u64| self.incomplete.binary_search(&(i, m)).is_ok();
+        if self.model_starts.is_empty() {
+            let m = self.uniform_model_seed.unwrap_or(0);
+            return if folds == 0 || incomplete(m) {
+                Vec::new()
+            } else {
+                vec![(m, self.folds(i).to_vec())]
+            };
+        }
+        let run_of = |k: usize| {
+            let range = self.model_starts[k]..self.model_starts[k + 1];
+            self.model_ids[range.clone()]
+                .iter()
+                .zip(&self.model_values[range])
+        };
+        let first = self.starts[i];
+        let mut runs: Vec<(u64, Vec<f64>)> = run_of(first)
+            .filter(|(&m, _)| !incomplete(m))
+            .map(|(&m, _)| (m, Vec::with_capacity(folds)))
+            .collect();
+        for k in first..first + folds {
+            for (m, scores) in &mut runs {
+                if let Some((_, &v)) = run_of(k).find(|(id, _)| **id == *m) {
+                    scores.push(v);
+                }
+            }
+        }
+        runs.retain(|(_, scores)| scores.len() == folds);
+        runs
+    }
+
+    /// Runs (split seed, model seed) that were tried but lack some fold's score.
+    pub fn n_incomplete_runs(&self) -> usize {
+        self.n_incomplete_runs
+    }
+
     /// Mean test share of the folds (n_test / (n_train + n_test)); `None` without one.
     pub fn mean_test_fraction(&self) -> Option<f64> {
         (self.test_shares > 0).then(|| self.test_share_sum / self.test_shares as f64)
@@ -111,8 +163,11 @@ impl Scores {
 #[derive(Debug)]
 pub struct ScoresBuilder {
     scores: Scores,
-    /// The current seed's folds: model-seed scores, n_train, n_test.
-    pending: BTreeMap<usize, (Vec<f64>, usize, usize)>,
+    /// The current seed's folds: (model seed, score) of each scored record, n_train, n_test;
+    /// a fold whose records all failed is here with no scores.
+    pending: BTreeMap<usize, (Vec<(u64, f64)>, usize, usize)>,
+    /// The model seeds the current seed's records were run under, failed ones too.
+    tried: Vec<u64>,
     current: Option<u64>,
 }
 
@@ -127,6 +182,7 @@ impl ScoresBuilder {
                 seeds: Vec::new(),
                 n_failed: 0,
                 n_warnings: 0,
+                n_unconverged: 0,
                 n_train_sum: 0.0,
                 n_records: 0,
                 starts: vec![0],
@@ -137,8 +193,13 @@ impl ScoresBuilder {
                 test_shares: 0,
                 model_starts: Vec::new(),
                 model_values: Vec::new(),
+                model_ids: Vec::new(),
+                uniform_model_seed: None,
+                incomplete: Vec::new(),
+                n_incomplete_runs: 0,
             },
             pending: BTreeMap::new(),
+            tried: Vec::new(),
             current: None,
         }
     }
@@ -147,33 +208,81 @@ impl ScoresBuilder {
     pub fn add(&mut self, r: &FoldRecord) {
         self.scores.n_train_sum += r.n_train as f64;
         self.scores.n_records += 1;
+        let run = (r.split_seed, r.model_seed);
         match (r.status, r.value) {
             (Status::Ok, Some(v)) => {
-                self.push(r.split_seed, r.fold, v, r.n_train, r.n_test);
-                self.scores.n_warnings += usize::from(r.warning.is_some());
+                self.push(run, r.fold, v, r.n_train, r.n_test);
+                if let Some(w) = &r.warning {
+                    self.scores.n_warnings += 1;
+                    self.scores.n_unconverged += usize::from(w.contains(NOT_CONVERGED));
+                }
             }
-            _ => self.scores.n_failed += 1,
+            _ => {
+                self.fold_of(run, r.fold, r.n_train, r.n_test);
+                self.scores.n_failed += 1;
+            }
         }
     }
 
-    /// One model seed's score of fold `fold` of split seed `seed`.
-    pub fn push(&mut self, seed: u64, fold: usize, value: f64, n_train: usize, n_test: usize) {
+    /// The score of fold `fold` of `run` = (split seed, model seed).
+    pub fn push(
+        &mut self,
+        run: (u64, u64),
+        fold: usize,
+        value: f64,
+        n_train: usize,
+        n_test: usize,
+    ) {
+        self.fold_of(run, fold, n_train, n_test)
+            .push((run.1, value));
+    }
+
+    /// The current seed's fold `fold`, noting that `run` was tried there.
+    fn fold_of(
+        &mut self,
+        (seed, model_seed): (u64, u64),
+        fold: usize,
+        n_train: usize,
+        n_test: usize,
+    ) -> &mut Vec<(u64, f64)> {
         if self.current != Some(seed) {
             self.close_seed();
             self.current = Some(seed);
         }
-        self.pending
+        if let Err(at) = self.tried.binary_search(&model_seed) {
+            self.tried.insert(at, model_seed);
+        }
+        &mut self
+            .pending
             .entry(fold)
             .or_insert((Vec::new(), n_train, n_test))
             .0
-            .push(value);
     }
 
     fn close_seed(&mut self) {
-        let (Some(seed), false) = (self.current, self.pending.is_empty()) else {
+        let tried = std::mem::take(&mut self.tried);
+        let Some(seed) = self.current else {
             return;
         };
         let s = &mut self.scores;
+        // a run is complete when it has a score in every fold its split seed's records name
+        let index = s.seeds.len();
+        for &m in &tried {
+            if !self
+                .pending
+                .values()
+                .all(|(runs, ..)| runs.iter().any(|r| r.0 == m))
+            {
+                s.n_incomplete_runs += 1;
+                s.incomplete.push((index, m));
+            }
+        }
+        self.pending.retain(|_, (runs, ..)| !runs.is_empty());
+        if self.pending.is_empty() {
+            // no scored fold: the seed is not a row of the table
+            s.incomplete.retain(|&(i, _)| i < index);
+            return;
+        }
         let in_order = self.pending.keys().enumerate().all(|(i, &f)| i == f);
         if in_order && s.fold_ids.is_empty() {
             s.identity
@@ -185,12 +294,16 @@ impl ScoresBuilder {
                 .collect();
         }
         for (fold, (runs, n_train, n_test)) in std::mem::take(&mut self.pending) {
-            if runs.len() > 1 && s.model_starts.is_empty() {
-                // the first fold with several model seeds: every earlier fold had one
+            let uniform = *s.uniform_model_seed.get_or_insert(runs[0].0);
+            if (runs.len() > 1 || runs[0].0 != uniform) && s.model_starts.is_empty() {
+                // the first fold with several model seeds, or another one: every earlier fold
+                // had one score, under the same model seed
                 s.model_values = s.values.clone();
+                s.model_ids = vec![uniform; s.values.len()];
                 s.model_starts = (0..=s.values.len()).collect();
             }
-            s.values.push(super::mean(&runs).unwrap_or(f64::NAN));
+            let values: Vec<f64> = runs.iter().map(|r| r.1).collect();
+            s.values.push(super::mean(&values).unwrap_or(f64::NAN));
             if !s.fold_ids.is_empty() || !in_order {
                 s.fold_ids.push(u32::try_from(fold).unwrap_or(u32::MAX));
             }
@@ -200,7 +313,8 @@ impl ScoresBuilder {
                 s.test_shares += 1;
             }
             if !s.model_starts.is_empty() {
-                s.model_values.extend(&runs);
+                s.model_values.extend(&values);
+                s.model_ids.extend(runs.iter().map(|r| r.0));
                 s.model_starts.push(s.model_values.len());
             }
         }
@@ -218,6 +332,7 @@ impl ScoresBuilder {
         for v in [&mut s.starts, &mut s.model_starts] {
             v.shrink_to_fit();
         }
+        s.model_ids.shrink_to_fit();
         s.seeds.shrink_to_fit();
         s.fold_ids.shrink_to_fit();
         self.scores

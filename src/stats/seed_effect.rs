@@ -19,6 +19,9 @@
 use super::{mean, variance, Maybe, Scores};
 use serde::{Deserialize, Serialize};
 
+/// Why a deterministic model has no model-seed component.
+pub const DETERMINISTIC: &str = "the model ran under one model seed (deterministic)";
+
 /// A variance component of one run's CV estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Component {
@@ -63,39 +66,41 @@ pub struct SeedEffect {
     pub data: Component,
     /// Each over their sum.
     pub share: Shares,
-    /// Split seeds, model seeds per split seed and folds per run behind the estimates.
+    /// Split seeds, the most complete runs (model seeds) of a split seed, and folds per run
+    /// behind the estimates.
     pub n_split_seeds: usize,
     #[allow(missing_docs)]
     pub n_model_seeds: usize,
     #[allow(missing_docs)]
     pub n_folds: usize,
+    /// Runs (split seed × model seed) left out because a fold of theirs failed.
+    #[serde(default)]
+    pub n_incomplete_runs: usize,
 }
 
 /// Decompose `scores` (fold scores per split seed, per fold, per model seed); `ratio` is
-/// n_test / n_train of a fold. Runs are the model seeds present in every fold of their split.
+/// n_test / n_train of a fold. Runs are keyed by (split seed, model seed): a run missing some
+/// fold (a failed fit) is left out whole and counted in `n_incomplete_runs`, so a failure never
+/// lines one run's folds up with another's.
 pub fn seed_effect(scores: &Scores, ratio: f64) -> Maybe<SeedEffect> {
-    // per split seed, over its runs (the fold scores under one model seed): each run's mean
-    // (its estimate) and variance across folds, gathered seed by seed into flat lists
+    // per split seed, over its complete runs: each run's mean (its estimate) and variance
+    // across folds, gathered seed by seed into flat lists
     let (mut within, mut split_means, mut runs_per_split) = (Vec::new(), Vec::new(), Vec::new());
     let mut fold_variances = Vec::new();
-    let (mut n_model, mut n_folds) = (usize::MAX, usize::MAX);
-    let (mut folds, mut run, mut estimates) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut n_model, mut n_folds) = (0, usize::MAX);
+    let mut estimates = Vec::new();
     for s in 0..scores.seeds.len() {
-        folds.clear();
-        folds.extend((0..scores.folds(s).len()).map(|f| scores.model_seed_scores(s, f)));
-        let m = folds.iter().map(|f| f.len()).min().unwrap_or(0);
-        if m == 0 {
+        let runs = scores.complete_runs(s);
+        if runs.is_empty() {
             continue;
         }
         estimates.clear();
-        for i in 0..m {
-            run.clear();
-            run.extend(folds.iter().map(|f| f[i]));
+        for (_, run) in &runs {
             n_folds = n_folds.min(run.len());
-            estimates.extend(mean(&run));
-            fold_variances.extend(variance(&run));
+            estimates.extend(mean(run));
+            fold_variances.extend(variance(run));
         }
-        n_model = n_model.min(m);
+        n_model = n_model.max(runs.len());
         within.extend(variance(&estimates));
         split_means.extend(mean(&estimates));
         runs_per_split.push(estimates.len());
@@ -107,11 +112,19 @@ pub fn seed_effect(scores: &Scores, ratio: f64) -> Maybe<SeedEffect> {
     if n_folds < 2 {
         return Maybe::absent("needs at least 2 folds per run");
     }
+    let n_incomplete_runs = scores.n_incomplete_runs();
     let model = if n_model >= 2 {
         Component::of(mean(&within).unwrap_or(0.0))
+    } else if scores.has_model_seeds() {
+        Component {
+            absent: Some(format!(
+                "no split seed kept two complete runs ({n_incomplete_runs} run(s) lost a fold)"
+            )),
+            ..Component::of(0.0)
+        }
     } else {
         Component {
-            absent: Some("the model ran under one model seed (deterministic)".into()),
+            absent: Some(DETERMINISTIC.into()),
             ..Component::of(0.0)
         }
     };
@@ -137,12 +150,14 @@ pub fn seed_effect(scores: &Scores, ratio: f64) -> Maybe<SeedEffect> {
         n_split_seeds: n_split,
         n_model_seeds: n_model,
         n_folds,
+        n_incomplete_runs,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{FoldRecord, Status};
     use crate::rng::{stream, Purpose};
     use crate::stats::ScoresBuilder;
     use rand::RngCore;
@@ -154,9 +169,9 @@ mod tests {
         (-2.0 * (1.0 - u).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
     }
 
-    #[test]
-    fn recovers_known_components_of_simulated_scores() {
-        // value = μ + a_s + b_sm + c_sf + e_smf, 200 split seeds × 10 model seeds × 5 folds
+    /// Simulated fold scores μ + a_s + b_sm + c_sf + e_smf, 200 split seeds × 10 model seeds ×
+    /// 5 folds, as `cells[split][fold][model]`, with the true sds (a, b, c, e).
+    fn simulated() -> (Vec<Vec<Vec<f64>>>, (f64, f64, f64, f64)) {
         let (sa, sb, sc, se) = (0.02, 0.015, 0.03, 0.01);
         let (n_s, n_m, n_f) = (200, 10, 5);
         let mut rng = stream(42, Purpose::Bootstrap);
@@ -174,25 +189,41 @@ mod tests {
                 .collect();
             cells.push(folds);
         }
+        (cells, (sa, sb, sc, se))
+    }
+
+    /// The simulated scores as records in the contract's order (split seed, model seed, fold),
+    /// the ones `failed` picks (split, model, fold) failed.
+    fn book(cells: &[Vec<Vec<f64>>], failed: impl Fn(usize, usize, usize) -> bool) -> Scores {
         let mut builder = ScoresBuilder::new("m", "accuracy", 1.0);
         for (seed, folds) in cells.iter().enumerate() {
-            for (fold, runs) in folds.iter().enumerate() {
-                for &v in runs {
-                    builder.push(seed as u64, fold, v, 4, 1);
+            for m in 0..folds[0].len() {
+                for (fold, runs) in folds.iter().enumerate() {
+                    let mut r = FoldRecord::example("m", seed as u64, m as u64, fold, "accuracy");
+                    (r.n_train, r.n_test, r.value) = (4, 1, Some(runs[m]));
+                    if failed(seed, m, fold) {
+                        (r.status, r.value) = (Status::Failed, None);
+                    }
+                    builder.add(&r);
                 }
             }
         }
-        let scores = builder.finish();
-        let effect = seed_effect(&scores, 0.25).value().unwrap().clone();
-        let j = n_f as f64;
-        let truth_model = (sb * sb + se * se / j).sqrt();
-        let truth_split = (sa * sa + sc * sc / j).sqrt();
-        let truth_data = ((1.0 / j + 0.25) * (sc * sc + se * se)).sqrt();
-        for (name, got, want) in [
-            ("model", effect.model_seed.sd, truth_model),
-            ("split", effect.split_seed.sd, truth_split),
-            ("data", effect.data.sd, truth_data),
-        ] {
+        builder.finish()
+    }
+
+    /// The true sds of the model-seed, split-seed and data components of a 5-fold run.
+    fn truth((sa, sb, sc, se): (f64, f64, f64, f64)) -> [(&'static str, f64); 3] {
+        let j = 5.0;
+        [
+            ("model", (sb * sb + se * se / j).sqrt()),
+            ("split", (sa * sa + sc * sc / j).sqrt()),
+            ("data", ((1.0 / j + 0.25) * (sc * sc + se * se)).sqrt()),
+        ]
+    }
+
+    fn assert_recovers(effect: &SeedEffect, sds: (f64, f64, f64, f64)) {
+        let got = [effect.model_seed.sd, effect.split_seed.sd, effect.data.sd];
+        for ((name, want), got) in truth(sds).into_iter().zip(got) {
             assert!(
                 (got / want - 1.0).abs() < 0.1,
                 "{name}: {got} vs {want} ({effect:?})"
@@ -203,11 +234,64 @@ mod tests {
     }
 
     #[test]
+    fn recovers_known_components_of_simulated_scores() {
+        let (cells, sds) = simulated();
+        let scores = book(&cells, |_, _, _| false);
+        let effect = seed_effect(&scores, 0.25).value().unwrap().clone();
+        assert_recovers(&effect, sds);
+        assert_eq!((effect.n_model_seeds, effect.n_incomplete_runs), (10, 0));
+    }
+
+    #[test]
+    fn failed_folds_leave_their_runs_out_instead_of_shifting_the_others() {
+        // one failed fold per split seed, in a different model seed and fold each time: the
+        // positions of the surviving scores no longer say which run they belong to
+        let (cells, sds) = simulated();
+        let scores = book(&cells, |s, m, f| m == s % 10 && f == (s / 10) % 5);
+        let effect = seed_effect(&scores, 0.25).value().unwrap().clone();
+        assert_recovers(&effect, sds);
+        assert_eq!(effect.n_incomplete_runs, 200);
+        assert_eq!(
+            effect.n_model_seeds, 9,
+            "each split seed keeps 9 complete runs"
+        );
+    }
+
+    #[test]
+    fn three_failed_records_keep_the_model_seed_component_estimated() {
+        let (cells, sds) = simulated();
+        let lost = [(3, 0, 1), (77, 9, 4), (150, 4, 0)];
+        let scores = book(&cells, |s, m, f| lost.contains(&(s, m, f)));
+        let effect = seed_effect(&scores, 0.25).value().unwrap().clone();
+        assert!(effect.model_seed.absent.is_none(), "{effect:?}");
+        assert_recovers(&effect, sds);
+        assert_eq!(effect.n_incomplete_runs, 3);
+    }
+
+    #[test]
+    fn the_old_positional_pairing_is_gone() {
+        // split seed 0: run 0 = (0.1, 0.2), run 1 = (0.9, 1.0) but run 0's fold 0 failed; runs
+        // lined up by position would pair 0.9 (run 1) with 0.2 (run 0)
+        let (cells, _) = simulated();
+        let mut cells = cells[..3].to_vec();
+        for folds in &mut cells {
+            folds.truncate(2);
+            for runs in folds.iter_mut() {
+                runs.truncate(2);
+            }
+        }
+        cells[0] = vec![vec![0.1, 0.9], vec![0.2, 1.0]];
+        let scores = book(&cells, |s, m, f| (s, m, f) == (0, 0, 0));
+        assert_eq!(scores.complete_runs(0), vec![(1, vec![0.9, 1.0])]);
+        assert_eq!(scores.complete_runs(1).len(), 2);
+    }
+
+    #[test]
     fn a_deterministic_model_has_no_model_seed_component() {
         let mut builder = ScoresBuilder::new("m", "r2", 1.0);
         for (seed, folds) in [[0.5, 0.6], [0.55, 0.7], [0.4, 0.5]].iter().enumerate() {
             for (fold, &v) in folds.iter().enumerate() {
-                builder.push(seed as u64, fold, v, 1, 1);
+                builder.push((seed as u64, 0), fold, v, 1, 1);
             }
         }
         let scores = builder.finish();

@@ -230,8 +230,8 @@ mod tests {
     fn scores(model: &str, base: f64, shifts: &[f64], spread: f64) -> Scores {
         let mut builder = ScoresBuilder::new(model, "r2", 1.0);
         for (seed, shift) in shifts.iter().enumerate() {
-            builder.push(seed as u64, 0, base + shift - spread, 1, 1);
-            builder.push(seed as u64, 1, base + shift + spread, 1, 1);
+            builder.push((seed as u64, 0), 0, base + shift - spread, 1, 1);
+            builder.push((seed as u64, 0), 1, base + shift + spread, 1, 1);
         }
         builder.finish()
     }

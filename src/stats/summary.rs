@@ -192,6 +192,9 @@ pub struct Summary {
     /// Scored records whose fit warned (e.g. stopped at its iteration cap unconverged).
     #[serde(default)]
     pub n_warnings: usize,
+    /// Of those, the fits that stopped at their iteration cap before their tolerance.
+    #[serde(default)]
+    pub n_unconverged: usize,
     /// The split seeds, in order.
     pub seeds: Vec<u64>,
     /// Mean over folds per split seed (seed order).
@@ -286,6 +289,7 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
         n_folds: scores.per_seed().map(<[f64]>::len).max().unwrap_or(0),
         n_failed: scores.n_failed,
         n_warnings: scores.n_warnings,
+        n_unconverged: scores.n_unconverged,
         seeds: scores.seeds.clone(),
         seed_means: seed_means.clone(),
         across_seeds: AcrossSeeds {
