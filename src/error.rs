@@ -55,7 +55,7 @@ pub enum Error {
         first_row: usize,
     },
     /// A feature column has missing cells and no imputation was asked for.
-    #[error("column '{column}' has {count} missing cell(s), the first in data row {} (line {} of the file). Fill them inside each fold with --impute mean|median|most-frequent (or [preprocess] impute = \"median\"), drop those rows with --impute drop-rows, or leave the column out with --drop {column}.", first_row + 1, first_row + 2)]
+    #[error("column '{column}' has {count} missing cell(s), the first in data row {} (line {} of the file). {}", first_row + 1, first_row + 2, fill_advice(column, *text))]
     Missing {
         /// The column.
         column: String,
@@ -63,6 +63,8 @@ pub enum Error {
         count: usize,
         /// 0-based data row of the first one.
         first_row: usize,
+        /// Whether the column holds text (categories).
+        text: bool,
     },
     /// The data has no rows or no feature columns.
     #[error("the data is empty: {what}. seedfold needs at least one feature column and two rows.")]
@@ -103,3 +105,13 @@ pub enum Error {
 
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// How to fill missing cells of a number column or a text (category) column.
+fn fill_advice(column: &str, text: bool) -> String {
+    let how = if text {
+        "It holds text: fill them inside each fold with --impute most-frequent, or --impute median|mean with --impute-categorical most-frequent|category (--impute-categorical alone says how text cells are filled once --impute is on)"
+    } else {
+        "Fill them inside each fold with --impute mean|median|most-frequent (or [preprocess] impute = \"median\")"
+    };
+    format!("{how}, drop those rows with --impute drop-rows, or leave the column out with --drop {column}.")
+}

@@ -357,3 +357,74 @@ fn a_ragged_row_is_named_without_the_readers_own_advice() {
     assert!(e.contains("more fields than the header"), "{e}");
     assert!(!e.contains("truncate_ragged_lines"), "{e}");
 }
+
+/// The load error (or the hints) for a file of `tests/fuzz/regressions/` with target `y`.
+fn regression_file(name: &str, edit: impl FnOnce(&mut DataSpec)) -> Result<Vec<String>, String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz/regressions")
+        .join(name);
+    let mut s = spec(path);
+    edit(&mut s);
+    load(&s).map(|l| l.hints).map_err(|e| e.to_string())
+}
+
+#[test]
+fn line_endings_separators_and_quotes_get_errors_that_name_them() {
+    let e = regression_file("cr-line-endings.csv", |_| {}).unwrap_err();
+    assert!(e.contains("carriage return alone") && e.len() < 400, "{e}");
+    for (file, name) in [
+        ("tab-separated.tsv", "tab"),
+        ("semicolon-separated.csv", "semicolon"),
+    ] {
+        let hints = regression_file(file, |_| {}).unwrap();
+        assert!(
+            hints
+                .iter()
+                .any(|h| h.contains(&format!("is read as {name}-separated"))),
+            "{hints:?}"
+        );
+    }
+    let e = regression_file("quote-inside-field.csv", |_| {}).unwrap_err();
+    assert!(
+        e.contains("a quote (\") inside a field that is not quoted as a whole (line 2)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn whole_numbers_beyond_64_bits_are_read_as_numbers() {
+    assert!(regression_file("wide-integers.csv", |_| {}).is_ok());
+}
+
+#[test]
+fn parquet_columns_of_other_types_are_named_and_honour_drop() {
+    for (file, column) in [
+        ("unreadable-ts.parquet", "ts"),
+        ("unreadable-dec.parquet", "dec"),
+        ("unreadable-struct.parquet", "st"),
+        ("unreadable-f16.parquet", "h"),
+    ] {
+        let e = regression_file(file, |_| {}).unwrap_err();
+        assert!(
+            e.contains(&format!("column(s) '{column}'")) && e.contains(&format!("--drop {column}")),
+            "{e}"
+        );
+        assert!(!e.contains("not a valid Parquet file: cannot"), "{e}");
+        regression_file(file, |s| s.preprocess.drop = vec![column.into()])
+            .unwrap_or_else(|e| panic!("{file} with --drop {column}: {e}"));
+        regression_file(file, |s| s.features = Some(vec!["a".into()]))
+            .unwrap_or_else(|e| panic!("{file} with --features a: {e}"));
+    }
+}
+
+#[test]
+fn missing_text_cells_get_advice_for_text() {
+    let e = regression_file("missing-text-cells.csv", |s| {
+        s.preprocess.steps.categories = seedfold::preprocess::CategoryFill::MostFrequent
+    })
+    .unwrap_err();
+    assert!(
+        e.contains("It holds text") && e.contains("--impute-categorical alone"),
+        "{e}"
+    );
+}

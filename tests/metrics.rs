@@ -136,3 +136,24 @@ fn multiclass_roc_auc_needs_every_class_in_the_fold() {
     .unwrap_err();
     assert!(e.contains("class(es) 2 are missing"), "{e}");
 }
+
+#[test]
+fn binary_roc_auc_ovr_is_roc_auc_on_saturated_probabilities() {
+    // P(1) near 0 differs row to row, but 1 − P(1) rounds all of them to P(0) = 1: ranking
+    // class 0's column would tie rows that class 1's column tells apart
+    let p1 = [1e-17, 2e-17, 3e-17, 4e-17, 0.7, 0.8];
+    let labels = [1, 0, 1, 0, 1, 0];
+    let probabilities: Vec<f64> = p1.iter().flat_map(|&p| [1.0 - p, p]).collect();
+    let predictions = Predictions::Classes {
+        labels: p1.iter().map(|&p| usize::from(p > 0.5)).collect(),
+        probabilities: Some(probabilities),
+    };
+    let truth = Truth::Classes(&labels, 2);
+    let auc = score(Metric::RocAuc, truth, &predictions).unwrap();
+    // scikit-learn: roc_auc_score(y, P[:, 1]) = 1/3 (and 5/9 on P[:, 0], where rows tie)
+    assert!((auc - 1.0 / 3.0).abs() < 1e-15, "{auc}");
+    for name in ["roc_auc_ovr", "roc_auc_ovr_weighted"] {
+        let ovr = score(name.parse().unwrap(), truth, &predictions).unwrap();
+        assert_eq!(ovr, auc, "{name}");
+    }
+}

@@ -224,6 +224,36 @@ fn names_cannot_forge_markdown_or_terminal_output() {
 }
 
 #[test]
+fn names_cannot_become_markdown_links_or_emphasis() {
+    let hostile = "[x](javascript:alert(3)) ![i](http://e/p.png) *bold* _it_ `code` ~~gone~~";
+    let records: Vec<FoldRecord> = records()
+        .into_iter()
+        .map(|r| FoldRecord {
+            model: if r.model == "a" {
+                hostile.into()
+            } else {
+                r.model
+            },
+            ..r
+        })
+        .collect();
+    let analysis = analyse(
+        &records,
+        &|m: &str| m.parse::<Metric>().unwrap().scale(),
+        &Options::default(),
+    );
+    let about = vec![format!("Data: {hostile}")];
+    let md = render_markdown(&analysis, hostile, &about, &[]);
+    let unescaped = md.replace("\\](", "");
+    for live in ["](", "*bold*", " _it_", "`code`", "~~gone"] {
+        assert!(!unescaped.contains(live), "{live} stays live in:\n{md}");
+    }
+    assert!(md.contains("[x\\](javascript:alert(3))"), "{md}");
+    // the report's own intervals stay as they are
+    assert!(md.contains("lands in ["), "{md}");
+}
+
+#[test]
 fn verdicts_name_the_better_model_and_their_rule() {
     let md = render_markdown(&analysis(), "synthetic", &about(), &[]);
     assert!(!md.contains("p = <"), "{md}");

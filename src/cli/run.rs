@@ -146,12 +146,21 @@ fn flags_name_data(d: &seedfold::run::DataSection) -> bool {
         || d.task.is_some()
 }
 
-/// Seconds > 0 (and finite) as a duration.
+/// Longest fit timeout, in seconds (about 31 years: "no limit" in practice).
+const MAX_TIMEOUT_SECONDS: f64 = 1e9;
+
+/// Seconds from 0 (exclusive) to [`MAX_TIMEOUT_SECONDS`] as a duration.
 fn parse_timeout(text: &str) -> std::result::Result<std::time::Duration, String> {
-    text.trim()
+    let seconds = text
+        .trim()
         .parse::<f64>()
         .ok()
-        .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
-        .map(std::time::Duration::from_secs_f64)
-        .ok_or_else(|| format!("'{text}' is not a number of seconds > 0, e.g. 600"))
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .ok_or_else(|| format!("'{text}' is not a number of seconds > 0, e.g. 600"))?;
+    if seconds > MAX_TIMEOUT_SECONDS {
+        return Err(format!(
+            "{text} seconds is longer than the longest fit timeout, {MAX_TIMEOUT_SECONDS:e} s (about 31 years); give e.g. 86400 for a day"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }

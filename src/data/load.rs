@@ -68,7 +68,17 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
             let b = builtin(name)?;
             (read_csv_bytes(b.csv, Path::new(name), &na)?, Some(b))
         }
-        DataSource::File(path) => (read_file(path, &na)?, None),
+        DataSource::File(path) => {
+            let (frame, hint) = read_file(path, &na, spec)?;
+            // a Parquet column left out with --drop was never read
+            let mut spec = spec.clone();
+            spec.preprocess
+                .drop
+                .retain(|d| frame.get_column_names().iter().any(|c| c.as_str() == d));
+            let mut loaded = from_frame(&frame, &spec, spec.source.name(), None)?;
+            loaded.hints.extend(hint);
+            return Ok(loaded);
+        }
     };
     from_frame(&frame, spec, spec.source.name(), builtin)
 }
@@ -113,11 +123,56 @@ fn guarded(path: &Path, read: impl FnOnce() -> Result<DataFrame>) -> Result<Data
     })
 }
 
-fn read_file(path: &Path, na: &[String]) -> Result<DataFrame> {
-    guarded(path, || read_file_unguarded(path, na))
+/// The file's table, and a hint when it was read other than as plain comma-separated values.
+fn read_file(path: &Path, na: &[String], spec: &DataSpec) -> Result<(DataFrame, Option<String>)> {
+    let mut hint = None;
+    let frame = guarded(path, || read_file_unguarded(path, na, spec, &mut hint))?;
+    Ok((frame, hint))
 }
 
-fn read_file_unguarded(path: &Path, na: &[String]) -> Result<DataFrame> {
+/// Bytes looked at to tell how a CSV file separates its fields and lines.
+const SNIFF_BYTES: usize = 1 << 16;
+
+/// The field separator of the CSV file at `path`, from its first line: a comma, or a tab or
+/// semicolon when the header has those and no comma (then with a hint saying so). A file whose
+/// lines end in a lone carriage return is refused by name: read as one line, it would look
+/// like a header of repeated names.
+fn sniff(path: &Path, hint: &mut Option<String>) -> Result<u8> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(SNIFF_BYTES as u64).read_to_end(&mut head))
+        .map_err(|e| Error::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    if head.contains(&b'\r') && !head.contains(&b'\n') {
+        return Err(Error::Malformed {
+            path: path.to_path_buf(),
+            format: "CSV",
+            reason: "its lines end in a carriage return alone (CR, as in old Mac files), so it reads as one line; save it with LF or CRLF line endings (e.g. tr '\\r' '\\n' < FILE > FIXED.csv)".into(),
+        });
+    }
+    let header = head.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let count = |c: u8| header.iter().filter(|&&b| b == c).count();
+    let (separator, name) = match (count(b','), count(b'\t'), count(b';')) {
+        (0, tabs, semicolons) if tabs > 0 && tabs >= semicolons => (b'\t', "tab"),
+        (0, _, semicolons) if semicolons > 0 => (b';', "semicolon"),
+        _ => return Ok(b','),
+    };
+    *hint = Some(format!(
+        "{} is read as {name}-separated: its header has {name}s and no commas",
+        path.display()
+    ));
+    Ok(separator)
+}
+
+fn read_file_unguarded(
+    path: &Path,
+    na: &[String],
+    spec: &DataSpec,
+    hint: &mut Option<String>,
+) -> Result<DataFrame> {
     let meta = std::fs::metadata(path).map_err(|e| Error::Read {
         path: path.to_path_buf(),
         reason: e.to_string(),
@@ -140,7 +195,10 @@ fn read_file_unguarded(path: &Path, na: &[String]) -> Result<DataFrame> {
         reason: e.to_string(),
     })?;
     if is_parquet {
-        ParquetReader::new(file)
+        let mut reader = ParquetReader::new(file);
+        let columns = parquet_columns(path, &mut reader, spec)?;
+        reader
+            .with_columns(Some(columns))
             .finish()
             .map_err(|e| Error::Malformed {
                 path: path.to_path_buf(),
@@ -148,53 +206,181 @@ fn read_file_unguarded(path: &Path, na: &[String]) -> Result<DataFrame> {
                 reason: e.to_string(),
             })
     } else {
+        let separator = sniff(path, hint)?;
         // infer types from the first rows (fast); if a later row breaks them, read again
         // inferring from every row, so the stray value gets a precise error
-        let sampled = csv_options(na)
+        let sampled = csv_options(na, separator)
             .with_infer_schema_length(Some(SCHEMA_SAMPLE_ROWS))
             .into_reader_with_file_handle(file)
             .finish();
         sampled.or_else(|_| {
-            let file = std::fs::File::open(path).map_err(|e| Error::Read {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            })?;
-            csv_options(na)
-                .into_reader_with_file_handle(file)
-                .finish()
-                .map_err(|e| malformed_csv(path, e))
+            // whole numbers beyond 64 bits are read as real numbers, column by column
+            let mut wide: Vec<Field> = Vec::new();
+            loop {
+                let file = std::fs::File::open(path).map_err(|e| Error::Read {
+                    path: path.to_path_buf(),
+                    reason: e.to_string(),
+                })?;
+                let read = csv_options(na, separator)
+                    .with_schema_overwrite(
+                        (!wide.is_empty()).then(|| Arc::new(Schema::from_iter(wide.clone()))),
+                    )
+                    .into_reader_with_file_handle(file)
+                    .finish();
+                match read {
+                    Ok(frame) => return Ok(frame),
+                    Err(e) => match too_wide_integers(&e.to_string()) {
+                        Some(column) if !wide.iter().any(|f| f.name() == column) => {
+                            wide.push(Field::new(column.into(), DataType::Float64))
+                        }
+                        _ => return Err(malformed_csv(path, separator, e)),
+                    },
+                }
+            }
         })
     }
+}
+
+/// The columns of a Parquet file the data spec uses (all but `--drop`, or the features, target
+/// and groups it names), so a column left out is never decoded; a used column of a type that
+/// is not numbers or text (a timestamp, decimal, struct, half float, list) is refused by name.
+fn parquet_columns(
+    path: &Path,
+    reader: &mut ParquetReader<std::fs::File>,
+    spec: &DataSpec,
+) -> Result<Vec<String>> {
+    let schema = reader.schema().map_err(|e| Error::Malformed {
+        path: path.to_path_buf(),
+        format: "Parquet",
+        reason: e.to_string(),
+    })?;
+    let names: Vec<String> = schema.iter_names().map(|n| n.to_string()).collect();
+    let named = |n: &String| {
+        spec.target.as_ref() == Some(n)
+            || spec.groups.as_ref() == Some(n)
+            || spec.features.as_ref().is_none_or(|f| f.contains(n))
+    };
+    if let Some(unknown) = spec.preprocess.drop.iter().find(|d| !names.contains(d)) {
+        return Err(Error::MissingColumn {
+            column: unknown.clone(),
+            role: "--drop",
+            available: names.join(", "),
+        });
+    }
+    let used: Vec<String> = names
+        .iter()
+        .filter(|n| !spec.preprocess.drop.contains(n))
+        .filter(|n| named(n) || spec.target.is_none() && names.last() == Some(*n))
+        .cloned()
+        .collect();
+    let unreadable: Vec<String> = schema
+        .iter()
+        .filter(|(name, _)| used.iter().any(|u| u == name.as_str()))
+        .filter_map(|(name, field)| {
+            use polars::prelude::ArrowDataType as A;
+            let readable = matches!(
+                field.dtype(),
+                A::Boolean
+                    | A::Int8
+                    | A::Int16
+                    | A::Int32
+                    | A::Int64
+                    | A::UInt8
+                    | A::UInt16
+                    | A::UInt32
+                    | A::UInt64
+                    | A::Float32
+                    | A::Float64
+                    | A::Utf8
+                    | A::LargeUtf8
+                    | A::Utf8View
+                    | A::Null
+                    | A::Dictionary(..)
+            );
+            (!readable).then(|| format!("'{name}' ({:?})", field.dtype()))
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        let names: Vec<&str> = unreadable
+            .iter()
+            .map(|u| u.split('\'').nth(1).unwrap_or(""))
+            .collect();
+        return Err(Error::Malformed {
+            path: path.to_path_buf(),
+            format: "Parquet",
+            reason: format!(
+                "column(s) {} hold neither numbers nor text (dates, decimals, half floats and nested values are not read); leave them out with --drop {}, or store them as floats",
+                unreadable.join(", "),
+                names.join(",")
+            ),
+        });
+    }
+    Ok(used)
+}
+
+/// The column polars failed to read as 64-bit integers (a whole number too large for them).
+fn too_wide_integers(error: &str) -> Option<&str> {
+    if !error.contains("as dtype `i64`") {
+        return None;
+    }
+    let start = error.find("at column '")? + "at column '".len();
+    let end = start + error[start..].find('\'')?;
+    Some(&error[start..end])
+}
+
+/// The first line (1-based) of the file at `path` with a quote inside a field that does not
+/// start with one: such a quote opens a quoted field that swallows the lines after it.
+fn stray_quote_line(path: &Path, separator: u8) -> Option<usize> {
+    use std::io::BufRead;
+    let file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    file.split(b'\n').enumerate().find_map(|(i, line)| {
+        let line = line.ok()?;
+        line.split(|&b| b == separator)
+            .any(|field| {
+                let field = field.trim_ascii();
+                field.contains(&b'"') && !field.starts_with(b"\"")
+            })
+            .then_some(i + 1)
+    })
 }
 
 /// Rows read to infer column types before parsing the whole file.
 const SCHEMA_SAMPLE_ROWS: usize = 10_000;
 
 fn read_csv_bytes(text: &'static str, path: &Path, na: &[String]) -> Result<DataFrame> {
-    csv_options(na)
+    csv_options(na, b',')
         .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
         .finish()
-        .map_err(|e| malformed_csv(path, e))
+        .map_err(|e| malformed_csv(path, b',', e))
 }
 
 /// Header row required; `na` cells read as missing; types inferred from every row, so a stray
 /// text value anywhere makes the column text and gets a precise error instead of a parser
 /// failure.
-fn csv_options(na: &[String]) -> CsvReadOptions {
+fn csv_options(na: &[String], separator: u8) -> CsvReadOptions {
     let na = NullValues::AllColumns(na.iter().map(|v| v.as_str().into()).collect());
     CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(None)
         .with_rechunk(false)
-        .map_parse_options(|o| o.with_null_values(Some(na.clone())))
+        .map_parse_options(|o| {
+            o.with_null_values(Some(na.clone()))
+                .with_separator(separator)
+        })
 }
 
-fn malformed_csv(path: &Path, e: PolarsError) -> Error {
+fn malformed_csv(path: &Path, separator: u8, e: PolarsError) -> Error {
     // polars' own advice names options of its API, which seedfold users cannot set
     let full = e.to_string();
     let first = full.lines().next().unwrap_or("").trim();
     let reason = if first.contains("more fields than defined") {
         "a row has more fields than the header; check that row's commas and quotes".to_string()
+    } else if first.contains("rows, actual") {
+        let line =
+            stray_quote_line(path, separator).map_or(String::new(), |l| format!(" (line {l})"));
+        format!(
+            "a quote (\") inside a field that is not quoted as a whole{line} runs the lines after it into one field; quote the whole field and double the quote inside it (\"x\"\"y\"), or remove it"
+        )
     } else {
         first.to_string()
     };
@@ -370,6 +556,7 @@ fn from_frame(
                     column: f.clone(),
                     count: 1 + missing.count(),
                     first_row: kept[first],
+                    text: matches!(kind, crate::preprocess::FeatureKind::Categorical(_)),
                 });
             }
         }

@@ -40,7 +40,8 @@ pub fn read_records(
             .finish()
     })
     .map_err(|panic| malformed(path, format!("the reader gave up ({panic})")))?
-    .map_err(|e| malformed(path, e.to_string()))?;
+    // polars' further lines advise on options of its own API, which seedfold users cannot set
+    .map_err(|e| malformed(path, e.to_string().lines().next().unwrap_or("").into()))?;
     let frame = from_cross_validate(path, frame, folds)?;
     let names: Vec<String> = frame
         .get_column_names()

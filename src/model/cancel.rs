@@ -54,4 +54,32 @@ mod tests {
         });
         assert!(!abandoned());
     }
+
+    #[test]
+    fn seedfold_s_own_loops_stop_at_the_mark() {
+        use crate::data::Task;
+        use crate::model::{build_models, FoldData, FoldTrain, ModelSpec};
+        use ndarray::{Array1, Array2};
+        use rand::SeedableRng;
+        let x = Array2::from_shape_fn((400, 5), |(i, j)| ((i * 7 + j * 13) % 31) as f64);
+        let classes = Array1::from_shape_fn(400, |i| i % 2);
+        let data = FoldData {
+            train: FoldTrain::Classes(linfa::DatasetBase::new(x.clone(), classes), 2),
+            x_test: x,
+        };
+        // each would run for minutes; abandoned before they start, each stops at once
+        for spec in ["forest:trees=10000000", "boosting:rounds=10000000", "knn"] {
+            let models = build_models(
+                &ModelSpec::parse(spec).unwrap(),
+                Task::Classification,
+                false,
+            )
+            .unwrap();
+            let rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+            let fitted = watched(Arc::new(AtomicBool::new(true)), || {
+                models[0].fit_predict(&data, rng)
+            });
+            assert_eq!(fitted.unwrap_err(), "the fit was abandoned", "{spec}");
+        }
+    }
 }

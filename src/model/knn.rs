@@ -16,9 +16,25 @@ pub(crate) struct KnnModel {
     pub k: usize,
 }
 
-/// Squared Euclidean distance.
-fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+/// Squared Euclidean distance of `a` and `b`, both multiplied by `scale` first.
+fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>, scale: f64) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x * scale - y * scale).powi(2))
+        .sum()
+}
+
+/// A power of two that brings the largest feature magnitude of the fold to about 1 when it is
+/// beyond 2^500 (else 1): squared distances of features near 1e160 would overflow to
+/// infinity and tie every row, while a power of two scales every value exactly and so keeps
+/// every order of distances.
+fn overflow_scale(x: &ndarray::Array2<f64>, x_test: &ndarray::Array2<f64>) -> f64 {
+    let largest = x.iter().chain(x_test).fold(0.0f64, |m, v| m.max(v.abs()));
+    if largest.is_finite() && largest > 2f64.powi(500) {
+        2f64.powi(-largest.log2().ceil() as i32)
+    } else {
+        1.0
+    }
 }
 
 impl Model for KnnModel {
@@ -38,6 +54,7 @@ impl Model for KnnModel {
                 x.nrows()
             ));
         }
+        let scale = overflow_scale(x, &data.x_test);
         guard(|| {
             let mut order: Vec<(f64, usize)> = Vec::with_capacity(x.nrows());
             let neighbours = |row: ArrayView1<f64>, order: &mut Vec<(f64, usize)>| {
@@ -45,7 +62,7 @@ impl Model for KnnModel {
                 order.extend(
                     x.outer_iter()
                         .enumerate()
-                        .map(|(i, t)| (distance(row, t), i)),
+                        .map(|(i, t)| (distance(row, t, scale), i)),
                 );
                 order.select_nth_unstable_by(self.k - 1, |a, b| {
                     a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))

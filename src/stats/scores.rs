@@ -158,14 +158,16 @@ impl Scores {
     }
 }
 
+/// A fold of the seed being built: (model seed, score) of each scored record, n_train, n_test.
+type PendingFold = (Vec<(u64, f64)>, usize, usize);
+
 /// Builds one [`Scores`] from its records, given split seed by split seed in ascending order
 /// (any order within a seed).
 #[derive(Debug)]
 pub struct ScoresBuilder {
     scores: Scores,
-    /// The current seed's folds: (model seed, score) of each scored record, n_train, n_test;
-    /// a fold whose records all failed is here with no scores.
-    pending: BTreeMap<usize, (Vec<(u64, f64)>, usize, usize)>,
+    /// The current seed's folds; a fold whose records all failed is here with no scores.
+    pending: BTreeMap<usize, PendingFold>,
     /// The model seeds the current seed's records were run under, failed ones too.
     tried: Vec<u64>,
     current: Option<u64>,

@@ -169,9 +169,14 @@ mod tests {
         (-2.0 * (1.0 - u).ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
     }
 
+    /// Fold scores as `cells[split][fold][model]`.
+    type Cells = Vec<Vec<Vec<f64>>>;
+    /// Standard deviations of the split, model, split × fold and residual terms.
+    type Sds = (f64, f64, f64, f64);
+
     /// Simulated fold scores μ + a_s + b_sm + c_sf + e_smf, 200 split seeds × 10 model seeds ×
     /// 5 folds, as `cells[split][fold][model]`, with the true sds (a, b, c, e).
-    fn simulated() -> (Vec<Vec<Vec<f64>>>, (f64, f64, f64, f64)) {
+    fn simulated() -> (Cells, Sds) {
         let (sa, sb, sc, se) = (0.02, 0.015, 0.03, 0.01);
         let (n_s, n_m, n_f) = (200, 10, 5);
         let mut rng = stream(42, Purpose::Bootstrap);
@@ -212,7 +217,7 @@ mod tests {
     }
 
     /// The true sds of the model-seed, split-seed and data components of a 5-fold run.
-    fn truth((sa, sb, sc, se): (f64, f64, f64, f64)) -> [(&'static str, f64); 3] {
+    fn truth((sa, sb, sc, se): Sds) -> [(&'static str, f64); 3] {
         let j = 5.0;
         [
             ("model", (sb * sb + se * se / j).sqrt()),
@@ -221,7 +226,7 @@ mod tests {
         ]
     }
 
-    fn assert_recovers(effect: &SeedEffect, sds: (f64, f64, f64, f64)) {
+    fn assert_recovers(effect: &SeedEffect, sds: Sds) {
         let got = [effect.model_seed.sd, effect.split_seed.sd, effect.data.sd];
         for ((name, want), got) in truth(sds).into_iter().zip(got) {
             assert!(
