@@ -179,9 +179,18 @@ fn prepare_folder(out: &Path, names: &[String], mode: Mode) -> Result<()> {
             present.join(", ")
         );
     }
-    // a single run's report there (e.g. the default folder's) is seedfold's and may go
+    // what seedfold wrote there may go: a study's files when its summary.json is a study's, a
+    // single run's report when its manifest is readable (e.g. the default folder's), and data
+    // set folders that hold a run's manifest; never a file nothing of seedfold's vouches for
+    let a_study = std::fs::read_to_string(out.join("summary.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|v| v.get("datasets").is_some_and(|d| d.is_array()));
+    let a_run = read_manifest(out).is_ok();
     let ours = |n: &String| {
-        STUDY_FILES.contains(&n.as_str()) || names.contains(n) || outputs().any(|o| o == n)
+        (a_study && STUDY_FILES.contains(&n.as_str()))
+            || (names.contains(n) && out.join(n).join("manifest.json").exists())
+            || (a_run && outputs().any(|o| o == n))
     };
     let foreign: Vec<&String> = present.iter().filter(|n| !ours(n)).collect();
     if !foreign.is_empty() {
@@ -195,7 +204,7 @@ fn prepare_folder(out: &Path, names: &[String], mode: Mode) -> Result<()> {
                 .join(", ")
         );
     }
-    for name in STUDY_FILES.into_iter().chain(outputs()) {
+    for name in present.iter().filter(|n| !names.contains(n)) {
         let path = out.join(name);
         if path.is_file() {
             std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
