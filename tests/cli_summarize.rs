@@ -37,7 +37,7 @@ fn run_writes_every_report_file_and_summarize_reproduces_summary_json() {
             && table.contains("report: ")
             && table
                 .lines()
-                .any(|l| l.starts_with("accuracy: ") && l.contains(" leads ")),
+                .any(|l| l.starts_with("accuracy: ") && l.contains(" wins: better than ")),
         "{table}"
     );
     for file in [
@@ -63,7 +63,7 @@ fn run_writes_every_report_file_and_summarize_reproduces_summary_json() {
     );
     let md = read(&run.join("report.md"));
     assert!(
-        md.contains("logistic better by") || md.contains("tree better by"),
+        md.contains("logistic is better than tree: the lead is real"),
         "{md}"
     );
 }

@@ -3,7 +3,7 @@
 
 use super::verdict::{
     comparison_sentence, data_and_seed_interval, decision_rule, mean_with_interval, percent,
-    seed_effect_sentence, seed_range, seed_sds, shares, warning_sentence,
+    seed_effect_sentence, seed_range, seed_sds, shares, verdict_word, warning_sentence,
 };
 use crate::stats::{Analysis, Maybe, RowHardness, Summary, NEARLY_ALWAYS};
 
@@ -81,7 +81,7 @@ pub fn headline(s: &Summary, level: f64) -> String {
 }
 
 /// Columns of the comparison table.
-pub const COMPARISON_HEADER: [&str; 5] = ["metric", "A", "better than B", "by", "verdict"];
+pub const COMPARISON_HEADER: [&str; 6] = ["metric", "A", "B", "A − B", "verdict", "in words"];
 
 /// Comparison table rows.
 pub fn comparison_rows(analysis: &Analysis) -> Vec<Vec<String>> {
@@ -94,7 +94,8 @@ pub fn comparison_rows(analysis: &Analysis) -> Vec<Vec<String>> {
                 c.metric.clone(),
                 c.model_a.clone(),
                 c.model_b.clone(),
-                format!("{:.4}", c.mean_difference.abs()),
+                format!("{:.4}", c.mean_difference),
+                verdict_word(c).to_string(),
                 comparison_sentence(c, alpha),
             ]
         })
@@ -109,7 +110,7 @@ pub fn ranking_lines(analysis: &Analysis) -> Vec<String> {
         .map(|r| {
             let shares: Vec<String> = r.top_share.iter().map(|(m, s)| format!("{m} {}", percent(Some(*s)))).collect();
             format!(
-                "{}: {} is best overall; another model is on top for {} of {} seeds (first place: {}).",
+                "{}: {} is first by mean over seeds; another model is on top for {} of {} seeds (first place: {}).",
                 r.metric,
                 r.overall_best,
                 r.top_changes,
@@ -184,6 +185,53 @@ pub fn method_lines(analysis: &Analysis) -> Vec<String> {
 
 /// A report section of its own: heading and lines.
 pub type Section = (String, Vec<String>);
+
+/// The heading of the report's opening block.
+pub const ANSWER: &str = "The answer";
+/// The heading of the data and design lines.
+pub const DESIGN: &str = "Data and design";
+/// The heading of the per-metric summaries and plots.
+pub const SEED: &str = "How much of the score is the seed?";
+/// The heading of the pairwise comparisons.
+pub const COMPARE: &str = "Does one model really beat another?";
+
+/// The report's sections in order, those with something to show, for its table of contents.
+pub fn contents(analysis: &Analysis, sections: &[Section]) -> Vec<String> {
+    let mut headings = vec![DESIGN.to_string(), SEED.to_string()];
+    if !analysis.comparisons.is_empty() {
+        headings.push(COMPARE.into());
+    }
+    for (heading, present) in [
+        ("Ranking stability", !analysis.rankings.is_empty()),
+        ("Selection stability", !analysis.selections.is_empty()),
+        ("Learning curve", !analysis.learning_curve.is_empty()),
+    ] {
+        if present {
+            headings.push(heading.into());
+        }
+    }
+    headings.extend(
+        sections
+            .iter()
+            .filter(|(_, lines)| !lines.is_empty())
+            .map(|(h, _)| h.clone()),
+    );
+    if !analysis.notes.is_empty() {
+        headings.push("Notes".into());
+    }
+    headings.push("Methods".into());
+    headings
+}
+
+/// A heading's anchor: its letters and digits, lower case, words joined by '-'.
+pub fn anchor(heading: &str) -> String {
+    heading
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("-")
+}
 
 /// Rows listed per kind in the report (all are in hardness.csv).
 const LISTED_ROWS: usize = 10;

@@ -1,12 +1,13 @@
 //! `report.html`: the same report as one self-contained page (inline CSS and SVG; no
 //! scripts, fonts or network).
 
+use super::content::{anchor, contents, ANSWER, COMPARE, DESIGN, SEED};
 use super::content::{
     comparison_rows, headline, learning_curve_lines, method_lines, metrics, ranking_lines,
     selection_lines, summary_row, Section, COMPARISON_HEADER, SUMMARY_HEADER,
 };
-use super::svg::{self, escape};
-use super::verdict::leader_lines;
+use super::svg::{self, escape, Mark, Palette};
+use super::verdict::{answer_lines, leader_lines};
 use crate::metric::Metric;
 use crate::stats::{running_interval, Analysis, Scores, MAX_ALL_PAIRS};
 use std::fmt::Write;
@@ -14,7 +15,8 @@ use std::fmt::Write;
 pub(super) const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}\
 th{background:#f4f4f4}figure{margin:1em 0;max-width:720px}figcaption{font-size:13px;color:#444}h3{margin-top:2em}\
-.plots{display:flex;flex-wrap:wrap;gap:8px}";
+.plots{display:flex;flex-wrap:wrap;gap:8px}.answer{background:#f3f7fb;border-left:4px solid #1f77b4;padding:0.2em 1em;margin:1em 0}\
+nav{font-size:14px;margin:1em 0}";
 
 pub(super) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     out.push_str("<table><tr>");
@@ -34,7 +36,12 @@ pub(super) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
 
 pub(super) fn list(out: &mut String, heading: &str, lines: &[String]) {
     if !lines.is_empty() {
-        let _ = write!(out, "<h2>{}</h2><ul>", escape(heading));
+        let _ = write!(
+            out,
+            "<h2 id=\"{}\">{}</h2><ul>",
+            anchor(heading),
+            escape(heading)
+        );
         for l in lines {
             let _ = write!(out, "<li>{}</li>", escape(l));
         }
@@ -58,7 +65,13 @@ pub(super) fn figure(out: &mut String, svg: String, how_to_read: &str) {
 }
 
 /// Dot strips of `rows`, one panel per group of models on comparable scales.
-fn strips(out: &mut String, title: &str, rows: &[(String, Vec<f64>)], axis: &str, how: &str) {
+fn strips(
+    out: &mut String,
+    title: &str,
+    rows: &[(String, Vec<f64>)],
+    (axis, palette): (&str, &Palette),
+    how: &str,
+) {
     let groups = svg::panels(rows);
     for (k, group) in groups.iter().enumerate() {
         let panel: Vec<(String, Vec<f64>)> = group.iter().map(|&i| rows[i].clone()).collect();
@@ -67,7 +80,7 @@ fn strips(out: &mut String, title: &str, rows: &[(String, Vec<f64>)], axis: &str
         } else {
             title.to_string()
         };
-        figure(out, svg::strip(&heading, &panel, &[], axis), how);
+        figure(out, svg::strip(&heading, &panel, &[], axis, palette), how);
     }
 }
 
@@ -75,6 +88,7 @@ fn strips(out: &mut String, title: &str, rows: &[(String, Vec<f64>)], axis: &str
 /// uncertainty comes from, per-pair seed-mean differences against the ROPE, and the pairwise
 /// P(A beats B) matrix.
 fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str) {
+    let palette = &palette(analysis);
     let summaries: Vec<_> = analysis
         .summaries
         .iter()
@@ -107,14 +121,14 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
         out,
         &format!("{metric}: one dot per split seed (its CV score)"),
         &seed_rows,
-        &axis,
+        (&axis, palette),
         "Each dot is one run's cross-validated score (the mean over its folds) for one split seed; the bar is the mean over seeds. The width of a cloud is how much the seed alone moves the reported score.",
     );
     strips(
         out,
         &format!("{metric}: one dot per fold"),
         &fold_rows,
-        &axis,
+        (&axis, palette),
         "Each dot is one fold's test score; folds vary more than seeds because each fold tests on a small part of the data.",
     );
     // a metric seedfold knows has a range; another tool's is taken as unbounded
@@ -139,6 +153,7 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
             ),
             &runs,
             &axis,
+            palette,
         ),
         "The line is the mean of the first n seeds' scores and the band its t interval: where the band has stopped shrinking, more seeds no longer change the conclusion.",
     );
@@ -159,6 +174,7 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
             svg::shares(
                 &format!("{metric}: where the uncertainty of one seeded CV score comes from"),
                 &shares,
+                palette,
             ),
             "Each bar splits the variance of one run's CV score into the split seed (dark), the model's own seed (light; none for deterministic models) and the finite data (grey).",
         );
@@ -186,7 +202,8 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
                 &format!("{metric}: per split seed, how much A beats B"),
                 &rows,
                 &bands,
-                &format!("A better by ({metric}, oriented so > 0 favours A)"),
+                &format!("A − B ({metric}, oriented so > 0 favours A)"),
+                palette,
             ),
             "Each dot is one split seed's score difference between the pair (right of the dashed zero line: A better); the green band is the region of practical equivalence. Dots mostly inside the band: equivalent; on both sides of zero: the winner depends on the seed.",
         );
@@ -225,6 +242,11 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
     out.push_str("</div>\n");
 }
 
+/// Every model of the report, each with its one colour for every plot.
+fn palette(analysis: &Analysis) -> Palette {
+    Palette::new(analysis.summaries.iter().map(|s| s.model.as_str()))
+}
+
 /// Per common split seed, A's seed mean minus B's, oriented so that positive favours A.
 fn seed_differences(summaries: &[&crate::stats::Summary], a: &str, b: &str) -> Vec<f64> {
     let find = |m: &str| summaries.iter().find(|s| s.model == m);
@@ -252,13 +274,20 @@ pub fn render_html(
 ) -> String {
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>seedfold report: {0}</title>\
-         <style>{STYLE}</style></head><body>\n<h1>seedfold report: {0}</h1><ul>",
+         <style>{STYLE}</style></head><body>\n<h1>seedfold report: {0}</h1>",
         escape(title)
     );
-    for line in about {
-        let _ = write!(out, "<li>{}</li>", escape(line));
-    }
-    out.push_str("</ul>\n<h2>How much of the score is the seed?</h2>\n");
+    out.push_str("<div class=\"answer\">");
+    list(&mut out, ANSWER, &answer_lines(analysis));
+    out.push_str("</div>\n<nav><b>Contents:</b> ");
+    let links: Vec<String> = contents(analysis, sections)
+        .iter()
+        .map(|h| format!("<a href=\"#{}\">{}</a>", anchor(h), escape(h)))
+        .collect();
+    out += &links.join(" · ");
+    out.push_str("</nav>\n");
+    list(&mut out, DESIGN, about);
+    let _ = writeln!(out, "<h2 id=\"{}\">{}</h2>", anchor(SEED), escape(SEED));
     for metric in metrics(analysis) {
         let summaries: Vec<_> = analysis
             .summaries
@@ -283,7 +312,12 @@ pub fn render_html(
     }
     let comparisons = comparison_rows(analysis);
     if !comparisons.is_empty() {
-        out.push_str("<h2>Does one model really beat another?</h2>\n<ul>");
+        let _ = write!(
+            out,
+            "<h2 id=\"{}\">{}</h2>\n<ul>",
+            anchor(COMPARE),
+            escape(COMPARE)
+        );
         for line in leader_lines(analysis) {
             let _ = write!(out, "<li>{}</li>", escape(&line));
         }
@@ -298,28 +332,35 @@ pub fn render_html(
         let line: Vec<(f64, Option<(f64, f64)>)> = s
             .points
             .iter()
-            .map(|p| (p.mean, Some((p.seed_min, p.seed_max))))
+            .map(|p| (p.mean, Some((p.mean - s.one_se, p.mean + s.one_se))))
             .collect();
-        let marks: Vec<(usize, usize)> = s
+        let marks: Vec<(usize, usize, Mark)> = s
             .points
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.model == s.best || s.one_se_choice.as_ref() == Some(&p.model))
-            .map(|(i, _)| (0, i))
+            .flat_map(|(i, p)| {
+                [
+                    (p.model == s.best).then_some((0, i, Mark::Best)),
+                    (s.one_se_choice.as_ref() == Some(&p.model)).then_some((0, i, Mark::OneSe)),
+                ]
+            })
+            .flatten()
             .collect();
         let _ = writeln!(
             out,
-            "<figure>{}<figcaption>Validation curve: {} on {}, the mean over split seeds (line) and the range of seed means (band) per value of {}; ringed: the best mean and the one-standard-error choice.</figcaption></figure>",
+            "<figure>{}<figcaption>Validation curve: {} on {}, the mean over split seeds (line) per value of {} and ± the one standard error the one-SE rule uses (band, {}); diamond: the best mean; square: the one-standard-error choice.</figcaption></figure>",
             svg::curves(
                 &format!("{}: {} by {}", s.metric, s.grid, s.parameter),
                 &steps,
                 &[(s.grid.clone(), line)],
                 &marks,
-                &format!("{} (grid order) · {}", s.parameter, s.metric)
+                &format!("{} (grid order) · {}", s.parameter, s.metric),
+                &Palette::default()
             ),
             escape(&s.grid),
             escape(&s.metric),
-            escape(&s.parameter)
+            escape(&s.parameter),
+            super::verdict::score(s.one_se)
         );
     }
     learning_curves(&mut out, analysis);
@@ -344,6 +385,7 @@ fn tick_value(v: f64) -> String {
 /// One learning-curve plot per metric: each model's mean over split seeds per share of the
 /// training rows, with its t interval as a band.
 fn learning_curves(out: &mut String, analysis: &Analysis) {
+    let palette = palette(analysis);
     let mut metrics: Vec<&str> = analysis
         .learning_curve
         .iter()
@@ -382,7 +424,8 @@ fn learning_curves(out: &mut String, analysis: &Analysis) {
                 &steps,
                 &series,
                 &[],
-                &format!("share of training rows · {metric}")
+                &format!("share of training rows · {metric}"),
+                &palette
             ),
             escape(metric),
             analysis.options.confidence * 100.0

@@ -1,10 +1,11 @@
 //! `report.md`: the robustness report a reader can hand to a reviewer.
 
+use super::content::{anchor, contents, ANSWER, COMPARE, DESIGN, SEED};
 use super::content::{
     comparison_rows, headline, learning_curve_lines, method_lines, metrics, ranking_lines,
     selection_lines, summary_row, Section, COMPARISON_HEADER, SUMMARY_HEADER,
 };
-use super::verdict::leader_lines;
+use super::verdict::{answer_lines, leader_lines};
 use crate::stats::Analysis;
 use std::fmt::Write;
 
@@ -60,9 +61,19 @@ pub(super) fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-pub(super) fn list(out: &mut String, heading: &str, lines: &[String]) {
+/// A second-level heading with its anchor (see [`anchor`]).
+fn heading(out: &mut String, text: &str) {
+    let _ = writeln!(
+        out,
+        "\n<a id=\"{}\"></a>\n\n## {}\n",
+        anchor(text),
+        md(text)
+    );
+}
+
+pub(super) fn list(out: &mut String, title: &str, lines: &[String]) {
     if !lines.is_empty() {
-        let _ = writeln!(out, "\n## {heading}\n");
+        heading(out, title);
         for l in lines {
             let _ = writeln!(out, "- {}", md(l));
         }
@@ -77,11 +88,17 @@ pub fn render_markdown(
     about: &[String],
     sections: &[Section],
 ) -> String {
-    let mut out = format!("# seedfold report: {}\n\n", md(title));
-    for line in about {
-        let _ = writeln!(out, "- {}", md(line));
-    }
-    out += "\n## How much of the score is the seed?\n";
+    let mut out = format!("# seedfold report: {}\n", md(title));
+    list(&mut out, ANSWER, &answer_lines(analysis));
+    out += "\n**Contents:** ";
+    let links: Vec<String> = contents(analysis, sections)
+        .iter()
+        .map(|h| format!("[{}](#{})", md(h), anchor(h)))
+        .collect();
+    out += &links.join(" · ");
+    out.push('\n');
+    list(&mut out, DESIGN, about);
+    heading(&mut out, SEED);
     for metric in metrics(analysis) {
         let summaries: Vec<_> = analysis
             .summaries
@@ -101,7 +118,7 @@ pub fn render_markdown(
     }
     let comparisons = comparison_rows(analysis);
     if !comparisons.is_empty() {
-        out += "\n## Does one model really beat another?\n\n";
+        heading(&mut out, COMPARE);
         for line in leader_lines(analysis) {
             let _ = writeln!(out, "- {}", md(&line));
         }

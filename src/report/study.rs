@@ -212,6 +212,13 @@ pub fn render_study_markdown(study: &Study, about: &[String]) -> String {
 /// The study's report as one self-contained HTML page, with a critical-difference diagram per
 /// metric.
 pub fn render_study_html(study: &Study, about: &[String]) -> String {
+    // one colour per model across every diagram of the study
+    let palette = svg::Palette::new(
+        study
+            .benchmark
+            .iter()
+            .flat_map(|b| b.models.iter().map(String::as_str)),
+    );
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>seedfold study</title>\
          <style>{}</style></head><body>\n<h1>seedfold study over many data sets</h1><ul>",
@@ -258,6 +265,7 @@ pub fn render_study_html(study: &Study, about: &[String]) -> String {
                     &b.models,
                     &b.average_ranks,
                     n.critical_difference,
+                    &palette,
                 ),
                 "Each model sits at its average rank (1 = best, left). The bar above the axis is the critical difference: models joined by a thick line differ by less than it, so the Nemenyi test does not tell them apart.",
             );

@@ -1,8 +1,9 @@
 //! The compact table `run` and `summarize` print: one row per model × metric, then one line
 //! per metric on who leads and whether the lead is real.
 
+use super::content::{learning_curve_lines, selection_lines};
 use super::verdict::{
-    data_and_seed_interval, leader_lines, score, seed_range, seed_sds, warning_sentence,
+    answer_lines, data_and_seed_interval, score, seed_range, seed_sds, warning_sentence,
 };
 use crate::stats::Analysis;
 use std::fmt::Write;
@@ -69,7 +70,12 @@ pub fn render_table(analysis: &Analysis) -> String {
     for r in &rows {
         line(r.iter().map(String::as_str).collect());
     }
-    for line in leader_lines(analysis) {
+    // the report's opening answer, then what the grid and the learning curve concluded
+    let closing = answer_lines(analysis)
+        .into_iter()
+        .chain(selection_lines(analysis))
+        .chain(learning_curve_lines(analysis));
+    for line in closing {
         let _ = writeln!(out, "{}", clean(&line));
     }
     for s in &analysis.summaries {

@@ -3,7 +3,7 @@
 
 use crate::record::UNSEEN_CATEGORY;
 use crate::stats::{
-    Analysis, Comparison, Decision, Maybe, SeedEffect, Summary, DETERMINISTIC, POSTERIOR,
+    Analysis, Comparison, Decision, Limit, Maybe, SeedEffect, Summary, DETERMINISTIC, POSTERIOR,
 };
 
 /// A score with 4 decimals, or in scientific notation when that would hide it (|v| ≥ 10⁶ or
@@ -143,7 +143,7 @@ fn evidence(c: &Comparison, alpha: f64) -> String {
     }
     if let Some(b) = c.bayesian.value() {
         parts.push(format!(
-            "P({} better by more than ±{}) = {:.3}, P(equivalent) = {:.3}",
+            "P({} ahead by more than the ROPE ±{}) = {:.3}, P(equivalent) = {:.3}",
             c.model_a,
             short(b.rope),
             b.p_a_better,
@@ -163,22 +163,55 @@ fn short(v: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// "real", "practically equivalent" or "seed luck" with what decided it.
+/// The verdict in one word or phrase, the same in every report and on the console: "better",
+/// "practically equivalent", "not decided", or "tie" for equal means.
+pub fn verdict_word(c: &Comparison) -> &'static str {
+    match c.decision {
+        _ if c.mean_difference == 0.0 => "tie",
+        Decision::ABetter => "better",
+        Decision::Equivalent => "practically equivalent",
+        Decision::Undecided => "not decided",
+    }
+}
+
+/// Why an open decision is open, from what dominates the pair's uncertainty: the seeds (then
+/// the lead may be seed luck and more split seeds would settle it) or the finite data (then no
+/// number of seeds will; more rows or a wider ROPE would).
+fn what_limits(c: &Comparison) -> String {
+    match &c.limiting_factor {
+        Some(l) if l.factor == Limit::Seed => format!(
+            "{}'s lead may be seed luck — the split and model seeds are {} of the uncertainty, so more split seeds would settle it",
+            c.model_a,
+            percent(Some(l.seed_share))
+        ),
+        Some(l) => format!(
+            "the data set is too small to separate them at this ROPE — the finite data is {} of the uncertainty, so more seeds will not settle it; more rows or a wider ROPE would",
+            percent(Some(l.data_share))
+        ),
+        None => "too few seeds to say what limits it".into(),
+    }
+}
+
+/// The verdict on `c` in words that agree with its numbers, and what decided it.
 pub fn decision_sentence(c: &Comparison, alpha: f64) -> String {
-    let reading = match c.decision {
-        Decision::ABetter => format!("{} is better: the lead is real", c.model_a),
-        Decision::Equivalent => "practically equivalent".into(),
-        Decision::Undecided => format!("not conclusive: {}'s lead may be seed luck", c.model_a),
+    let (a, b) = (&c.model_a, &c.model_b);
+    let reading = match (verdict_word(c), c.decision) {
+        ("tie", _) => format!("{a} and {b} tie: their means are equal"),
+        (_, Decision::ABetter) => format!("{a} is better than {b}: the lead is real"),
+        (_, Decision::Equivalent) => format!("{a} and {b} are practically equivalent"),
+        (_, Decision::Undecided) => format!("not decided: {}", what_limits(c)),
     };
     format!("{reading} ({})", evidence(c, alpha))
 }
 
-/// "ols better by 0.0104 on mae; ahead on 50 of 50 seeds; ASO ε_min = 0.00. Verdict (numbers)."
+/// "ols − ridge = 0.0104 on mae (> 0 favours ols); ols ahead on 50 of 50 seeds; ASO ε_min =
+/// 0.00. Verdict (numbers)."
 pub fn comparison_sentence(c: &Comparison, alpha: f64) -> String {
     let mut text = format!(
-        "{} better by {:.4} on {}; ahead on {} of {} seeds",
+        "{} − {} = {} on {} (> 0 favours {0}); {0} ahead on {} of {} seeds",
         c.model_a,
-        c.mean_difference.abs(),
+        c.model_b,
+        score(c.mean_difference),
         c.metric,
         c.sign_test.positive,
         c.n_seeds
@@ -196,10 +229,9 @@ fn capitalise(text: &str) -> String {
     })
 }
 
-/// One line per metric: the leader, and whether its lead over the runner-up is real,
-/// practically equivalent, or seed luck.
-pub fn leader_lines(analysis: &Analysis) -> Vec<String> {
-    let alpha = 1.0 - analysis.options.confidence;
+/// The comparison of each metric's leader (best mean) with its runner-up, when both were
+/// compared.
+pub fn leader_pairs(analysis: &Analysis) -> Vec<(&str, Option<&Comparison>)> {
     analysis
         .rankings
         .iter()
@@ -225,16 +257,97 @@ pub fn leader_lines(analysis: &Analysis) -> Vec<String> {
                     .iter()
                     .find(|c| c.metric == r.metric && &c.model_a == leader && c.model_b == b.model)
             });
-            match pair {
-                Some(c) => format!(
-                    "{}: {leader} leads {} by {:.4}; {}.",
-                    r.metric,
-                    c.model_b,
-                    c.mean_difference.abs(),
-                    decision_sentence(c, alpha)
-                ),
-                None => format!("{}: {leader} leads (no paired comparison).", r.metric),
+            (r.metric.as_str(), pair)
+        })
+        .collect()
+}
+
+/// One line per metric: the model with the best mean against the runner-up, in words that
+/// match the verdict (a model is called better only when the lead is real).
+pub fn leader_lines(analysis: &Analysis) -> Vec<String> {
+    let alpha = 1.0 - analysis.options.confidence;
+    leader_pairs(analysis)
+        .into_iter()
+        .map(|(metric, pair)| match pair {
+            Some(c) => {
+                let lead = match c.decision {
+                    _ if c.mean_difference == 0.0 => String::new(),
+                    Decision::ABetter => format!(
+                        "{} wins: better than the runner-up {} by {}; ",
+                        c.model_a,
+                        c.model_b,
+                        score(c.mean_difference)
+                    ),
+                    _ => format!(
+                        "{} is ahead of {} by {} (mean over seeds); ",
+                        c.model_a,
+                        c.model_b,
+                        score(c.mean_difference)
+                    ),
+                };
+                format!("{metric}: {lead}{}.", decision_sentence(c, alpha))
             }
+            None => match analysis.rankings.iter().find(|r| r.metric == metric) {
+                Some(r) => format!(
+                    "{metric}: {} is first by mean over seeds (no paired comparison).",
+                    r.overall_best
+                ),
+                None => format!("{metric}: no comparison."),
+            },
+        })
+        .collect()
+}
+
+/// The answer a reader wants first, one line per metric: the leader and the verdict (as
+/// [`leader_lines`]), how much of the uncertainty is the seed, and the fits that failed or
+/// warned.
+pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
+    let leaders = leader_lines(analysis);
+    let mut metrics: Vec<&str> = analysis
+        .summaries
+        .iter()
+        .map(|s| s.metric.as_str())
+        .collect();
+    metrics.sort_unstable();
+    metrics.dedup();
+    metrics
+        .into_iter()
+        .map(|metric| {
+            let summaries: Vec<&Summary> = analysis
+                .summaries
+                .iter()
+                .filter(|s| s.metric == metric)
+                .collect();
+            let mut line = leaders
+                .iter()
+                .find(|l| l.starts_with(&format!("{metric}: ")))
+                .cloned()
+                .unwrap_or_else(|| format!("{metric}: {} only.", summaries[0].model));
+            let seed: Vec<String> = summaries
+                .iter()
+                .filter_map(|s| {
+                    s.seed_effect.value().map(|e| {
+                        format!(
+                            "{} {}",
+                            s.model,
+                            percent(Some(e.share.split_seed + e.share.model_seed))
+                        )
+                    })
+                })
+                .collect();
+            if !seed.is_empty() {
+                line += &format!(
+                    " The seed's share of one run's uncertainty: {} (the rest is the finite data).",
+                    seed.join(", ")
+                );
+            }
+            let failed: usize = summaries.iter().map(|s| s.n_failed).sum();
+            let warned: usize = summaries.iter().map(|s| s.n_warnings).sum();
+            line += &match (failed, warned) {
+                (0, 0) => " No fit failed or warned.".to_string(),
+                (f, w) => format!(" {f} score(s) failed, {w} warned (see the records' status and warning columns)."),
+            };
+            line
         })
         .collect()
 }

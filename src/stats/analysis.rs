@@ -4,7 +4,9 @@ use super::decision::adjust_and_decide;
 use super::learning_curve::{learning_curve, CurvePoint, LastStep};
 use super::scores::whole;
 use super::selection::{selections as selections_of, Selection};
-use super::summary::{compare, rank, summarize, Comparison, Options, Ranking, Summary};
+use super::summary::{
+    compare, rank, summarize, Comparison, LimitingFactor, Options, Ranking, Summary,
+};
 use super::{group_scores, Scale, Scores};
 use crate::record::FoldRecord;
 use rayon::prelude::*;
@@ -142,6 +144,16 @@ pub fn analyse_scores(
         adjust_and_decide(&mut comparisons[first..], 1.0 - options.confidence);
         rankings.extend(rank(&group, metric_scale.higher_is_better));
         selections.extend(selections_of(&group, metric_scale));
+    }
+    for c in &mut comparisons {
+        let summary = |model: &str| {
+            summaries
+                .iter()
+                .find(|s| s.model == model && s.metric == c.metric)
+        };
+        c.limiting_factor = summary(&c.model_a)
+            .zip(summary(&c.model_b))
+            .and_then(|(a, b)| LimitingFactor::of(a, b));
     }
     let (learning_curve, learning_curve_last_step) = learning_curve(all, scale, options.confidence);
     Analysis {

@@ -40,7 +40,9 @@ pub use seeds::{
     corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,
 };
 pub use selection::{GridPoint, Selection};
-pub use summary::{compare, rank, summarize, Comparison, Options, Ranking, Rope, Summary};
+pub use summary::{
+    compare, rank, summarize, Comparison, Limit, LimitingFactor, Options, Ranking, Rope, Summary,
+};
 pub use wilcoxon::{wilcoxon, Wilcoxon};
 
 use serde::{Deserialize, Serialize};

@@ -369,6 +369,52 @@ pub struct Comparison {
     pub aso: Maybe<Aso>,
     /// What the comparison concludes (see [`decide`](super::decide)); set by the analysis.
     pub decision: Decision,
+    /// What the two models' uncertainty is mostly made of, so what would settle a decision
+    /// that is open: more split seeds, or more data; set by the analysis from their
+    /// [`seed_effect`](Summary::seed_effect)s, absent when either has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limiting_factor: Option<LimitingFactor>,
+}
+
+/// Which source dominates the uncertainty of two models' scores: the mean over the pair of the
+/// seed's share (split and model seed) and the finite data's share of one run's variance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LimitingFactor {
+    /// `seed` when the seeds' share is the larger, else `data`.
+    pub factor: Limit,
+    /// Mean over the pair of the split and model seed's share.
+    pub seed_share: f64,
+    /// Mean over the pair of the finite data's share.
+    pub data_share: f64,
+}
+
+/// What limits a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// The split and model seeds: more seeds narrow the decision.
+    Seed,
+    /// The finite data: more seeds cannot settle it; more rows (or a wider ROPE) would.
+    Data,
+}
+
+impl LimitingFactor {
+    /// From the seed effects of the pair's two summaries.
+    pub fn of(a: &Summary, b: &Summary) -> Option<LimitingFactor> {
+        let (a, b) = (a.seed_effect.value()?, b.seed_effect.value()?);
+        let seed = |e: &super::SeedEffect| e.share.split_seed + e.share.model_seed;
+        let seed_share = (seed(a) + seed(b)) / 2.0;
+        let data_share = (a.share.data + b.share.data) / 2.0;
+        Some(LimitingFactor {
+            factor: if seed_share > data_share {
+                Limit::Seed
+            } else {
+                Limit::Data
+            },
+            seed_share,
+            data_share,
+        })
+    }
 }
 
 /// Compare `a` and `b` over their common (seed, fold) pairs; an error explains why they
@@ -458,6 +504,7 @@ pub fn compare(
             options.bootstrap_seed,
         ),
         decision: Decision::Undecided,
+        limiting_factor: None,
     })
 }
 

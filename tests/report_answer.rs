@@ -1,0 +1,214 @@
+//! The report answers first, in words that match its numbers, with plots a reader can read:
+//! checked on the README's first command and on a four-model breast_cancer run.
+
+mod common;
+
+use common::{read, seedfold};
+use std::collections::BTreeMap;
+
+/// report.html and summary.json of a run with `args`.
+fn report(args: &[&str]) -> (String, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    seedfold()
+        .arg("run")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    (read(&out.join("report.html")), summary)
+}
+
+/// The page's text: tags dropped, entities of the escaper undone.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                inside = true;
+                out.push(' ');
+            }
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&amp;", "&")
+}
+
+/// Every `<text …>LABEL</text>` of an axis tick in `svg` (grey labels), by axis.
+fn tick_labels(svg: &str) -> Vec<Vec<String>> {
+    let mut x = Vec::new();
+    let mut y = Vec::new();
+    for piece in svg.split("<text ").skip(1) {
+        let (attributes, rest) = piece.split_once('>').unwrap();
+        let label = rest.split("</text>").next().unwrap().to_string();
+        if !attributes.contains("fill=\"#555\"")
+            || label.chars().any(char::is_alphabetic) && !label.contains('e')
+        {
+            continue;
+        }
+        if label.parse::<f64>().is_err() {
+            continue;
+        }
+        if attributes.contains("text-anchor=\"end\"") {
+            y.push(label);
+        } else {
+            x.push(label);
+        }
+    }
+    [x, y].into_iter().filter(|a| !a.is_empty()).collect()
+}
+
+/// Significant digits of a tick label, the zeros that pad an axis's labels to one number of
+/// decimals not counted ("0.0025" → 2, "43.5" → 3, "1.000" → 1, "2.5e6" → 2, "500" → 1).
+fn significant(label: &str) -> usize {
+    let mantissa = label.split('e').next().unwrap().trim_start_matches('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len()
+        .max(1)
+}
+
+fn check(args: &[&str]) {
+    let (html, summary) = report(args);
+    let what = args.join(" ");
+    // the answer comes first, before any plot
+    let answer_at = html.find("class=\"answer\"").expect("an answer block");
+    assert!(answer_at < html.find("<svg").unwrap(), "{what}");
+    let answer = text(&html[answer_at..html[answer_at..].find("</div>").unwrap() + answer_at]);
+    let metrics: std::collections::BTreeSet<&str> = summary["summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["metric"].as_str().unwrap())
+        .collect();
+    for m in &metrics {
+        let line = answer
+            .split(&format!("{m}: "))
+            .nth(1)
+            .unwrap_or_else(|| panic!("{what}: no answer for {m} in {answer}"));
+        assert!(
+            [
+                "better than",
+                "practically equivalent",
+                "not decided",
+                "tie"
+            ]
+            .iter()
+            .any(|v| line.contains(v)),
+            "{what}: no verdict for {m}"
+        );
+    }
+    // no sentence calls a model better or best against one it is not shown to beat
+    let page = text(&html);
+    for c in summary["comparisons"].as_array().unwrap() {
+        if c["decision"] == "a_better" {
+            continue;
+        }
+        let (a, b) = (
+            c["model_a"].as_str().unwrap(),
+            c["model_b"].as_str().unwrap(),
+        );
+        for sentence in page.split(['.', '\n']) {
+            let names = |m: &str| {
+                sentence
+                    .split(|ch: char| !ch.is_alphanumeric() && ch != '_')
+                    .any(|w| w == m)
+            };
+            if names(a) && names(b) {
+                for word in [" is better", "better than", " best", " wins"] {
+                    assert!(
+                        !sentence.contains(word),
+                        "{what}: '{word}' for {a} vs {b} ({}): {sentence}",
+                        c["decision"]
+                    );
+                }
+            }
+        }
+    }
+    // every numeric axis: at least 3 round ticks in one notation
+    let mut axes = 0;
+    for svg in html.split("<svg").skip(1) {
+        for labels in tick_labels(svg) {
+            axes += 1;
+            assert!(labels.len() >= 3, "{what}: {labels:?}");
+            let scientific = labels.iter().filter(|l| l.contains('e')).count();
+            assert!(
+                scientific == 0 || scientific == labels.len(),
+                "{what}: {labels:?}"
+            );
+            assert!(
+                labels.iter().all(|l| significant(l) <= 3),
+                "{what}: {labels:?}"
+            );
+        }
+    }
+    assert!(axes >= 3 * metrics.len(), "{what}: only {axes} axes");
+    // one colour per model wherever its name is drawn in colour
+    let models: std::collections::BTreeSet<&str> = summary["summaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["model"].as_str().unwrap())
+        .collect();
+    let mut colours: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for piece in html.split("<text ").skip(1) {
+        let (attributes, rest) = piece.split_once('>').unwrap();
+        let label = rest.split("</text>").next().unwrap();
+        if let (Some(model), Some(at)) = (
+            models.iter().find(|m| **m == label),
+            attributes.find("fill=\"#"),
+        ) {
+            colours
+                .entry(model)
+                .or_default()
+                .insert(attributes[at + 6..at + 13].to_string());
+        }
+    }
+    for m in &models {
+        let seen = colours.get(m).map_or(0, |c| c.len());
+        assert_eq!(seen, 1, "{what}: {m} drawn in {:?}", colours.get(m));
+    }
+}
+
+#[test]
+fn the_readme_report_answers_first_in_words_that_match_its_numbers() {
+    check(&[
+        "--dataset",
+        "diabetes",
+        "--model",
+        "ols",
+        "--model",
+        "ridge",
+        "--seeds",
+        "100",
+    ]);
+}
+
+#[test]
+fn the_four_model_report_answers_first_in_words_that_match_its_numbers() {
+    check(&[
+        "--dataset",
+        "breast_cancer",
+        "--model",
+        "logistic",
+        "--model",
+        "knn",
+        "--model",
+        "tree",
+        "--model",
+        "forest:trees=30",
+        "--model-seeds",
+        "3",
+        "--seeds",
+        "10",
+    ]);
+}
