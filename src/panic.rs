@@ -11,7 +11,7 @@ thread_local! {
 /// Readers under [`caught_in_any_thread`] at the moment (their pools panic on other threads).
 static READERS: AtomicUsize = AtomicUsize::new(0);
 
-/// Keep the panic hook quiet for panics that [`caught`] turns into errors. Call once from a
+/// Keep the panic hook quiet for panics that `caught` turns into errors. Call once from a
 /// binary.
 pub fn quiet_caught_panics() {
     let previous = std::panic::take_hook();

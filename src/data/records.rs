@@ -19,7 +19,7 @@ fn malformed(path: &Path, reason: String) -> Error {
 /// fraction. Repeated (model, seed, model_seed, fold, metric) rows are an error.
 ///
 /// scikit-learn's `cross_validate` table is read too (one row per split, a `test_<scorer>`
-/// column per scorer, see [`from_cross_validate`]); `folds` (K) numbers its rows when it has
+/// column per scorer, see `from_cross_validate`); `folds` (K) numbers its rows when it has
 /// no seed and fold columns.
 pub fn read_records(
     path: &Path,

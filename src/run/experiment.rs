@@ -30,7 +30,7 @@ pub const MAX_SEEDS: u64 = 1_000_000;
 
 impl SeedSpec {
     /// The seeds, sorted, without repeats; an error when there are none, or more than
-    /// [`MAX_SEEDS`] (checked before any list is made).
+    /// `MAX_SEEDS` (1,000,000) (checked before any list is made).
     pub fn seeds(&self) -> Result<Vec<u64>> {
         let number = |s: &str, text: &str| -> Result<u64> {
             s.trim().parse().map_err(|_| {

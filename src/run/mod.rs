@@ -73,6 +73,36 @@ pub struct RunPlan<'a> {
     pub train_fractions: &'a [f64],
 }
 
+impl<'a> RunPlan<'a> {
+    /// A plan with the defaults the command line uses: every model scored on its task's
+    /// default metrics, deterministic models under model seed 0 and stochastic ones under model
+    /// seed 0 only, no predictions kept, every core, seedfold's fast paths, the default fit
+    /// timeout, whole training folds. Change a field afterwards for anything else, e.g.
+    /// `RunPlan { model_seeds: &[0, 1, 2], ..RunPlan::new(…)? }`.
+    pub fn new(
+        table: &'a Table,
+        splitter: &'a Splitter,
+        models: &'a [Arc<dyn Model>],
+        split_seeds: &'a [u64],
+    ) -> Result<RunPlan<'a>> {
+        let n_classes = table.y.classes().map_or(0, |(_, classes)| classes.len());
+        Ok(RunPlan {
+            table,
+            splitter,
+            models,
+            metrics: metrics_for(None, models, table.y.task(), n_classes)?,
+            split_seeds,
+            model_seeds: &[0],
+            keep_predictions: false,
+            fail_fast: false,
+            threads: None,
+            exact_linfa: false,
+            fit_timeout: Some(FIT_TIMEOUT),
+            train_fractions: &[1.0],
+        })
+    }
+}
+
 /// The default limit of one fit: generous, it only ends fits that would never end.
 pub const FIT_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -87,7 +117,9 @@ pub struct RunOutput {
 
 /// The metrics each model is scored on: the requested ones (checked against the task), or the
 /// task's defaults. Probability metrics are scored only for models that give probabilities; it
-/// is an error to ask for one that no model can give.
+/// is an error to ask for one that no model can give. `n_classes` is the number of classes of
+/// a classification target (0 for regression): metrics for two classes only (`roc_auc`,
+/// `brier`, binary `f1`) are refused, or left out of the defaults, when it is not 2.
 pub fn metrics_for(
     requested: Option<&[Metric]>,
     models: &[Arc<dyn Model>],
