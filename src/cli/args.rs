@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 /// Where the data comes from and which columns play which role.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Data")]
 pub struct DataArgs {
     /// A built-in data set (see `seedfold datasets`).
     #[arg(long, conflicts_with = "data")]
@@ -43,7 +44,8 @@ pub struct DataArgs {
     /// or drop rows with a missing cell [default: missing cells are an error].
     #[arg(long, value_enum, help_heading = "Preprocessing")]
     pub impute: Option<Impute>,
-    /// Fill missing categorical cells with the most frequent category or a category of their own.
+    /// Fill missing categorical cells, once --impute is on, with the training rows' most frequent
+    /// category or a category of their own [default: most-frequent].
     #[arg(long, value_enum, help_heading = "Preprocessing")]
     pub impute_categorical: Option<CategoryFill>,
     /// Scale numeric features with the training fold's statistics [default: none].
@@ -56,6 +58,7 @@ pub struct DataArgs {
 
 /// How rows are split into folds.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Splits")]
 pub struct SplitArgs {
     /// Splitting strategy (default: stratified for classification, kfold for regression).
     #[arg(long, value_enum)]
@@ -79,6 +82,7 @@ pub struct SplitArgs {
 
 /// Which split seeds to use.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Seeds")]
 pub struct SeedArgs {
     /// N (seeds 0..N-1), a range A..B (A to B-1) or A..=B [default: 10].
     #[arg(long, conflicts_with = "seed_list")]

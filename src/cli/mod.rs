@@ -49,7 +49,7 @@ enum Command {
     /// Build the robustness report from a records CSV (seedfold's or another tool's).
     #[command(after_help = "Examples:
   seedfold summarize reports/latest/records.csv --out reports/again
-  seedfold summarize cv_results.csv --folds 5   (scikit-learn's cross_validate table, saved with pandas)
+  seedfold summarize cv_results.csv --folds 5   # scikit-learn's cross_validate table, saved with pandas
   seedfold summarize other.csv --test-fraction 0.2 --higher-is-better my_score")]
     Summarize(Box<summarize::SummarizeArgs>),
     /// Print the folds of each split seed as CSV (split_seed,fold,row,role).

@@ -14,6 +14,7 @@ use std::path::Path;
 
 /// Options of the statistics.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Statistics")]
 pub struct StatsArgs {
     /// Interval coverage [default: 0.95].
     #[arg(long)]

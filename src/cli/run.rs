@@ -16,57 +16,57 @@ pub struct RunArgs {
     #[command(flatten)]
     data: DataArgs,
     /// A model, e.g. `ridge`, `ridge:alpha=0.5`, `ridge:alpha=0.1|1|10` (repeatable; see `seedfold models`).
-    #[arg(long = "model")]
+    #[arg(long = "model", help_heading = "Models")]
     models: Vec<String>,
     #[command(flatten)]
     split: SplitArgs,
     #[command(flatten)]
     seeds: SeedArgs,
     /// Model seeds for stochastic models: N (0..N-1), a range A..B, or a list [default: 1].
-    #[arg(long)]
+    #[arg(long, help_heading = "Seeds")]
     model_seeds: Option<SeedSpec>,
     /// Metrics, comma-separated (default: r2,rmse,mae or accuracy,f1_macro[,roc_auc]).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', help_heading = "Metrics")]
     metrics: Option<Vec<String>>,
     /// Report folder [default: reports/latest, replaced by every run]. A folder given here
     /// must be empty, or hold an interrupted run to --resume, unless --overwrite.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     out: Option<PathBuf>,
     /// Replace the report already in --out (seedfold's files there are removed first).
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     overwrite: bool,
     /// Longest one fit may run, in seconds; a fit past it is recorded as failed and the run
     /// goes on [default: 600].
-    #[arg(long, value_parser = parse_timeout)]
+    #[arg(long, value_parser = parse_timeout, help_heading = "Running")]
     fit_timeout: Option<std::time::Duration>,
     /// Run only the split seeds whose index i has i % N == I, written I/N (for cluster job arrays).
-    #[arg(long)]
+    #[arg(long, help_heading = "Running")]
     shard: Option<String>,
     /// Finish an interrupted run in --out (same configuration) from its completed seeds.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     resume: bool,
     /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long)]
+    #[arg(long, help_heading = "Running")]
     threads: Option<usize>,
     /// No progress bar.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     quiet: bool,
     /// Also write splits.csv.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     save_splits: bool,
     /// Also write predictions.csv (out-of-fold predictions).
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     save_predictions: bool,
     /// Stop at the first failed fold instead of recording it.
-    #[arg(long)]
+    #[arg(long, help_heading = "Running")]
     fail_fast: bool,
     /// Fit every model through linfa, without seedfold's exact fast paths (for comparison).
-    #[arg(long)]
+    #[arg(long, help_heading = "Models")]
     exact_linfa: bool,
     /// Learning curve: also fit each fold on these shares of its training rows (nested,
     /// seeded, stratified with a stratified splitter), scored on the same test rows, e.g.
     /// 0.1,0.25,0.5 (the whole share, 1, is always fitted).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', help_heading = "Models")]
     learning_curve: Option<Vec<f64>>,
     #[command(flatten)]
     stats: StatsArgs,

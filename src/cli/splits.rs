@@ -8,8 +8,17 @@ use seedfold::split::Splitter;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Options of `seedfold splits`.
+/// Options of `seedfold splits`. The data flags that cannot change a fold (how columns are
+/// encoded, imputed or scaled) are accepted, so a run's flags can be pasted here, but not
+/// listed; `--impute drop-rows`, `--na-values` and `--strict` decide which rows there are,
+/// and stay.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("categorical", |a| a.hide(true)),
+    mut_arg("impute_categorical", |a| a.hide(true)),
+    mut_arg("scale", |a| a.hide(true)),
+    mut_arg("drop", |a| a.hide(true))
+)]
 pub struct SplitsArgs {
     #[command(flatten)]
     data: DataArgs,

@@ -25,6 +25,8 @@ fn write_summarize_manifest(out: &Path, records: &Path) -> Result<()> {
 
 /// Options of `seedfold summarize`.
 #[derive(Debug, Args)]
+// one records file is one data set: the signed-rank test over data sets does not apply
+#[command(mut_arg("signed_rank", |a| a.hide(true)))]
 pub struct SummarizeArgs {
     /// Records CSV with at least model,seed,fold,metric,value (seedfold's records.csv works),
     /// or scikit-learn's cross_validate table (test_<scorer> columns, one row per split).
