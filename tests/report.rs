@@ -195,25 +195,26 @@ fn lower_is_better_metrics_flip_the_difference() {
     );
 }
 
-#[test]
-fn names_cannot_forge_markdown_or_terminal_output() {
-    let hostile = "<script>alert(1)</script>\n# forged | cell \u{1b}[31m";
+/// The synthetic analysis with model "a" renamed `name`.
+fn analysis_with_model_a_named(name: &str) -> Analysis {
     let records: Vec<FoldRecord> = records()
         .into_iter()
         .map(|r| FoldRecord {
-            model: if r.model == "a" {
-                hostile.into()
-            } else {
-                r.model
-            },
+            model: if r.model == "a" { name.into() } else { r.model },
             ..r
         })
         .collect();
-    let analysis = analyse(
+    analyse(
         &records,
         &|m: &str| m.parse::<Metric>().unwrap().scale(),
         &Options::default(),
-    );
+    )
+}
+
+#[test]
+fn names_cannot_forge_markdown_or_terminal_output() {
+    let hostile = "<script>alert(1)</script>\n# forged | cell \u{1b}[31m";
+    let analysis = analysis_with_model_a_named(hostile);
     let md = render_markdown(&analysis, hostile, &about(), &[]);
     assert!(!md.contains("<script"), "{md}");
     assert!(!md.lines().any(|l| l.starts_with("# forged")), "{md}");
@@ -226,22 +227,7 @@ fn names_cannot_forge_markdown_or_terminal_output() {
 #[test]
 fn names_cannot_become_markdown_links_or_emphasis() {
     let hostile = "[x](javascript:alert(3)) ![i](http://e/p.png) *bold* _it_ `code` ~~gone~~";
-    let records: Vec<FoldRecord> = records()
-        .into_iter()
-        .map(|r| FoldRecord {
-            model: if r.model == "a" {
-                hostile.into()
-            } else {
-                r.model
-            },
-            ..r
-        })
-        .collect();
-    let analysis = analyse(
-        &records,
-        &|m: &str| m.parse::<Metric>().unwrap().scale(),
-        &Options::default(),
-    );
+    let analysis = analysis_with_model_a_named(hostile);
     let about = vec![format!("Data: {hostile}")];
     let md = render_markdown(&analysis, hostile, &about, &[]);
     // the report's own links (its table of contents) left aside
