@@ -94,7 +94,7 @@ pub fn comparison_rows(analysis: &Analysis) -> Vec<Vec<String>> {
                 c.metric.clone(),
                 c.model_a.clone(),
                 c.model_b.clone(),
-                format!("{:.4}", c.mean_difference),
+                format!("{:.4}", c.mean_difference + 0.0),
                 verdict_word(c).to_string(),
                 comparison_sentence(c, alpha),
             ]

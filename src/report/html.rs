@@ -415,16 +415,26 @@ fn learning_curves(out: &mut String, analysis: &Analysis) {
                 (m.to_string(), line)
             })
             .collect();
-        let steps: Vec<String> = shares.iter().map(|s| tick_value(*s)).collect();
+        // training rows at each share (the mean over folds), the share in brackets
+        let steps: Vec<String> = shares
+            .iter()
+            .map(|share| {
+                let rows = points
+                    .iter()
+                    .find(|p| p.train_fraction == *share)
+                    .map_or(0.0, |p| p.n_train);
+                format!("{rows:.0} ({})", tick_value(*share))
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "<figure>{}<figcaption>Learning curve on {}: the mean over split seeds (line) and its {:.0} % t interval (band) per share of each fold's training rows, every share scored on the same test rows.</figcaption></figure>",
+            "<figure>{}<figcaption>Learning curve on {}: the mean over split seeds (line) and its {:.0} % t interval (band) per number of training rows (a share of each fold's training rows), every share scored on the same test rows.</figcaption></figure>",
             svg::curves(
                 &format!("{metric}: score by share of the training rows"),
                 &steps,
                 &series,
                 &[],
-                &format!("share of training rows · {metric}"),
+                &format!("training rows (share of the fold's) · {metric}"),
                 &palette
             ),
             escape(metric),

@@ -211,7 +211,8 @@ pub fn comparison_sentence(c: &Comparison, alpha: f64) -> String {
         "{} − {} = {} on {} (> 0 favours {0}); {0} ahead on {} of {} seeds",
         c.model_a,
         c.model_b,
-        score(c.mean_difference),
+        // + 0.0 turns an exact −0 into 0
+        score(c.mean_difference + 0.0),
         c.metric,
         c.sign_test.positive,
         c.n_seeds
