@@ -145,6 +145,12 @@ fn a_study_runs_every_data_set_and_compares_the_models_over_them() {
     let html = read(&out.join("report.html"));
     assert!(html.contains("critical difference") && html.contains("href=\"cancer/report.html\""));
     assert!(read(&out.join("report.md")).contains("Friedman test"));
+    // the answer comes first: which model ranks first, and whether the tests separate it
+    let answer_at = html.find("class=\"answer\"").unwrap();
+    assert!(answer_at < html.find("<svg").unwrap());
+    assert!(html[answer_at..].contains("ranks first over"), "{html}");
+    let md = read(&out.join("report.md"));
+    assert!(md.find("## The answer").unwrap() < md.find("## Data sets").unwrap());
 
     // verify checks every data set's report, and names the one that was changed
     let verified = seedfold().arg("verify").arg(&out).output().unwrap();

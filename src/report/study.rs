@@ -48,6 +48,53 @@ pub fn write_study_json(study: &Study, mut out: impl std::io::Write) -> std::io:
 }
 
 /// The sentences on one metric's comparison over data sets.
+/// The study's answer, one line per metric: which model ranks first over the data sets, by
+/// how much, and whether the rank tests separate it from the second.
+fn answer_lines(study: &Study) -> Vec<String> {
+    study
+        .benchmark
+        .iter()
+        .map(|b| {
+            let mut order: Vec<usize> = (0..b.models.len()).collect();
+            order.sort_by(|&x, &y| b.average_ranks[x].total_cmp(&b.average_ranks[y]));
+            let [first, second, ..] = order[..] else {
+                return format!("{}: only {} was compared.", b.metric, b.models.join(", "));
+            };
+            let (m1, m2) = (&b.models[first], &b.models[second]);
+            let mut line = format!(
+                "{}: {m1} ranks first over {} data sets (average rank {:.2}), {m2} second ({:.2}).",
+                b.metric,
+                b.datasets.len(),
+                b.average_ranks[first],
+                b.average_ranks[second]
+            );
+            if let Maybe::Value(f) = &b.friedman {
+                line += &if f.p_value < 0.05 {
+                    format!(" The ranks differ (Friedman p = {:.4});", f.p_value)
+                } else {
+                    format!(" No rank difference is shown (Friedman p = {:.4});", f.p_value)
+                };
+            }
+            let pair = b
+                .holm
+                .iter()
+                .find(|p| (&p.a, &p.b) == (m1, m2) || (&p.a, &p.b) == (m2, m1));
+            line += &match pair {
+                Some(p) if p.significant => format!(
+                    " {m1} is ahead of {m2} beyond chance (Holm-adjusted p = {:.4}).",
+                    p.p_adjusted
+                ),
+                Some(p) => format!(
+                    " {m1} and {m2} are not told apart (Holm-adjusted p = {:.4}): more data sets would be needed.",
+                    p.p_adjusted
+                ),
+                None => " The pair was not tested.".into(),
+            };
+            line
+        })
+        .collect()
+}
+
 fn lines(b: &Benchmark) -> Vec<String> {
     let mut lines = vec![format!(
         "{} models over {} data sets; each data set ranks them by {} ({} is better), ties sharing their mean rank.",
@@ -180,7 +227,9 @@ const BAYES_NOTE: &str = "Bayesian signed-rank test over data sets (Benavoli et 
 
 /// The study's report as Markdown.
 pub fn render_study_markdown(study: &Study, about: &[String]) -> String {
-    let mut out = String::from("# seedfold study over many data sets\n\n");
+    let mut out = String::from("# seedfold study over many data sets\n");
+    markdown::list(&mut out, "The answer", &answer_lines(study));
+    out.push('\n');
     for line in about {
         let _ = writeln!(out, "- {}", markdown::md(line));
     }
@@ -221,9 +270,12 @@ pub fn render_study_html(study: &Study, about: &[String]) -> String {
     );
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>seedfold study</title>\
-         <style>{}</style></head><body>\n<h1>seedfold study over many data sets</h1><ul>",
+         <style>{}</style></head><body>\n<h1>seedfold study over many data sets</h1>",
         html::STYLE
     );
+    out.push_str("<div class=\"answer\">");
+    html::list(&mut out, "The answer", &answer_lines(study));
+    out.push_str("</div><ul>");
     for line in about {
         let _ = write!(out, "<li>{}</li>", svg::escape(line));
     }
