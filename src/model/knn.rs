@@ -16,12 +16,13 @@ pub(crate) struct KnnModel {
     pub k: usize,
 }
 
-/// Squared Euclidean distance of `a` and `b`, both multiplied by `scale` first.
-fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>, scale: f64) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x * scale - y * scale).powi(2))
-        .sum()
+/// Squared Euclidean distance, summed in feature order (contiguous rows as slices, which the
+/// compiler turns into a tight loop; the same sum either way).
+fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+    match (a.as_slice(), b.as_slice()) {
+        (Some(a), Some(b)) => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
+        _ => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
+    }
 }
 
 /// A power of two that brings the largest feature magnitude of the fold to about 1 when it is
@@ -54,7 +55,13 @@ impl Model for KnnModel {
                 x.nrows()
             ));
         }
+        // features beyond 2^500 are scaled (exactly) in a copy; the usual fold is not copied
         let scale = overflow_scale(x, &data.x_test);
+        let scaled = (scale != 1.0).then(|| (x * scale, &data.x_test * scale));
+        let (x, x_test) = match &scaled {
+            Some((x, x_test)) => (x, x_test),
+            None => (x, &data.x_test),
+        };
         guard(|| {
             let mut order: Vec<(f64, usize)> = Vec::with_capacity(x.nrows());
             let neighbours = |row: ArrayView1<f64>, order: &mut Vec<(f64, usize)>| {
@@ -62,7 +69,7 @@ impl Model for KnnModel {
                 order.extend(
                     x.outer_iter()
                         .enumerate()
-                        .map(|(i, t)| (distance(row, t, scale), i)),
+                        .map(|(i, t)| (distance(row, t), i)),
                 );
                 order.select_nth_unstable_by(self.k - 1, |a, b| {
                     a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
@@ -74,7 +81,7 @@ impl Model for KnnModel {
             };
             Ok(match &data.train {
                 FoldTrain::Values(t) => Predictions::Values(
-                    data.x_test
+                    x_test
                         .outer_iter()
                         .map(|row| {
                             super::cancel::check()?;
@@ -84,8 +91,8 @@ impl Model for KnnModel {
                         .collect::<Result<_, String>>()?,
                 ),
                 FoldTrain::Classes(t, k) => {
-                    let mut shares = vec![0.0; data.x_test.nrows() * k];
-                    for (row, out) in data.x_test.outer_iter().zip(shares.chunks_mut(*k)) {
+                    let mut shares = vec![0.0; x_test.nrows() * k];
+                    for (row, out) in x_test.outer_iter().zip(shares.chunks_mut(*k)) {
                         super::cancel::check()?;
                         for i in neighbours(row, &mut order) {
                             out[t.targets[i]] += 1.0;
