@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{read, seedfold, test_file};
+use common::{read, seedfold, stderr, test_file};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -23,10 +23,6 @@ fn run_into(out: &Path, extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Three finished shards of one experiment in `dir`.

@@ -3,20 +3,14 @@
 
 mod common;
 
-use common::{read, seedfold};
+use common::{read, run_ok};
 use std::collections::BTreeMap;
 
 /// report.html and summary.json of a run with `args`.
 fn report(args: &[&str]) -> (String, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    seedfold()
-        .arg("run")
-        .args(args)
-        .args(["--quiet", "--out"])
-        .arg(&out)
-        .assert()
-        .success();
+    run_ok(&out, args);
     let summary = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     (read(&out.join("report.html")), summary)
 }
@@ -107,8 +101,48 @@ fn check(args: &[&str]) {
             "{what}: no verdict for {m}"
         );
     }
-    // no sentence calls a model better or best against one it is not shown to beat
+    // an open verdict says what would settle it, with the numbers of summary.json, and calls
+    // the lead seed luck only when more split seeds could settle it
     let page = text(&html);
+    for c in summary["comparisons"].as_array().unwrap() {
+        let (a, b) = (
+            c["model_a"].as_str().unwrap(),
+            c["model_b"].as_str().unwrap(),
+        );
+        let Some(settle) = c.get("settle") else {
+            assert_ne!(
+                c["decision"], "undecided",
+                "{what}: {a} vs {b} has no settle"
+            );
+            continue;
+        };
+        // the comparison table's cell for this pair and metric
+        let on_metric = format!(" on {} (", c["metric"].as_str().unwrap());
+        let sentence = html
+            .match_indices(&format!("{a} − {b} = "))
+            .map(|(at, _)| &html[at..at + html[at..].find("</td>").unwrap()])
+            .find(|cell| cell.contains(&on_metric))
+            .unwrap_or_else(|| panic!("{what}: no sentence for {a} vs {b}"));
+        let rows = format!("{:.1}× the rows", settle["rows_factor"].as_f64().unwrap());
+        assert!(
+            sentence.contains(&rows) || sentence.contains("more than 100× the rows"),
+            "{what}: {rows} not in {sentence}"
+        );
+        match settle["split_seeds"].as_u64() {
+            Some(n) => assert!(
+                sentence.contains(&format!("about {n} split seeds")),
+                "{what}: {sentence}"
+            ),
+            None => {
+                assert!(
+                    sentence.contains("more split seeds alone will not settle it"),
+                    "{what}: {sentence}"
+                );
+                assert!(!sentence.contains("seed luck"), "{what}: {sentence}");
+            }
+        }
+    }
+    // no sentence calls a model better or best against one it is not shown to beat
     for c in summary["comparisons"].as_array().unwrap() {
         if c["decision"] == "a_better" {
             continue;

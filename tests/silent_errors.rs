@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{read, seedfold, test_file};
+use common::{read, run_ok as run, seedfold, test_file};
 use std::path::Path;
 
 /// Rows of records.csv (header left out) split into fields; no field of these runs holds a comma.
@@ -13,17 +13,6 @@ fn records(out: &Path) -> Vec<Vec<String>> {
         .skip(1)
         .map(|l| l.split(',').map(String::from).collect())
         .collect()
-}
-
-/// `seedfold run` with `args` into `out`, which must succeed.
-fn run(out: &Path, args: &[&str]) {
-    seedfold()
-        .arg("run")
-        .args(args)
-        .args(["--quiet", "--out"])
-        .arg(out)
-        .assert()
-        .success();
 }
 
 #[test]

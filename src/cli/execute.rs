@@ -30,20 +30,24 @@ pub struct Mode {
     pub overwrite: bool,
 }
 
-/// Run `experiment` on `table` into `out`; `mode` says what to do with what is there. A report
-/// that `--overwrite` replaces is kept aside until the new one is complete, and put back if
-/// the new run fails.
-pub fn execute(
-    experiment: &Experiment,
-    table: Table,
-    out: &Path,
-    threads: Option<usize>,
-    quiet: bool,
-    mode: Mode,
-    fit_timeout: Duration,
-) -> Result<()> {
+/// How a run executes: its report folder, worker threads, output, what to do with what is
+/// there and how long one fit may take.
+#[derive(Clone, Copy)]
+pub struct Execution<'a> {
+    pub out: &'a Path,
+    pub threads: Option<usize>,
+    pub quiet: bool,
+    pub mode: Mode,
+    pub fit_timeout: Duration,
+}
+
+/// Run `experiment` on `table` into `how.out`; `how.mode` says what to do with what is there.
+/// A report that `--overwrite` replaces is kept aside until the new one is complete, and put
+/// back if the new run fails.
+pub fn execute(experiment: &Experiment, table: Table, how: &Execution) -> Result<()> {
+    let (out, mode) = (how.out, how.mode);
     let _lock = lock(out)?;
-    let ran = execute_locked(experiment, table, out, threads, quiet, mode, fit_timeout);
+    let ran = execute_locked(experiment, table, how);
     if ran.is_err() && mode.overwrite && !mode.resume && out.join(PREVIOUS).is_dir() {
         restore_previous(out).with_context(|| {
             format!(
@@ -60,15 +64,14 @@ pub fn execute(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn execute_locked(
-    experiment: &Experiment,
-    table: Table,
-    out: &Path,
-    threads: Option<usize>,
-    quiet: bool,
-    mode: Mode,
-    fit_timeout: Duration,
-) -> Result<()> {
+fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Result<()> {
+    let Execution {
+        out,
+        threads,
+        quiet,
+        mode,
+        fit_timeout,
+    } = *how;
     let resume = mode.resume;
     sweep_litter(out);
     let splitter = Splitter::new(&experiment.split, &table)?;

@@ -114,7 +114,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         }
         return super::study::run_study(
             &file,
-            &super::study::StudyRun {
+            &super::execute::Execution {
                 out: &out,
                 threads: args.threads,
                 quiet: args.quiet,
@@ -128,11 +128,13 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
     super::execute::execute(
         &experiment,
         table,
-        &out,
-        args.threads,
-        args.quiet,
-        mode,
-        fit_timeout,
+        &super::execute::Execution {
+            out: &out,
+            threads: args.threads,
+            quiet: args.quiet,
+            mode,
+            fit_timeout,
+        },
     )
 }
 

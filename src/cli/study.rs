@@ -3,7 +3,7 @@
 //! the Bayesian signed-rank test when asked) in the folder's own summary.json, report.md and
 //! report.html.
 
-use super::execute::{execute, Mode};
+use super::execute::{execute, Execution, Mode};
 use super::report::{about, write_side_by_side};
 use anyhow::{bail, Context, Result};
 use seedfold::data::DataSource;
@@ -16,7 +16,6 @@ use seedfold::stats::{benchmark, Scale, SignedRankOptions};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::Duration;
 
 /// The study's own files in its folder (beside one sub-folder per data set).
 const STUDY_FILES: [&str; 3] = ["summary.json", "report.md", "report.html"];
@@ -24,17 +23,8 @@ const STUDY_FILES: [&str; 3] = ["summary.json", "report.md", "report.html"];
 /// Posterior draws of the Bayesian signed-rank test.
 const SIGNED_RANK_SAMPLES: usize = 50_000;
 
-/// How a study runs: its folder, worker threads, output and what to do with what is there.
-pub struct StudyRun<'a> {
-    pub out: &'a Path,
-    pub threads: Option<usize>,
-    pub quiet: bool,
-    pub mode: Mode,
-    pub fit_timeout: Duration,
-}
-
 /// Run `file` (whose `datasets` are the study's data sets) into `how.out`.
-pub fn run_study(file: &ExperimentFile, how: &StudyRun) -> Result<()> {
+pub fn run_study(file: &ExperimentFile, how: &Execution) -> Result<()> {
     if file.shard.is_some() {
         bail!("--shard splits one data set's seeds; with [[data]] run each data set's experiment apart to shard it");
     }
@@ -71,11 +61,11 @@ pub fn run_study(file: &ExperimentFile, how: &StudyRun) -> Result<()> {
         execute(
             &resolved,
             table,
-            &folder,
-            how.threads,
-            how.quiet,
-            mode,
-            how.fit_timeout,
+            &Execution {
+                out: &folder,
+                mode,
+                ..*how
+            },
         )
         .with_context(|| format!("data set {name}"))?;
     }

@@ -3,7 +3,8 @@
 
 use crate::record::UNSEEN_CATEGORY;
 use crate::stats::{
-    Analysis, Comparison, Decision, Limit, Maybe, SeedEffect, Summary, DETERMINISTIC, POSTERIOR,
+    Analysis, Comparison, Decision, Limit, Maybe, SeedEffect, Settle, Summary, DETERMINISTIC,
+    POSTERIOR,
 };
 
 /// A score with 4 decimals, or in scientific notation when that would hide it (|v| ≥ 10⁶ or
@@ -174,21 +175,54 @@ pub fn verdict_word(c: &Comparison) -> &'static str {
     }
 }
 
-/// Why an open decision is open, from what dominates the pair's uncertainty: the seeds (then
-/// the lead may be seed luck and more split seeds would settle it) or the finite data (then no
-/// number of seeds will; more rows or a wider ROPE would).
+/// Why an open decision is open, from what dominates the pair's uncertainty — the seeds (the
+/// lead may be seed luck) or the finite data — and what would settle it, from
+/// [`Settle`](crate::stats::Settle).
 fn what_limits(c: &Comparison) -> String {
-    match &c.limiting_factor {
+    let seeds_cannot = c.settle.as_ref().is_some_and(|s| s.split_seeds.is_none());
+    let why = match &c.limiting_factor {
+        // the seeds dominate each model's uncertainty, but the pair's difference is held open
+        // by the finite data's term: no seed luck to speak of
+        Some(l) if l.factor == Limit::Seed && seeds_cannot => format!(
+            "the seeds are {} of the two models' uncertainty but move them together, so the finite data keeps their difference open",
+            percent(Some(l.seed_share))
+        ),
         Some(l) if l.factor == Limit::Seed => format!(
-            "{}'s lead may be seed luck — the split and model seeds are {} of the uncertainty, so more split seeds would settle it",
+            "{}'s lead may be seed luck — the split and model seeds are {} of the uncertainty",
             c.model_a,
             percent(Some(l.seed_share))
         ),
         Some(l) => format!(
-            "the data set is too small to separate them at this ROPE — the finite data is {} of the uncertainty, so more seeds will not settle it; more rows or a wider ROPE would",
+            "the data set is too small to separate them at this ROPE — the finite data is {} of the uncertainty",
             percent(Some(l.data_share))
         ),
         None => "too few seeds to say what limits it".into(),
+    };
+    match &c.settle {
+        Some(s) => format!("{why}; {}", settle_clause(s, c.n_seeds)),
+        None => why,
+    }
+}
+
+/// "about 40 split seeds (now 10) would settle it towards better, as would about 2.1× the
+/// rows, if the difference held" — or, when seeds cannot, only the rows.
+fn settle_clause(s: &Settle, n_seeds: usize) -> String {
+    let towards = match s.towards {
+        Decision::ABetter => "better",
+        _ => "practically equivalent",
+    };
+    let rows = if s.rows_factor < 100.0 {
+        format!("about {:.1}× the rows", s.rows_factor)
+    } else {
+        "more than 100× the rows".into()
+    };
+    match s.split_seeds {
+        Some(n) if n <= 1_000_000 => format!(
+            "about {n} split seeds (now {n_seeds}) would settle it towards {towards}, as would {rows}, if the difference held"
+        ),
+        _ => format!(
+            "more split seeds alone will not settle it; {rows} would (towards {towards}), if the difference held"
+        ),
     }
 }
 
@@ -266,44 +300,48 @@ pub fn leader_pairs(analysis: &Analysis) -> Vec<(&str, Option<&Comparison>)> {
 /// One line per metric: the model with the best mean against the runner-up, in words that
 /// match the verdict (a model is called better only when the lead is real).
 pub fn leader_lines(analysis: &Analysis) -> Vec<String> {
-    let alpha = 1.0 - analysis.options.confidence;
     leader_pairs(analysis)
         .into_iter()
-        .map(|(metric, pair)| match pair {
-            Some(c) => {
-                let lead = match c.decision {
-                    _ if c.mean_difference == 0.0 => String::new(),
-                    Decision::ABetter => format!(
-                        "{} wins: better than the runner-up {} by {}; ",
-                        c.model_a,
-                        c.model_b,
-                        score(c.mean_difference)
-                    ),
-                    _ => format!(
-                        "{} is ahead of {} by {} (mean over seeds); ",
-                        c.model_a,
-                        c.model_b,
-                        score(c.mean_difference)
-                    ),
-                };
-                format!("{metric}: {lead}{}.", decision_sentence(c, alpha))
-            }
-            None => match analysis.rankings.iter().find(|r| r.metric == metric) {
-                Some(r) => format!(
-                    "{metric}: {} is first by mean over seeds (no paired comparison).",
-                    r.overall_best
-                ),
-                None => format!("{metric}: no comparison."),
-            },
-        })
+        .map(|(metric, pair)| leader_line(analysis, metric, pair))
         .collect()
+}
+
+fn leader_line(analysis: &Analysis, metric: &str, pair: Option<&Comparison>) -> String {
+    let alpha = 1.0 - analysis.options.confidence;
+    match pair {
+        Some(c) => {
+            let lead = match c.decision {
+                _ if c.mean_difference == 0.0 => String::new(),
+                Decision::ABetter => format!(
+                    "{} wins: better than the runner-up {} by {}; ",
+                    c.model_a,
+                    c.model_b,
+                    score(c.mean_difference)
+                ),
+                _ => format!(
+                    "{} is ahead of {} by {} (mean over seeds); ",
+                    c.model_a,
+                    c.model_b,
+                    score(c.mean_difference)
+                ),
+            };
+            format!("{metric}: {lead}{}.", decision_sentence(c, alpha))
+        }
+        None => match analysis.rankings.iter().find(|r| r.metric == metric) {
+            Some(r) => format!(
+                "{metric}: {} is first by mean over seeds (no paired comparison).",
+                r.overall_best
+            ),
+            None => format!("{metric}: no comparison."),
+        },
+    }
 }
 
 /// The answer a reader wants first, one line per metric: the leader and the verdict (as
 /// [`leader_lines`]), how much of the uncertainty is the seed, and the fits that failed or
 /// warned.
 pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
-    let leaders = leader_lines(analysis);
+    let pairs = leader_pairs(analysis);
     let mut metrics: Vec<&str> = analysis
         .summaries
         .iter()
@@ -319,11 +357,10 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
                 .iter()
                 .filter(|s| s.metric == metric)
                 .collect();
-            let mut line = leaders
-                .iter()
-                .find(|l| l.starts_with(&format!("{metric}: ")))
-                .cloned()
-                .unwrap_or_else(|| format!("{metric}: {} only.", summaries[0].model));
+            let mut line = match pairs.iter().find(|(m, _)| *m == metric) {
+                Some(&(_, pair)) => leader_line(analysis, metric, pair),
+                None => format!("{metric}: {} only.", summaries[0].model),
+            };
             let seed: Vec<String> = summaries
                 .iter()
                 .filter_map(|s| {
@@ -360,6 +397,9 @@ pub fn decision_rule(alpha: f64) -> String {
         "Verdicts follow one rule. A is better when the corrected resampled t-test, Holm-adjusted over every pair of models on \
          the metric, gives p < {alpha} and the Bayesian correlated t-test gives P(A better by more than the ROPE) ≥ {POSTERIOR}; \
          otherwise the two are practically equivalent when P(|difference| ≤ ROPE) ≥ {POSTERIOR}; otherwise the verdict is \
-         \"not conclusive\": the lead is within what splits, seeds and the finite data move the score by."
+         \"not decided\": the lead is within what splits, seeds and the finite data move the score by. For an open verdict \
+         the report says how many split seeds, or how many times the rows, would settle it if the mean difference held: both \
+         tests read the differences through the corrected standard error √((1/J + n_test/n_train)·s²) (J paired folds, s² \
+         their variance), more split seeds shrink only its 1/J term, and s² of a mean over n test rows falls as 1/n."
     )
 }

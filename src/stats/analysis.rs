@@ -4,8 +4,9 @@ use super::decision::adjust_and_decide;
 use super::learning_curve::{learning_curve, CurvePoint, LastStep};
 use super::scores::whole;
 use super::selection::{selections as selections_of, Selection};
+use super::settle::settle;
 use super::summary::{
-    compare, rank, summarize, Comparison, LimitingFactor, Options, Ranking, Summary,
+    compare, rank, summarize, test_share, Comparison, LimitingFactor, Options, Ranking, Summary,
 };
 use super::{group_scores, Scale, Scores};
 use crate::record::FoldRecord;
@@ -142,6 +143,13 @@ pub fn analyse_scores(
             }
         }
         adjust_and_decide(&mut comparisons[first..], 1.0 - options.confidence);
+        for c in &mut comparisons[first..] {
+            let share = group
+                .iter()
+                .find(|s| s.model == c.model_a)
+                .map(|a| test_share(a, options));
+            c.settle = share.and_then(|share| settle(c, share, 1.0 - options.confidence));
+        }
         rankings.extend(rank(&group, metric_scale.higher_is_better));
         selections.extend(selections_of(&group, metric_scale));
     }

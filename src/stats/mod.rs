@@ -16,6 +16,7 @@ mod scores;
 mod seed_effect;
 mod seeds;
 mod selection;
+mod settle;
 mod summary;
 mod wilcoxon;
 
@@ -40,6 +41,7 @@ pub use seeds::{
     corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,
 };
 pub use selection::{GridPoint, Selection};
+pub use settle::{settle, Settle};
 pub use summary::{
     compare, rank, summarize, Comparison, Limit, LimitingFactor, Options, Ranking, Rope, Summary,
 };

@@ -11,6 +11,7 @@ use super::paired::{
 };
 use super::seed_effect::{seed_effect, SeedEffect};
 use super::seeds::{corrected_interval, quantile, seeds_for_halfwidth, t_interval};
+use super::settle::Settle;
 use super::wilcoxon::{wilcoxon, Wilcoxon};
 use super::{mean, std_dev, variance, Interval, Maybe, Scale, Scores};
 use serde::{Deserialize, Serialize};
@@ -228,7 +229,7 @@ fn from_option<T>(v: Option<T>, reason: &str) -> Maybe<T> {
 }
 
 /// Mean test share of the folds (n_test / n_total), or the given fraction.
-fn test_share(scores: &Scores, options: &Options) -> f64 {
+pub(crate) fn test_share(scores: &Scores, options: &Options) -> f64 {
     options
         .test_fraction
         .or_else(|| scores.mean_test_fraction())
@@ -374,6 +375,10 @@ pub struct Comparison {
     /// [`seed_effect`](Summary::seed_effect)s, absent when either has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limiting_factor: Option<LimitingFactor>,
+    /// For an undecided comparison: how many split seeds, or how many times the rows, would
+    /// settle it if the difference held; set by the analysis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settle: Option<Settle>,
 }
 
 /// Which source dominates the uncertainty of two models' scores: the mean over the pair of the
@@ -505,6 +510,7 @@ pub fn compare(
         ),
         decision: Decision::Undecided,
         limiting_factor: None,
+        settle: None,
     })
 }
 

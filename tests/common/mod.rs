@@ -40,6 +40,22 @@ pub fn seedfold() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("seedfold").unwrap()
 }
 
+/// `seedfold run` with `args`, quietly into `out`, which must succeed.
+pub fn run_ok(out: &std::path::Path, args: &[&str]) {
+    seedfold()
+        .arg("run")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// A process's standard error as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 /// A file's text, or a panic naming it.
 pub fn read(path: &std::path::Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
