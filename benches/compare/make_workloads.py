@@ -2,6 +2,8 @@
 
 W1 diabetes (442 x 10, regression)   W2 synthetic 200,000 x 32 regression
 W3 synthetic 20,000 x 20 binary      W4 iris (150 x 4, three classes)
+W9 synthetic 20,000 x 50 regression (sparse truth, for lasso)
+cancer.csv and digits.csv are the built-in breast_cancer and digits tables.
 """
 import pathlib, shutil, sys
 import numpy as np
@@ -18,6 +20,8 @@ def rename_target(src, dst, target):
 
 rename_target("diabetes.csv", "w1.csv", "y")
 rename_target("iris.csv", "w4.csv", "y")
+shutil.copy(datasets / "breast_cancer.csv", out / "cancer.csv")
+shutil.copy(datasets / "digits.csv", out / "digits.csv")
 
 rng = np.random.default_rng(2026)
 x = rng.normal(size=(200_000, 32))
@@ -30,4 +34,9 @@ p = 1 / (1 + np.exp(-(x @ rng.normal(scale=0.5, size=20))))
 y = (rng.random(20_000) < p).astype(int)
 np.savetxt(out / "w3.csv", np.column_stack([x, y]), delimiter=",", fmt=["%.9g"] * 20 + ["%d"],
            header=",".join([f"x{i}" for i in range(20)] + ["y"]), comments="")
+x = rng.normal(size=(20_000, 50))
+beta = np.where(np.arange(50) < 10, rng.normal(size=50), 0.0)
+y = x @ beta + rng.normal(size=20_000)
+np.savetxt(out / "w9.csv", np.column_stack([x, y]), delimiter=",", fmt="%.9g",
+           header=",".join([f"x{i}" for i in range(50)] + ["y"]), comments="")
 print("wrote workloads to", out)

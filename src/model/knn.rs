@@ -6,7 +6,7 @@
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
-use ndarray::ArrayView1;
+use ndarray::{s, Array2, ArrayView1};
 use rand_chacha::ChaCha8Rng;
 
 /// k-nearest neighbours for classes or values.
@@ -23,6 +23,66 @@ fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
         (Some(a), Some(b)) => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
         _ => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
     }
+}
+
+/// Test rows per block of the distance matrix: a block holds at most this many entries
+/// (32 MiB) whatever the number of training rows.
+const BLOCK_ENTRIES: usize = 1 << 22;
+
+/// The k nearest training rows of every test row, nearest first (ties in distance by training
+/// row order), handed to `each` in test-row order.
+///
+/// Distances come first from one matrix product per block of test rows,
+/// ‖a‖² + ‖b‖² − 2a·b, which is fast but rounds: its error is at most
+/// E = γ·2(‖a‖² + max ‖b‖²) with γ = (features + 2)·2u (Higham 2002, §3.1, doubled for
+/// safety). Every training row whose product distance is within the k-th smallest plus that
+/// margin is a candidate, and the candidates' distances are then summed exactly as
+/// [`distance`] does, so the neighbours are those of the exhaustive search, bit for bit.
+fn nearest(
+    x: &Array2<f64>,
+    x_test: &Array2<f64>,
+    k: usize,
+    mut each: impl FnMut(&[usize]) -> Result<(), String>,
+) -> Result<(), String> {
+    let norms: Vec<f64> = x.outer_iter().map(|r| r.dot(&r)).collect();
+    let widest = norms.iter().fold(0.0f64, |m, &v| m.max(v));
+    let gamma = (x.ncols() as f64 + 2.0) * f64::EPSILON;
+    let block = (BLOCK_ENTRIES / x.nrows().max(1)).max(1);
+    let mut approx: Vec<f64> = Vec::with_capacity(x.nrows());
+    let mut scratch: Vec<f64> = Vec::with_capacity(x.nrows());
+    let mut candidates: Vec<(f64, usize)> = Vec::new();
+    let mut near: Vec<usize> = Vec::with_capacity(k);
+    for start in (0..x_test.nrows()).step_by(block) {
+        let rows = x_test.slice(s![start..(start + block).min(x_test.nrows()), ..]);
+        let products = rows.dot(&x.t());
+        for (row, products) in rows.outer_iter().zip(products.outer_iter()) {
+            super::cancel::check()?;
+            let own = row.dot(&row);
+            approx.clear();
+            approx.extend(norms.iter().zip(products).map(|(n, p)| own + n - 2.0 * p));
+            scratch.clear();
+            scratch.extend_from_slice(&approx);
+            let (_, kth, _) = scratch.select_nth_unstable_by(k - 1, f64::total_cmp);
+            let margin = gamma * 2.0 * (own + widest);
+            let threshold = (*kth + margin) * (1.0 + 4.0 * gamma) + margin;
+            candidates.clear();
+            candidates.extend(
+                approx
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &d)| d <= threshold)
+                    .map(|(i, _)| (distance(row, x.row(i)), i)),
+            );
+            let by_distance =
+                |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+            candidates.select_nth_unstable_by(k - 1, by_distance);
+            candidates[..k].sort_unstable_by(by_distance);
+            near.clear();
+            near.extend(candidates[..k].iter().map(|&(_, i)| i));
+            each(&near)?;
+        }
+    }
+    Ok(())
 }
 
 /// A power of two that brings the largest feature magnitude of the fold to about 1 when it is
@@ -63,42 +123,27 @@ impl Model for KnnModel {
             None => (x, &data.x_test),
         };
         guard(|| {
-            let mut order: Vec<(f64, usize)> = Vec::with_capacity(x.nrows());
-            let neighbours = |row: ArrayView1<f64>, order: &mut Vec<(f64, usize)>| {
-                order.clear();
-                order.extend(
-                    x.outer_iter()
-                        .enumerate()
-                        .map(|(i, t)| (distance(row, t), i)),
-                );
-                order.select_nth_unstable_by(self.k - 1, |a, b| {
-                    a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-                });
-                order[..self.k]
-                    .iter()
-                    .map(|&(_, i)| i)
-                    .collect::<Vec<usize>>()
-            };
             Ok(match &data.train {
-                FoldTrain::Values(t) => Predictions::Values(
-                    x_test
-                        .outer_iter()
-                        .map(|row| {
-                            super::cancel::check()?;
-                            let near = neighbours(row, &mut order);
-                            Ok(near.iter().map(|&i| t.targets[i]).sum::<f64>() / self.k as f64)
-                        })
-                        .collect::<Result<_, String>>()?,
-                ),
+                FoldTrain::Values(t) => {
+                    let mut values = Vec::with_capacity(x_test.nrows());
+                    nearest(x, x_test, self.k, |near| {
+                        values
+                            .push(near.iter().map(|&i| t.targets[i]).sum::<f64>() / self.k as f64);
+                        Ok(())
+                    })?;
+                    Predictions::Values(values)
+                }
                 FoldTrain::Classes(t, k) => {
                     let mut shares = vec![0.0; x_test.nrows() * k];
-                    for (row, out) in x_test.outer_iter().zip(shares.chunks_mut(*k)) {
-                        super::cancel::check()?;
-                        for i in neighbours(row, &mut order) {
+                    let mut out = shares.chunks_mut(*k);
+                    nearest(x, x_test, self.k, |near| {
+                        let out = out.next().expect("one share row per test row");
+                        for &i in near {
                             out[t.targets[i]] += 1.0;
                         }
                         out.iter_mut().for_each(|v| *v /= self.k as f64);
-                    }
+                        Ok(())
+                    })?;
                     Predictions::Classes {
                         labels: argmax_rows(&shares, *k),
                         probabilities: Some(shares),
@@ -107,5 +152,55 @@ impl Model for KnnModel {
             }
             .into())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    /// The exhaustive search the product-based one must reproduce: every distance summed as
+    /// [`distance`] does, the k smallest by (distance, row).
+    fn exhaustive(x: &Array2<f64>, row: ArrayView1<f64>, k: usize) -> Vec<usize> {
+        let mut all: Vec<(f64, usize)> = x
+            .outer_iter()
+            .enumerate()
+            .map(|(i, t)| (distance(row, t), i))
+            .collect();
+        all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        all[..k].iter().map(|&(_, i)| i).collect()
+    }
+
+    #[test]
+    fn neighbours_equal_the_exhaustive_search_on_rounding_hostile_data() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        // large offsets with tiny differences (the product's rounding dwarfs the distances),
+        // exact duplicates (ties), integer grids (many equal distances) and plain noise
+        let cases: [fn(&mut ChaCha8Rng) -> f64; 4] = [
+            |r| 1e8 + r.gen_range(0.0..1e-3),
+            |r| r.gen_range(0..3) as f64,
+            |r| r.gen_range(-1.0..1.0),
+            |r| if r.gen_bool(0.5) { 1e150 } else { -1e150 } * r.gen_range(0.5..1.0),
+        ];
+        for (c, value) in cases.iter().enumerate() {
+            for (n, m, features, k) in [(60, 20, 3, 5), (200, 7, 1, 1), (40, 40, 10, 40)] {
+                let x = Array2::from_shape_simple_fn((n, features), || value(&mut rng));
+                let mut x_test = Array2::from_shape_simple_fn((m, features), || value(&mut rng));
+                // some test rows duplicate training rows
+                x_test.row_mut(0).assign(&x.row(3));
+                let mut got = Vec::new();
+                nearest(&x, &x_test, k, |near| {
+                    got.push(near.to_vec());
+                    Ok(())
+                })
+                .unwrap();
+                let want: Vec<Vec<usize>> = x_test
+                    .outer_iter()
+                    .map(|row| exhaustive(&x, row, k))
+                    .collect();
+                assert_eq!(got, want, "case {c}, {n} × {features}, k = {k}");
+            }
+        }
     }
 }
