@@ -7,6 +7,7 @@
 //! unstandardised problem; standardising only keeps the Newton systems well scaled (wine's
 //! features span four orders of magnitude).
 
+use super::dense::symmetric_product;
 use super::newton::{minimize, Minimum, Objective};
 use ndarray::{concatenate, s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 
@@ -60,7 +61,7 @@ impl Design {
     /// Σᵢ wᵢ x̂ᵢ x̂ᵢᵀ over the rows, (d + 1) × (d + 1).
     fn weighted_gram(&self, weights: ArrayView1<f64>) -> Array2<f64> {
         let weighted = &self.rows * &weights.insert_axis(Axis(1));
-        weighted.t().dot(&self.rows)
+        symmetric_product(weighted.view(), self.rows.view())
     }
 }
 
@@ -218,6 +219,10 @@ pub(crate) fn multinomial_logistic(
         vec![0.0; size],
         solver.tolerance,
         solver.max_iterations,
+    );
+    eprintln!(
+        "ITER {} conv {} g {:e}",
+        result.iterations, result.converged, result.gradient_norm
     );
     let mut p = objective.logits(design.apply(x_test).view(), &result.x);
     softmax_loss(&mut p, &vec![0; x_test.nrows()]);

@@ -3,6 +3,7 @@
 //! test row, ties in distance broken by training-row order so the neighbours are always the
 //! same; classes get the neighbours' shares as probabilities, values their mean.
 
+use super::dense::product_transposed;
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
@@ -54,7 +55,7 @@ fn nearest(
     let mut near: Vec<usize> = Vec::with_capacity(k);
     for start in (0..x_test.nrows()).step_by(block) {
         let rows = x_test.slice(s![start..(start + block).min(x_test.nrows()), ..]);
-        let products = rows.dot(&x.t());
+        let products = product_transposed(rows, x.view());
         for (row, products) in rows.outer_iter().zip(products.outer_iter()) {
             super::cancel::check()?;
             let own = row.dot(&row);

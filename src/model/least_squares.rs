@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 /// Smallest accepted ratio of the squared smallest to largest Cholesky pivot; below it the
 /// system counts as ill-conditioned and the caller falls back to the generic path.
-const MIN_PIVOT_RATIO: f64 = 1e-12;
+pub(crate) const MIN_PIVOT_RATIO: f64 = 1e-12;
 
 /// scikit-learn's `LinearRegression(tol=1e-6)`: singular values of the centred design at or
 /// below this share of the largest count as zero (`scipy.linalg.lstsq`'s `cond`).

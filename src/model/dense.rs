@@ -1,0 +1,137 @@
+//! Dense products and Cholesky solves from faer, for the kernels where they dominate a fit
+//! (kNN's distance matrix, the Newton systems of the GLMs). Always sequential (`Par::Seq`):
+//! folds already run in parallel, and a result must not depend on the thread count.
+
+use faer::linalg::matmul::matmul as full_matmul;
+use faer::linalg::matmul::triangular::{matmul, BlockStructure};
+use faer::{Accum, ColMut, MatMut, MatRef, Par, Side};
+use ndarray::{Array2, ArrayView2};
+
+/// A faer view of `a`: its own memory when it is row- or column-major, else a row-major copy
+/// kept in `copy`.
+fn view<'c, 'a: 'c>(a: ArrayView2<'a, f64>, copy: &'c mut Option<Array2<f64>>) -> MatRef<'c, f64> {
+    let (rows, cols) = a.dim();
+    if let Some(s) = a.to_slice() {
+        return MatRef::from_row_major_slice(s, rows, cols);
+    }
+    let transposed = a.reversed_axes();
+    if let Some(s) = transposed.to_slice() {
+        return MatRef::from_column_major_slice(s, rows, cols);
+    }
+    let owned = copy.insert(a.as_standard_layout().into_owned());
+    MatRef::from_row_major_slice(owned.as_slice().expect("standard layout"), rows, cols)
+}
+
+/// `a b^T` (rows of `a` against rows of `b`).
+pub(crate) fn product_transposed(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
+    let (mut copy_a, mut copy_b) = (None, None);
+    let mut out = Array2::zeros((a.nrows(), b.nrows()));
+    let (rows, cols) = out.dim();
+    let dst = MatMut::from_row_major_slice_mut(out.as_slice_mut().expect("fresh"), rows, cols);
+    full_matmul(
+        dst,
+        Accum::Replace,
+        view(a, &mut copy_a),
+        view(b, &mut copy_b).transpose(),
+        1.0,
+        Par::Seq,
+    );
+    out
+}
+
+/// `a^T b` for factors whose product is symmetric (such as `X^T diag(w) X` with `a = diag(w) X`,
+/// `b = X`): the lower half is computed, the upper half mirrored from it.
+pub(crate) fn symmetric_product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
+    let (mut copy_a, mut copy_b) = (None, None);
+    let n = a.ncols();
+    let mut out = Array2::zeros((n, n));
+    let dst = MatMut::from_row_major_slice_mut(out.as_slice_mut().expect("fresh"), n, n);
+    matmul(
+        dst,
+        BlockStructure::TriangularLower,
+        Accum::Replace,
+        view(a, &mut copy_a).transpose(),
+        BlockStructure::Rectangular,
+        view(b, &mut copy_b),
+        BlockStructure::Rectangular,
+        1.0,
+        Par::Seq,
+    );
+    for i in 0..n {
+        for j in 0..i {
+            out[[j, i]] = out[[i, j]];
+        }
+    }
+    out
+}
+
+/// Solve `h x = rhs` in place by Cholesky; `false` (and `rhs` unspecified) when `h` is not
+/// safely positive definite: a pivot that is not positive, or a squared smallest pivot below
+/// `min_pivot_ratio` of the squared largest.
+pub(crate) fn cholesky_solve(h: &Array2<f64>, rhs: &mut [f64], min_pivot_ratio: f64) -> bool {
+    let mut copy = None;
+    let Ok(llt) = view(h.view(), &mut copy).llt(Side::Lower) else {
+        return false;
+    };
+    let pivots = llt.L().diagonal().column_vector();
+    let (lo, hi) = pivots.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &p| {
+        (lo.min(p), hi.max(p))
+    });
+    if !(lo * lo >= min_pivot_ratio * hi * hi) {
+        return false;
+    }
+    use faer::linalg::solvers::Solve;
+    llt.solve_in_place(ColMut::from_slice_mut(rhs).as_mat_mut());
+    rhs.iter().all(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{array, s};
+
+    #[test]
+    fn products_equal_ndarrays_on_small_integers() {
+        // small integers: every product and sum is exact, so any summation order agrees
+        let a = array![
+            [1.0, 2.0, 0.0],
+            [3.0, -1.0, 4.0],
+            [0.0, 5.0, 2.0],
+            [2.0, 2.0, 2.0]
+        ];
+        let b = array![[2.0, 0.0, 1.0], [-1.0, 3.0, 2.0]];
+        assert_eq!(product_transposed(a.view(), b.view()), a.dot(&b.t()));
+        let w = array![1.0, 2.0, 3.0, 4.0];
+        let weighted = &a * &w.insert_axis(ndarray::Axis(1));
+        assert_eq!(
+            symmetric_product(weighted.view(), a.view()),
+            weighted.t().dot(&a)
+        );
+        // column-major and strided views are read, not misread
+        let column_major = a.t().as_standard_layout().reversed_axes();
+        assert_eq!(
+            product_transposed(column_major.view(), b.view()),
+            a.dot(&b.t())
+        );
+        let strided = a.slice(s![..;2, ..]);
+        assert_eq!(product_transposed(strided, b.view()), strided.dot(&b.t()));
+    }
+
+    #[test]
+    fn cholesky_solves_and_refuses_what_is_not_positive_definite() {
+        let h = array![[4.0, 2.0], [2.0, 3.0]];
+        let mut x = [2.0, 1.0];
+        assert!(cholesky_solve(&h, &mut x, 1e-12));
+        assert!((x[0] - 0.5).abs() < 1e-15 && x[1].abs() < 1e-15, "{x:?}");
+        assert!(!cholesky_solve(
+            &array![[1.0, 2.0], [2.0, 1.0]],
+            &mut [1.0, 1.0],
+            1e-12
+        ));
+        assert!(!cholesky_solve(
+            &array![[1.0, 0.0], [0.0, 1e-14]],
+            &mut [1.0, 1.0],
+            1e-12
+        ));
+    }
+}
