@@ -88,7 +88,7 @@ pub const CATALOGUE: &[ModelInfo] = &[
         name: "lasso",
         tasks: REG,
         stochastic: false,
-        about: "L1-penalised least squares by coordinate descent, scikit-learn's Lasso (linfa-elasticnet)",
+        about: "L1-penalised least squares by coordinate descent, scikit-learn's Lasso (Gram form when rows ≥ features)",
         params: &[
             ("alpha", "1", "penalty per row: (1/2n)·||y - Xw||^2 + alpha·||w||_1"),
             CD[0],
@@ -99,7 +99,7 @@ pub const CATALOGUE: &[ModelInfo] = &[
         name: "elasticnet",
         tasks: REG,
         stochastic: false,
-        about: "L1+L2-penalised least squares by coordinate descent, scikit-learn's ElasticNet (linfa-elasticnet)",
+        about: "L1+L2-penalised least squares by coordinate descent, scikit-learn's ElasticNet (Gram form when rows ≥ features)",
         params: &[
             ("alpha", "1", "overall penalty per row, scikit-learn's scale"),
             ("l1_ratio", "0.5", "share of L1 in the penalty"),

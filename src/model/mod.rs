@@ -9,6 +9,7 @@ pub(crate) mod cancel;
 pub mod cart;
 pub mod catalogue;
 mod classifiers;
+mod coordinate_descent;
 mod dense;
 mod glm;
 mod knn;

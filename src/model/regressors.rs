@@ -1,17 +1,16 @@
 //! Regressors that need more than the generic adapter: least squares (ols and ridge, with an
-//! exact fast path the runner can take), the elastic-net family (features centred, since
-//! linfa-elasticnet 0.8.1 centres only the target and so misplaces the intercept), Tweedie
+//! exact fast path the runner can take), the elastic-net family (coordinate descent on centred
+//! features, see [`coordinate_descent`](super::coordinate_descent)), Tweedie
 //! regression (solved to its optimum, see [`glm`](super::glm)) and support vector regression
 //! (kernel width from the training rows). Solvers that stop at their iteration cap say so.
 
 use super::adapter::{fit_predict, fit_predict_checked};
+use super::coordinate_descent::elastic_net;
 use super::glm::{tweedie, Solver};
 use super::least_squares::{cholesky, min_norm_least_squares, solve_cholesky};
 use super::{guard, regression_rows, Fitted, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
-use linfa::Dataset;
-use linfa_elasticnet::{ElasticNet, ElasticNetError};
 use linfa_linear::{LinearError, LinearRegression};
 use linfa_svm::{Svm, SvmError};
 use ndarray::{concatenate, Array1, Array2, Axis};
@@ -85,7 +84,7 @@ fn dual_ridge(
     Ok(((x_test - means).dot(&weights) + y_mean).to_vec())
 }
 
-/// Elastic net and lasso by coordinate descent (linfa-elasticnet) on centred features.
+/// Elastic net and lasso by coordinate descent ([`elastic_net`]) on centred features.
 pub(crate) struct ElasticNetModel {
     pub name: String,
     /// scikit-learn's alpha (linfa's 1/(2n)-scaled objective uses the same scale).
@@ -100,30 +99,28 @@ impl Model for ElasticNetModel {
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
         let means = train.records.mean_axis(Axis(0)).ok_or("no training rows")?;
-        let centred = Dataset::new(&train.records - &means, train.targets.clone());
-        let params = ElasticNet::params()
-            .penalty(self.alpha)
-            .l1_ratio(self.l1_ratio)
-            .tolerance(self.tolerance)
-            .max_iterations(self.max_iterations);
-        // linfa (like scikit-learn) stops when the duality gap falls below tol · ‖y − ȳ‖²
         let y_mean = train.targets.mean().unwrap_or(0.0);
-        let gap_tolerance = self.tolerance * train.targets.mapv(|v| (v - y_mean).powi(2)).sum();
-        let (p, warning) = fit_predict_checked::<_, ElasticNetError, f64>(
-            &params,
-            &centred,
-            &(&data.x_test - &means),
-            |model| {
-                (model.duality_gap() > gap_tolerance).then(|| {
-                    format!(
-                        "not converged: duality gap {:.2e} > tol · ‖y − ȳ‖² = {gap_tolerance:.2e} after {} of max_iter {} iterations",
-                        model.duality_gap(),
-                        model.n_steps(),
-                        self.max_iterations
-                    )
-                })
-            },
-        )?;
+        let (p, warning) = guard(|| {
+            let centred = &train.records - &means;
+            let y = train.targets.mapv(|v| v - y_mean);
+            let fit = elastic_net(
+                centred.view(),
+                y.view(),
+                self.alpha,
+                self.l1_ratio,
+                self.tolerance,
+                self.max_iterations,
+            );
+            // the descent stops when the duality gap falls below tol · ‖y − ȳ‖²
+            let gap_tolerance = self.tolerance * y.dot(&y);
+            let warning = (fit.gap > gap_tolerance).then(|| {
+                format!(
+                    "not converged: duality gap {:.2e} > tol · ‖y − ȳ‖² = {gap_tolerance:.2e} after {} of max_iter {} iterations",
+                    fit.gap, fit.steps, self.max_iterations
+                )
+            });
+            Ok(((&data.x_test - &means).dot(&fit.w) + y_mean, warning))
+        })?;
         Ok(Fitted {
             predictions: Predictions::Values(p.to_vec()),
             warning,
