@@ -107,35 +107,22 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         resume: args.resume,
         overwrite,
     };
-    let fit_timeout = args.fit_timeout.unwrap_or(seedfold::run::FIT_TIMEOUT);
+    let how = super::execute::Execution {
+        out: &out,
+        threads: args.threads,
+        quiet: args.quiet,
+        mode,
+        fit_timeout: args.fit_timeout.unwrap_or(seedfold::run::FIT_TIMEOUT),
+    };
     if !file.datasets.is_empty() {
         if flags_name_data(&args.data.section()) {
             bail!("the experiment file lists its data sets in [[data]]: leave out --dataset, --data, --target, --features, --groups and --task, or use a file with one [data]");
         }
-        return super::study::run_study(
-            &file,
-            &super::execute::Execution {
-                out: &out,
-                threads: args.threads,
-                quiet: args.quiet,
-                mode,
-                fit_timeout,
-            },
-        );
+        return super::study::run_study(&file, &how);
     }
     let table = super::load(&file.data_spec()?)?;
     let experiment = file.resolve(table.y.task())?;
-    super::execute::execute(
-        &experiment,
-        table,
-        &super::execute::Execution {
-            out: &out,
-            threads: args.threads,
-            quiet: args.quiet,
-            mode,
-            fit_timeout,
-        },
-    )
+    super::execute::execute(&experiment, table, &how)
 }
 
 /// Whether the command line names data or its columns.
