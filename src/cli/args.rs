@@ -6,7 +6,7 @@ use clap::Args;
 use seedfold::data::Task;
 use seedfold::preprocess::{CategoryFill, Impute, Scaling};
 use seedfold::run::{DataSection, PreprocessSection, SeedSpec, SplitSection};
-use seedfold::split::{SplitterKind, TestSize};
+use seedfold::split::{SplitSource, SplitterKind, TestSize};
 use std::path::PathBuf;
 
 /// Where the data comes from and which columns play which role.
@@ -78,6 +78,11 @@ pub struct SplitArgs {
     /// Quantile bins for stratifying a regression target [default: 5].
     #[arg(long)]
     pub bins: Option<usize>,
+    /// Where the shuffles come from: seedfold's own streams, or numpy's RandomState so that
+    /// split seed s gives scikit-learn's KFold(shuffle=True, random_state=s) folds exactly
+    /// (kfold only so far) [default: seedfold].
+    #[arg(long, value_enum)]
+    pub splits: Option<SplitSource>,
 }
 
 /// Which split seeds to use.
@@ -130,6 +135,7 @@ impl SplitArgs {
             gap: self.gap,
             max_train_size: self.max_train_size,
             bins: self.bins,
+            splits: self.splits,
         }
     }
 }

@@ -75,6 +75,7 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     let resume = mode.resume;
     sweep_litter(out);
     let splitter = Splitter::new(&experiment.split, &table)?;
+    splitter.check_seeds(&experiment.split_seeds)?;
     super::warn(splitter.warnings());
     if experiment.split_seeds.len() > 1 && !experiment.split.kind.is_seeded() {
         super::warn(&[format!(

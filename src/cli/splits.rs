@@ -44,6 +44,7 @@ pub fn run(args: &SplitsArgs) -> Result<()> {
     let splitter = Splitter::new(&experiment.split, &table)?;
     super::warn(splitter.warnings());
     let seeds = &experiment.split_seeds;
+    splitter.check_seeds(seeds)?;
     let csv = seedfold::report::render_splits(seeds.iter().map(|&s| (s, splitter.split(s))));
     match &args.out {
         Some(path) => seedfold::report::write_atomic(path, csv.as_bytes())?,

@@ -6,7 +6,7 @@ use crate::data::{DataSource, DataSpec, Table, Task};
 use crate::metric::Metric;
 use crate::model::{build_models, Model, ModelSpec};
 use crate::preprocess::{CategoryFill, Impute, Preprocess, Scaling, Steps};
-use crate::split::{SplitConfig, SplitterKind, TestSize};
+use crate::split::{SplitConfig, SplitSource, SplitterKind, TestSize};
 use crate::stats::{Options, Rope};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -181,6 +181,7 @@ pub struct SplitSection {
     pub gap: Option<usize>,
     pub max_train_size: Option<usize>,
     pub bins: Option<usize>,
+    pub splits: Option<SplitSource>,
 }
 
 /// `[stats]`.
@@ -358,7 +359,8 @@ impl ExperimentFile {
             test_size,
             gap,
             max_train_size,
-            bins
+            bins,
+            splits
         );
         overlay!(
             self,
@@ -433,6 +435,7 @@ impl ExperimentFile {
                 gap: s.gap.unwrap_or(defaults.gap),
                 max_train_size: s.max_train_size,
                 bins: s.bins.unwrap_or(defaults.bins),
+                source: s.splits.unwrap_or_default(),
             },
             split_seeds: self.seeds.clone().unwrap_or(SeedSpec::Count(10)).seeds()?,
             model_seeds: self

@@ -158,6 +158,7 @@ pub fn metrics_for(
 
 /// Run the plan. Failed fits are recorded, not fatal (unless `fail_fast`).
 pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
+    plan.splitter.check_seeds(plan.split_seeds)?;
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = plan.threads {
         builder = builder.num_threads(t);

@@ -5,6 +5,7 @@
 //! scikit-learn's rules (see each module); train and test indices are sorted.
 
 mod kfold;
+mod numpy;
 mod shuffle;
 mod stratified;
 mod subsample;
@@ -75,6 +76,24 @@ impl SplitterKind {
     }
 }
 
+/// Where a split seed's shuffles come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum SplitSource {
+    /// seedfold's own ChaCha8 stream per split seed.
+    #[default]
+    Seedfold,
+    /// numpy's legacy `RandomState(seed)`, so split seed s gives scikit-learn's
+    /// `KFold(shuffle=True, random_state=s)` folds exactly (k-fold only so far).
+    Sklearn,
+}
+
+impl SplitSource {
+    fn is_seedfold(&self) -> bool {
+        *self == SplitSource::Seedfold
+    }
+}
+
 /// A test-set size: a fraction of the rows (0 < f < 1) or a row count.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -115,6 +134,9 @@ pub struct SplitConfig {
     pub max_train_size: Option<usize>,
     /// Quantile bins used to stratify a regression target.
     pub bins: usize,
+    /// Where the shuffles come from (left out of the experiment's record when seedfold's own).
+    #[serde(default, skip_serializing_if = "SplitSource::is_seedfold")]
+    pub source: SplitSource,
 }
 
 impl Default for SplitConfig {
@@ -126,6 +148,7 @@ impl Default for SplitConfig {
             gap: 0,
             max_train_size: None,
             bins: 5,
+            source: SplitSource::Seedfold,
         }
     }
 }
@@ -191,6 +214,17 @@ impl Splitter {
             SplitterKind::ShuffleSplit | SplitterKind::StratifiedShuffleSplit => 1,
             _ => 2,
         };
+        if c.source == SplitSource::Sklearn && c.kind != SplitterKind::Kfold {
+            return Err(Error::Config(format!(
+                "--splits sklearn reproduces scikit-learn's KFold(shuffle=True) folds only so far, not the {} splitter; pass --splitter kfold or leave --splits out",
+                c.kind.name()
+            )));
+        }
+        if c.source == SplitSource::Sklearn && u32::try_from(n).is_err() {
+            return Err(Error::Config(format!(
+                "--splits sklearn shuffles at most 4294967295 rows, not {n}"
+            )));
+        }
         if c.folds < min_folds {
             return Err(Error::Config(format!(
                 "the {} splitter needs at least {min_folds} folds/splits, got {}",
@@ -240,10 +274,26 @@ impl Splitter {
         &self.config
     }
 
+    /// Split seeds this splitter cannot use: numpy seeds are 32-bit, so under
+    /// `--splits sklearn` a seed must be at most 2³² − 1.
+    pub fn check_seeds(&self, seeds: &[u64]) -> Result<()> {
+        match seeds.iter().find(|&&s| s > u64::from(u32::MAX)) {
+            Some(s) if self.config.source == SplitSource::Sklearn => Err(Error::Config(format!(
+                "split seed {s} is beyond scikit-learn's random_state range (0 to 4294967295); pick smaller seeds"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// The folds for `seed`. Unseeded splitters return the same folds for every seed.
     pub fn split(&self, seed: u64) -> Vec<Fold> {
-        let mut rng = rng::stream(seed, Purpose::Split);
         let c = &self.config;
+        if c.source == SplitSource::Sklearn {
+            // checked: k-fold, and seeds within 32 bits (check_seeds)
+            let order = numpy::permutation(self.n, seed as u32);
+            return kfold::kfold_from_order(&order, c.folds);
+        }
+        let mut rng = rng::stream(seed, Purpose::Split);
         match c.kind {
             SplitterKind::Kfold => kfold::kfold(self.n, c.folds, &mut rng),
             SplitterKind::Stratified => {
