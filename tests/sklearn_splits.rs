@@ -1,25 +1,57 @@
-//! `--splits sklearn`: split seed s gives scikit-learn's `KFold(shuffle=True, random_state=s)`
-//! folds exactly, checked against tests/reference/sklearn_splits.json (made by
+//! `--splits sklearn`: split seed s gives scikit-learn's `KFold`, `StratifiedKFold`
+//! (shuffle=True) and `ShuffleSplit` folds with `random_state=s` exactly, checked against tests/reference/sklearn_splits.json (made by
 //! make_sklearn_splits_reference.py with scikit-learn 1.9.1 and numpy 2.4.6).
 
 mod common;
 
-use common::{read, reference, regression_table, run_ok, seedfold};
-use seedfold::split::{SplitConfig, SplitSource, Splitter, SplitterKind};
+use common::{class_table, read, reference, regression_table, run_ok, seedfold};
+use seedfold::data::Table;
+use seedfold::split::{Fold, SplitConfig, SplitSource, Splitter, SplitterKind, TestSize};
 use sha2::{Digest, Sha256};
 
-/// seedfold's test folds for (n, folds, seed) under `--splits sklearn`.
-fn test_folds(n: usize, folds: usize, seed: u64) -> Vec<Vec<usize>> {
+/// seedfold's folds for `seed` under `--splits sklearn`.
+fn folds(
+    kind: SplitterKind,
+    folds: usize,
+    table: &Table,
+    seed: u64,
+    test_size: Option<TestSize>,
+) -> Vec<Fold> {
     let config = SplitConfig {
-        kind: SplitterKind::Kfold,
+        kind,
         folds,
+        test_size,
         source: SplitSource::Sklearn,
         ..SplitConfig::default()
     };
+    Splitter::new(&config, table).unwrap().split(seed)
+}
+
+/// "i,i,i" for rows.
+fn joined(rows: &[usize]) -> String {
+    rows.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The test folds, "i,i;i,i;…".
+fn tests_text(folds: &[Fold]) -> String {
+    folds
+        .iter()
+        .map(|f| joined(&f.test))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn sha256(text: &str) -> String {
+    format!("{:x}", Sha256::digest(text.as_bytes()))
+}
+
+/// seedfold's k-fold test folds for (n, folds, seed) under `--splits sklearn`.
+fn test_folds(n: usize, k: usize, seed: u64) -> Vec<Vec<usize>> {
     let table = regression_table(vec![0.0; n], None);
-    Splitter::new(&config, &table)
-        .unwrap()
-        .split(seed)
+    folds(SplitterKind::Kfold, k, &table, seed, None)
         .into_iter()
         .map(|f| f.test)
         .collect()
@@ -68,6 +100,69 @@ fn kfold_equals_scikit_learn_on_1200_generated_cases() {
         test_folds(10, 3, 0),
         [vec![2, 4, 8, 9], vec![1, 6, 7], vec![0, 3, 5]]
     );
+}
+
+#[test]
+fn stratified_kfold_equals_scikit_learn_on_600_generated_cases() {
+    let cases = reference("sklearn_splits.json");
+    let cases = cases["stratified"].as_array().unwrap();
+    assert!(cases.len() >= 600);
+    for case in cases {
+        let labels: Vec<usize> = case["labels"]
+            .as_str()
+            .unwrap()
+            .bytes()
+            .map(|b| usize::from(b - b'0'))
+            .collect();
+        let (k, seed) = (
+            case["folds"].as_u64().unwrap() as usize,
+            case["seed"].as_u64().unwrap(),
+        );
+        let table = class_table(&labels, None);
+        let text = tests_text(&folds(SplitterKind::Stratified, k, &table, seed, None));
+        assert_eq!(
+            sha256(&text),
+            case["sha256"].as_str().unwrap(),
+            "{} rows, folds {k}, seed {seed}",
+            labels.len()
+        );
+    }
+}
+
+#[test]
+fn shuffle_split_equals_scikit_learn_on_600_generated_cases() {
+    let cases = reference("sklearn_splits.json");
+    let cases = cases["shuffle_split"].as_array().unwrap();
+    assert!(cases.len() >= 600);
+    for case in cases {
+        let (n, splits, seed) = (
+            case["n"].as_u64().unwrap() as usize,
+            case["splits"].as_u64().unwrap() as usize,
+            case["seed"].as_u64().unwrap(),
+        );
+        let size = &case["test_size"];
+        let test_size = match size.as_u64() {
+            Some(c) => TestSize::Count(c as usize),
+            None => TestSize::Fraction(size.as_f64().unwrap()),
+        };
+        let table = regression_table(vec![0.0; n], None);
+        let text = folds(
+            SplitterKind::ShuffleSplit,
+            splits,
+            &table,
+            seed,
+            Some(test_size),
+        )
+        .iter()
+        .map(|f| format!("{};{}", joined(&f.test), joined(&f.train)))
+        .collect::<Vec<_>>()
+        .join("|");
+        assert_eq!(
+            sha256(&text),
+            case["sha256"].as_str().unwrap(),
+            "n {n}, {splits} splits of {size}, seed {seed}"
+        );
+    }
 }
 
 #[test]
@@ -130,7 +225,8 @@ fn what_scikit_learns_generator_cannot_do_is_refused() {
         assert!(!o.status.success(), "{args:?}");
         common::stderr(&o)
     };
-    assert!(refused(&["--splitter", "stratified"]).contains("pass --splitter kfold"));
+    assert!(refused(&["--splitter", "time-series"]).contains("pass --splitter kfold"));
+    assert!(refused(&["--splitter", "stratified"]).contains("on a regression target"));
     assert!(refused(&["--seed-list", "4294967296"]).contains("random_state range"));
     assert!(!out.join("records.csv").exists());
 }

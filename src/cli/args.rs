@@ -79,8 +79,8 @@ pub struct SplitArgs {
     #[arg(long)]
     pub bins: Option<usize>,
     /// Where the shuffles come from: seedfold's own streams, or numpy's RandomState so that
-    /// split seed s gives scikit-learn's KFold(shuffle=True, random_state=s) folds exactly
-    /// (kfold only so far) [default: seedfold].
+    /// split seed s gives scikit-learn's KFold, StratifiedKFold or ShuffleSplit folds with
+    /// random_state=s exactly [default: seedfold].
     #[arg(long, value_enum)]
     pub splits: Option<SplitSource>,
 }

@@ -7,6 +7,7 @@
 mod kfold;
 mod numpy;
 mod shuffle;
+mod sklearn;
 mod stratified;
 mod subsample;
 mod time_series;
@@ -84,7 +85,8 @@ pub enum SplitSource {
     #[default]
     Seedfold,
     /// numpy's legacy `RandomState(seed)`, so split seed s gives scikit-learn's
-    /// `KFold(shuffle=True, random_state=s)` folds exactly (k-fold only so far).
+    /// `KFold`, `StratifiedKFold` (shuffle=True) and `ShuffleSplit` folds with
+    /// `random_state=s` exactly.
     Sklearn,
 }
 
@@ -160,6 +162,8 @@ pub struct Splitter {
     n: usize,
     strata: Vec<usize>,
     groups: Vec<usize>,
+    /// Whether the target is classes (scikit-learn's stratification needs them).
+    classes: bool,
     warnings: Vec<String>,
 }
 
@@ -200,6 +204,7 @@ impl Splitter {
             n,
             strata,
             groups,
+            classes: matches!(table.y, Target::Classification { .. }),
             warnings: Vec::new(),
         };
         splitter.check()?;
@@ -214,11 +219,20 @@ impl Splitter {
             SplitterKind::ShuffleSplit | SplitterKind::StratifiedShuffleSplit => 1,
             _ => 2,
         };
-        if c.source == SplitSource::Sklearn && c.kind != SplitterKind::Kfold {
-            return Err(Error::Config(format!(
-                "--splits sklearn reproduces scikit-learn's KFold(shuffle=True) folds only so far, not the {} splitter; pass --splitter kfold or leave --splits out",
-                c.kind.name()
-            )));
+        if c.source == SplitSource::Sklearn {
+            let supported = match c.kind {
+                SplitterKind::Kfold | SplitterKind::ShuffleSplit => true,
+                // scikit-learn stratifies classes only; seedfold's regression bins are its own
+                SplitterKind::Stratified => self.classes,
+                _ => false,
+            };
+            if !supported {
+                return Err(Error::Config(format!(
+                    "--splits sklearn reproduces scikit-learn's KFold, StratifiedKFold (classes) and ShuffleSplit only so far, not the {} splitter{}; pass --splitter kfold, stratified or shuffle-split, or leave --splits out",
+                    c.kind.name(),
+                    if self.classes { "" } else { " on a regression target" }
+                )));
+            }
         }
         if c.source == SplitSource::Sklearn && u32::try_from(n).is_err() {
             return Err(Error::Config(format!(
@@ -289,9 +303,16 @@ impl Splitter {
     pub fn split(&self, seed: u64) -> Vec<Fold> {
         let c = &self.config;
         if c.source == SplitSource::Sklearn {
-            // checked: k-fold, and seeds within 32 bits (check_seeds)
-            let order = numpy::permutation(self.n, seed as u32);
-            return kfold::kfold_from_order(&order, c.folds);
+            // checked in Splitter::new and check_seeds: a supported splitter, 32-bit seeds
+            let seed = seed as u32;
+            return match c.kind {
+                SplitterKind::Stratified => sklearn::stratified_kfold(&self.strata, c.folds, seed),
+                SplitterKind::ShuffleSplit => {
+                    let (_, n_test) = shuffle::sizes(self.n, c.test_size).expect("checked");
+                    sklearn::shuffle_split(self.n, c.folds, n_test, seed)
+                }
+                _ => sklearn::kfold(self.n, c.folds, seed),
+            };
         }
         let mut rng = rng::stream(seed, Purpose::Split);
         match c.kind {

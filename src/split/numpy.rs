@@ -64,15 +64,28 @@ impl Mt19937 {
     }
 }
 
-/// `np.random.RandomState(seed).permutation(n)`: 0..n shuffled by a backward Fisher–Yates.
-pub(super) fn permutation(n: usize, seed: u32) -> Vec<usize> {
-    let mut mt = Mt19937::new(seed);
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = mt.interval(i as u32) as usize;
-        order.swap(i, j);
+/// `np.random.RandomState(seed)`, for as long as a splitter keeps drawing from it.
+pub(super) struct RandomState(Mt19937);
+
+impl RandomState {
+    pub(super) fn new(seed: u32) -> RandomState {
+        RandomState(Mt19937::new(seed))
     }
-    order
+
+    /// `shuffle(values)`: a backward Fisher–Yates.
+    pub(super) fn shuffle<T>(&mut self, values: &mut [T]) {
+        for i in (1..values.len()).rev() {
+            let j = self.0.interval(i as u32) as usize;
+            values.swap(i, j);
+        }
+    }
+
+    /// `permutation(n)`: 0..n shuffled.
+    pub(super) fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..n).collect();
+        self.shuffle(&mut order);
+        order
+    }
 }
 
 #[cfg(test)]
@@ -82,7 +95,10 @@ mod tests {
     #[test]
     fn reference_outputs_of_numpy_and_the_mt19937_paper() {
         // numpy 2.4.6: np.random.RandomState(0).permutation(10)
-        assert_eq!(permutation(10, 0), [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
+        assert_eq!(
+            RandomState::new(0).permutation(10),
+            [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
+        );
         // mt19937ar.c seeded with init_genrand(5489), its default: first output 3499211612
         assert_eq!(Mt19937::new(5489).next_u32(), 3_499_211_612);
     }

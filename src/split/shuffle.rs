@@ -40,7 +40,7 @@ pub(super) fn shuffle_split(
         .collect()
 }
 
-fn sorted_fold(mut train: Vec<usize>, mut test: Vec<usize>) -> Fold {
+pub(super) fn sorted_fold(mut train: Vec<usize>, mut test: Vec<usize>) -> Fold {
     train.sort_unstable();
     test.sort_unstable();
     Fold { train, test }
