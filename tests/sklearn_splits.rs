@@ -48,6 +48,16 @@ fn sha256(text: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
+/// The generated cases of one splitter in the reference file (at least 600).
+fn generated(splitter: &str) -> Vec<serde_json::Value> {
+    let cases = reference("sklearn_splits.json")[splitter]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(cases.len() >= 600, "{splitter}: {} cases", cases.len());
+    cases
+}
+
 /// seedfold's k-fold test folds for (n, folds, seed) under `--splits sklearn`.
 fn test_folds(n: usize, k: usize, seed: u64) -> Vec<Vec<usize>> {
     let table = regression_table(vec![0.0; n], None);
@@ -104,10 +114,7 @@ fn kfold_equals_scikit_learn_on_1200_generated_cases() {
 
 #[test]
 fn stratified_kfold_equals_scikit_learn_on_600_generated_cases() {
-    let cases = reference("sklearn_splits.json");
-    let cases = cases["stratified"].as_array().unwrap();
-    assert!(cases.len() >= 600);
-    for case in cases {
+    for case in &generated("stratified") {
         let labels: Vec<usize> = case["labels"]
             .as_str()
             .unwrap()
@@ -131,10 +138,7 @@ fn stratified_kfold_equals_scikit_learn_on_600_generated_cases() {
 
 #[test]
 fn shuffle_split_equals_scikit_learn_on_600_generated_cases() {
-    let cases = reference("sklearn_splits.json");
-    let cases = cases["shuffle_split"].as_array().unwrap();
-    assert!(cases.len() >= 600);
-    for case in cases {
+    for case in &generated("shuffle_split") {
         let (n, splits, seed) = (
             case["n"].as_u64().unwrap() as usize,
             case["splits"].as_u64().unwrap() as usize,
