@@ -269,23 +269,31 @@ pub fn outputs() -> impl Iterator<Item = &'static str> {
 /// The lock file that keeps a second run out of a report folder while one writes it.
 pub const LOCK: &str = ".seedfold.lock";
 
-/// A held report folder: its lock file is removed when this is dropped, so a run that is
-/// refused or fails leaves nothing of seedfold's in a folder it did not write.
+/// A held report folder: its lock file is removed when this is dropped, and the folder too
+/// when the lock made it and nothing was written there, so a run that is refused or fails
+/// leaves nothing of seedfold's behind.
 #[derive(Debug)]
 pub struct FolderLock {
     _file: std::fs::File,
     path: std::path::PathBuf,
+    /// The folder, when this lock created it.
+    created: Option<std::path::PathBuf>,
 }
 
 impl Drop for FolderLock {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+        if let Some(folder) = &self.created {
+            // only an empty folder is removed
+            let _ = std::fs::remove_dir(folder);
+        }
     }
 }
 
 /// Hold the report folder for this process: an exclusive `flock` on its lock file, released
 /// by the system when the process ends however it ends (so a killed run leaves no stale lock).
 pub fn lock(out: &Path) -> Result<FolderLock> {
+    let created = (!out.exists()).then(|| out.to_path_buf());
     std::fs::create_dir_all(out).map_err(|e| write_error(out, e))?;
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -297,6 +305,7 @@ pub fn lock(out: &Path) -> Result<FolderLock> {
         Ok(()) => Ok(FolderLock {
             _file: file,
             path: out.join(LOCK),
+            created,
         }),
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::Config(format!(
             "another seedfold run is writing to {}; wait for it to finish or choose another --out",
