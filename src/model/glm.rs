@@ -220,10 +220,6 @@ pub(crate) fn multinomial_logistic(
         solver.tolerance,
         solver.max_iterations,
     );
-    eprintln!(
-        "ITER {} conv {} g {:e}",
-        result.iterations, result.converged, result.gradient_norm
-    );
     let mut p = objective.logits(design.apply(x_test).view(), &result.x);
     softmax_loss(&mut p, &vec![0; x_test.nrows()]);
     let mut out = vec![0.0; x_test.nrows() * k];
