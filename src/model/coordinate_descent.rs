@@ -15,8 +15,10 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 pub(crate) struct Descent {
     /// The coefficients.
     pub w: Array1<f64>,
-    /// The duality gap at the last check (unscaled: compare with tol · ‖y‖²).
+    /// The duality gap at the last check (unscaled).
     pub gap: f64,
+    /// The gap the descent stops below, tol · ‖y‖²: a larger `gap` means it did not converge.
+    pub gap_tolerance: f64,
     /// Passes over the features.
     pub steps: u32,
 }
@@ -91,7 +93,7 @@ fn descend(
 ) -> Descent {
     let mut w = Array1::zeros(d);
     let (mut gap, mut steps) = (1.0 + tol, 0u32);
-    let gap_tol = tol * y_norm2;
+    let gap_tolerance = tol * y_norm2;
     while steps < max_steps {
         let (mut w_max, mut d_w_max) = (0.0f64, 0.0f64);
         for j in 0..d {
@@ -109,12 +111,17 @@ fn descend(
         steps += 1;
         if steps == max_steps - 1 || w_max == 0.0 || d_w_max / w_max < tol {
             gap = duality_gap(w.view(), &state.residual_products(w.view(), y_norm2), p);
-            if gap < gap_tol {
+            if gap < gap_tolerance {
                 break;
             }
         }
     }
-    Descent { w, gap, steps }
+    Descent {
+        w,
+        gap,
+        gap_tolerance,
+        steps,
+    }
 }
 
 /// What a coordinate update reads and keeps current.

@@ -111,12 +111,10 @@ impl Model for ElasticNetModel {
                 self.tolerance,
                 self.max_iterations,
             );
-            // the descent stops when the duality gap falls below tol · ‖y − ȳ‖²
-            let gap_tolerance = self.tolerance * y.dot(&y);
-            let warning = (fit.gap > gap_tolerance).then(|| {
+            let warning = (fit.gap > fit.gap_tolerance).then(|| {
                 format!(
-                    "not converged: duality gap {:.2e} > tol · ‖y − ȳ‖² = {gap_tolerance:.2e} after {} of max_iter {} iterations",
-                    fit.gap, fit.steps, self.max_iterations
+                    "not converged: duality gap {:.2e} > tol · ‖y − ȳ‖² = {:.2e} after {} of max_iter {} iterations",
+                    fit.gap, fit.gap_tolerance, fit.steps, self.max_iterations
                 )
             });
             Ok(((&data.x_test - &means).dot(&fit.w) + y_mean, warning))
