@@ -11,3 +11,84 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
+
+/// The system allocator, except that large blocks with more than the usual alignment come
+/// straight from fresh mappings, which the kernel hands out zeroed: the system allocator
+/// zeroes such a block by writing it, and the Parquet writer's one 8 MiB zeroed block (for a
+/// column without values, such as `error` when no fit failed) cost a small run 8 % of its
+/// time in page faults.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod allocator {
+    use std::alloc::{GlobalAlloc, Layout, System};
+
+    struct FreshPages;
+
+    #[global_allocator]
+    static ALLOCATOR: FreshPages = FreshPages;
+
+    /// Blocks at least this large, aligned beyond malloc's 16 bytes and at most to a page.
+    fn mapped(layout: Layout) -> bool {
+        layout.size() >= 1 << 20 && layout.align() > 16 && layout.align() <= 4096
+    }
+
+    fn map(size: usize) -> *mut u8 {
+        // SAFETY: an anonymous private mapping touches no existing memory.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            std::ptr::null_mut()
+        } else {
+            p.cast()
+        }
+    }
+
+    // SAFETY: mapped blocks are page-aligned (so aligned as asked), zeroed, and unmapped with
+    // the size they were mapped with; every other block is the system allocator's.
+    unsafe impl GlobalAlloc for FreshPages {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            if mapped(layout) {
+                map(layout.size())
+            } else {
+                System.alloc(layout)
+            }
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            if mapped(layout) {
+                map(layout.size())
+            } else {
+                System.alloc_zeroed(layout)
+            }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            if mapped(layout) {
+                libc::munmap(ptr.cast(), layout.size());
+            } else {
+                System.dealloc(ptr, layout)
+            }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let new = Layout::from_size_align_unchecked(new_size, layout.align());
+            if mapped(layout) || mapped(new) {
+                let moved = self.alloc(new);
+                if !moved.is_null() {
+                    std::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new_size));
+                    self.dealloc(ptr, layout);
+                }
+                moved
+            } else {
+                System.realloc(ptr, layout, new_size)
+            }
+        }
+    }
+}

@@ -19,11 +19,17 @@ pub(super) fn missing(column: &Column) -> Vec<bool> {
             })
             .unwrap_or_default()
     });
-    column
-        .is_null()
-        .iter()
-        .enumerate()
-        .map(|(row, null)| null.unwrap_or(false) || nan.as_ref().is_some_and(|n| n[row]))
+    // a column without nulls skips `is_null`, whose all-false mask costs polars a zeroed
+    // buffer larger than a small data set
+    let nulls: Option<Vec<bool>> = (column.null_count() > 0).then(|| {
+        column
+            .is_null()
+            .iter()
+            .map(|null| null.unwrap_or(false))
+            .collect()
+    });
+    (0..column.len())
+        .map(|row| nulls.as_ref().is_some_and(|n| n[row]) || nan.as_ref().is_some_and(|n| n[row]))
         .collect()
 }
 

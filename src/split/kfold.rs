@@ -27,11 +27,25 @@ pub(super) fn check_groups(groups: &[usize], k: usize) -> Result<()> {
 
 /// Folds from a test-fold number per row: fold f tests the rows assigned f, trains on the rest.
 pub(super) fn from_assignment(assignment: &[usize], k: usize) -> Vec<Fold> {
+    let n = assignment.len();
+    let mut sizes = vec![0; k];
+    assignment.iter().for_each(|&f| sizes[f] += 1);
+    // every list sized up front, so none grows (and moves) row by row
     (0..k)
         .map(|f| {
-            let (test, train): (Vec<usize>, Vec<usize>) =
-                (0..assignment.len()).partition(|&row| assignment[row] == f);
-            Fold { train, test }
+            let mut fold = Fold {
+                train: Vec::with_capacity(n - sizes[f]),
+                test: Vec::with_capacity(sizes[f]),
+            };
+            for (row, &of) in assignment.iter().enumerate() {
+                if of == f {
+                    &mut fold.test
+                } else {
+                    &mut fold.train
+                }
+                .push(row);
+            }
+            fold
         })
         .collect()
 }
