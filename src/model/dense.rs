@@ -65,6 +65,45 @@ pub(crate) fn symmetric_product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array
     out
 }
 
+/// `XᵀX` and `Xᵀy` of a row-major `rows × (d + 1)` block `[X | y]`: one lower-triangular
+/// product for the symmetric part (half the work of a full one), the upper half mirrored.
+pub(crate) fn gram_and_moment(block: &[f64], rows: usize) -> (Array2<f64>, Vec<f64>) {
+    let d = block
+        .len()
+        .checked_div(rows)
+        .map_or(0, |c| c.saturating_sub(1));
+    let whole = MatRef::from_row_major_slice(block, rows, d + 1);
+    let x = whole.subcols(0, d);
+    let mut gram = Array2::zeros((d, d));
+    let dst = MatMut::from_row_major_slice_mut(gram.as_slice_mut().expect("fresh"), d, d);
+    matmul(
+        dst,
+        BlockStructure::TriangularLower,
+        Accum::Replace,
+        x.transpose(),
+        BlockStructure::Rectangular,
+        x,
+        BlockStructure::Rectangular,
+        1.0,
+        Par::Seq,
+    );
+    for i in 0..d {
+        for j in 0..i {
+            gram[[j, i]] = gram[[i, j]];
+        }
+    }
+    let mut moment = vec![0.0; d];
+    full_matmul(
+        ColMut::from_slice_mut(&mut moment).as_mat_mut(),
+        Accum::Replace,
+        x.transpose(),
+        whole.subcols(d, 1),
+        1.0,
+        Par::Seq,
+    );
+    (gram, moment)
+}
+
 /// Solve `h x = rhs` in place by Cholesky; `false` (and `rhs` unspecified) when `h` is not
 /// safely positive definite: a pivot that is not positive, or a squared smallest pivot below
 /// `min_pivot_ratio` of the squared largest.
@@ -115,6 +154,10 @@ mod tests {
             product_transposed(column_major.view(), b.view()),
             a.dot(&b.t())
         );
+        let (gram, moment) = gram_and_moment(a.as_slice().unwrap(), a.nrows());
+        let x = a.slice(s![.., ..2]);
+        assert_eq!(gram, x.t().dot(&x));
+        assert_eq!(moment, x.t().dot(&a.column(2)).to_vec());
         let strided = a.slice(s![..;2, ..]);
         assert_eq!(product_transposed(strided, b.view()), strided.dot(&b.t()));
     }

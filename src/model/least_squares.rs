@@ -12,6 +12,8 @@ use linfa_linalg::{eigh::EigValsh, svd::SVD};
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
+use super::dense;
+
 /// Smallest accepted ratio of the squared smallest to largest Cholesky pivot; below it the
 /// system counts as ill-conditioned and the caller falls back to the generic path.
 pub(crate) const MIN_PIVOT_RATIO: f64 = 1e-12;
@@ -94,14 +96,11 @@ impl GramSystem {
         ArrayView2::from_shape((rows.len(), d + 2), buffer).expect("rows × (d + 2) values")
     }
 
-    /// G and b of a design's rows, from one matrix product Z̃ᵀ[Z̃ | ỹ].
+    /// G and b of a design's rows: Z̃ᵀZ̃ and Z̃ᵀỹ from the row-major block [Z̃ | ỹ].
     fn part(design: ArrayView2<f64>) -> (Array2<f64>, Array1<f64>) {
-        let d = design.ncols() - 2;
-        let product = design.slice(s![.., ..=d]).t().dot(&design);
-        (
-            product.slice(s![.., ..=d]).to_owned(),
-            product.column(d + 1).to_owned(),
-        )
+        let block = design.to_slice().expect("a design is one contiguous block");
+        let (gram, moment) = dense::gram_and_moment(block, design.nrows());
+        (gram, Array1::from(moment))
     }
 
     /// Fit ridge (α = 0: ordinary least squares) on `train`, predict `test`; `None` when the
