@@ -55,6 +55,9 @@ pub struct FoldRecord {
     /// Share of the fold's training rows the model was fitted on (a learning curve's step);
     /// 1 = all, and absent in files means 1.
     pub train_fraction: f64,
+    /// For a tuned model: the grid point its inner cross-validation chose on this fold's
+    /// training rows (then refitted on them); optional in files.
+    pub chosen: Option<String>,
 }
 
 /// How a warning of a solver that stopped at its iteration cap begins.
@@ -102,6 +105,7 @@ impl FoldRecord {
             error: None,
             warning: None,
             train_fraction: 1.0,
+            chosen: None,
         }
     }
 }

@@ -30,6 +30,12 @@ pub enum Purpose {
         /// The fold being subsampled.
         fold: usize,
     },
+    /// The inner folds a tuned model's cross-validation makes of one outer fold's training
+    /// rows (the split seed's stream).
+    Tune {
+        /// The outer fold.
+        fold: usize,
+    },
 }
 
 impl Purpose {
@@ -47,6 +53,9 @@ impl Purpose {
             // below the model streams (top bit clear), above the fixed tags
             Purpose::Subsample { fold } => {
                 (splitmix64(0x7375_6273_616d_0000 ^ fold as u64) & !(1 << 63)).max(4)
+            }
+            Purpose::Tune { fold } => {
+                (splitmix64(0x7475_6e65_0000_0000 ^ fold as u64) & !(1 << 63)).max(4)
             }
         }
     }

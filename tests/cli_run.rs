@@ -80,7 +80,7 @@ fn records_follow_the_contract() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning,train_fraction"
+        "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning,train_fraction,chosen"
     );
     let rows: Vec<Vec<String>> = lines
         .map(|l| l.split(',').map(String::from).collect())
@@ -151,7 +151,7 @@ fn parquet_records_hold_the_same_values() {
         .parse()
         .unwrap();
     assert_eq!(values.get(0), Some(first));
-    assert_eq!(frame.get_column_names().len(), 13);
+    assert_eq!(frame.get_column_names().len(), 14);
 }
 
 /// Rows sorted by class and a time-series splitter: the first training window holds one class.
@@ -792,17 +792,18 @@ fn a_learning_curve_adds_nested_shares_without_touching_the_whole_share() {
     let records = read(&curve.join("records.csv"));
     // 2 models × 4 seeds × 5 folds × 4 shares
     assert_eq!(records.lines().count() - 1, 160);
-    // the whole share's records are the plain run's, so is its analysis
+    // the whole share's records are the plain run's, so is its analysis (the last two columns
+    // are train_fraction and an empty chosen)
     let whole: Vec<&str> = records
         .lines()
-        .filter(|l| l.ends_with(",1"))
-        .map(|l| l.rsplit_once(',').unwrap().0)
+        .filter(|l| l.ends_with(",1,"))
+        .map(|l| l.rsplitn(3, ',').last().unwrap())
         .collect();
     let plain_records = read(&plain.join("records.csv"));
     let plain_rows: Vec<&str> = plain_records
         .lines()
         .skip(1)
-        .map(|l| l.rsplit_once(',').unwrap().0)
+        .map(|l| l.rsplitn(3, ',').last().unwrap())
         .collect();
     let untimed = |rows: &[&str]| -> Vec<String> {
         rows.iter()

@@ -41,6 +41,7 @@ fn records() -> Vec<FoldRecord> {
                         error: failed.then(|| "singular matrix".to_string()),
                         warning: None,
                         train_fraction: 1.0,
+                        chosen: None,
                     });
                 }
             }
@@ -283,6 +284,7 @@ fn a_large_grid_is_compared_with_its_leader_only() {
                     error: None,
                     warning: None,
                     train_fraction: 1.0,
+                    chosen: None,
                 })
             })
         })

@@ -4,6 +4,7 @@ use super::args::{DataArgs, SeedArgs, SplitArgs};
 use super::report::StatsArgs;
 use anyhow::{bail, Result};
 use clap::Args;
+use seedfold::model::{TuneRule, TuneSpec};
 use seedfold::run::{ExperimentFile, OutputSection, SeedSpec};
 use std::path::PathBuf;
 
@@ -18,6 +19,22 @@ pub struct RunArgs {
     /// A model, e.g. `ridge`, `ridge:alpha=0.5`, `ridge:alpha=0.1|1|10` (repeatable; see `seedfold models`).
     #[arg(long = "model", help_heading = "Models")]
     models: Vec<String>,
+    /// A grid evaluated as one tuned model by nested cross-validation, e.g.
+    /// `ridge:alpha=0.01|1|100` → `ridge(tuned)`: each outer fold picks its grid point by an
+    /// inner cross-validation on its training rows only (repeatable).
+    #[arg(long = "tune", help_heading = "Models")]
+    tune: Vec<String>,
+    /// How a tuned model picks: the best inner mean, or the simplest point within one
+    /// standard error of it.
+    #[arg(long, value_enum, default_value_t, help_heading = "Models")]
+    tune_rule: TuneRule,
+    /// Inner folds of a tuned model (k-fold; stratified or grouped as the outer splitter).
+    #[arg(long, default_value_t = 5, help_heading = "Models")]
+    tune_folds: usize,
+    /// The metric a tuned model's inner cross-validation compares on [default: the first of
+    /// --metrics].
+    #[arg(long, help_heading = "Models")]
+    tune_metric: Option<String>,
     #[command(flatten)]
     split: SplitArgs,
     #[command(flatten)]
@@ -84,6 +101,17 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         seeds: args.seeds.spec(),
         model_seeds: args.model_seeds.clone(),
         models: (!args.models.is_empty()).then(|| args.models.clone()),
+        tune: (!args.tune.is_empty()).then(|| {
+            args.tune
+                .iter()
+                .map(|grid| TuneSpec {
+                    model: grid.clone(),
+                    rule: args.tune_rule,
+                    folds: args.tune_folds,
+                    metric: args.tune_metric.clone(),
+                })
+                .collect()
+        }),
         metrics: args.metrics.clone(),
         shard: args.shard.clone(),
         exact_linfa: args.exact_linfa.then_some(true),

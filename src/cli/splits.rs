@@ -3,7 +3,7 @@
 use super::args::{DataArgs, SeedArgs, SplitArgs};
 use anyhow::Result;
 use clap::Args;
-use seedfold::run::ExperimentFile;
+use seedfold::run::{inner_folds, ExperimentFile};
 use seedfold::split::Splitter;
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,6 +26,11 @@ pub struct SplitsArgs {
     split: SplitArgs,
     #[command(flatten)]
     seeds: SeedArgs,
+    /// List instead the inner folds a tuned model's cross-validation makes of every outer
+    /// fold's training rows, with this many inner folds (`seedfold run --tune-folds`):
+    /// columns split_seed,fold,inner_fold,row,role.
+    #[arg(long)]
+    tune_folds: Option<usize>,
     /// Write the CSV here instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -45,10 +50,33 @@ pub fn run(args: &SplitsArgs) -> Result<()> {
     super::warn(splitter.warnings());
     let seeds = &experiment.split_seeds;
     splitter.check_seeds(seeds)?;
-    let csv = seedfold::report::render_splits(seeds.iter().map(|&s| (s, splitter.split(s))));
+    let csv = match args.tune_folds {
+        None => seedfold::report::render_splits(seeds.iter().map(|&s| (s, splitter.split(s)))),
+        Some(k) => inner_splits(&splitter, seeds, k)?,
+    };
     match &args.out {
         Some(path) => seedfold::report::write_atomic(path, csv.as_bytes())?,
         None => std::io::stdout().lock().write_all(csv.as_bytes())?,
     }
     Ok(())
+}
+
+/// The inner folds of every outer fold, as CSV rows `split_seed,fold,inner_fold,row,role`
+/// (rows of the table, test before train).
+fn inner_splits(splitter: &Splitter, seeds: &[u64], k: usize) -> Result<String> {
+    use std::fmt::Write as _;
+    let mut csv = String::from("split_seed,fold,inner_fold,row,role\n");
+    for &seed in seeds {
+        for (f, outer) in splitter.split(seed).iter().enumerate() {
+            let (inner, _) = inner_folds(splitter, k, (seed, f), &outer.train)?;
+            for (i, fold) in inner.iter().enumerate() {
+                for (rows, role) in [(&fold.test, "test"), (&fold.train, "train")] {
+                    for row in rows {
+                        writeln!(csv, "{seed},{f},{i},{row},{role}")?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(csv)
 }

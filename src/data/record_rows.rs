@@ -157,11 +157,11 @@ impl<R: BufRead> Iterator for MergeSorted<R> {
 
 /// One row of the records contract.
 fn parse(row: CsvRow) -> std::result::Result<FoldRecord, String> {
-    let Ok::<[String; 13], _>(
-        [model, split_seed, model_seed, fold, metric, value, n_train, n_test, fit_seconds, status, error, warning, train_fraction],
+    let Ok::<[String; 14], _>(
+        [model, split_seed, model_seed, fold, metric, value, n_train, n_test, fit_seconds, status, error, warning, train_fraction, chosen],
     ) = row.fields.try_into()
     else {
-        return Err("a records row has 13 fields".into());
+        return Err("a records row has 14 fields".into());
     };
     fn number<T: std::str::FromStr>(name: &str, text: &str) -> std::result::Result<T, String> {
         text.parse()
@@ -191,6 +191,7 @@ fn parse(row: CsvRow) -> std::result::Result<FoldRecord, String> {
         error: optional(error),
         warning: optional(warning),
         train_fraction: number("train_fraction", &train_fraction)?,
+        chosen: optional(chosen),
     })
 }
 
@@ -254,7 +255,7 @@ mod tests {
         assert!(e.contains("records.csv") && e.contains("header"), "{e}");
         std::fs::write(
             &path,
-            format!("{RECORDS_HEADER}\nm,0,0,0,r2,x,8,2,0,ok,,,1\n"),
+            format!("{RECORDS_HEADER}\nm,0,0,0,r2,x,8,2,0,ok,,,1,\n"),
         )
         .unwrap();
         let e = for_each_record(&path, |_, _, _| Ok(()))

@@ -129,6 +129,7 @@ pub fn read_records(
         }
     };
     let (errors, warnings) = (optional_text("error")?, optional_text("warning")?);
+    let chosen = optional_text("chosen")?;
     // a learning curve's step; absent = the whole training fold
     let fractions: Vec<f64> = optional_text("train_fraction")?
         .iter()
@@ -208,6 +209,7 @@ pub fn read_records(
                 .or_else(|| failed.then(|| "no value".to_string())),
             warning: warnings[row].clone().filter(|_| !failed),
             train_fraction: fractions[row],
+            chosen: chosen[row].clone().filter(|c| !c.is_empty()),
         });
     }
     if records.is_empty() {

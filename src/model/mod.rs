@@ -20,11 +20,13 @@ pub mod newton_logistic;
 mod params;
 mod regressors;
 mod trees;
+mod tuned;
 
 pub use adapter::{Classifier, Regressor};
 pub use catalogue::{build_models, ModelInfo, CATALOGUE};
 pub use classifiers::NEWTON_MAX_FEATURES;
-pub use params::ModelSpec;
+pub use params::{larger_is_simpler, ModelSpec};
+pub use tuned::{TuneRule, TuneSpec, Tuned};
 
 use crate::data::{Table, Task};
 use crate::metric::Predictions;
@@ -121,6 +123,10 @@ pub trait Model: Send + Sync {
     /// share (the logistic fast path fits all rows once and starts each fold's Newton steps
     /// there). It may save time, never change a fold's result beyond the solver's tolerance.
     fn prepare(&self, _table: &Table) {}
+    /// For a tuned model: its grid and rule, so the runner runs the inner cross-validation.
+    fn tuned(&self) -> Option<&Tuned> {
+        None
+    }
     /// Fit and predict; an error (or a panic inside the model) becomes a failed fold with this
     /// reason, never a crash. `rng` is the fold's model-seed stream.
     fn fit_predict(&self, data: &FoldData, rng: ChaCha8Rng) -> Result<Fitted, String>;

@@ -67,6 +67,20 @@ impl ModelSpec {
     }
 }
 
+/// Whether a larger value of `parameter` makes `kind` simpler (`Some(true)`), more complex
+/// (`Some(false)`), or neither is known.
+pub fn larger_is_simpler(kind: &str, parameter: &str) -> Option<bool> {
+    match (kind, parameter) {
+        (_, "alpha" | "l2" | "var_smoothing" | "min_samples_leaf" | "min_samples_split") => {
+            Some(true)
+        }
+        ("knn", "k") => Some(true),
+        ("svm", "c") => Some(false),
+        (_, "max_depth" | "max_leaf_nodes" | "rounds" | "learning_rate" | "trees") => Some(false),
+        _ => None,
+    }
+}
+
 /// Parameter values resolved against a catalogue entry's defaults, with typed access.
 pub(crate) struct Params {
     model: String,

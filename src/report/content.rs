@@ -204,6 +204,7 @@ pub fn contents(analysis: &Analysis, sections: &[Section]) -> Vec<String> {
     for (heading, present) in [
         ("Ranking stability", !analysis.rankings.is_empty()),
         ("Selection stability", !analysis.selections.is_empty()),
+        (TUNED, !analysis.tuning.is_empty()),
         ("Learning curve", !analysis.learning_curve.is_empty()),
     ] {
         if present {
@@ -308,6 +309,30 @@ pub fn hard_row_lines(rows: &[RowHardness], classes: bool) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The heading of the tuned models' choices.
+pub const TUNED: &str = "Tuned models";
+
+/// One line per tuned model: how often each grid point was chosen, and what its score means.
+pub fn tuning_lines(analysis: &Analysis) -> Vec<String> {
+    analysis
+        .tuning
+        .iter()
+        .map(|t| {
+            let points: Vec<String> = t
+                .points
+                .iter()
+                .map(|p| format!("{} in {} ({:.0} %)", p.point, p.chosen, 100.0 * p.share))
+                .collect();
+            format!(
+                "{} chose {} of {} outer fits. Its scores are nested cross-validation: each outer fold chose its grid point by an inner cross-validation on its own training rows and refitted it there, so its test rows never took part in the choice and the score is not the optimistic best of the grid.",
+                t.model,
+                points.join(", "),
+                t.fits
+            )
+        })
+        .collect()
 }
 
 /// One line per grid and metric on how stably its points are selected across split seeds.

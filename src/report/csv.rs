@@ -9,7 +9,7 @@ use std::fmt::Write;
 
 /// The records contract's header.
 pub const RECORDS_HEADER: &str =
-    "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning,train_fraction";
+    "model,split_seed,model_seed,fold,metric,value,n_train,n_test,fit_seconds,status,error,warning,train_fraction,chosen";
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 pub fn field(text: &str) -> Cow<'_, str> {
@@ -33,7 +33,7 @@ pub fn render_record_rows(records: &[FoldRecord]) -> String {
         let status = r.status.name();
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{value},{},{},{:.6},{status},{},{},{}",
+            "{},{},{},{},{},{value},{},{},{:.6},{status},{},{},{},{}",
             field(&r.model),
             r.split_seed,
             r.model_seed,
@@ -44,7 +44,8 @@ pub fn render_record_rows(records: &[FoldRecord]) -> String {
             r.fit_seconds,
             field(r.error.as_deref().unwrap_or("")),
             field(r.warning.as_deref().unwrap_or("")),
-            r.train_fraction
+            r.train_fraction,
+            field(r.chosen.as_deref().unwrap_or(""))
         );
     }
     out

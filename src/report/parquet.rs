@@ -100,6 +100,7 @@ fn frame(records: &[FoldRecord]) -> Result<DataFrame> {
                 "train_fraction".into(),
                 records.iter().map(|r| r.train_fraction).collect::<Vec<_>>(),
             ),
+            text("chosen", &|r| r.chosen.clone()),
         ],
     )
     .map_err(fail)

@@ -1,7 +1,7 @@
 //! `summary.json`: the analysis under the summary contract's key names.
 
 use crate::stats::{
-    Analysis, Comparison, CurvePoint, LastStep, Options, Ranking, Selection, Summary,
+    Analysis, Comparison, CurvePoint, LastStep, Options, Ranking, Selection, Summary, Tuning,
 };
 use serde::Serialize;
 
@@ -15,6 +15,9 @@ struct Document<'a> {
     comparisons: &'a [Comparison],
     rankings: &'a [Ranking],
     selection: &'a [Selection],
+    /// Only when the run tuned a model.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tuning: &'a [Tuning],
     learning_curve: &'a [CurvePoint],
     learning_curve_last_step: &'a [LastStep],
     notes: &'a [String],
@@ -42,6 +45,7 @@ pub fn write_summary_json(
         comparisons: &analysis.comparisons,
         rankings: &analysis.rankings,
         selection: &analysis.selections,
+        tuning: &analysis.tuning,
         learning_curve: &analysis.learning_curve,
         learning_curve_last_step: &analysis.learning_curve_last_step,
         notes: &analysis.notes,

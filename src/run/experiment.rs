@@ -4,7 +4,7 @@
 
 use crate::data::{DataSource, DataSpec, Table, Task};
 use crate::metric::Metric;
-use crate::model::{build_models, Model, ModelSpec};
+use crate::model::{build_models, Model, ModelSpec, TuneSpec, Tuned};
 use crate::preprocess::{CategoryFill, Impute, Preprocess, Scaling, Steps};
 use crate::split::{SplitConfig, SplitSource, SplitterKind, TestSize};
 use crate::stats::{Options, Rope};
@@ -223,6 +223,8 @@ pub struct ExperimentFile {
     pub seeds: Option<SeedSpec>,
     pub model_seeds: Option<SeedSpec>,
     pub models: Option<Vec<String>>,
+    /// `[[tune]]`: grids evaluated as tuned models (nested cross-validation).
+    pub tune: Option<Vec<TuneSpec>>,
     pub metrics: Option<Vec<String>>,
     pub shard: Option<String>,
     pub exact_linfa: Option<bool>,
@@ -368,6 +370,7 @@ impl ExperimentFile {
             seeds,
             model_seeds,
             models,
+            tune,
             metrics,
             shard,
             exact_linfa,
@@ -444,6 +447,7 @@ impl ExperimentFile {
                 .unwrap_or(SeedSpec::Count(1))
                 .seeds()?,
             models: self.models.clone().unwrap_or_default(),
+            tune: self.tune.clone().unwrap_or_default(),
             metrics: self.metrics.clone(),
             stats,
             save_splits: self.output.save_splits.unwrap_or(false),
@@ -477,6 +481,9 @@ pub struct Experiment {
     pub model_seeds: Vec<u64>,
     /// Model specifications as written.
     pub models: Vec<String>,
+    /// Grids evaluated as tuned models.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tune: Vec<TuneSpec>,
     /// Metric names; `None` = the task's defaults.
     pub metrics: Option<Vec<String>>,
     /// Statistics settings.
@@ -539,12 +546,31 @@ impl Experiment {
             .map(|m| ModelSpec::parse(m))
             .collect::<Result<Vec<_>>>()?
             .concat();
-        let models = build_models(&specs, task, self.exact_linfa)?;
         let requested: Option<Vec<Metric>> = self
             .metrics
             .as_ref()
             .map(|m| m.iter().map(|s| s.parse()).collect::<Result<_>>())
             .transpose()?;
+        let mut models = if specs.is_empty() && !self.tune.is_empty() {
+            Vec::new()
+        } else {
+            build_models(&specs, task, self.exact_linfa)?
+        };
+        // a tuned model compares its grid on the run's first metric unless told otherwise
+        let first_metric = match requested.as_deref() {
+            Some([first, ..]) => *first,
+            _ => super::default_metrics(task, n_classes)[0],
+        };
+        for spec in &self.tune {
+            let tuned = Tuned::new(spec, task, first_metric, self.exact_linfa)?;
+            if models.iter().any(|m| m.name() == tuned.name()) {
+                return Err(Error::Config(format!(
+                    "two tuned {} models: give one grid per model kind (a grid may vary several parameters)",
+                    tuned.name()
+                )));
+            }
+            models.push(Arc::new(tuned));
+        }
         if let Some(list) = &requested {
             if let Some((_, m)) = list
                 .iter()

@@ -10,6 +10,7 @@ mod manifest;
 mod progress;
 
 mod timeout;
+mod tune;
 
 use crate::record::UNSEEN_CATEGORY;
 pub use crate::record::{FoldPredictions, FoldRecord, Status};
@@ -23,6 +24,7 @@ pub use manifest::{
     REPORT_FILES,
 };
 pub use progress::{Observer, Silent};
+pub use tune::inner_folds;
 
 use crate::data::{Table, Target, Task};
 use crate::metric::{default_metrics, score, Metric, Predictions, Truth};
@@ -444,7 +446,33 @@ fn run_fold_at(
                 },
             );
             let started = Instant::now();
-            let fast = match (shared.gram, model.least_squares_penalty(), &plan.table.y) {
+            // a tuned model fits the grid point its inner cross-validation chose
+            let (fit_model, chosen, tuning) = match model.tuned() {
+                None => (model, None, Ok(None)),
+                Some(tuned) => match tune::choose(
+                    plan.table,
+                    plan.splitter,
+                    shared.preprocess,
+                    tuned,
+                    (split_seed, f, model_seed),
+                    fold,
+                ) {
+                    Ok(choice) => {
+                        let candidate = &tuned.candidates()[choice.index];
+                        (
+                            candidate,
+                            Some(candidate.name().to_string()),
+                            Ok(choice.warning),
+                        )
+                    }
+                    Err(e) => (model, None, Err(e)),
+                },
+            };
+            let fast = match (
+                shared.gram,
+                fit_model.least_squares_penalty(),
+                &plan.table.y,
+            ) {
                 (Some(g), Some(alpha), Target::Regression(y)) => {
                     let scales = fold_scales.get_or_insert_with(|| {
                         (plan.table.steps.scale != Scaling::None).then(|| {
@@ -467,11 +495,12 @@ fn run_fold_at(
                 }
                 _ => None,
             };
-            let fitted = match fast {
+            let fitted = match (fast, &tuning) {
                 // nothing to learn from (e.g. a time-series window cut to nothing)
                 _ if fold.train.is_empty() => Err("the fold has no training rows".to_string()),
-                Some(values) => Ok(Predictions::Values(values).into()),
-                None => {
+                (_, Err(e)) => Err(e.clone()),
+                (Some(values), _) => Ok(Predictions::Values(values).into()),
+                (None, _) => {
                     let (data, unseen) = data.get_or_insert_with(|| {
                         let (data, unseen) = gather_as(plan.table, fold, shared.preprocess);
                         (Arc::new(data), unseen)
@@ -484,22 +513,23 @@ fn run_fold_at(
                     let data = Arc::clone(data);
                     match plan.fit_timeout {
                         Some(limit) => {
-                            let model = Arc::clone(model);
+                            let model = Arc::clone(fit_model);
                             timeout::with_limit(
                                 limit,
                                 Box::new(move || model.fit_predict(&data, rng)),
                             )
                         }
-                        None => model.fit_predict(&data, rng),
+                        None => fit_model.fit_predict(&data, rng),
                     }
                 }
             };
             let (predicted, warning) = match fitted {
                 Ok(f) => {
-                    let warning = match (f.warning, &note) {
-                        (Some(w), Some(n)) => Some(format!("{w}; {n}")),
-                        (w, n) => w.or(n.clone()),
-                    };
+                    let inner = tuning.ok().flatten();
+                    let warning = [f.warning, note.clone(), inner]
+                        .into_iter()
+                        .flatten()
+                        .reduce(|a, b| format!("{a}; {b}"));
                     (check_finite(f.predictions, fold.test.len()), warning)
                 }
                 Err(e) => (Err(e), None),
@@ -524,6 +554,7 @@ fn run_fold_at(
                 warning: warning.clone().filter(|_| scored.is_ok()),
                 error: scored.err(),
                 train_fraction: fraction,
+                chosen: chosen.clone(),
             };
             for &metric in metrics {
                 let scored = match &predicted {

@@ -278,6 +278,57 @@ impl Splitter {
         )
     }
 
+    /// The splitter of a nested cross-validation's inner folds over `rows` (one outer fold's
+    /// training rows), its folds indexing into `rows`: stratified on the same strata and
+    /// grouped on the same groups as this splitter, time-series when this one is, k-fold
+    /// otherwise; always seedfold's own shuffles.
+    pub fn inner(&self, rows: &[usize], folds: usize) -> Result<Splitter> {
+        let outer = self.config.kind;
+        let kind = match (outer.uses_strata(), outer.uses_groups()) {
+            _ if outer == SplitterKind::TimeSeries => SplitterKind::TimeSeries,
+            (true, true) => SplitterKind::StratifiedGroup,
+            (true, false) => SplitterKind::Stratified,
+            (false, true) => SplitterKind::Group,
+            (false, false) => SplitterKind::Kfold,
+        };
+        let strata = if self.strata.is_empty() {
+            Vec::new()
+        } else {
+            rows.iter().map(|&r| self.strata[r]).collect()
+        };
+        // group numbers made dense again: the group splitters count groups as max + 1
+        let mut dense = std::collections::HashMap::new();
+        let groups = if self.groups.is_empty() {
+            Vec::new()
+        } else {
+            rows.iter()
+                .map(|&r| {
+                    let next = dense.len();
+                    *dense.entry(self.groups[r]).or_insert(next)
+                })
+                .collect()
+        };
+        let mut inner = Splitter {
+            config: SplitConfig {
+                kind,
+                folds,
+                gap: if kind == SplitterKind::TimeSeries {
+                    self.config.gap
+                } else {
+                    0
+                },
+                ..SplitConfig::default()
+            },
+            n: rows.len(),
+            strata,
+            groups,
+            classes: self.classes,
+            warnings: Vec::new(),
+        };
+        inner.check()?;
+        Ok(inner)
+    }
+
     /// Warnings found while checking (e.g. a class smaller than k), for the caller to show.
     pub fn warnings(&self) -> &[String] {
         &self.warnings

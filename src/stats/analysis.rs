@@ -3,7 +3,7 @@
 use super::decision::adjust_and_decide;
 use super::learning_curve::{learning_curve, CurvePoint, LastStep};
 use super::scores::whole;
-use super::selection::{selections as selections_of, Selection};
+use super::selection::{selections as selections_of, tunings, Selection, Tuning};
 use super::settle::settle;
 use super::summary::{
     compare, rank, summarize, test_share, Comparison, LimitingFactor, Options, Ranking, Summary,
@@ -27,6 +27,8 @@ pub struct Analysis {
     pub rankings: Vec<Ranking>,
     /// One per parameter grid and metric: how stably each grid point is selected.
     pub selections: Vec<Selection>,
+    /// One per tuned model: how often its inner cross-validation chose each grid point.
+    pub tuning: Vec<Tuning>,
     /// Per model, metric and share of the training rows (empty without a learning curve).
     pub learning_curve: Vec<CurvePoint>,
     /// Per model and metric, the gain of the learning curve's last step.
@@ -170,6 +172,7 @@ pub fn analyse_scores(
         comparisons,
         rankings,
         selections,
+        tuning: tunings(&scores),
         learning_curve,
         learning_curve_last_step,
         notes,

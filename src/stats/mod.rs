@@ -40,7 +40,7 @@ pub use seed_effect::{seed_effect, Component, SeedEffect, Shares, DETERMINISTIC}
 pub use seeds::{
     corrected_interval, quantile, running_interval, seeds_for_halfwidth, t_interval, RunningPoint,
 };
-pub use selection::{GridPoint, Selection};
+pub use selection::{GridPoint, Selection, TunedPoint, Tuning};
 pub use settle::{settle, Settle};
 pub use summary::{
     compare, rank, summarize, Comparison, Limit, LimitingFactor, Options, Ranking, Rope, Summary,

@@ -26,6 +26,9 @@ pub struct Scores {
     pub n_warnings: usize,
     /// Of those, the ones whose solver stopped at its iteration cap.
     pub n_unconverged: usize,
+    /// A tuned model's fits per grid point its inner cross-validation chose (empty for
+    /// other models).
+    pub chosen: BTreeMap<String, usize>,
     /// Sum of n_train over every record (failed ones too) and their count.
     n_train_sum: f64,
     n_records: usize,
@@ -185,6 +188,7 @@ impl ScoresBuilder {
                 n_failed: 0,
                 n_warnings: 0,
                 n_unconverged: 0,
+                chosen: BTreeMap::new(),
                 n_train_sum: 0.0,
                 n_records: 0,
                 starts: vec![0],
@@ -210,6 +214,9 @@ impl ScoresBuilder {
     pub fn add(&mut self, r: &FoldRecord) {
         self.scores.n_train_sum += r.n_train as f64;
         self.scores.n_records += 1;
+        if let Some(point) = &r.chosen {
+            *self.scores.chosen.entry(point.clone()).or_default() += 1;
+        }
         let run = (r.split_seed, r.model_seed);
         match (r.status, r.value) {
             (Status::Ok, Some(v)) => {

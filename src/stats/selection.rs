@@ -4,6 +4,7 @@
 //! al. 1984, §3.4.3; Hastie, Tibshirani & Friedman 2009, §7.10).
 
 use super::{mean, Scale, Scores};
+use crate::model::larger_is_simpler;
 use serde::{Deserialize, Serialize};
 
 /// One grid point on one metric.
@@ -48,18 +49,56 @@ pub struct Selection {
     pub simpler: Option<String>,
 }
 
-/// Whether a larger value of `parameter` makes `kind` simpler (`Some(true)`), more complex
-/// (`Some(false)`), or neither is known.
-fn larger_is_simpler(kind: &str, parameter: &str) -> Option<bool> {
-    match (kind, parameter) {
-        (_, "alpha" | "l2" | "var_smoothing" | "min_samples_leaf" | "min_samples_split") => {
-            Some(true)
+/// How often a tuned model's inner cross-validation chose each grid point, over every outer
+/// fold of every seed: a choice that moves from fold to fold says the grid's points are close
+/// and the tuned score averages over several of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tuning {
+    /// The tuned model, e.g. `ridge(tuned)`.
+    pub model: String,
+    /// Outer fits that made a choice.
+    pub fits: usize,
+    /// The points chosen at least once, most often first (grid points never chosen are absent).
+    pub points: Vec<TunedPoint>,
+}
+
+/// One grid point of a [`Tuning`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TunedPoint {
+    /// The grid point, e.g. `ridge:alpha=1`.
+    pub point: String,
+    /// Outer fits that chose it.
+    pub chosen: usize,
+    /// Its share of the fits.
+    pub share: f64,
+}
+
+/// Every tuned model's choices among `scores` (whole training folds; one metric's table per
+/// model, since every metric of a fit records the same choice).
+pub fn tunings(scores: &[&Scores]) -> Vec<Tuning> {
+    let mut out: Vec<Tuning> = Vec::new();
+    for s in scores.iter().filter(|s| !s.chosen.is_empty()) {
+        if out.iter().any(|t| t.model == s.model) {
+            continue;
         }
-        ("knn", "k") => Some(true),
-        ("svm", "c") => Some(false),
-        (_, "max_depth" | "max_leaf_nodes" | "rounds" | "learning_rate" | "trees") => Some(false),
-        _ => None,
+        let fits: usize = s.chosen.values().sum();
+        let mut points: Vec<TunedPoint> = s
+            .chosen
+            .iter()
+            .map(|(point, &chosen)| TunedPoint {
+                point: point.clone(),
+                chosen,
+                share: chosen as f64 / fits as f64,
+            })
+            .collect();
+        points.sort_by_key(|p| std::cmp::Reverse(p.chosen));
+        out.push(Tuning {
+            model: s.model.clone(),
+            fits,
+            points,
+        });
     }
+    out
 }
 
 /// `kind:a=1,b=2` → (kind, [(a, 1), (b, 2)]).
