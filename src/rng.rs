@@ -30,6 +30,9 @@ pub enum Purpose {
         /// The fold being subsampled.
         fold: usize,
     },
+    /// The random other fold of each fold in the nested cross-validation interval (the split
+    /// seed's stream).
+    Ncv,
     /// The inner folds a tuned model's cross-validation makes of one outer fold's training
     /// rows (the split seed's stream).
     Tune {
@@ -47,15 +50,16 @@ impl Purpose {
             Purpose::Split => 1,
             Purpose::Bootstrap => 2,
             Purpose::Posterior => 3,
+            Purpose::Ncv => 4,
             Purpose::Model { split_seed, fold } => {
                 splitmix64(splitmix64(split_seed ^ 0x6d6f_6465_6c00_0000) ^ fold as u64) | 1 << 63
             }
             // below the model streams (top bit clear), above the fixed tags
             Purpose::Subsample { fold } => {
-                (splitmix64(0x7375_6273_616d_0000 ^ fold as u64) & !(1 << 63)).max(4)
+                (splitmix64(0x7375_6273_616d_0000 ^ fold as u64) & !(1 << 63)).max(5)
             }
             Purpose::Tune { fold } => {
-                (splitmix64(0x7475_6e65_0000_0000 ^ fold as u64) & !(1 << 63)).max(4)
+                (splitmix64(0x7475_6e65_0000_0000 ^ fold as u64) & !(1 << 63)).max(5)
             }
         }
     }

@@ -3,20 +3,21 @@
 //! finished seed there, and the finished folder gets its reports and manifest.
 
 use super::progress::Bar;
-use super::report::{about, hard_rows, known_scale, write_rendered, write_report};
+use super::report::{about, hard_rows, known_scale, write_rendered, write_report, NcvEntry};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::{Table, Target, Task};
+use seedfold::metric::Metric;
 use seedfold::report::folder::{
     clear_for_new_run, close_folder, lock, read_manifest, recover, restore_previous, start_fresh,
     sweep_litter, write_manifest, Checkpoint, PREDICTIONS_PARTIAL, PREVIOUS,
 };
 use seedfold::report::{assemble_records, predictions_header, write_splits};
 use seedfold::run::{
-    file_hashes, now_unix, run, DataSummary, Experiment, FoldRecord, Manifest, ModelSet, RunPlan,
-    RunStatus,
+    file_hashes, nested_reps, now_unix, run, DataSummary, Experiment, ExtraInterval, FoldRecord,
+    Manifest, ModelSet, RunPlan, RunStatus,
 };
 use seedfold::split::Splitter;
-use seedfold::stats::{ScoreBook, Scores};
+use seedfold::stats::{ncv_interval, Maybe, NcvInterval, NestedRep, ScoreBook, Scores};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -193,10 +194,69 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     let saved = checkpoint.close().context("saving the checkpoint");
     ran?;
     done.extend(saved?);
+    let nested = match experiment.interval {
+        Some(ExtraInterval::Ncv) => nested_fits(&RunPlan {
+            split_seeds: &my_seeds,
+            ..plan
+        }),
+        None => Vec::new(),
+    };
     super::release_freed_memory();
     super::hand_back_large_blocks();
     manifest.split_hashes = done;
-    finish(out, &mut manifest, &table, &splitter, &my_seeds)
+    finish(out, &mut manifest, &table, (&splitter, &my_seeds), &nested)
+}
+
+/// Per model and metric, the nested cross-validation's repetitions over the plan's split
+/// seeds, or why the interval does not exist.
+type Nested = Vec<(String, Metric, std::result::Result<Vec<NestedRep>, String>)>;
+
+/// The fits of the nested cross-validation interval for every model of `plan`.
+fn nested_fits(plan: &RunPlan) -> Nested {
+    let mut out = Vec::new();
+    for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
+        let name = model.name().to_string();
+        let fitted = nested_reps(plan, model.as_ref(), metrics, plan.split_seeds);
+        for &metric in metrics {
+            let reps = if !metric.is_row_mean() {
+                Err(format!("{metric} is not a mean of one value per row, which the nested interval needs (mse, mae, accuracy, log_loss or brier are)"))
+            } else {
+                match &fitted {
+                    Ok(list) => Ok(list
+                        .iter()
+                        .find(|(m, _)| *m == metric)
+                        .map(|(_, reps)| reps.clone())
+                        .unwrap_or_default()),
+                    Err(e) => Err(e.clone()),
+                }
+            };
+            out.push((name.clone(), metric, reps));
+        }
+    }
+    out
+}
+
+/// The nested cross-validation intervals from the fits in `nested` and each model's ordinary
+/// cross-validation loss (`row_sums`: per model and metric, the test rows' summed values and
+/// their count over every fold of every split seed).
+fn nested_intervals(
+    nested: &Nested,
+    row_sums: &BTreeMap<(String, String), (f64, f64)>,
+    n: usize,
+    level: f64,
+) -> Vec<(String, String, Maybe<NcvInterval>)> {
+    nested
+        .iter()
+        .map(|(model, metric, reps)| {
+            let key = (model.clone(), metric.name());
+            let interval = match (reps, row_sums.get(&key)) {
+                (Err(e), _) => Maybe::absent(e.clone()),
+                (Ok(_), None) => Maybe::absent("no scored fold"),
+                (Ok(reps), Some((sum, rows))) => ncv_interval(reps, sum / rows, n, level),
+            };
+            (key.0, key.1, interval)
+        })
+        .collect()
 }
 
 /// Records above which a run warns before it starts.
@@ -269,8 +329,8 @@ fn finish(
     out: &Path,
     manifest: &mut Manifest,
     table: &Table,
-    splitter: &Splitter,
-    seeds: &[u64],
+    (splitter, seeds): (&Splitter, &[u64]),
+    nested: &Nested,
 ) -> Result<()> {
     // splits.csv is written beside the records and the analysis
     std::thread::scope(|scope| {
@@ -290,12 +350,22 @@ fn finish(
         });
         let mut book = ScoreBook::default();
         let mut failures = Failures::default();
+        let mut row_sums: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
         let n_records = assemble_records(out, |r| {
             book.add(r);
             failures.add(r);
+            if let (false, Some(v), 1.0) = (nested.is_empty(), r.value, r.train_fraction) {
+                let sums = row_sums
+                    .entry((r.model.clone(), r.metric.clone()))
+                    .or_default();
+                sums.0 += v * r.n_test as f64;
+                sums.1 += r.n_test as f64;
+            }
         })
         .with_context(|| format!("assembling the records in {}", out.display()))?;
-        finish_reports(out, manifest, table, seeds, &book.finish())?;
+        let level = manifest.experiment.stats.confidence;
+        let ncv = nested_intervals(nested, &row_sums, table.n_rows(), level);
+        finish_reports(out, manifest, table, (seeds, &ncv), &book.finish())?;
         failures.warn(n_records);
         match splits {
             Some(handle) => handle
@@ -346,7 +416,7 @@ fn finish_reports(
     out: &Path,
     manifest: &mut Manifest,
     table: &Table,
-    seeds: &[u64],
+    (seeds, ncv): (&[u64], &[NcvEntry]),
     scores: &[Scores],
 ) -> Result<()> {
     let experiment = &manifest.experiment;
@@ -363,6 +433,6 @@ fn finish_reports(
         &experiment.stats,
         &table.name,
         &about(manifest),
-        hard.as_slice(),
+        (hard.as_slice(), ncv),
     )
 }

@@ -250,7 +250,8 @@ fn merge_into(
         &e.stats,
         &manifest.data.name,
         &about(&manifest),
-        hard.as_slice(),
+        // the nested interval's extra fits are not part of a shard's records
+        (hard.as_slice(), &[]),
     )?;
     let mut manifest = manifest;
     manifest.files = file_hashes(out)?;

@@ -9,7 +9,7 @@ use seedfold::report::{
     write_summary_json, AtomicFile, Section,
 };
 use seedfold::run::{Experiment, Manifest, StatsSection};
-use seedfold::stats::{analyse_scores, Hardness, Options, Rope, Scale, Scores};
+use seedfold::stats::{analyse_scores, Hardness, Maybe, NcvInterval, Options, Rope, Scale, Scores};
 use std::path::Path;
 
 /// Options of the statistics.
@@ -194,8 +194,11 @@ pub fn hard_rows(out: &Path, rows: usize, classes: bool) -> Result<Option<Sectio
     Ok(Some(("Hard rows".into(), lines)))
 }
 
+/// A model's nested cross-validation interval on a metric (`--interval ncv`).
+pub type NcvEntry = (String, String, Maybe<NcvInterval>);
+
 /// Analyse the scores (grouped records), write summary.json, report.md and report.html, print
-/// the table.
+/// the table; `sections` and `ncv` are what the run adds beside the scores.
 pub fn write_report(
     out: &Path,
     scores: &[Scores],
@@ -203,9 +206,16 @@ pub fn write_report(
     options: &Options,
     title: &str,
     about: &[String],
-    sections: &[Section],
+    (sections, ncv): (&[Section], &[NcvEntry]),
 ) -> Result<()> {
-    let analysis = &analyse_scores(scores, scale, options);
+    let mut analysis = analyse_scores(scores, scale, options);
+    for s in &mut analysis.summaries {
+        s.folds.ncv_ci = ncv
+            .iter()
+            .find(|(model, metric, _)| *model == s.model && *metric == s.metric)
+            .map(|(.., interval)| interval.clone());
+    }
+    let analysis = &analysis;
     write_side_by_side(
         out,
         vec![

@@ -5,7 +5,7 @@ use super::report::StatsArgs;
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::model::{TuneRule, TuneSpec};
-use seedfold::run::{ExperimentFile, OutputSection, SeedSpec};
+use seedfold::run::{ExperimentFile, ExtraInterval, OutputSection, SeedSpec};
 use std::path::PathBuf;
 
 /// Options of `seedfold run`.
@@ -85,6 +85,11 @@ pub struct RunArgs {
     /// 0.1,0.25,0.5 (the whole share, 1, is always fitted).
     #[arg(long, value_delimiter = ',', help_heading = "Models")]
     learning_curve: Option<Vec<f64>>,
+    /// Also report this interval: `ncv`, the nested cross-validation interval of Bates, Hastie
+    /// & Tibshirani (2024), which widens the naive one by the folds' measured correlation
+    /// (metrics that are a mean over rows; K(K − 1)/2 more fits per split seed).
+    #[arg(long, value_enum, help_heading = "Statistics")]
+    interval: Option<ExtraInterval>,
     #[command(flatten)]
     stats: StatsArgs,
 }
@@ -112,6 +117,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
                 })
                 .collect()
         }),
+        interval: args.interval,
         metrics: args.metrics.clone(),
         shard: args.shard.clone(),
         exact_linfa: args.exact_linfa.then_some(true),

@@ -110,6 +110,14 @@ impl Metric {
         }
     }
 
+    /// Whether the metric is a mean of one value per test row (see [`row_values`]).
+    pub fn is_row_mean(self) -> bool {
+        matches!(
+            self,
+            Metric::Mse | Metric::Mae | Metric::Accuracy | Metric::LogLoss | Metric::Brier
+        )
+    }
+
     /// Whether a larger value is a better model.
     pub fn higher_is_better(self) -> bool {
         !matches!(
@@ -260,6 +268,51 @@ pub enum Truth<'a> {
     Values(&'a [f64]),
     /// Class indices out of `n_classes`.
     Classes(&'a [usize], usize),
+}
+
+/// Each test row's own value of a metric that is a mean over rows (mse, mae, accuracy, log
+/// loss, Brier), in row order; `None` for a metric that is not (r2, rmse, AUC, F1, …). The
+/// nested cross-validation interval needs a loss per row.
+pub fn row_values(
+    metric: Metric,
+    truth: Truth,
+    predictions: &Predictions,
+) -> Option<std::result::Result<Vec<f64>, String>> {
+    if !metric.is_row_mean() {
+        return None;
+    }
+    let rows = match truth {
+        Truth::Values(y) => y.len(),
+        Truth::Classes(y, _) => y.len(),
+    };
+    Some(
+        (0..rows)
+            .map(|r| {
+                let one = match (truth, predictions) {
+                    (Truth::Values(y), Predictions::Values(p)) => {
+                        (Truth::Values(&y[r..=r]), Predictions::Values(vec![p[r]]))
+                    }
+                    (
+                        Truth::Classes(y, k),
+                        Predictions::Classes {
+                            labels,
+                            probabilities,
+                        },
+                    ) => (
+                        Truth::Classes(&y[r..=r], k),
+                        Predictions::Classes {
+                            labels: vec![labels[r]],
+                            probabilities: probabilities
+                                .as_ref()
+                                .map(|p| p[r * k..(r + 1) * k].to_vec()),
+                        },
+                    ),
+                    _ => return Err("the predictions do not match the target's kind".into()),
+                };
+                score(metric, one.0, &one.1)
+            })
+            .collect(),
+    )
 }
 
 /// Score `predictions` against `truth`; an error says why the score does not exist

@@ -205,6 +205,10 @@ pub fn contents(analysis: &Analysis, sections: &[Section]) -> Vec<String> {
         ("Ranking stability", !analysis.rankings.is_empty()),
         ("Selection stability", !analysis.selections.is_empty()),
         (TUNED, !analysis.tuning.is_empty()),
+        (
+            NESTED,
+            analysis.summaries.iter().any(|s| s.folds.ncv_ci.is_some()),
+        ),
         ("Learning curve", !analysis.learning_curve.is_empty()),
     ] {
         if present {
@@ -309,6 +313,31 @@ pub fn hard_row_lines(rows: &[RowHardness], classes: bool) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The heading of the nested cross-validation intervals.
+pub const NESTED: &str = "Nested cross-validation interval";
+
+/// One line per model and metric with a nested cross-validation interval (`--interval ncv`),
+/// beside the Nadeau–Bengio interval it checks.
+pub fn nested_lines(analysis: &Analysis) -> Vec<String> {
+    analysis
+        .summaries
+        .iter()
+        .filter_map(|s| {
+            let ncv = s.folds.ncv_ci.as_ref()?;
+            let corrected = s.folds.corrected_ci.value().map_or(String::new(), |c| {
+                format!("; the Nadeau–Bengio interval is [{:.4}, {:.4}]", c.lower, c.upper)
+            });
+            Some(match ncv.value() {
+                Some(i) => format!(
+                    "{} on {}: [{:.4}, {:.4}] ({:.0} %), around {:.4} (the nested fits' mean {:.4}, moved by {:+.4} for their smaller training sets); {:.2}× as wide as the naive interval, from {} split seeds{corrected}.",
+                    s.model, s.metric, i.lower, i.upper, 100.0 * i.level, i.estimate, i.raw_mean, -i.bias, i.sd_inflation, i.reps
+                ),
+                None => format!("{} on {}: none — {}.", s.model, s.metric, ncv.reason().unwrap_or_default()),
+            })
+        })
+        .collect()
 }
 
 /// The heading of the tuned models' choices.

@@ -95,6 +95,16 @@ impl std::str::FromStr for SeedSpec {
     }
 }
 
+/// An interval beyond those every run reports, at the cost of more fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExtraInterval {
+    /// Bates, Hastie & Tibshirani's nested cross-validation interval, for metrics that are a
+    /// mean over rows (mse, mae, accuracy, log loss, Brier): K(K − 1)/2 more fits per split
+    /// seed.
+    Ncv,
+}
+
 /// One slice of the split seeds: those whose index i in the seed list has i % count == index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shard {
@@ -225,6 +235,8 @@ pub struct ExperimentFile {
     pub models: Option<Vec<String>>,
     /// `[[tune]]`: grids evaluated as tuned models (nested cross-validation).
     pub tune: Option<Vec<TuneSpec>>,
+    /// `interval = "ncv"`: also the nested cross-validation interval.
+    pub interval: Option<ExtraInterval>,
     pub metrics: Option<Vec<String>>,
     pub shard: Option<String>,
     pub exact_linfa: Option<bool>,
@@ -371,6 +383,7 @@ impl ExperimentFile {
             model_seeds,
             models,
             tune,
+            interval,
             metrics,
             shard,
             exact_linfa,
@@ -448,6 +461,7 @@ impl ExperimentFile {
                 .seeds()?,
             models: self.models.clone().unwrap_or_default(),
             tune: self.tune.clone().unwrap_or_default(),
+            interval: self.interval,
             metrics: self.metrics.clone(),
             stats,
             save_splits: self.output.save_splits.unwrap_or(false),
@@ -484,6 +498,9 @@ pub struct Experiment {
     /// Grids evaluated as tuned models.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tune: Vec<TuneSpec>,
+    /// An interval beyond the usual ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<ExtraInterval>,
     /// Metric names; `None` = the task's defaults.
     pub metrics: Option<Vec<String>>,
     /// Statistics settings.

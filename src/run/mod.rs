@@ -7,6 +7,7 @@
 mod coverage;
 mod experiment;
 mod manifest;
+mod ncv;
 mod progress;
 
 mod timeout;
@@ -16,13 +17,14 @@ use crate::record::UNSEEN_CATEGORY;
 pub use crate::record::{FoldPredictions, FoldRecord, Status};
 pub use coverage::{coverage_problems, Coverage};
 pub use experiment::{
-    DataSection, Experiment, ExperimentFile, ModelSet, OutputSection, PreprocessSection, SeedSpec,
-    Shard, SplitSection, StatsSection,
+    DataSection, Experiment, ExperimentFile, ExtraInterval, ModelSet, OutputSection,
+    PreprocessSection, SeedSpec, Shard, SplitSection, StatsSection,
 };
 pub use manifest::{
     file_hashes, now_unix, source_sha256, split_hash, DataSummary, Manifest, RunStatus,
     REPORT_FILES,
 };
+pub use ncv::nested_reps;
 pub use progress::{Observer, Silent};
 pub use tune::inner_folds;
 

@@ -11,6 +11,7 @@ mod decision;
 mod dist;
 mod hardness;
 mod learning_curve;
+mod ncv;
 mod paired;
 mod scores;
 mod seed_effect;
@@ -31,6 +32,7 @@ pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
 pub use decision::{decide, holm, Decision, POSTERIOR};
 pub use hardness::{Hardness, RowHardness, NEARLY_ALWAYS};
 pub use learning_curve::{learning_curve, CurvePoint, LastStep};
+pub use ncv::{ncv_interval, NcvInterval, NestedRep};
 pub use paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
@@ -75,6 +77,14 @@ impl<T> Maybe<T> {
         match self {
             Maybe::Value(v) => Some(v),
             Maybe::Absent { .. } => None,
+        }
+    }
+
+    /// Why the value is absent, if it is.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Maybe::Value(_) => None,
+            Maybe::Absent { absent } => Some(absent),
         }
     }
 

@@ -5,6 +5,7 @@ use super::anova::{nested_components, one_way, NestedComponents, OneWay};
 use super::aso::{aso, Aso};
 use super::bootstrap::{bootstrap_mean, Bootstrap};
 use super::decision::Decision;
+use super::ncv::NcvInterval;
 use super::paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
@@ -140,6 +141,9 @@ pub struct Folds {
     pub std: Maybe<f64>,
     /// Nadeau–Bengio corrected interval.
     pub corrected_ci: Maybe<Interval>,
+    /// The nested cross-validation interval, when the run asked for it (`--interval ncv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ncv_ci: Option<Maybe<NcvInterval>>,
 }
 
 /// A seed and its mean.
@@ -308,6 +312,7 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
             variance: from_option(variance(all), "needs at least 2 fold scores"),
             std: from_option(std_dev(all), "needs at least 2 fold scores"),
             corrected_ci: clip(corrected_interval(all, share / (1.0 - share), level)),
+            ncv_ci: None,
         },
         bootstrap_ci: bootstrap_mean(
             &seed_means,
