@@ -421,3 +421,17 @@ fn benchmark_over_data_sets_matches_scipy_and_baycomp() {
         }
     }
 }
+
+#[test]
+fn effect_sizes_agree_with_scipy() {
+    for case in reference("effect.json")["cases"].as_array().unwrap() {
+        let (a, b) = (floats(&case["a"]), floats(&case["b"]));
+        let got = seedfold::stats::effect_size(&a, &b);
+        let got = got.value().unwrap();
+        assert!((got.cohens_d - case["cohens_d"].as_f64().unwrap()).abs() < 1e-12);
+        assert!((got.cliffs_delta - case["cliffs_delta"].as_f64().unwrap()).abs() < 1e-12);
+    }
+    assert!(seedfold::stats::effect_size(&[1.0], &[2.0])
+        .value()
+        .is_none());
+}

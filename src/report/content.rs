@@ -81,7 +81,15 @@ pub fn headline(s: &Summary, level: f64) -> String {
 }
 
 /// Columns of the comparison table.
-pub const COMPARISON_HEADER: [&str; 6] = ["metric", "A", "B", "A − B", "verdict", "in words"];
+pub const COMPARISON_HEADER: [&str; 7] = [
+    "metric",
+    "A",
+    "B",
+    "A − B",
+    "over seeds: Cohen's d · Cliff's δ",
+    "verdict",
+    "in words",
+];
 
 /// Comparison table rows.
 pub fn comparison_rows(analysis: &Analysis) -> Vec<Vec<String>> {
@@ -95,6 +103,9 @@ pub fn comparison_rows(analysis: &Analysis) -> Vec<Vec<String>> {
                 c.model_a.clone(),
                 c.model_b.clone(),
                 format!("{:.4}", c.mean_difference + 0.0),
+                c.effect_size.value().map_or("–".into(), |e| {
+                    format!("{:.2} · {:.2}", e.cohens_d + 0.0, e.cliffs_delta + 0.0)
+                }),
                 verdict_word(c).to_string(),
                 comparison_sentence(c, alpha),
             ]
@@ -171,7 +182,11 @@ pub fn method_lines(analysis: &Analysis) -> Vec<String> {
              (Bouthillier et al. 2021), the Bayesian correlated t-test (Benavoli et al. 2017) with a region of practical \
              equivalence (ROPE) per metric ({}; default ±0.01 for shares and correlations, ±1 % of the two models' mean score for \
              metrics with units), and almost stochastic order over seed means (del Barrio et al. 2018; Dror et al. 2019; deepsig's \
-             conventions, ε_min < 0.5: A is stochastically larger; {} bootstrap resamples).",
+             conventions, ε_min < 0.5: A is stochastically larger; {} bootstrap resamples). Effect sizes over seed means, \
+             beside the tests (they say how big, the tests how sure): Cohen's d, the difference over the pooled sd \
+             √((s²_A + s²_B)/2) (Cohen 1988), and Cliff's δ, P(a seed of A beats one of B) − P(the reverse) (Cliff 1993). \
+             Both measure the difference against the seed-to-seed spread only, not the finite data: a large d beside an open \
+             verdict means the seeds agree on the sign while the data cannot confirm it.",
             ropes(analysis),
             analysis
                 .comparisons

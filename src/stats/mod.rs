@@ -9,6 +9,7 @@ mod benchmark;
 mod bootstrap;
 mod decision;
 mod dist;
+mod effect;
 mod hardness;
 mod learning_curve;
 mod ncv;
@@ -30,6 +31,7 @@ pub use benchmark::{
 };
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
 pub use decision::{decide, holm, Decision, POSTERIOR};
+pub use effect::{effect_size, EffectSize};
 pub use hardness::{Hardness, RowHardness, NEARLY_ALWAYS};
 pub use learning_curve::{learning_curve, CurvePoint, LastStep};
 pub use ncv::{ncv_interval, NcvInterval, NestedRep};

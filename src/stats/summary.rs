@@ -5,6 +5,7 @@ use super::anova::{nested_components, one_way, NestedComponents, OneWay};
 use super::aso::{aso, Aso};
 use super::bootstrap::{bootstrap_mean, Bootstrap};
 use super::decision::Decision;
+use super::effect::{effect_size, EffectSize};
 use super::ncv::NcvInterval;
 use super::paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
@@ -373,6 +374,8 @@ pub struct Comparison {
     pub five_by_two: Maybe<FiveByTwo>,
     /// Almost stochastic order of A's seed means over B's.
     pub aso: Maybe<Aso>,
+    /// Cohen's d and Cliff's δ of A over B on the seed means.
+    pub effect_size: Maybe<EffectSize>,
     /// What the comparison concludes (see [`decide`](super::decide)); set by the analysis.
     pub decision: Decision,
     /// What the two models' uncertainty is mostly made of, so what would settle a decision
@@ -513,6 +516,7 @@ pub fn compare(
             options.resamples.min(ASO_RESAMPLES),
             options.bootstrap_seed,
         ),
+        effect_size: effect_size(&oriented_a, &oriented_b),
         decision: Decision::Undecided,
         limiting_factor: None,
         settle: None,
