@@ -122,6 +122,7 @@ mod tests {
             bayesian: bayesian_correlated(d, rho, rope),
             five_by_two: Maybe::absent("-"),
             aso: Maybe::absent("-"),
+            effect_size: Maybe::absent("-"),
             decision: Decision::Undecided,
             limiting_factor: None,
             settle: None,
