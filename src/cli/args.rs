@@ -89,7 +89,9 @@ pub struct SplitArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Seeds")]
 pub struct SeedArgs {
-    /// N (seeds 0..N-1), a range A..B (A to B-1) or A..=B [default: 10].
+    /// N (seeds 0..N-1), a range A..B (A to B-1) or A..=B, or `auto` (run: split seeds added
+    /// in doubling batches from 10 until every mean over seeds is pinned to
+    /// --target-halfwidth, at most --max-seeds) [default: 10].
     #[arg(long, conflicts_with = "seed_list")]
     pub seeds: Option<SeedSpec>,
     /// Explicit seeds, comma-separated.

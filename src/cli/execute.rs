@@ -5,19 +5,20 @@
 use super::progress::Bar;
 use super::report::{about, hard_rows, known_scale, write_rendered, write_report, NcvEntry};
 use anyhow::{anyhow, bail, Context, Result};
+use seedfold::data::for_each_record;
 use seedfold::data::{Table, Target, Task};
 use seedfold::metric::Metric;
 use seedfold::report::folder::{
     clear_for_new_run, close_folder, lock, read_manifest, recover, restore_previous, start_fresh,
-    sweep_litter, write_manifest, Checkpoint, PREDICTIONS_PARTIAL, PREVIOUS,
+    sweep_litter, write_manifest, Checkpoint, PREDICTIONS_PARTIAL, PREVIOUS, RECORDS_PARTIAL,
 };
 use seedfold::report::{assemble_records, predictions_header, write_splits};
 use seedfold::run::{
-    file_hashes, nested_reps, now_unix, run, DataSummary, Experiment, ExtraInterval, FoldRecord,
-    Manifest, ModelSet, RunPlan, RunStatus,
+    file_hashes, nested_reps, now_unix, run, AutoSeeds, DataSummary, Experiment, ExtraInterval,
+    FoldRecord, Manifest, ModelSet, RunPlan, RunStatus,
 };
 use seedfold::split::Splitter;
-use seedfold::stats::{ncv_interval, Maybe, NcvInterval, NestedRep, ScoreBook, Scores};
+use seedfold::stats::{ncv_interval, t_interval, Maybe, NcvInterval, NestedRep, ScoreBook, Scores};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -107,23 +108,30 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     let header = experiment
         .save_predictions
         .then(|| predictions_header(&table, probability));
-    let my_seeds = experiment.my_seeds();
     warn_if_large(
-        &my_seeds,
+        &experiment.my_seeds(),
         &splitter,
         &models,
         &metrics,
         &experiment.model_seeds,
     );
+    // --seeds auto resumes with the seeds it had decided on
+    let adopt = |previous: &Manifest| {
+        let mut e = experiment.clone();
+        if e.seeds_auto.is_some() {
+            e.split_seeds.clone_from(&previous.experiment.split_seeds);
+        }
+        e
+    };
 
     let mut manifest = match (resume, read_manifest(out)) {
         (true, Ok(previous)) if previous.status == RunStatus::Complete => {
             // a finished report of another experiment is not this one's
-            check_resumable(&previous, experiment, &data, out)?;
+            check_resumable(&previous, &adopt(&previous), &data, out)?;
             eprintln!("{} is already complete: nothing to resume", out.display());
             return Ok(());
         }
-        (true, Ok(previous)) => check_resumable(&previous, experiment, &data, out)?,
+        (true, Ok(previous)) => check_resumable(&previous, &adopt(&previous), &data, out)?,
         (true, Err(e)) if out.join("manifest.json").exists() => {
             return Err(anyhow!(e).context(format!("cannot resume {}", out.display())))
         }
@@ -148,6 +156,7 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
                 started_unix: now_unix(),
                 finished_unix: None,
                 threads: threads.unwrap_or_else(rayon::current_num_threads),
+                seeds_stop: None,
                 files: Default::default(),
                 experiment_sha256: String::new(),
             }
@@ -159,41 +168,75 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         BTreeMap::new()
     };
     write_manifest(out, &manifest)?;
-    let todo: Vec<u64> = my_seeds
-        .iter()
-        .copied()
-        .filter(|s| !done.contains_key(s))
-        .collect();
+    let mut my_seeds = manifest.experiment.my_seeds();
     if resume {
         eprintln!(
             "resuming: {} of {} seeds done, {} to go",
             done.len(),
             my_seeds.len(),
-            todo.len()
+            my_seeds.len() - done.len()
         );
     }
 
     let bar = Bar::new(quiet);
     let checkpoint = Checkpoint::new(out, &table, probability, &bar);
-    let plan = RunPlan {
+    let fractions = experiment.train_fractions();
+    let base = RunPlan {
         table: &table,
         splitter: &splitter,
         models: &models,
         metrics,
-        split_seeds: &todo,
+        split_seeds: &[],
         model_seeds: &experiment.model_seeds,
         keep_predictions: experiment.save_predictions,
         fail_fast: experiment.fail_fast,
         threads,
         exact_linfa: experiment.exact_linfa,
         fit_timeout: Some(fit_timeout),
-        train_fractions: &experiment.train_fractions(),
+        train_fractions: &fractions,
     };
-    let ran = run(&plan, &checkpoint);
-    // seeds finished before a failure stay saved, so --resume can skip them
-    let saved = checkpoint.close().context("saving the checkpoint");
-    ran?;
-    done.extend(saved?);
+    loop {
+        let todo: Vec<u64> = my_seeds
+            .iter()
+            .copied()
+            .filter(|s| !done.contains_key(s))
+            .collect();
+        let batch = RunPlan {
+            split_seeds: &todo,
+            ..base.clone()
+        };
+        let ran = run(&batch, &checkpoint);
+        // seeds finished before a failure stay saved, so --resume can skip them
+        let saved = checkpoint.close().context("saving the checkpoint");
+        ran?;
+        done.extend(saved?);
+        let Some(auto) = &experiment.seeds_auto else {
+            break;
+        };
+        let (widest, stop) = auto_seeds_stop(
+            out,
+            auto,
+            my_seeds.len() as u64,
+            experiment.stats.confidence,
+        )?;
+        if let Some(reason) = stop {
+            manifest.seeds_stop = Some(reason);
+            break;
+        }
+        let next = (2 * my_seeds.len() as u64).min(auto.max_seeds);
+        eprintln!(
+            "--seeds auto: the widest interval's half-width is {widest:.4} after {} split seeds, above {}: going on to {next}",
+            my_seeds.len(),
+            auto.target_halfwidth
+        );
+        manifest.experiment.split_seeds = (0..next).collect();
+        write_manifest(out, &manifest)?;
+        my_seeds = manifest.experiment.my_seeds();
+    }
+    let plan = RunPlan {
+        split_seeds: &my_seeds,
+        ..base
+    };
     let nested = match experiment.interval {
         Some(ExtraInterval::Ncv) => nested_fits(&RunPlan {
             split_seeds: &my_seeds,
@@ -205,6 +248,47 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     super::hand_back_large_blocks();
     manifest.split_hashes = done;
     finish(out, &mut manifest, &table, (&splitter, &my_seeds), &nested)
+}
+
+/// After a batch of `--seeds auto`: the widest half-width of a t interval of a mean over
+/// seeds among every model and metric so far (read back from the checkpoint), and why to stop
+/// (`None`: add seeds).
+fn auto_seeds_stop(
+    out: &Path,
+    auto: &AutoSeeds,
+    seeds: u64,
+    level: f64,
+) -> Result<(f64, Option<String>)> {
+    let mut book = ScoreBook::default();
+    for_each_record(&out.join(RECORDS_PARTIAL), |r, _, _| {
+        book.add(&r);
+        Ok(())
+    })?;
+    let mut widest: Option<(f64, String)> = None;
+    for s in book.finish().iter().filter(|s| s.train_fraction == 1.0) {
+        let half = match t_interval(&s.seed_means(), level).value() {
+            Some(i) => (i.upper - i.lower) / 2.0,
+            None => f64::INFINITY,
+        };
+        if widest.as_ref().is_none_or(|(w, _)| half > *w) {
+            widest = Some((half, format!("{} on {}", s.model, s.metric)));
+        }
+    }
+    let (half, which) = widest.unwrap_or((f64::INFINITY, "no model".into()));
+    let stop = if half <= auto.target_halfwidth {
+        Some(format!(
+            "--seeds auto stopped at {seeds} split seeds: every interval of a mean over seeds is at most ±{} wide (the widest, {which}, ±{half:.4})",
+            auto.target_halfwidth
+        ))
+    } else if seeds >= auto.max_seeds {
+        Some(format!(
+            "--seeds auto stopped at --max-seeds {seeds} before the target ±{}: {which} is still ±{half:.4} wide",
+            auto.target_halfwidth
+        ))
+    } else {
+        None
+    };
+    Ok((half, stop))
 }
 
 /// Per model and metric, the nested cross-validation's repetitions over the plan's split

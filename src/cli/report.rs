@@ -145,20 +145,23 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
             e.models.join(", "),
             describe_seeds("model seeds", &e.model_seeds)
         ),
-        format!(
-            "Preprocessing (every model): {}{}",
-            if d.preprocessing.is_empty() {
-                "none"
-            } else {
-                &d.preprocessing
-            },
-            if e.data.preprocess.drop.is_empty() {
-                String::new()
-            } else {
-                format!("; columns left out: {}", e.data.preprocess.drop.join(", "))
-            }
-        ),
     ]
+    .into_iter()
+    .chain(manifest.seeds_stop.clone())
+    .chain([format!(
+        "Preprocessing (every model): {}{}",
+        if d.preprocessing.is_empty() {
+            "none"
+        } else {
+            &d.preprocessing
+        },
+        if e.data.preprocess.drop.is_empty() {
+            String::new()
+        } else {
+            format!("; columns left out: {}", e.data.preprocess.drop.join(", "))
+        }
+    )])
+    .collect()
 }
 
 /// `hardness.csv` from the folder's `predictions.csv` (read a line at a time) over `rows` data

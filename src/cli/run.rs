@@ -42,6 +42,9 @@ pub struct RunArgs {
     /// Model seeds for stochastic models: N (0..N-1), a range A..B, or a list [default: 1].
     #[arg(long, help_heading = "Seeds")]
     model_seeds: Option<SeedSpec>,
+    /// With --seeds auto: the most split seeds it may take [default: 1000].
+    #[arg(long, help_heading = "Seeds")]
+    max_seeds: Option<u64>,
     /// Metrics, comma-separated (default: r2,rmse,mae or accuracy,f1_macro[,roc_auc]).
     #[arg(long, value_delimiter = ',', help_heading = "Metrics")]
     metrics: Option<Vec<String>>,
@@ -104,6 +107,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         preprocess: args.data.preprocess_section(),
         split: args.split.section(),
         seeds: args.seeds.spec(),
+        max_seeds: args.max_seeds,
         model_seeds: args.model_seeds.clone(),
         models: (!args.models.is_empty()).then(|| args.models.clone()),
         tune: (!args.tune.is_empty()).then(|| {

@@ -13,17 +13,43 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Seeds as written: a count N (seeds 0..N), a range `"A..B"` / `"A..=B"`, or a list.
+/// Seeds as written: a count N (seeds 0..N), `"auto"`, a range `"A..B"` / `"A..=B"`, or a
+/// list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SeedSpec {
     /// Seeds 0..N.
     Count(u64),
+    /// `"auto"`: split seeds added in batches until every interval is as narrow as asked.
+    Auto(AutoWord),
     /// `"A..B"` (B excluded) or `"A..=B"`.
     Range(String),
     /// Explicit seeds.
     List(Vec<u64>),
 }
+
+/// The word `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AutoWord {
+    /// `auto`.
+    Auto,
+}
+
+/// `--seeds auto`: the split seeds grow from [`AUTO_FIRST_SEEDS`], doubling, until the t
+/// interval of every model's mean over seeds has a half-width ≤ `target_halfwidth`, or
+/// `max_seeds` is reached. It stops on precision, never on a verdict, so the verdict's error
+/// rate is the fixed-sample one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AutoSeeds {
+    /// The half-width every interval must reach.
+    pub target_halfwidth: f64,
+    /// The most split seeds it may take.
+    pub max_seeds: u64,
+}
+
+/// Split seeds of `--seeds auto`'s first batch.
+pub const AUTO_FIRST_SEEDS: u64 = 10;
 
 /// Most seeds one study may ask for: each costs a run of every fold, and the list is held.
 pub const MAX_SEEDS: u64 = 1_000_000;
@@ -48,6 +74,7 @@ impl SeedSpec {
         };
         let mut seeds: Vec<u64> = match self {
             SeedSpec::Count(n) => range(0, *n)?.collect(),
+            SeedSpec::Auto(_) => range(0, AUTO_FIRST_SEEDS)?.collect(),
             SeedSpec::List(list) => {
                 range(0, list.len() as u64)?;
                 list.clone()
@@ -77,7 +104,9 @@ impl SeedSpec {
 impl std::str::FromStr for SeedSpec {
     type Err = Error;
     fn from_str(s: &str) -> Result<SeedSpec> {
-        if s.contains("..") {
+        if s.trim() == "auto" {
+            Ok(SeedSpec::Auto(AutoWord::Auto))
+        } else if s.contains("..") {
             Ok(SeedSpec::Range(s.to_string()))
         } else if s.contains(',') {
             let list = s
@@ -231,6 +260,8 @@ pub struct ExperimentFile {
     #[serde(default)]
     pub split: SplitSection,
     pub seeds: Option<SeedSpec>,
+    /// With `seeds = "auto"`: the most split seeds it may take (default 1,000).
+    pub max_seeds: Option<u64>,
     pub model_seeds: Option<SeedSpec>,
     pub models: Option<Vec<String>>,
     /// `[[tune]]`: grids evaluated as tuned models (nested cross-validation).
@@ -380,6 +411,7 @@ impl ExperimentFile {
             self,
             over,
             seeds,
+            max_seeds,
             model_seeds,
             models,
             tune,
@@ -433,6 +465,36 @@ impl ExperimentFile {
         })
     }
 
+    /// `--seeds auto`'s stopping rule, checked; `None` for a fixed list of seeds.
+    fn auto_seeds(&self, stats: &Options) -> Result<Option<AutoSeeds>> {
+        if !matches!(self.seeds, Some(SeedSpec::Auto(_))) {
+            return Ok(None);
+        }
+        let target_halfwidth = stats.target_halfwidth.ok_or_else(|| {
+            Error::Config("--seeds auto adds split seeds until every interval of a mean over seeds is that narrow: give --target-halfwidth, e.g. 0.005".into())
+        })?;
+        if !(target_halfwidth.is_finite() && target_halfwidth > 0.0) {
+            return Err(Error::Config(format!(
+                "--target-halfwidth must be a number > 0, got {target_halfwidth}"
+            )));
+        }
+        let max_seeds = self.max_seeds.unwrap_or(1_000);
+        if !(AUTO_FIRST_SEEDS..=MAX_SEEDS).contains(&max_seeds) {
+            return Err(Error::Config(format!(
+                "--max-seeds must be from {AUTO_FIRST_SEEDS} (the first batch) to {MAX_SEEDS}, got {max_seeds}"
+            )));
+        }
+        if self.shard.is_some() {
+            return Err(Error::Config(
+                "--seeds auto decides the seeds as it goes, so it cannot be split into shards: give a seed count with --shard".into(),
+            ));
+        }
+        Ok(Some(AutoSeeds {
+            target_halfwidth,
+            max_seeds,
+        }))
+    }
+
     /// Fill in defaults for a target of `task`.
     pub fn resolve(&self, task: Task) -> Result<Experiment> {
         let s = &self.split;
@@ -454,6 +516,7 @@ impl ExperimentFile {
                 source: s.splits.unwrap_or_default(),
             },
             split_seeds: self.seeds.clone().unwrap_or(SeedSpec::Count(10)).seeds()?,
+            seeds_auto: self.auto_seeds(&stats)?,
             model_seeds: self
                 .model_seeds
                 .clone()
@@ -489,8 +552,12 @@ pub struct Experiment {
     pub data: DataSpec,
     /// The splitter.
     pub split: SplitConfig,
-    /// Every split seed of the study (a shard runs a slice of them).
+    /// Every split seed of the study (a shard runs a slice of them); under `--seeds auto`,
+    /// those decided so far.
     pub split_seeds: Vec<u64>,
+    /// `--seeds auto`'s stopping rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeds_auto: Option<AutoSeeds>,
     /// Model seeds for stochastic models.
     pub model_seeds: Vec<u64>,
     /// Model specifications as written.

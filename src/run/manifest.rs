@@ -129,6 +129,9 @@ pub struct Manifest {
     pub finished_unix: Option<u64>,
     /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// Why `--seeds auto` stopped where it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seeds_stop: Option<String>,
     /// SHA-256 of every file of the finished report folder but this one, by name.
     #[serde(default)]
     pub files: BTreeMap<String, String>,

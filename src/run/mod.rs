@@ -17,7 +17,7 @@ use crate::record::UNSEEN_CATEGORY;
 pub use crate::record::{FoldPredictions, FoldRecord, Status};
 pub use coverage::{coverage_problems, Coverage};
 pub use experiment::{
-    DataSection, Experiment, ExperimentFile, ExtraInterval, ModelSet, OutputSection,
+    AutoSeeds, DataSection, Experiment, ExperimentFile, ExtraInterval, ModelSet, OutputSection,
     PreprocessSection, SeedSpec, Shard, SplitSection, StatsSection,
 };
 pub use manifest::{
@@ -48,6 +48,7 @@ const SEEDS_PER_BATCH: usize = 32;
 const INDICES_PER_BATCH: usize = 4_000_000;
 
 /// What to run.
+#[derive(Clone)]
 pub struct RunPlan<'a> {
     /// The data.
     pub table: &'a Table,
