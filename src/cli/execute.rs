@@ -3,7 +3,9 @@
 //! finished seed there, and the finished folder gets its reports and manifest.
 
 use super::progress::Bar;
-use super::report::{about, hard_rows, known_scale, write_rendered, write_report, NcvEntry};
+use super::report::{
+    about, hard_rows, known_scale, write_rendered, write_report, Extras, PerModel,
+};
 use anyhow::{anyhow, bail, Context, Result};
 use seedfold::data::for_each_record;
 use seedfold::data::{Table, Target, Task};
@@ -14,11 +16,14 @@ use seedfold::report::folder::{
 };
 use seedfold::report::{assemble_records, predictions_header, write_splits};
 use seedfold::run::{
-    file_hashes, nested_reps, now_unix, run, AutoSeeds, DataSummary, Experiment, ExtraInterval,
-    FoldRecord, Manifest, ModelSet, RunPlan, RunStatus,
+    file_hashes, nested_reps, now_unix, permutation_scores, run, AutoSeeds, DataSummary,
+    Experiment, ExtraInterval, FoldRecord, Manifest, ModelSet, RunPlan, RunStatus,
 };
 use seedfold::split::Splitter;
-use seedfold::stats::{ncv_interval, t_interval, Maybe, NcvInterval, NestedRep, ScoreBook, Scores};
+use seedfold::stats::{
+    ncv_interval, permutation_test, t_interval, Maybe, NcvInterval, NestedRep, PermutationTest,
+    ScoreBook, Scores,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -238,16 +243,42 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         ..base
     };
     let nested = match experiment.interval {
-        Some(ExtraInterval::Ncv) => nested_fits(&RunPlan {
-            split_seeds: &my_seeds,
-            ..plan
-        }),
+        Some(ExtraInterval::Ncv) => nested_fits(&plan),
         None => Vec::new(),
+    };
+    let permutation = match (experiment.permutations, my_seeds.first()) {
+        (Some(n), Some(&seed)) => permutation_tests(&plan, seed, n),
+        _ => Vec::new(),
     };
     super::release_freed_memory();
     super::hand_back_large_blocks();
     manifest.split_hashes = done;
-    finish(out, &mut manifest, &table, (&splitter, &my_seeds), &nested)
+    finish(
+        out,
+        &mut manifest,
+        &table,
+        (&splitter, &my_seeds),
+        (&nested, permutation),
+    )
+}
+
+/// Every model's permutation test against chance on split seed `seed`'s folds.
+fn permutation_tests(plan: &RunPlan, seed: u64, n: usize) -> PerModel<Maybe<PermutationTest>> {
+    let mut out = Vec::new();
+    for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
+        let scores = permutation_scores(plan, model.as_ref(), metrics, seed, n);
+        for (m, &metric) in metrics.iter().enumerate() {
+            let test = match &scores {
+                Ok(scores) => {
+                    let (observed, null) = &scores[m];
+                    permutation_test(*observed, null, metric.higher_is_better(), seed)
+                }
+                Err(e) => Maybe::absent(e.clone()),
+            };
+            out.push((model.name().to_string(), metric.name(), test));
+        }
+    }
+    out
 }
 
 /// After a batch of `--seeds auto`: the widest half-width of a t interval of a mean over
@@ -328,7 +359,7 @@ fn nested_intervals(
     row_sums: &BTreeMap<(String, String), (f64, f64)>,
     n: usize,
     level: f64,
-) -> Vec<(String, String, Maybe<NcvInterval>)> {
+) -> PerModel<Maybe<NcvInterval>> {
     nested
         .iter()
         .map(|(model, metric, reps)| {
@@ -414,7 +445,7 @@ fn finish(
     manifest: &mut Manifest,
     table: &Table,
     (splitter, seeds): (&Splitter, &[u64]),
-    nested: &Nested,
+    (nested, permutation): (&Nested, PerModel<Maybe<PermutationTest>>),
 ) -> Result<()> {
     // splits.csv is written beside the records and the analysis
     std::thread::scope(|scope| {
@@ -448,8 +479,11 @@ fn finish(
         })
         .with_context(|| format!("assembling the records in {}", out.display()))?;
         let level = manifest.experiment.stats.confidence;
-        let ncv = nested_intervals(nested, &row_sums, table.n_rows(), level);
-        finish_reports(out, manifest, table, (seeds, &ncv), &book.finish())?;
+        let extras = Extras {
+            ncv: nested_intervals(nested, &row_sums, table.n_rows(), level),
+            permutation,
+        };
+        finish_reports(out, manifest, table, (seeds, &extras), &book.finish())?;
         failures.warn(n_records);
         match splits {
             Some(handle) => handle
@@ -500,7 +534,7 @@ fn finish_reports(
     out: &Path,
     manifest: &mut Manifest,
     table: &Table,
-    (seeds, ncv): (&[u64], &[NcvEntry]),
+    (seeds, extras): (&[u64], &Extras),
     scores: &[Scores],
 ) -> Result<()> {
     let experiment = &manifest.experiment;
@@ -517,6 +551,6 @@ fn finish_reports(
         &experiment.stats,
         &table.name,
         &about(manifest),
-        (hard.as_slice(), ncv),
+        (hard.as_slice(), extras),
     )
 }

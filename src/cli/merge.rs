@@ -250,8 +250,8 @@ fn merge_into(
         &e.stats,
         &manifest.data.name,
         &about(&manifest),
-        // the nested interval's extra fits are not part of a shard's records
-        (hard.as_slice(), &[]),
+        // the nested interval's and permutation test's fits are not part of a shard's records
+        (hard.as_slice(), &Default::default()),
     )?;
     let mut manifest = manifest;
     manifest.files = file_hashes(out)?;

@@ -9,7 +9,9 @@ use seedfold::report::{
     write_summary_json, AtomicFile, Section,
 };
 use seedfold::run::{Experiment, Manifest, StatsSection};
-use seedfold::stats::{analyse_scores, Hardness, Maybe, NcvInterval, Options, Rope, Scale, Scores};
+use seedfold::stats::{
+    analyse_scores, Hardness, Maybe, NcvInterval, Options, PermutationTest, Rope, Scale, Scores,
+};
 use std::path::Path;
 
 /// Options of the statistics.
@@ -197,11 +199,29 @@ pub fn hard_rows(out: &Path, rows: usize, classes: bool) -> Result<Option<Sectio
     Ok(Some(("Hard rows".into(), lines)))
 }
 
-/// A model's nested cross-validation interval on a metric (`--interval ncv`).
-pub type NcvEntry = (String, String, Maybe<NcvInterval>);
+/// What a run computes beside its records, per model and metric: the nested
+/// cross-validation interval (`--interval ncv`) and the permutation test (`--permutations`).
+#[derive(Default)]
+pub struct Extras {
+    /// Per model and metric, the interval.
+    pub ncv: PerModel<Maybe<NcvInterval>>,
+    /// Per model and metric, the test.
+    pub permutation: PerModel<Maybe<PermutationTest>>,
+}
+
+/// (model, metric, value) entries.
+pub type PerModel<T> = Vec<(String, String, T)>;
+
+/// The entry of `model` on `metric` in `entries`.
+fn entry<T: Clone>(entries: &[(String, String, T)], model: &str, metric: &str) -> Option<T> {
+    entries
+        .iter()
+        .find(|(m, k, _)| m == model && k == metric)
+        .map(|(.., value)| value.clone())
+}
 
 /// Analyse the scores (grouped records), write summary.json, report.md and report.html, print
-/// the table; `sections` and `ncv` are what the run adds beside the scores.
+/// the table; `sections` and `extras` are what the run adds beside the scores.
 pub fn write_report(
     out: &Path,
     scores: &[Scores],
@@ -209,14 +229,12 @@ pub fn write_report(
     options: &Options,
     title: &str,
     about: &[String],
-    (sections, ncv): (&[Section], &[NcvEntry]),
+    (sections, extras): (&[Section], &Extras),
 ) -> Result<()> {
     let mut analysis = analyse_scores(scores, scale, options);
     for s in &mut analysis.summaries {
-        s.folds.ncv_ci = ncv
-            .iter()
-            .find(|(model, metric, _)| *model == s.model && *metric == s.metric)
-            .map(|(.., interval)| interval.clone());
+        s.folds.ncv_ci = entry(&extras.ncv, &s.model, &s.metric);
+        s.permutation_test = entry(&extras.permutation, &s.model, &s.metric);
     }
     let analysis = &analysis;
     write_side_by_side(

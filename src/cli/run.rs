@@ -93,6 +93,11 @@ pub struct RunArgs {
     /// (metrics that are a mean over rows; K(K − 1)/2 more fits per split seed).
     #[arg(long, value_enum, help_heading = "Statistics")]
     interval: Option<ExtraInterval>,
+    /// Also test every model against chance: the first split seed's folds refitted on N
+    /// permutations of the target (scikit-learn's permutation_test_score, same permutations),
+    /// p = (1 + permutations scoring as well) / (1 + N).
+    #[arg(long, help_heading = "Statistics")]
+    permutations: Option<usize>,
     #[command(flatten)]
     stats: StatsArgs,
 }
@@ -122,6 +127,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
                 .collect()
         }),
         interval: args.interval,
+        permutations: args.permutations,
         metrics: args.metrics.clone(),
         shard: args.shard.clone(),
         exact_linfa: args.exact_linfa.then_some(true),

@@ -125,7 +125,7 @@ pub fn run(args: &SummarizeArgs) -> Result<()> {
             &options,
             &title,
             &about,
-            (&[], &[]),
+            (&[], &Default::default()),
         )?;
         write_summarize_manifest(&out, &args.records)
     })?;

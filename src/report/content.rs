@@ -224,6 +224,13 @@ pub fn contents(analysis: &Analysis, sections: &[Section]) -> Vec<String> {
             NESTED,
             analysis.summaries.iter().any(|s| s.folds.ncv_ci.is_some()),
         ),
+        (
+            CHANCE,
+            analysis
+                .summaries
+                .iter()
+                .any(|s| s.permutation_test.is_some()),
+        ),
         ("Learning curve", !analysis.learning_curve.is_empty()),
     ] {
         if present {
@@ -328,6 +335,32 @@ pub fn hard_row_lines(rows: &[RowHardness], classes: bool) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The heading of the permutation tests.
+pub const CHANCE: &str = "Better than chance?";
+
+/// One line per model and metric with a permutation test (`--permutations`).
+pub fn chance_lines(analysis: &Analysis) -> Vec<String> {
+    analysis
+        .summaries
+        .iter()
+        .filter_map(|s| {
+            let test = s.permutation_test.as_ref()?;
+            Some(match test.value() {
+                Some(t) => format!(
+                    "{} on {}: {:.4} on split seed {}'s folds against {:.4} ± {:.4} with the target permuted (chance); p = {:.4} from {} permutations{}.",
+                    s.model, s.metric, t.observed, t.split_seed, t.null_mean, t.null_sd, t.p_value, t.permutations,
+                    if t.p_value * (t.permutations + 1) as f64 <= 1.0 + 1e-9 {
+                        " (no permutation scored as well: the smallest p this many permutations can give)"
+                    } else {
+                        ""
+                    }
+                ),
+                None => format!("{} on {}: no test — {}.", s.model, s.metric, test.reason().unwrap_or_default()),
+            })
+        })
+        .collect()
 }
 
 /// The heading of the nested cross-validation intervals.

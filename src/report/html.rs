@@ -3,9 +3,9 @@
 
 use super::content::{anchor, contents, ANSWER, COMPARE, DESIGN, SEED};
 use super::content::{
-    comparison_rows, headline, learning_curve_lines, method_lines, metrics, nested_lines,
-    ranking_lines, selection_lines, summary_row, tuning_lines, Section, COMPARISON_HEADER, NESTED,
-    SUMMARY_HEADER, TUNED,
+    chance_lines, comparison_rows, headline, learning_curve_lines, method_lines, metrics,
+    nested_lines, ranking_lines, selection_lines, summary_row, tuning_lines, Section, CHANCE,
+    COMPARISON_HEADER, NESTED, SUMMARY_HEADER, TUNED,
 };
 use super::svg::{self, escape, Mark, Palette};
 use super::verdict::{answer_lines, leader_lines};
@@ -329,6 +329,7 @@ pub fn render_html(
     list(&mut out, "Selection stability", &selection_lines(analysis));
     list(&mut out, TUNED, &tuning_lines(analysis));
     list(&mut out, NESTED, &nested_lines(analysis));
+    list(&mut out, CHANCE, &chance_lines(analysis));
     list(&mut out, "Learning curve", &learning_curve_lines(analysis));
     for s in &analysis.selections {
         let steps: Vec<String> = s.points.iter().map(|p| tick_value(p.value)).collect();

@@ -2,9 +2,9 @@
 
 use super::content::{anchor, contents, ANSWER, COMPARE, DESIGN, SEED};
 use super::content::{
-    comparison_rows, headline, learning_curve_lines, method_lines, metrics, nested_lines,
-    ranking_lines, selection_lines, summary_row, tuning_lines, Section, COMPARISON_HEADER, NESTED,
-    SUMMARY_HEADER, TUNED,
+    chance_lines, comparison_rows, headline, learning_curve_lines, method_lines, metrics,
+    nested_lines, ranking_lines, selection_lines, summary_row, tuning_lines, Section, CHANCE,
+    COMPARISON_HEADER, NESTED, SUMMARY_HEADER, TUNED,
 };
 use super::verdict::{answer_lines, leader_lines};
 use crate::stats::Analysis;
@@ -130,6 +130,7 @@ pub fn render_markdown(
     list(&mut out, "Selection stability", &selection_lines(analysis));
     list(&mut out, TUNED, &tuning_lines(analysis));
     list(&mut out, NESTED, &nested_lines(analysis));
+    list(&mut out, CHANCE, &chance_lines(analysis));
     list(&mut out, "Learning curve", &learning_curve_lines(analysis));
     for (heading, lines) in sections {
         list(&mut out, heading, lines);

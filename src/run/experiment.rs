@@ -48,6 +48,9 @@ pub struct AutoSeeds {
     pub max_seeds: u64,
 }
 
+/// Most permutations of the test against chance.
+pub const MAX_PERMUTATIONS: usize = 100_000;
+
 /// Split seeds of `--seeds auto`'s first batch.
 pub const AUTO_FIRST_SEEDS: u64 = 10;
 
@@ -268,6 +271,8 @@ pub struct ExperimentFile {
     pub tune: Option<Vec<TuneSpec>>,
     /// `interval = "ncv"`: also the nested cross-validation interval.
     pub interval: Option<ExtraInterval>,
+    /// `permutations = N`: also the permutation test against chance, with N permutations.
+    pub permutations: Option<usize>,
     pub metrics: Option<Vec<String>>,
     pub shard: Option<String>,
     pub exact_linfa: Option<bool>,
@@ -416,6 +421,7 @@ impl ExperimentFile {
             models,
             tune,
             interval,
+            permutations,
             metrics,
             shard,
             exact_linfa,
@@ -525,6 +531,14 @@ impl ExperimentFile {
             models: self.models.clone().unwrap_or_default(),
             tune: self.tune.clone().unwrap_or_default(),
             interval: self.interval,
+            permutations: match self.permutations {
+                Some(n) if !(2..=MAX_PERMUTATIONS).contains(&n) => {
+                    return Err(Error::Config(format!(
+                        "permutations must be from 2 to {MAX_PERMUTATIONS} (each refits every fold of one split seed; 1000 gives p-values down to 0.001), got {n}"
+                    )))
+                }
+                n => n,
+            },
             metrics: self.metrics.clone(),
             stats,
             save_splits: self.output.save_splits.unwrap_or(false),
@@ -568,6 +582,9 @@ pub struct Experiment {
     /// An interval beyond the usual ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<ExtraInterval>,
+    /// Permutations of the test against chance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permutations: Option<usize>,
     /// Metric names; `None` = the task's defaults.
     pub metrics: Option<Vec<String>>,
     /// Statistics settings.

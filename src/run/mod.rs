@@ -8,6 +8,7 @@ mod coverage;
 mod experiment;
 mod manifest;
 mod ncv;
+mod permutation;
 mod progress;
 
 mod timeout;
@@ -25,6 +26,7 @@ pub use manifest::{
     REPORT_FILES,
 };
 pub use ncv::nested_reps;
+pub use permutation::permutation_scores;
 pub use progress::{Observer, Silent};
 pub use tune::inner_folds;
 
@@ -380,6 +382,32 @@ fn gather_as(table: &Table, fold: &Fold, preprocess: bool) -> (FoldData, usize) 
     (FoldData { train, x_test }, unseen)
 }
 
+/// The target of some test rows, held for a metric to read.
+pub(crate) enum TestTruth {
+    Values(Vec<f64>),
+    Classes(Vec<usize>, usize),
+}
+
+impl TestTruth {
+    /// The target of `rows` of `table`.
+    pub(crate) fn of(table: &Table, rows: &[usize]) -> TestTruth {
+        match &table.y {
+            Target::Regression(y) => TestTruth::Values(rows.iter().map(|&r| y[r]).collect()),
+            Target::Classification { labels, classes } => {
+                TestTruth::Classes(rows.iter().map(|&r| labels[r]).collect(), classes.len())
+            }
+        }
+    }
+
+    /// As a metric reads it.
+    pub(crate) fn view(&self) -> Truth<'_> {
+        match self {
+            TestTruth::Values(v) => Truth::Values(v),
+            TestTruth::Classes(c, k) => Truth::Classes(c, *k),
+        }
+    }
+}
+
 /// Fit every model on one fold at every training share of the plan (a nested, seeded subsample
 /// of the training rows below 1; predictions are kept for the whole share only).
 fn run_fold(
@@ -423,17 +451,8 @@ fn run_fold_at(
     fraction: f64,
     observer: &dyn Observer,
 ) -> RunOutput {
-    let (truth_values, truth_classes);
-    let truth = match &plan.table.y {
-        Target::Regression(y) => {
-            truth_values = fold.test.iter().map(|&r| y[r]).collect::<Vec<_>>();
-            Truth::Values(&truth_values)
-        }
-        Target::Classification { labels, classes } => {
-            truth_classes = fold.test.iter().map(|&r| labels[r]).collect::<Vec<_>>();
-            Truth::Classes(&truth_classes, classes.len())
-        }
-    };
+    let owned_truth = TestTruth::of(plan.table, &fold.test);
+    let truth = owned_truth.view();
     let mut data: Option<(Arc<FoldData>, usize)> = None;
     // the fold's feature scales for the Gram path, fitted once however many models use them
     let mut fold_scales: Option<Option<Vec<f64>>> = None;

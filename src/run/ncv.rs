@@ -3,9 +3,8 @@
 //! of one fit, and both folds' rows are scored one by one. K folds cost K(K − 1)/2 fits per
 //! split seed on top of the run's K.
 
-use super::{gather_as, RunPlan};
-use crate::data::Target;
-use crate::metric::{row_values, Metric, Truth};
+use super::{gather_as, RunPlan, TestTruth};
+use crate::metric::{row_values, Metric};
 use crate::model::Model;
 use crate::rng::{self, Purpose};
 use crate::split::{Fold, SplitterKind};
@@ -138,17 +137,8 @@ fn pair_losses(
         .fit_predict(&data, rng)
         .map_err(|e| format!("a nested fit failed: {e}"))?
         .predictions;
-    let (values, classes);
-    let truth = match &plan.table.y {
-        Target::Regression(y) => {
-            values = pair.test.iter().map(|&r| y[r]).collect::<Vec<_>>();
-            Truth::Values(&values)
-        }
-        Target::Classification { labels, classes: c } => {
-            classes = pair.test.iter().map(|&r| labels[r]).collect::<Vec<_>>();
-            Truth::Classes(&classes, c.len())
-        }
-    };
+    let owned_truth = TestTruth::of(plan.table, &pair.test);
+    let truth = owned_truth.view();
     metrics
         .iter()
         .map(|&metric| {

@@ -3,9 +3,9 @@
 //! (preprocessing fitted on the inner training rows, as in the outer loop), and the rule's
 //! choice. The runner then refits the chosen point on the whole outer training part.
 
-use super::gather_as;
-use crate::data::{Table, Target};
-use crate::metric::{score, Truth};
+use super::{gather_as, TestTruth};
+use crate::data::Table;
+use crate::metric::score;
 use crate::model::Tuned;
 use crate::rng::{self, Purpose};
 use crate::split::{Fold, Splitter};
@@ -61,17 +61,8 @@ pub(super) fn choose(
     let mut first_error = None;
     for inner in &folds {
         let (data, _) = gather_as(table, inner, preprocess);
-        let (values, classes);
-        let truth = match &table.y {
-            Target::Regression(y) => {
-                values = inner.test.iter().map(|&r| y[r]).collect::<Vec<_>>();
-                Truth::Values(&values)
-            }
-            Target::Classification { labels, classes: k } => {
-                classes = inner.test.iter().map(|&r| labels[r]).collect::<Vec<_>>();
-                Truth::Classes(&classes, k.len())
-            }
-        };
+        let owned_truth = TestTruth::of(table, &inner.test);
+        let truth = owned_truth.view();
         for (candidate, scored) in candidates.iter().zip(&mut scores) {
             let Some(list) = scored else { continue };
             let rng = rng::stream(model_seed, Purpose::Model { split_seed, fold });

@@ -5,7 +5,7 @@
 //! scikit-learn's rules (see each module); train and test indices are sorted.
 
 mod kfold;
-mod numpy;
+pub(crate) mod numpy;
 mod shuffle;
 mod sklearn;
 mod stratified;

@@ -65,10 +65,10 @@ impl Mt19937 {
 }
 
 /// `np.random.RandomState(seed)`, for as long as a splitter keeps drawing from it.
-pub(super) struct RandomState(Mt19937);
+pub(crate) struct RandomState(Mt19937);
 
 impl RandomState {
-    pub(super) fn new(seed: u32) -> RandomState {
+    pub(crate) fn new(seed: u32) -> RandomState {
         RandomState(Mt19937::new(seed))
     }
 
@@ -81,7 +81,7 @@ impl RandomState {
     }
 
     /// `permutation(n)`: 0..n shuffled.
-    pub(super) fn permutation(&mut self, n: usize) -> Vec<usize> {
+    pub(crate) fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut order: Vec<usize> = (0..n).collect();
         self.shuffle(&mut order);
         order

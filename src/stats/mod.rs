@@ -14,6 +14,7 @@ mod hardness;
 mod learning_curve;
 mod ncv;
 mod paired;
+mod permutation;
 mod scores;
 mod seed_effect;
 mod seeds;
@@ -39,6 +40,7 @@ pub use paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
 };
+pub use permutation::{permutation_test, PermutationTest};
 pub use scores::{group_scores, ScoreBook, Scores, ScoresBuilder};
 pub use seed_effect::{seed_effect, Component, SeedEffect, Shares, DETERMINISTIC};
 pub use seeds::{

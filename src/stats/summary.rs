@@ -11,6 +11,7 @@ use super::paired::{
     bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
     CorrectedT, FiveByTwo, Share, SignTest,
 };
+use super::permutation::PermutationTest;
 use super::seed_effect::{seed_effect, SeedEffect};
 use super::seeds::{corrected_interval, quantile, seeds_for_halfwidth, t_interval};
 use super::settle::Settle;
@@ -227,6 +228,9 @@ pub struct Summary {
     pub quantiles: Quantiles,
     /// Seeds needed for a target half-width.
     pub seeds_for_target: Maybe<SeedsNeeded>,
+    /// The permutation test against chance, when the run asked for it (`--permutations`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permutation_test: Option<Maybe<PermutationTest>>,
 }
 
 fn from_option<T>(v: Option<T>, reason: &str) -> Maybe<T> {
@@ -338,6 +342,7 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
             p95: q(0.95),
         },
         seeds_for_target,
+        permutation_test: None,
     })
 }
 
