@@ -3,6 +3,7 @@
 mod args;
 mod datasets;
 mod execute;
+mod interval_coverage;
 mod merge;
 mod metrics;
 mod models;
@@ -56,6 +57,11 @@ enum Command {
     #[command(after_help = "Example:
   seedfold splits --dataset iris --splitter stratified --folds 5 --seeds 3 > splits.csv")]
     Splits(Box<splits::SplitsArgs>),
+    /// Measure how often each interval seedfold prints covers the error of the model fitted on
+    /// the data, on many subsets of N rows of a larger table.
+    #[command(after_help = "Example:
+  seedfold coverage --dataset digits --target digit --model naive_bayes --rows 300 --subsets 100")]
+    Coverage(Box<interval_coverage::CoverageArgs>),
     /// List the built-in data sets.
     Datasets,
     /// List the models with their tasks and parameters.
@@ -79,6 +85,7 @@ pub fn main() -> Result<()> {
         Command::Summarize(args) => summarize::run(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Verify(args) => verify::run_verify(&args),
+        Command::Coverage(args) => interval_coverage::run_coverage(&args),
         Command::Datasets => datasets::run(),
         Command::Models => {
             models::run();

@@ -82,6 +82,17 @@ impl Target {
         self.len() == 0
     }
 
+    /// The target of `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Target {
+        match self {
+            Target::Regression(y) => Target::Regression(rows.iter().map(|&r| y[r]).collect()),
+            Target::Classification { labels, classes } => Target::Classification {
+                labels: rows.iter().map(|&r| labels[r]).collect(),
+                classes: classes.clone(),
+            },
+        }
+    }
+
     /// Class labels and class names when this is a classification target.
     pub fn classes(&self) -> Option<(&Array1<usize>, &[String])> {
         match self {
@@ -127,6 +138,24 @@ impl Table {
             target_name: "target".into(),
             steps: Steps::default(),
             left_out: Vec::new(),
+        }
+    }
+
+    /// The table of `rows` only, in that order (a subset for measuring coverage).
+    pub fn rows(&self, rows: &[usize]) -> Table {
+        Table {
+            name: self.name.clone(),
+            x: self.x.select(ndarray::Axis(0), rows),
+            y: self.y.select(rows),
+            groups: self
+                .groups
+                .as_ref()
+                .map(|g| rows.iter().map(|&r| g[r]).collect()),
+            feature_names: self.feature_names.clone(),
+            kinds: self.kinds.clone(),
+            steps: self.steps,
+            target_name: self.target_name.clone(),
+            left_out: self.left_out.clone(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! the target, drawn as scikit-learn's `permutation_test_score` draws them.
 
 use super::{gather_as, RunPlan, TestTruth};
-use crate::data::{Table, Target};
+use crate::data::Table;
 use crate::metric::{score, Metric};
 use crate::model::Model;
 use crate::rng::{self, Purpose};
@@ -62,14 +62,10 @@ pub fn permutation_scores(
 
 /// `table` with target row i replaced by row `order[i]`'s (scikit-learn's `y[indices]`).
 fn with_target_order(table: &Table, order: &[usize]) -> Table {
-    let y = match &table.y {
-        Target::Regression(y) => Target::Regression(order.iter().map(|&r| y[r]).collect()),
-        Target::Classification { labels, classes } => Target::Classification {
-            labels: order.iter().map(|&r| labels[r]).collect(),
-            classes: classes.clone(),
-        },
-    };
-    Table { y, ..table.clone() }
+    Table {
+        y: table.y.select(order),
+        ..table.clone()
+    }
 }
 
 /// Per metric, the mean over `folds` of `model`'s scores on `table`.

@@ -37,8 +37,8 @@ pub use hardness::{Hardness, RowHardness, NEARLY_ALWAYS};
 pub use learning_curve::{learning_curve, CurvePoint, LastStep};
 pub use ncv::{ncv_interval, NcvInterval, NestedRep};
 pub use paired::{
-    bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, Bayesian,
-    CorrectedT, FiveByTwo, Share, SignTest,
+    bayesian_correlated, corrected_t, five_by_two, probability_of_beating, sign_test, wilson,
+    Bayesian, CorrectedT, FiveByTwo, Share, SignTest,
 };
 pub use permutation::{permutation_test, PermutationTest};
 pub use scores::{group_scores, ScoreBook, Scores, ScoresBuilder};

@@ -107,19 +107,24 @@ pub fn probability_of_beating(d: &[f64], level: f64) -> Maybe<Share> {
             }
         })
         .sum();
-    let p = wins / n;
+    Maybe::Value(Share {
+        estimate: wins / n,
+        ci: wilson(wins, n, level),
+    })
+}
+
+/// Wilson's (1927) score interval of a share of `successes` out of `n` trials.
+pub fn wilson(successes: f64, n: f64, level: f64) -> Interval {
+    let p = successes / n;
     let z = normal_quantile((1.0 + level) / 2.0);
     let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
     let half = z * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
-    Maybe::Value(Share {
-        estimate: p,
-        ci: Interval {
-            level,
-            lower: centre - half,
-            upper: centre + half,
-            method: "wilson".into(),
-        },
-    })
+    Interval {
+        level,
+        lower: centre - half,
+        upper: centre + half,
+        method: "wilson".into(),
+    }
 }
 
 /// Posterior probabilities of the Bayesian correlated t-test.
