@@ -5,21 +5,18 @@ mod common;
 
 use common::{seedfold, stderr};
 
+/// `seedfold coverage` of ols on diabetes with `args`.
+fn coverage(args: &[&str]) -> std::process::Output {
+    seedfold()
+        .args(["coverage", "--dataset", "diabetes", "--model", "ols"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn coverage_prints_each_intervals_share_with_its_uncertainty() {
-    let o = seedfold()
-        .args([
-            "coverage",
-            "--dataset",
-            "diabetes",
-            "--model",
-            "ols",
-            "--rows",
-            "100",
-        ])
-        .args(["--subsets", "12", "--seeds", "3", "--folds", "5", "--ncv"])
-        .output()
-        .unwrap();
+    let o = coverage(&["--rows", "100", "--subsets", "12", "--seeds", "3", "--ncv"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     for interval in [
@@ -43,18 +40,7 @@ fn coverage_prints_each_intervals_share_with_its_uncertainty() {
 
 #[test]
 fn coverage_refuses_subsets_that_leave_no_rows_to_score_on() {
-    let o = seedfold()
-        .args([
-            "coverage",
-            "--dataset",
-            "diabetes",
-            "--model",
-            "ols",
-            "--rows",
-            "300",
-        ])
-        .output()
-        .unwrap();
+    let o = coverage(&["--rows", "300"]);
     assert!(!o.status.success());
     assert!(
         stderr(&o).contains("at most half the table"),

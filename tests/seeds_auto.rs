@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{read, run_ok, seedfold, stderr};
+use common::{read, run_ok, run_refused, seedfold};
 
 fn json(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_str(&read(path)).unwrap()
@@ -126,22 +126,8 @@ fn auto_seeds_without_a_target_or_with_shards_are_refused_with_what_to_do() {
             "--max-seeds must be from 10",
         ),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let o = seedfold()
-            .args([
-                "run",
-                "--dataset",
-                "diabetes",
-                "--model",
-                "ols",
-                "--quiet",
-                "--out",
-            ])
-            .arg(dir.path().join("o"))
-            .args(flags)
-            .output()
-            .unwrap();
-        assert!(!o.status.success(), "{flags:?} ran");
-        assert!(stderr(&o).contains(expected), "{flags:?}: {}", stderr(&o));
+        let mut args = vec!["--dataset", "diabetes", "--model", "ols"];
+        args.extend(flags);
+        run_refused(&args, expected);
     }
 }

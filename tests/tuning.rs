@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{read, reference, run_ok, seedfold, stderr};
+use common::{read, reference, run_ok, run_refused, seedfold};
 use std::collections::BTreeMap;
 
 /// records.csv rows as (model, split seed, fold, metric) → (value, chosen).
@@ -191,23 +191,9 @@ fn tuning_settings_that_cannot_work_are_refused_with_what_to_do() {
         ),
     ];
     for (flags, expected) in cases {
-        let dir = tempfile::tempdir().unwrap();
-        let o = seedfold()
-            .args([
-                "run",
-                "--dataset",
-                "diabetes",
-                "--seeds",
-                "1",
-                "--quiet",
-                "--out",
-            ])
-            .arg(dir.path().join("o"))
-            .args(flags)
-            .output()
-            .unwrap();
-        assert!(!o.status.success(), "{flags:?} ran");
-        assert!(stderr(&o).contains(expected), "{flags:?}: {}", stderr(&o));
+        let mut args = vec!["--dataset", "diabetes", "--seeds", "1"];
+        args.extend(flags);
+        run_refused(&args, expected);
     }
 }
 

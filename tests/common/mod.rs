@@ -51,6 +51,20 @@ pub fn run_ok(out: &std::path::Path, args: &[&str]) {
         .success();
 }
 
+/// `seedfold run` with `args`, which must fail with a message containing `expected`.
+pub fn run_refused(args: &[&str], expected: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seedfold()
+        .arg("run")
+        .args(args)
+        .args(["--quiet", "--out"])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "{args:?} ran");
+    assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+}
+
 /// A process's standard error as text.
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
