@@ -367,7 +367,15 @@ fn nested_intervals(
             let interval = match (reps, row_sums.get(&key)) {
                 (Err(e), _) => Maybe::absent(e.clone()),
                 (Ok(_), None) => Maybe::absent("no scored fold"),
-                (Ok(reps), Some((sum, rows))) => ncv_interval(reps, sum / rows, n, level),
+                // a score cannot leave its range, however wide the interval (as for the others)
+                (Ok(reps), Some((sum, rows))) => {
+                    let (least, most) = metric.scale().range;
+                    ncv_interval(reps, sum / rows, n, level).map(|i| NcvInterval {
+                        lower: i.lower.max(least),
+                        upper: i.upper.min(most),
+                        ..i
+                    })
+                }
             };
             (key.0, key.1, interval)
         })

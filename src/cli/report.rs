@@ -143,8 +143,24 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
             describe_seeds("split seeds", &manifest.seeds_done)
         ),
         format!(
-            "Models: {}; {}",
+            "Models: {}{}; {}",
             e.models.join(", "),
+            e.tune
+                .iter()
+                .map(|t| format!(
+                    "{}tuned {} ({} on {} inner folds{})",
+                    if e.models.is_empty() { "" } else { ", " },
+                    t.model,
+                    match t.rule {
+                        seedfold::model::TuneRule::Best => "best inner mean",
+                        seedfold::model::TuneRule::OneSe => "one-standard-error rule",
+                    },
+                    t.folds,
+                    t.metric
+                        .as_ref()
+                        .map_or(String::new(), |m| format!(", compared on {m}"))
+                ))
+                .collect::<String>(),
             describe_seeds("model seeds", &e.model_seeds)
         ),
     ]
