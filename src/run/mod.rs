@@ -19,7 +19,7 @@ pub use crate::record::{FoldPredictions, FoldRecord, Status};
 pub use coverage::{coverage_problems, Coverage};
 pub use experiment::{
     AutoSeeds, DataSection, Experiment, ExperimentFile, ExtraInterval, ModelSet, OutputSection,
-    PreprocessSection, SeedSpec, Shard, SplitSection, StatsSection,
+    PreprocessSection, SeedSpec, Shard, SplitSection, StatsSection, AUTO_FIRST_SEEDS,
 };
 pub use manifest::{
     file_hashes, now_unix, source_sha256, split_hash, DataSummary, Manifest, RunStatus,
