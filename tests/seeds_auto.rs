@@ -131,3 +131,17 @@ fn auto_seeds_without_a_target_or_with_shards_are_refused_with_what_to_do() {
         run_refused(&args, expected);
     }
 }
+
+#[test]
+fn splits_refuse_auto_seeds_and_say_what_to_list_instead() {
+    let o = seedfold()
+        .args(["splits", "--dataset", "diabetes", "--seeds", "auto"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        common::stderr(&o).contains("--seed-list"),
+        "{}",
+        common::stderr(&o)
+    );
+}

@@ -37,6 +37,9 @@ pub struct SplitsArgs {
 }
 
 pub fn run(args: &SplitsArgs) -> Result<()> {
+    if matches!(args.seeds.spec(), Some(seedfold::run::SeedSpec::Auto(_))) {
+        anyhow::bail!("--seeds auto decides its seeds while a run goes; list the folds of the seeds it chose with --seed-list (see the run's manifest.json) or of a count, e.g. --seeds 10");
+    }
     let file = ExperimentFile {
         data: args.data.section(),
         preprocess: args.data.preprocess_section(),
