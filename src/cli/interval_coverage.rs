@@ -8,11 +8,11 @@ use super::args::DataArgs;
 use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
-use seedfold::data::{Table, Target, Task};
+use seedfold::data::{Table, Task};
 use seedfold::metric::{score, Metric};
 use seedfold::model::{build_models, FoldData, ModelSpec};
 use seedfold::rng::{self, Purpose};
-use seedfold::run::{gather, nested_reps, run, ExperimentFile, RunPlan, Silent};
+use seedfold::run::{gather, nested_reps, run, ExperimentFile, RunPlan, Silent, TestTruth};
 use seedfold::split::{Fold, SplitConfig, Splitter, SplitterKind};
 use seedfold::stats::{group_scores, ncv_interval, summarize, wilson, Interval, Options};
 
@@ -213,24 +213,11 @@ fn check_one(
             ),
         )
         .map_err(|e| anyhow::anyhow!("the model failed on a whole subset: {e}"))?;
-    let truth = match &table.y {
-        Target::Regression(y) => {
-            let values: Vec<f64> = holdout.iter().map(|&r| y[r]).collect();
-            score(
-                metric,
-                seedfold::metric::Truth::Values(&values),
-                &fitted.predictions,
-            )
-        }
-        Target::Classification { labels, classes } => {
-            let values: Vec<usize> = holdout.iter().map(|&r| labels[r]).collect();
-            score(
-                metric,
-                seedfold::metric::Truth::Classes(&values, classes.len()),
-                &fitted.predictions,
-            )
-        }
-    }
+    let truth = score(
+        metric,
+        TestTruth::of(table, holdout).view(),
+        &fitted.predictions,
+    )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let holds = |i: Option<(f64, f64)>| i.map(|(lo, hi)| lo <= truth && truth <= hi);
     let ncv = if args.ncv && metric.is_row_mean() {

@@ -383,14 +383,16 @@ fn gather_as(table: &Table, fold: &Fold, preprocess: bool) -> (FoldData, usize) 
 }
 
 /// The target of some test rows, held for a metric to read.
-pub(crate) enum TestTruth {
+pub enum TestTruth {
+    /// Real values.
     Values(Vec<f64>),
+    /// Class indices, and the number of classes.
     Classes(Vec<usize>, usize),
 }
 
 impl TestTruth {
     /// The target of `rows` of `table`.
-    pub(crate) fn of(table: &Table, rows: &[usize]) -> TestTruth {
+    pub fn of(table: &Table, rows: &[usize]) -> TestTruth {
         match &table.y {
             Target::Regression(y) => TestTruth::Values(rows.iter().map(|&r| y[r]).collect()),
             Target::Classification { labels, classes } => {
@@ -400,7 +402,7 @@ impl TestTruth {
     }
 
     /// As a metric reads it.
-    pub(crate) fn view(&self) -> Truth<'_> {
+    pub fn view(&self) -> Truth<'_> {
         match self {
             TestTruth::Values(v) => Truth::Values(v),
             TestTruth::Classes(c, k) => Truth::Classes(c, *k),
