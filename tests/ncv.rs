@@ -129,7 +129,7 @@ fn a_run_with_interval_ncv_reports_it_beside_nadeau_bengio_and_says_where_it_can
         args.extend(["--metrics", "mse,r2", "--interval", "ncv"]);
         args.extend(flags);
         common::run_ok(dir.path(), &args);
-        serde_json::from_str(&common::read(&dir.path().join("summary.json"))).unwrap()
+        common::json(&dir.path().join("summary.json"))
     };
     let s = summary(&[]);
     let of = |s: &serde_json::Value, metric: &str| {

@@ -31,8 +31,7 @@ fn the_permutation_test_equals_scikit_learns_on_the_same_folds_and_permutations(
                 &n,
             ],
         );
-        let summary: serde_json::Value =
-            serde_json::from_str(&read(&dir.path().join("summary.json"))).unwrap();
+        let summary = common::json(&dir.path().join("summary.json"));
         let test = &summary["summaries"][0]["permutation_test"];
         let null = floats(&case["null"]);
         let mean = null.iter().sum::<f64>() / null.len() as f64;
@@ -92,8 +91,7 @@ fn a_model_that_cannot_beat_chance_gets_a_large_p_value() {
             "99",
         ],
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let summary = common::json(&out.join("summary.json"));
     let p = summary["summaries"][0]["permutation_test"]["p_value"]
         .as_f64()
         .unwrap();

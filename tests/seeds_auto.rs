@@ -3,11 +3,7 @@
 
 mod common;
 
-use common::{read, run_ok, run_refused, seedfold};
-
-fn json(path: &std::path::Path) -> serde_json::Value {
-    serde_json::from_str(&read(path)).unwrap()
-}
+use common::{json, read, run_ok, run_refused, seedfold};
 
 /// The widest half-width of the t intervals of the means over seeds in a summary.
 fn widest(summary: &serde_json::Value) -> f64 {

@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{read, seedfold};
-use serde_json::Value;
+use common::{json, read, seedfold};
 use std::path::Path;
 
 const STUDY: &str = r#"
@@ -42,10 +41,6 @@ fn run_study(file: &Path, flags: &[&str], out: &Path) -> std::process::Output {
         .arg(out)
         .output()
         .unwrap()
-}
-
-fn json(path: &Path) -> Value {
-    serde_json::from_str(&read(path)).unwrap()
 }
 
 /// Ranks of one row, 1 = best (higher is better), ties sharing their mean rank.

@@ -98,8 +98,7 @@ fn tuned_models_equal_scikit_learns_nested_grid_search_on_seedfolds_folds() {
         }
         assert_eq!(got.len(), folds.len() * metrics.len(), "{name}");
         // summary.json counts the choices over outer folds and seeds
-        let summary: serde_json::Value =
-            serde_json::from_str(&read(&dir.path().join("summary.json"))).unwrap();
+        let summary = common::json(&dir.path().join("summary.json"));
         let tuning = &summary["tuning"][0];
         assert_eq!(tuning["model"], model.as_str());
         let mut want: BTreeMap<&str, u64> = BTreeMap::new();

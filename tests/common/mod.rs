@@ -65,6 +65,11 @@ pub fn run_refused(args: &[&str], expected: &str) {
     assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
 }
 
+/// A JSON file (summary.json, manifest.json) as a value, or a panic naming it.
+pub fn json(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// A process's standard error as text.
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
