@@ -93,6 +93,9 @@ pub enum Error {
     /// A configuration that cannot work, e.g. more folds than rows.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The run stopped on request ([`crate::run::request_stop`]) before all its seeds were done.
+    #[error("interrupted: the finished split seeds are saved; resume to fit the rest")]
+    Interrupted,
     /// Writing an output file failed.
     #[error("cannot write {path}: {reason}")]
     Write {

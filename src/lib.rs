@@ -29,6 +29,7 @@
 
 pub mod data;
 mod error;
+pub mod execute;
 pub mod metric;
 pub mod model;
 pub mod panic;

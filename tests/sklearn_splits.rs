@@ -1,6 +1,9 @@
 //! `--splits sklearn`: split seed s gives scikit-learn's `KFold`, `StratifiedKFold`
-//! (shuffle=True) and `ShuffleSplit` folds with `random_state=s` exactly, checked against tests/reference/sklearn_splits.json (made by
-//! make_sklearn_splits_reference.py with scikit-learn 1.9.1 and numpy 2.4.6).
+//! (shuffle=True), `ShuffleSplit`, `StratifiedShuffleSplit` and `GroupShuffleSplit` folds with
+//! `random_state=s` exactly; `--splits sklearn-repeated`: split seed r gives repeat r of
+//! `RepeatedKFold` / `RepeatedStratifiedKFold`. Checked against
+//! tests/reference/sklearn_splits.json (made by make_sklearn_splits_reference.py with
+//! scikit-learn 1.9.1 and numpy 2.4.6).
 
 mod common;
 
@@ -25,6 +28,38 @@ fn folds(
         ..SplitConfig::default()
     };
     Splitter::new(&config, table).unwrap().split(seed)
+}
+
+/// A case's test size: a count or a fraction (`None` when absent or null).
+fn test_size_of(case: &serde_json::Value) -> Option<TestSize> {
+    let size = &case["test_size"];
+    match size.as_u64() {
+        Some(c) => Some(TestSize::Count(c as usize)),
+        None => size.as_f64().map(TestSize::Fraction),
+    }
+}
+
+/// Every split's "test;train", joined by "|".
+fn splits_text(folds: &[Fold]) -> String {
+    folds
+        .iter()
+        .map(|f| format!("{};{}", joined(&f.test), joined(&f.train)))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// Digit labels written as one string.
+fn digits(case: &serde_json::Value) -> Vec<usize> {
+    case["labels"]
+        .as_str()
+        .unwrap()
+        .bytes()
+        .map(|b| usize::from(b - b'0'))
+        .collect()
+}
+
+fn number(case: &serde_json::Value, key: &str) -> usize {
+    case[key].as_u64().unwrap() as usize
 }
 
 /// "i,i,i" for rows.
@@ -170,6 +205,116 @@ fn shuffle_split_equals_scikit_learn_on_600_generated_cases() {
 }
 
 #[test]
+fn stratified_shuffle_split_equals_scikit_learn_on_600_generated_cases() {
+    for case in &generated("stratified_shuffle_split") {
+        let labels = digits(case);
+        let (splits, seed) = (number(case, "splits"), number(case, "seed") as u64);
+        let table = class_table(&labels, None);
+        let got = folds(
+            SplitterKind::StratifiedShuffleSplit,
+            splits,
+            &table,
+            seed,
+            test_size_of(case),
+        );
+        assert_eq!(
+            sha256(&splits_text(&got)),
+            case["sha256"].as_str().unwrap(),
+            "{} rows, {splits} splits, seed {seed}",
+            labels.len()
+        );
+    }
+}
+
+#[test]
+fn group_shuffle_split_equals_scikit_learn_on_600_generated_cases() {
+    for case in &generated("group_shuffle_split") {
+        let groups: Vec<usize> = case["groups"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .map(|g| g.parse().unwrap())
+            .collect();
+        let (splits, seed) = (number(case, "splits"), number(case, "seed") as u64);
+        let table = regression_table(vec![0.0; groups.len()], Some(groups.clone()));
+        let got = folds(
+            SplitterKind::GroupShuffleSplit,
+            splits,
+            &table,
+            seed,
+            test_size_of(case),
+        );
+        assert_eq!(
+            sha256(&splits_text(&got)),
+            case["sha256"].as_str().unwrap(),
+            "{} rows, {splits} splits, seed {seed}",
+            groups.len()
+        );
+    }
+}
+
+/// Repeats 0 … r − 1 (split seeds under `--splits sklearn-repeated`): each repeat's test
+/// folds "…;…", repeats joined by "|".
+fn repeats_text(kind: SplitterKind, table: &Table, case: &serde_json::Value) -> String {
+    let config = SplitConfig {
+        kind,
+        folds: number(case, "folds"),
+        source: SplitSource::SklearnRepeated,
+        random_state: Some(number(case, "random_state") as u32),
+        ..SplitConfig::default()
+    };
+    let splitter = Splitter::new(&config, table).unwrap();
+    (0..number(case, "repeats") as u64)
+        .map(|r| tests_text(&splitter.split(r)))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+#[test]
+fn repeated_kfold_and_repeated_stratified_equal_scikit_learn_on_300_cases_each() {
+    let cases = reference("sklearn_splits.json");
+    for case in cases["repeated_kfold"].as_array().unwrap() {
+        let table = regression_table(vec![0.0; number(case, "n")], None);
+        let text = repeats_text(SplitterKind::Kfold, &table, case);
+        assert_eq!(sha256(&text), case["sha256"].as_str().unwrap(), "{case}");
+    }
+    for case in cases["repeated_stratified"].as_array().unwrap() {
+        let table = class_table(&digits(case), None);
+        let text = repeats_text(SplitterKind::Stratified, &table, case);
+        assert_eq!(sha256(&text), case["sha256"].as_str().unwrap(), "{case}");
+    }
+}
+
+#[test]
+fn scikit_learns_splitters_are_refused_where_they_do_not_exist() {
+    let table = regression_table(vec![0.0; 20], None);
+    let config = SplitConfig {
+        kind: SplitterKind::ShuffleSplit,
+        source: SplitSource::SklearnRepeated,
+        ..SplitConfig::default()
+    };
+    let e = Splitter::new(&config, &table).unwrap_err().to_string();
+    assert!(e.contains("RepeatedKFold"), "{e}");
+    let config = SplitConfig {
+        random_state: Some(3),
+        source: SplitSource::Sklearn,
+        ..SplitConfig::default()
+    };
+    let e = Splitter::new(&config, &table).unwrap_err().to_string();
+    assert!(e.contains("sklearn-repeated"), "{e}");
+    let config = SplitConfig {
+        source: SplitSource::SklearnRepeated,
+        ..SplitConfig::default()
+    };
+    let e = Splitter::new(&config, &table)
+        .unwrap()
+        .check_seeds(&[0, 100_000])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("repeat"), "{e}");
+}
+
+#[test]
 fn diabetes_ols_scores_equal_cross_validate_on_scikit_learns_folds() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
@@ -229,7 +374,9 @@ fn what_scikit_learns_generator_cannot_do_is_refused() {
         assert!(!o.status.success(), "{args:?}");
         common::stderr(&o)
     };
-    assert!(refused(&["--splitter", "time-series"]).contains("pass --splitter kfold"));
+    assert!(
+        refused(&["--splitter", "time-series"]).contains("it gives scikit-learn's KFold (kfold)")
+    );
     assert!(refused(&["--splitter", "stratified"]).contains("on a regression target"));
     assert!(refused(&["--seed-list", "4294967296"]).contains("random_state range"));
     // a refused run leaves no folder behind

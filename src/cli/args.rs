@@ -78,11 +78,16 @@ pub struct SplitArgs {
     /// Quantile bins for stratifying a regression target [default: 5].
     #[arg(long)]
     pub bins: Option<usize>,
-    /// Where the shuffles come from: seedfold's own streams, or numpy's RandomState so that
-    /// split seed s gives scikit-learn's KFold, StratifiedKFold or ShuffleSplit folds with
-    /// random_state=s exactly [default: seedfold].
+    /// Where the shuffles come from: seedfold's own streams; numpy's RandomState so that
+    /// split seed s gives scikit-learn's KFold, StratifiedKFold, ShuffleSplit,
+    /// StratifiedShuffleSplit or GroupShuffleSplit folds with random_state=s exactly
+    /// (sklearn); or split seed r gives repeat r of RepeatedKFold / RepeatedStratifiedKFold
+    /// with --random-state (sklearn-repeated) [default: seedfold].
     #[arg(long, value_enum)]
     pub splits: Option<SplitSource>,
+    /// The random_state of --splits sklearn-repeated [default: 0].
+    #[arg(long)]
+    pub random_state: Option<u32>,
 }
 
 /// Which split seeds to use.
@@ -138,6 +143,7 @@ impl SplitArgs {
             max_train_size: self.max_train_size,
             bins: self.bins,
             splits: self.splits,
+            random_state: self.random_state,
         }
     }
 }

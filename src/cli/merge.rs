@@ -1,10 +1,10 @@
 //! `seedfold merge`: shards of one experiment into the report a single run would write.
 
-use super::report::{about, claim, hard_rows, known_scale, replacing, write_report};
 use anyhow::{bail, Result};
 use clap::Args;
 use seedfold::data::Task;
 use seedfold::data::{record_rows, CsvRow, CsvRows, MergeSorted};
+use seedfold::report::files::{about, claim, hard_rows, known_scale, replacing, write_report};
 use seedfold::report::folder::{read_manifest, write_manifest};
 use seedfold::report::{write_records, AtomicFile};
 use seedfold::run::{file_hashes, Coverage, Manifest, RunStatus};

@@ -2,12 +2,10 @@
 
 mod args;
 mod datasets;
-mod execute;
 mod interval_coverage;
 mod merge;
 mod metrics;
 mod models;
-mod progress;
 mod report;
 mod run;
 mod splits;
@@ -106,7 +104,7 @@ pub fn main() -> Result<()> {
 fn load(spec: &seedfold::data::DataSpec) -> Result<seedfold::data::Table> {
     survives_reading(spec)?;
     let loaded = seedfold::data::load(spec)?;
-    release_freed_memory();
+    seedfold::execute::release_freed_memory();
     for hint in &loaded.hints {
         eprintln!("note: {hint}");
     }
@@ -145,36 +143,4 @@ fn survives_reading(spec: &seedfold::data::DataSpec) -> Result<()> {
         ),
     }
     .into())
-}
-
-/// Hand back to the system the memory a finished stage freed: glibc keeps freed heap pages for
-/// reuse, so the reader's frame (as large as the data), or the fits' buffers in every worker's
-/// arena, would otherwise stay resident through the stages that follow.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns unused heap pages; no live allocation is touched.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-/// From here on, serve large blocks (score tables, rendered files, batches) from their own
-/// mappings, so freeing one returns it to the system: glibc otherwise raises that threshold
-/// each time such a block is freed and serves the next from the heap, where freed space stays
-/// resident. Set once the fits are done (their large per-tree buffers would pay a mapping
-/// each, 7 % of a forest run on 200,000 rows); then a run's peak memory grows by under a
-/// kilobyte per split seed (BENCHMARKS.md).
-fn hand_back_large_blocks() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes the allocator's tuning.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
-    }
-}
-
-/// Show library warnings on stderr.
-fn warn(warnings: &[String]) {
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
 }

@@ -147,16 +147,17 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         Some(out) => (out, args.overwrite),
         None => (PathBuf::from("reports/latest"), true),
     };
-    let mode = super::execute::Mode {
+    let mode = seedfold::execute::Mode {
         resume: args.resume,
         overwrite,
     };
-    let how = super::execute::Execution {
+    let how = seedfold::execute::Execution {
         out: &out,
         threads: args.threads,
         quiet: args.quiet,
         mode,
         fit_timeout: args.fit_timeout.unwrap_or(seedfold::run::FIT_TIMEOUT),
+        plugged: &[],
     };
     if !file.datasets.is_empty() {
         if flags_name_data(&args.data.section()) {
@@ -166,7 +167,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
     }
     let table = super::load(&file.data_spec()?)?;
     let experiment = file.resolve(table.y.task())?;
-    super::execute::execute(&experiment, table, &how)
+    seedfold::execute::execute(&experiment, table, &how)
 }
 
 /// Whether the command line names data or its columns.

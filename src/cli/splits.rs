@@ -50,7 +50,7 @@ pub fn run(args: &SplitsArgs) -> Result<()> {
     let table = super::load(&file.data_spec()?)?;
     let experiment = file.resolve(table.y.task())?;
     let splitter = Splitter::new(&experiment.split, &table)?;
-    super::warn(splitter.warnings());
+    seedfold::execute::warn(splitter.warnings());
     let seeds = &experiment.split_seeds;
     splitter.check_seeds(seeds)?;
     let csv = match args.tune_folds {

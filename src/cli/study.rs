@@ -3,10 +3,10 @@
 //! the Bayesian signed-rank test when asked) in the folder's own summary.json, report.md and
 //! report.html.
 
-use super::execute::{execute, Execution, Mode};
-use super::report::{about, write_side_by_side};
 use anyhow::{bail, Context, Result};
 use seedfold::data::DataSource;
+use seedfold::execute::{execute, Execution, Mode};
+use seedfold::report::files::{about, write_side_by_side};
 use seedfold::report::folder::{lock, outputs, read_manifest, sweep_litter, LOCK};
 use seedfold::report::{
     render_study_html, render_study_markdown, write_study_json, Study, StudyDataset,
@@ -291,7 +291,7 @@ fn compare(file: &ExperimentFile, out: &Path, names: &[String]) -> Result<Study>
                     .collect()
             })
             .collect();
-        let scale: Scale = super::report::known_scale(metric);
+        let scale: Scale = seedfold::report::files::known_scale(metric);
         let signed_rank = match (file.stats.signed_rank, options.rope.given(metric)) {
             (Some(true), Some(rope)) => Some(rope),
             (Some(true), None) if scale.unitless => Some(0.01),

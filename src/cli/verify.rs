@@ -227,7 +227,13 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         seeds.len()
     );
     if let Some(sample) = sample {
-        let ModelSet { models, metrics } = e.models_and_metrics(&table)?;
+        if !e.plugged.is_empty() {
+            bail!(
+                "the run fitted models from outside the catalogue ({}), which --rerun cannot refit; rerun them from Python with seedfold.evaluate",
+                e.plugged.join("; ")
+            );
+        }
+        let ModelSet { models, metrics } = e.models_and_metrics(&table, &[])?;
         let plan = RunPlan {
             table: &table,
             splitter: &splitter,

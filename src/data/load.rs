@@ -17,6 +17,14 @@ pub enum DataSource {
     Builtin(String),
     /// A `.csv` or `.parquet` file.
     File(PathBuf),
+    /// Arrays handed over in memory (from Python), with the caller's name for them and their
+    /// [`Table::sha256`](crate::data::Table::sha256).
+    Arrays {
+        /// The name reports give the data.
+        name: String,
+        /// The arrays' fingerprint.
+        sha256: String,
+    },
 }
 
 /// What to read and which columns play which role.
@@ -79,6 +87,7 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
             loaded.hints.extend(hint);
             return Ok(loaded);
         }
+        DataSource::Arrays { name, .. } => return Err(arrays_not_readable(name)),
     };
     from_frame(&frame, spec, spec.source.name(), builtin)
 }
@@ -87,7 +96,7 @@ impl DataSource {
     /// The data's short name: the built-in's name or the file's stem.
     pub fn name(&self) -> String {
         match self {
-            DataSource::Builtin(name) => name.clone(),
+            DataSource::Builtin(name) | DataSource::Arrays { name, .. } => name.clone(),
             DataSource::File(path) => path
                 .file_stem()
                 .map_or("data".into(), |s| s.to_string_lossy().into()),
@@ -100,6 +109,7 @@ impl DataSource {
 pub fn source_reader(spec: &DataSpec) -> Result<Box<dyn std::io::Read>> {
     match &spec.source {
         DataSource::Builtin(name) => Ok(Box::new(builtin(name)?.csv.as_bytes())),
+        DataSource::Arrays { name, .. } => Err(arrays_not_readable(name)),
         DataSource::File(path) => Ok(Box::new(std::fs::File::open(path).map_err(|e| {
             Error::Read {
                 path: path.clone(),
@@ -107,6 +117,13 @@ pub fn source_reader(spec: &DataSpec) -> Result<Box<dyn std::io::Read>> {
             }
         })?)),
     }
+}
+
+/// Why arrays handed over in memory cannot be read again from their description.
+fn arrays_not_readable(name: &str) -> Error {
+    Error::Config(format!(
+        "the data {name} was handed over as arrays in memory (from Python), so seedfold cannot read it again; pass the same arrays from Python"
+    ))
 }
 
 /// Read with `read`, a panic inside the reader (polars panics on some malformed files) being

@@ -164,6 +164,43 @@ impl Table {
         self.x.nrows()
     }
 
+    /// SHA-256 (lowercase hex) of the table's contents, for data that has no file to hash
+    /// (arrays from Python): the feature names, the shape, every feature value (row-major,
+    /// little-endian f64), the target (values, or class names and each row's class) and the
+    /// groups, each length-prefixed so no two tables share the bytes.
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut text = |t: &str| {
+            h.update((t.len() as u64).to_le_bytes());
+            h.update(t.as_bytes());
+        };
+        for name in self.feature_names.iter().chain([&self.target_name]) {
+            text(name);
+        }
+        h.update((self.x.nrows() as u64).to_le_bytes());
+        h.update((self.x.ncols() as u64).to_le_bytes());
+        for v in self.x.iter() {
+            h.update(v.to_le_bytes());
+        }
+        match &self.y {
+            Target::Regression(y) => y.iter().for_each(|v| h.update(v.to_le_bytes())),
+            Target::Classification { labels, classes } => {
+                for c in classes {
+                    h.update((c.len() as u64).to_le_bytes());
+                    h.update(c.as_bytes());
+                }
+                labels
+                    .iter()
+                    .for_each(|&l| h.update((l as u64).to_le_bytes()));
+            }
+        }
+        for &g in self.groups.iter().flatten() {
+            h.update((g as u64).to_le_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Whether folds need preprocessing fitted on their training rows (missing cells,
     /// categories or scaling); if not, models see `x` as it is.
     pub fn needs_preprocessing(&self) -> bool {

@@ -42,7 +42,7 @@ pub fn read_records(
     .map_err(|panic| malformed(path, format!("the reader gave up ({panic})")))?
     // polars' further lines advise on options of its own API, which seedfold users cannot set
     .map_err(|e| malformed(path, e.to_string().lines().next().unwrap_or("").into()))?;
-    let frame = from_cross_validate(path, frame, folds)?;
+    let frame = from_cross_validate(path, from_cv_results(path, frame, folds)?, folds)?;
     let names: Vec<String> = frame
         .get_column_names()
         .iter()
@@ -242,6 +242,103 @@ fn sklearn_metric(scorer: &str) -> (String, bool) {
             None => (scorer.to_string(), false),
         },
     }
+}
+
+/// scikit-learn's `GridSearchCV.cv_results_` saved as a table (one row per parameter setting,
+/// `split<i>_test_<scorer>` columns) turned into a `cross_validate` table: a row per setting
+/// and split, the setting (its `param_*` columns, else `params`) as the model, split i as
+/// seed i / K and fold i % K for `folds` = K (`RepeatedKFold`'s order), else seed 0, fold i.
+/// Any other table is returned as it is.
+fn from_cv_results(path: &Path, frame: DataFrame, folds: Option<usize>) -> Result<DataFrame> {
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    // (split, scorer, column)
+    let mut splits: Vec<(usize, &str, &str)> = names
+        .iter()
+        .filter_map(|n| {
+            let rest = n.strip_prefix("split")?;
+            let (i, scorer) = rest.split_once("_test_")?;
+            Some((i.parse().ok()?, scorer, n.as_str()))
+        })
+        .collect();
+    if splits.is_empty() {
+        return Ok(frame);
+    }
+    splits.sort_unstable();
+    let text = |c: &str| -> Result<Vec<String>> {
+        let ca = frame
+            .column(c)
+            .and_then(|c| c.str().cloned())
+            .map_err(|e| malformed(path, e.to_string()))?;
+        Ok(ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
+    };
+    let params: Vec<&String> = names.iter().filter(|n| n.starts_with("param_")).collect();
+    let settings: Vec<String> = if params.is_empty() {
+        match names.iter().any(|n| n == "params") {
+            true => text("params")?,
+            false => (0..frame.height())
+                .map(|i| format!("setting {i}"))
+                .collect(),
+        }
+    } else {
+        let columns = params.iter().map(|p| text(p)).collect::<Result<Vec<_>>>()?;
+        (0..frame.height())
+            .map(|row| {
+                params
+                    .iter()
+                    .zip(&columns)
+                    .map(|(p, values)| format!("{}={}", &p["param_".len()..], values[row]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect()
+    };
+    let mut scorers: Vec<&str> = splits.iter().map(|(_, s, _)| *s).collect();
+    scorers.sort_unstable();
+    scorers.dedup();
+    let values = splits
+        .iter()
+        .map(|(.., c)| text(c))
+        .collect::<Result<Vec<_>>>()?;
+    let (mut model, mut seed, mut fold) = (Vec::new(), Vec::new(), Vec::new());
+    let mut by_scorer: Vec<Vec<String>> = vec![Vec::new(); scorers.len()];
+    for (row, setting) in settings.iter().enumerate() {
+        let mut last = None;
+        for ((i, scorer, _), column) in splits.iter().zip(&values) {
+            if last != Some(*i) {
+                model.push(setting.clone());
+                let (s, f) = match folds.filter(|&k| k > 0) {
+                    Some(k) => (i / k, i % k),
+                    None => (0, *i),
+                };
+                seed.push(s.to_string());
+                fold.push(f.to_string());
+                for list in &mut by_scorer {
+                    list.push(String::new());
+                }
+                last = Some(*i);
+            }
+            let k = scorers.iter().position(|s| s == scorer).unwrap_or(0);
+            if let Some(cell) = by_scorer[k].last_mut() {
+                cell.clone_from(&column[row]);
+            }
+        }
+    }
+    let rows = model.len();
+    let columns = [("model", model), ("seed", seed), ("fold", fold)]
+        .into_iter()
+        .map(|(name, v)| Column::new(name.into(), v))
+        .chain(
+            scorers
+                .iter()
+                .zip(by_scorer)
+                .map(|(s, v)| Column::new(format!("test_{s}").into(), v)),
+        )
+        .collect();
+    DataFrame::new(rows, columns).map_err(|e| malformed(path, e.to_string()))
 }
 
 /// scikit-learn's `cross_validate` results as a wide table — `test_<scorer>` columns, one row

@@ -4,6 +4,7 @@
 mod assemble;
 mod content;
 mod csv;
+pub mod files;
 pub mod folder;
 mod html;
 mod markdown;

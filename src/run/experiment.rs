@@ -224,6 +224,7 @@ pub struct SplitSection {
     pub max_train_size: Option<usize>,
     pub bins: Option<usize>,
     pub splits: Option<SplitSource>,
+    pub random_state: Option<u32>,
 }
 
 /// `[stats]`.
@@ -410,7 +411,8 @@ impl ExperimentFile {
             gap,
             max_train_size,
             bins,
-            splits
+            splits,
+            random_state
         );
         overlay!(
             self,
@@ -503,6 +505,12 @@ impl ExperimentFile {
 
     /// Fill in defaults for a target of `task`.
     pub fn resolve(&self, task: Task) -> Result<Experiment> {
+        self.resolve_with(task, self.data_spec()?)
+    }
+
+    /// As [`resolve`](Self::resolve), on `data` in place of the file's `[data]` (arrays handed
+    /// over from Python).
+    pub fn resolve_with(&self, task: Task, data: DataSpec) -> Result<Experiment> {
         let s = &self.split;
         let default_kind = match task {
             Task::Classification => SplitterKind::Stratified,
@@ -511,7 +519,7 @@ impl ExperimentFile {
         let defaults = SplitConfig::default();
         let stats = self.stats.options(None)?;
         Ok(Experiment {
-            data: self.data_spec()?,
+            data,
             split: SplitConfig {
                 kind: s.splitter.unwrap_or(default_kind),
                 folds: s.folds.unwrap_or(defaults.folds),
@@ -520,9 +528,11 @@ impl ExperimentFile {
                 max_train_size: s.max_train_size,
                 bins: s.bins.unwrap_or(defaults.bins),
                 source: s.splits.unwrap_or_default(),
+                random_state: s.random_state,
             },
             split_seeds: self.seeds.clone().unwrap_or(SeedSpec::Count(10)).seeds()?,
             seeds_auto: self.auto_seeds(&stats)?,
+            plugged: Vec::new(),
             model_seeds: self
                 .model_seeds
                 .clone()
@@ -576,6 +586,11 @@ pub struct Experiment {
     pub model_seeds: Vec<u64>,
     /// Model specifications as written.
     pub models: Vec<String>,
+    /// Models from outside the catalogue (scikit-learn estimators from Python), as their
+    /// caller describes them (`"forest = RandomForestClassifier(n_estimators=50)"`), so the
+    /// manifest says what ran and a resume with other estimators is refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plugged: Vec<String>,
     /// Grids evaluated as tuned models.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tune: Vec<TuneSpec>,
@@ -637,8 +652,13 @@ impl Experiment {
         }
     }
 
-    /// The experiment's models for `table`, and the metrics each is scored on.
-    pub fn models_and_metrics(&self, table: &Table) -> Result<ModelSet> {
+    /// The experiment's models for `table` (the catalogue's, the tuned ones, then `plugged`:
+    /// models built outside the catalogue), and the metrics each is scored on.
+    pub fn models_and_metrics(
+        &self,
+        table: &Table,
+        plugged: &[Arc<dyn Model>],
+    ) -> Result<ModelSet> {
         let task = table.y.task();
         let n_classes = table.y.classes().map_or(0, |(_, c)| c.len());
         let specs: Vec<ModelSpec> = self
@@ -652,7 +672,7 @@ impl Experiment {
             .as_ref()
             .map(|m| m.iter().map(|s| s.parse()).collect::<Result<_>>())
             .transpose()?;
-        let mut models = if specs.is_empty() && !self.tune.is_empty() {
+        let mut models = if specs.is_empty() && !(self.tune.is_empty() && plugged.is_empty()) {
             Vec::new()
         } else {
             build_models(&specs, task, self.exact_linfa)?
@@ -671,6 +691,15 @@ impl Experiment {
                 )));
             }
             models.push(Arc::new(tuned));
+        }
+        for model in plugged {
+            if models.iter().any(|m| m.name() == model.name()) {
+                return Err(Error::Config(format!(
+                    "two models are named {}; give each model its own name",
+                    model.name()
+                )));
+            }
+            models.push(model.clone());
         }
         if let Some(list) = &requested {
             if let Some((_, m)) = list

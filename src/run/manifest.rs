@@ -56,11 +56,14 @@ impl DataSummary {
 
 /// SHA-256 (lowercase hex) of the bytes the data comes from, read as a stream.
 pub fn source_sha256(spec: &DataSpec) -> Result<String> {
+    if let DataSource::Arrays { sha256, .. } = &spec.source {
+        return Ok(sha256.clone());
+    }
     let mut hasher = Sha256::new();
     std::io::copy(&mut source_reader(spec)?, &mut hasher).map_err(|e| Error::Read {
         path: match &spec.source {
             DataSource::File(path) => path.clone(),
-            DataSource::Builtin(name) => name.into(),
+            DataSource::Builtin(name) | DataSource::Arrays { name, .. } => name.into(),
         },
         reason: e.to_string(),
     })?;

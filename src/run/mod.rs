@@ -11,6 +11,7 @@ mod ncv;
 mod permutation;
 mod progress;
 
+mod stop;
 mod timeout;
 mod tune;
 
@@ -28,6 +29,7 @@ pub use manifest::{
 pub use ncv::nested_reps;
 pub use permutation::permutation_scores;
 pub use progress::{Observer, Silent};
+pub use stop::request_stop;
 pub use tune::inner_folds;
 
 use crate::data::{Table, Target, Task};
@@ -166,6 +168,7 @@ pub fn metrics_for(
 /// Run the plan. Failed fits are recorded, not fatal (unless `fail_fast`).
 pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     plan.splitter.check_seeds(plan.split_seeds)?;
+    stop::clear_stop();
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(t) = plan.threads {
         builder = builder.num_threads(t);
@@ -244,12 +247,20 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                 .par_iter()
                 .enumerate()
                 .for_each(|(t, &(seed, f, fold))| {
-                    let result = run_fold(plan, &shared, seed, f, fold, observer);
+                    // after a stop, folds not yet started are not fitted, and no seed is saved
+                    let result = if stop::stop_requested() {
+                        RunOutput::default()
+                    } else {
+                        run_fold(plan, &shared, seed, f, fold, observer)
+                    };
                     let seed_index = first_task.partition_point(|&start| start <= t) - 1;
                     let mut state = release.lock().unwrap_or_else(|e| e.into_inner());
                     state.results[t] = Some(result);
                     state.remaining[seed_index] -= 1;
-                    while state.next < batch.len() && state.remaining[state.next] == 0 {
+                    while state.next < batch.len()
+                        && state.remaining[state.next] == 0
+                        && !stop::stop_requested()
+                    {
                         let i = state.next;
                         let (mut records, mut predictions) = (Vec::new(), Vec::new());
                         for slot in &mut state.results[first_task[i]..first_task[i + 1]] {
@@ -274,6 +285,10 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         });
         let released = release.into_inner().unwrap_or_else(|e| e.into_inner());
         out = released.out;
+        if stop::stop_requested() {
+            observer.finish();
+            return Err(Error::Interrupted);
+        }
         if plan.fail_fast {
             if let Some(failed) = released.failed {
                 return Err(Error::Config(format!(

@@ -64,12 +64,6 @@ fn block_assignment(n: usize, k: usize) -> Vec<usize> {
         .collect()
 }
 
-/// Shuffled k-fold, as scikit-learn's `KFold(shuffle=True)`: permute the rows, cut the
-/// permutation into k blocks whose sizes differ by at most one (the larger ones first).
-pub(super) fn kfold(n: usize, k: usize, rng: &mut impl RngCore) -> Vec<Fold> {
-    kfold_from_order(&rng::permutation(n, rng), k)
-}
-
 /// k-fold from a given permutation of the rows: its consecutive blocks are the test folds.
 pub(super) fn kfold_from_order(order: &[usize], k: usize) -> Vec<Fold> {
     let n = order.len();

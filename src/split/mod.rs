@@ -15,7 +15,9 @@ mod time_series;
 use crate::data::{Table, Target};
 use crate::rng::{self, Purpose};
 use crate::{Error, Result};
+use numpy::RandomState;
 use serde::{Deserialize, Serialize};
+use shuffle::Shuffles;
 
 /// One train/test partition (row indices into the table, both sorted).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +44,8 @@ pub enum SplitterKind {
     ShuffleSplit,
     /// Random train/test splits keeping class proportions.
     StratifiedShuffleSplit,
+    /// Random train/test splits of whole groups (test size: a share or count of the groups).
+    GroupShuffleSplit,
     /// Expanding (or sliding) windows over rows in order; no shuffling.
     TimeSeries,
     /// Leave one row out.
@@ -72,7 +76,7 @@ impl SplitterKind {
     fn uses_groups(self) -> bool {
         matches!(
             self,
-            Self::Group | Self::StratifiedGroup | Self::LeaveOneGroupOut
+            Self::Group | Self::StratifiedGroup | Self::GroupShuffleSplit | Self::LeaveOneGroupOut
         )
     }
 }
@@ -85,9 +89,13 @@ pub enum SplitSource {
     #[default]
     Seedfold,
     /// numpy's legacy `RandomState(seed)`, so split seed s gives scikit-learn's
-    /// `KFold`, `StratifiedKFold` (shuffle=True) and `ShuffleSplit` folds with
-    /// `random_state=s` exactly.
+    /// `KFold`, `StratifiedKFold` (shuffle=True), `ShuffleSplit`, `StratifiedShuffleSplit`
+    /// and `GroupShuffleSplit` folds with `random_state=s` exactly.
     Sklearn,
+    /// numpy's `RandomState(random_state)` drawn on from one repeat to the next, so split
+    /// seed r gives repeat r of scikit-learn's `RepeatedKFold` / `RepeatedStratifiedKFold`
+    /// with that `random_state` (kfold / stratified splitters).
+    SklearnRepeated,
 }
 
 impl SplitSource {
@@ -139,6 +147,9 @@ pub struct SplitConfig {
     /// Where the shuffles come from (left out of the experiment's record when seedfold's own).
     #[serde(default, skip_serializing_if = "SplitSource::is_seedfold")]
     pub source: SplitSource,
+    /// The `random_state` of `--splits sklearn-repeated` (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub random_state: Option<u32>,
 }
 
 impl Default for SplitConfig {
@@ -151,6 +162,7 @@ impl Default for SplitConfig {
             max_train_size: None,
             bins: 5,
             source: SplitSource::Seedfold,
+            random_state: None,
         }
     }
 }
@@ -216,27 +228,47 @@ impl Splitter {
         let n = self.n;
         let min_folds = match c.kind {
             SplitterKind::Loo | SplitterKind::LeaveOneGroupOut => 0,
-            SplitterKind::ShuffleSplit | SplitterKind::StratifiedShuffleSplit => 1,
+            SplitterKind::ShuffleSplit
+            | SplitterKind::StratifiedShuffleSplit
+            | SplitterKind::GroupShuffleSplit => 1,
             _ => 2,
         };
-        if c.source == SplitSource::Sklearn {
-            let supported = match c.kind {
-                SplitterKind::Kfold | SplitterKind::ShuffleSplit => true,
-                // scikit-learn stratifies classes only; seedfold's regression bins are its own
-                SplitterKind::Stratified => self.classes,
-                _ => false,
-            };
-            if !supported {
-                return Err(Error::Config(format!(
-                    "--splits sklearn reproduces scikit-learn's KFold, StratifiedKFold (classes) and ShuffleSplit only so far, not the {} splitter{}; pass --splitter kfold, stratified or shuffle-split, or leave --splits out",
-                    c.kind.name(),
-                    if self.classes { "" } else { " on a regression target" }
-                )));
-            }
-        }
-        if c.source == SplitSource::Sklearn && u32::try_from(n).is_err() {
+        let supported = match (c.source, c.kind) {
+            (SplitSource::Seedfold, _) => true,
+            (
+                SplitSource::Sklearn,
+                SplitterKind::Kfold | SplitterKind::ShuffleSplit | SplitterKind::GroupShuffleSplit,
+            ) => true,
+            (SplitSource::SklearnRepeated, SplitterKind::Kfold) => true,
+            // scikit-learn stratifies classes only; seedfold's regression bins are its own
+            (
+                SplitSource::Sklearn,
+                SplitterKind::Stratified | SplitterKind::StratifiedShuffleSplit,
+            )
+            | (SplitSource::SklearnRepeated, SplitterKind::Stratified) => self.classes,
+            _ => false,
+        };
+        if !supported {
             return Err(Error::Config(format!(
-                "--splits sklearn shuffles at most 4294967295 rows, not {n}"
+                "--splits {} does not reproduce the {} splitter{}: it gives scikit-learn's {}; leave --splits out for seedfold's own",
+                c.source.name(),
+                c.kind.name(),
+                if self.classes { "" } else { " on a regression target" },
+                match c.source {
+                    SplitSource::SklearnRepeated => "RepeatedKFold (kfold) and RepeatedStratifiedKFold (stratified, classes)",
+                    _ => "KFold (kfold), StratifiedKFold (stratified, classes), ShuffleSplit, StratifiedShuffleSplit (classes) and GroupShuffleSplit",
+                }
+            )));
+        }
+        if c.random_state.is_some() && c.source != SplitSource::SklearnRepeated {
+            return Err(Error::Config(
+                "random_state sets scikit-learn's repeated splitters' seed: use it with --splits sklearn-repeated (under --splits sklearn the split seed is the random_state)".into(),
+            ));
+        }
+        if !c.source.is_seedfold() && u32::try_from(n).is_err() {
+            return Err(Error::Config(format!(
+                "--splits {} shuffles at most 4294967295 rows, not {n}",
+                c.source.name()
             )));
         }
         if c.folds < min_folds {
@@ -260,6 +292,12 @@ impl Splitter {
             SplitterKind::ShuffleSplit => shuffle::sizes(n, c.test_size).map(|_| ()),
             SplitterKind::StratifiedShuffleSplit => {
                 shuffle::check_stratified(&self.strata, c.test_size)
+            }
+            SplitterKind::GroupShuffleSplit => {
+                let n_groups = self.groups.iter().max().map_or(0, |g| g + 1);
+                shuffle::sizes_or(n_groups, c.test_size, shuffle::DEFAULT_GROUP_TEST_FRACTION)
+                    .map(|_| ())
+                    .map_err(|e| Error::Config(format!("over the {n_groups} groups: {e}")))
             }
             SplitterKind::TimeSeries => time_series::sizes(n, c).map(|_| ()),
             SplitterKind::Loo => kfold::check(n, n.max(2)),
@@ -342,9 +380,14 @@ impl Splitter {
     /// Split seeds this splitter cannot use: numpy seeds are 32-bit, so under
     /// `--splits sklearn` a seed must be at most 2³² − 1.
     pub fn check_seeds(&self, seeds: &[u64]) -> Result<()> {
-        match seeds.iter().find(|&&s| s > u64::from(u32::MAX)) {
-            Some(s) if self.config.source == SplitSource::Sklearn => Err(Error::Config(format!(
-                "split seed {s} is beyond scikit-learn's random_state range (0 to 4294967295); pick smaller seeds"
+        let largest = seeds.iter().copied().max().unwrap_or(0);
+        match self.config.source {
+            SplitSource::Sklearn if largest > u64::from(u32::MAX) => Err(Error::Config(format!(
+                "split seed {largest} is beyond scikit-learn's random_state range (0 to 4294967295); pick smaller seeds"
+            ))),
+            SplitSource::SklearnRepeated if largest >= MAX_REPEATS => Err(Error::Config(format!(
+                "under --splits sklearn-repeated a split seed is a repeat number, drawn after every repeat before it: {largest} is beyond the {MAX_REPEATS} repeats seedfold draws; use seeds 0 to {}",
+                MAX_REPEATS - 1
             ))),
             _ => Ok(()),
         }
@@ -353,33 +396,32 @@ impl Splitter {
     /// The folds for `seed`. Unseeded splitters return the same folds for every seed.
     pub fn split(&self, seed: u64) -> Vec<Fold> {
         let c = &self.config;
-        if c.source == SplitSource::Sklearn {
+        match c.source {
+            SplitSource::Seedfold => {}
             // checked in Splitter::new and check_seeds: a supported splitter, 32-bit seeds
-            let seed = seed as u32;
-            return match c.kind {
-                SplitterKind::Stratified => sklearn::stratified_kfold(&self.strata, c.folds, seed),
-                SplitterKind::ShuffleSplit => {
-                    let (_, n_test) = shuffle::sizes(self.n, c.test_size).expect("checked");
-                    sklearn::shuffle_split(self.n, c.folds, n_test, seed)
+            SplitSource::Sklearn => {
+                return self.split_from(&mut RandomState::new(seed as u32), true);
+            }
+            SplitSource::SklearnRepeated => {
+                let mut numpy = RandomState::new(c.random_state.unwrap_or(0));
+                for _ in 0..seed {
+                    self.split_from(&mut numpy, true);
                 }
-                _ => sklearn::kfold(self.n, c.folds, seed),
-            };
+                return self.split_from(&mut numpy, true);
+            }
         }
         let mut rng = rng::stream(seed, Purpose::Split);
         match c.kind {
-            SplitterKind::Kfold => kfold::kfold(self.n, c.folds, &mut rng),
+            SplitterKind::Kfold
+            | SplitterKind::ShuffleSplit
+            | SplitterKind::StratifiedShuffleSplit
+            | SplitterKind::GroupShuffleSplit => self.split_from(&mut rng, false),
             SplitterKind::Stratified => {
                 stratified::stratified_kfold(&self.strata, c.folds, &mut rng)
             }
             SplitterKind::Group => kfold::group_kfold(&self.groups, c.folds, &mut rng),
             SplitterKind::StratifiedGroup => {
                 stratified::stratified_group_kfold(&self.strata, &self.groups, c.folds, &mut rng)
-            }
-            SplitterKind::ShuffleSplit => {
-                shuffle::shuffle_split(self.n, c.folds, c.test_size, &mut rng)
-            }
-            SplitterKind::StratifiedShuffleSplit => {
-                shuffle::stratified_shuffle_split(&self.strata, c.folds, c.test_size, &mut rng)
             }
             SplitterKind::TimeSeries => time_series::time_series(self.n, c),
             SplitterKind::Loo => kfold::from_assignment(&(0..self.n).collect::<Vec<_>>(), self.n),
@@ -388,5 +430,40 @@ impl Splitter {
                 kfold::from_assignment(&self.groups, n_groups)
             }
         }
+    }
+
+    /// The folds of the splitters drawn the same way from either source of shuffles;
+    /// `as_numpy` makes the draws scikit-learn makes that seedfold's own splitters skip.
+    fn split_from(&self, rng: &mut impl Shuffles, as_numpy: bool) -> Vec<Fold> {
+        let c = &self.config;
+        match c.kind {
+            SplitterKind::Stratified => sklearn::stratified_kfold(&self.strata, c.folds, rng),
+            SplitterKind::ShuffleSplit => {
+                let (_, n_test) = shuffle::sizes(self.n, c.test_size).expect("checked");
+                shuffle::shuffle_split(self.n, c.folds, n_test, rng)
+            }
+            SplitterKind::StratifiedShuffleSplit => {
+                shuffle::stratified_shuffle_split(&self.strata, c.folds, c.test_size, rng, as_numpy)
+            }
+            SplitterKind::GroupShuffleSplit => {
+                let n_groups = self.groups.iter().max().map_or(0, |g| g + 1);
+                let (_, n_test) =
+                    shuffle::sizes_or(n_groups, c.test_size, shuffle::DEFAULT_GROUP_TEST_FRACTION)
+                        .expect("checked");
+                shuffle::group_shuffle_split(&self.groups, c.folds, n_test, rng)
+            }
+            _ => kfold::kfold_from_order(&rng.permutation(self.n), c.folds),
+        }
+    }
+}
+
+/// Most repeats `--splits sklearn-repeated` draws (repeat r draws every repeat before it).
+pub const MAX_REPEATS: u64 = 100_000;
+
+impl SplitSource {
+    /// The name used on the command line.
+    pub fn name(self) -> String {
+        clap::ValueEnum::to_possible_value(&self)
+            .map_or_else(String::new, |v| v.get_name().to_string())
     }
 }

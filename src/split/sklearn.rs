@@ -1,34 +1,15 @@
-//! scikit-learn's shuffled splitters, drawn from numpy's `RandomState(seed)` as scikit-learn
-//! draws them (`--splits sklearn`), so split seed s gives the folds of the splitter built with
-//! `random_state=s`.
+//! scikit-learn's `StratifiedKFold(shuffle=True)`, drawn from numpy's `RandomState` as
+//! scikit-learn draws it (`--splits sklearn`, `sklearn-repeated`). The other scikit-learn
+//! splitters share their code with seedfold's own (`Splitter::split_from`).
 
-use super::kfold::kfold_from_order;
-use super::numpy::RandomState;
-use super::shuffle::sorted_fold;
+use super::shuffle::Shuffles;
 use super::Fold;
-
-/// `KFold(k, shuffle=True, random_state=seed)`: the rows shuffled once, cut into blocks.
-pub(super) fn kfold(n: usize, k: usize, seed: u32) -> Vec<Fold> {
-    kfold_from_order(&RandomState::new(seed).permutation(n), k)
-}
-
-/// `ShuffleSplit(splits, test_size, random_state=seed)`: per split a fresh permutation from
-/// the one generator; its first `n_test` rows test, the rest train.
-pub(super) fn shuffle_split(n: usize, splits: usize, n_test: usize, seed: u32) -> Vec<Fold> {
-    let mut rng = RandomState::new(seed);
-    (0..splits)
-        .map(|_| {
-            let order = rng.permutation(n);
-            sorted_fold(order[n_test..].to_vec(), order[..n_test].to_vec())
-        })
-        .collect()
-}
 
 /// `StratifiedKFold(k, shuffle=True, random_state=seed)` (scikit-learn ≥ 0.22): classes
 /// numbered in order of first appearance, the rows of the sorted labels dealt round-robin to
 /// the k folds to get each fold's count per class, then per class (in that order) the fold
 /// numbers shuffled by the one generator and given to the class's rows in row order.
-pub(super) fn stratified_kfold(labels: &[usize], k: usize, seed: u32) -> Vec<Fold> {
+pub(super) fn stratified_kfold(labels: &[usize], k: usize, rng: &mut impl Shuffles) -> Vec<Fold> {
     let n_labels = labels.iter().max().map_or(0, |m| m + 1);
     let mut first_seen = vec![usize::MAX; n_labels];
     for (row, &label) in labels.iter().enumerate() {
@@ -51,7 +32,6 @@ pub(super) fn stratified_kfold(labels: &[usize], k: usize, seed: u32) -> Vec<Fol
     for (position, &class) in sorted.iter().enumerate() {
         allocation[class][position % k] += 1;
     }
-    let mut rng = RandomState::new(seed);
     let mut assignment = vec![0; labels.len()];
     for (class, per_fold) in allocation.iter().enumerate() {
         let mut folds_for_class: Vec<usize> = per_fold

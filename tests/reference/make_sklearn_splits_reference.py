@@ -14,6 +14,14 @@ Writes tests/reference/sklearn_splits.json with
   `folds` rows), and the digest as above;
 - `shuffle_split`: 600 cases of `ShuffleSplit(splits, test_size=…, random_state=seed)` (a
   fraction or a count), the digest over every split's test rows then train rows;
+- `stratified_shuffle_split`: 600 cases of `StratifiedShuffleSplit(splits, test_size=…,
+  random_state=seed)` on digit labels (every class at least 2 rows), digest as shuffle_split;
+- `group_shuffle_split`: 600 cases of `GroupShuffleSplit(splits, test_size=…,
+  random_state=seed)` (test size a share or count of the groups, or the default 0.2) on group
+  codes 0 … g − 1 written as "g,g,…", digest as shuffle_split;
+- `repeated_kfold` / `repeated_stratified`: 300 cases each of `RepeatedKFold(n_splits=k,
+  n_repeats=r, random_state=state)` / `RepeatedStratifiedKFold`, the digest of every repeat's
+  test folds ("…;…" per repeat, repeats joined by "|");
 - `diabetes_ols`: `cross_validate(LinearRegression(), X, y, cv=KFold(5, shuffle=True,
   random_state=s), scoring="r2")` fold scores for s = 0, 1, 2 on datasets/diabetes.csv.
 """
@@ -22,7 +30,8 @@ import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.linear_model import LinearRegression
-from sklearn.model_selection import KFold, ShuffleSplit, StratifiedKFold, cross_validate
+from sklearn.model_selection import (GroupShuffleSplit, KFold, RepeatedKFold, RepeatedStratifiedKFold,
+                                     ShuffleSplit, StratifiedKFold, StratifiedShuffleSplit, cross_validate)
 
 here = pathlib.Path(__file__).parent
 root = here.parent.parent
@@ -82,8 +91,77 @@ x = data.to_numpy(float)
 ols = {str(s): cross_validate(LinearRegression(), x, y, cv=KFold(5, shuffle=True, random_state=s),
                               scoring="r2")["test_score"].tolist() for s in range(3)}
 
+
+
+def split_digest(splitter, n, *args):
+    return digest("|".join(",".join(map(str, sorted(test))) + ";" + ",".join(map(str, sorted(train)))
+                           for train, test in splitter.split(np.zeros(n), *args)))
+
+
+stratified_shuffle = []
+while len(stratified_shuffle) < 600:
+    classes = int(rng.integers(2, 7))
+    counts = 2 + rng.integers(0, int(rng.choice([5, 30, 200])), size=classes)
+    labels = np.repeat(rng.permutation(classes), counts)
+    rng.shuffle(labels)
+    n = len(labels)
+    splits = int(rng.integers(1, 11))
+    test_size = float(rng.choice([0.1, 0.2, 0.25, 0.5])) if rng.random() < 0.5 else int(rng.integers(1, n))
+    n_test = int(np.ceil(test_size * n)) if isinstance(test_size, float) else test_size
+    if n_test < classes or n - n_test < classes:
+        continue
+    seed = seed_at(len(stratified_shuffle))
+    sss = StratifiedShuffleSplit(splits, test_size=test_size, random_state=seed)
+    stratified_shuffle.append({"labels": "".join(map(str, labels)), "splits": splits, "test_size": test_size,
+                               "seed": seed, "sha256": split_digest(sss, n, labels)})
+
+group_shuffle = []
+for i in range(600):
+    g = int(rng.integers(2, 60))
+    groups = np.concatenate([np.arange(g), rng.integers(0, g, size=int(rng.integers(0, 300)))])
+    rng.shuffle(groups)
+    splits = int(rng.integers(1, 11))
+    pick = rng.random()
+    test_size = None if pick < 0.2 else float(rng.choice([0.1, 0.25, 0.5])) if pick < 0.6 else int(rng.integers(1, g))
+    n_test = int(np.ceil((0.2 if test_size is None else test_size) * g)) if not isinstance(test_size, int) else test_size
+    if n_test >= g:
+        test_size = 1
+    seed = seed_at(i)
+    gss = GroupShuffleSplit(splits, test_size=test_size, random_state=seed)
+    group_shuffle.append({"groups": ",".join(map(str, groups)), "splits": splits, "test_size": test_size,
+                          "seed": seed, "sha256": split_digest(gss, len(groups), None, groups)})
+
+
+def repeats_digest(splitter, n, k, labels=None):
+    tests = [",".join(map(str, sorted(test))) for _, test in splitter.split(np.zeros(n), labels)]
+    return digest("|".join(";".join(tests[r:r + k]) for r in range(0, len(tests), k)))
+
+
+repeated = []
+for i in range(300):
+    n = int(round(np.exp(rng.uniform(np.log(2), np.log(3_000)))))
+    k = int(rng.integers(2, min(n, 12) + 1))
+    r = int(rng.integers(1, 7))
+    state = seed_at(i)
+    repeated.append({"n": n, "folds": k, "repeats": r, "random_state": state,
+                     "sha256": repeats_digest(RepeatedKFold(n_splits=k, n_repeats=r, random_state=state), n, k)})
+
+repeated_stratified = []
+for i in range(300):
+    k = int(rng.integers(2, 8))
+    classes = int(rng.integers(2, 6))
+    counts = k + rng.integers(0, int(rng.choice([5, 30, 200])), size=classes)
+    labels = np.repeat(rng.permutation(classes), counts)
+    rng.shuffle(labels)
+    r = int(rng.integers(1, 7))
+    state = seed_at(i)
+    rskf = RepeatedStratifiedKFold(n_splits=k, n_repeats=r, random_state=state)
+    repeated_stratified.append({"labels": "".join(map(str, labels)), "folds": k, "repeats": r, "random_state": state,
+                                "sha256": repeats_digest(rskf, len(labels), k, labels)})
+
 (here / "sklearn_splits.json").write_text(json.dumps({
     "versions": {"scikit-learn": sklearn.__version__, "numpy": np.__version__, "python": platform.python_version()},
     "kfold": cases, "kfold_full": full, "stratified": stratified, "shuffle_split": shuffle_split,
-    "diabetes_ols": ols}, indent=1) + "\n")
+    "diabetes_ols": ols, "stratified_shuffle_split": stratified_shuffle, "group_shuffle_split": group_shuffle,
+    "repeated_kfold": repeated, "repeated_stratified": repeated_stratified}, indent=1) + "\n")
 print("wrote", len(cases), "cases")

@@ -1,31 +1,38 @@
 //! Running an experiment into a report folder: the folder is locked and made fresh (or its
-//! checkpoint recovered with `--resume`) by `seedfold::report::folder`, the runner saves each
+//! checkpoint recovered with `--resume`) by `report::folder`, the runner saves each
 //! finished seed there, and the finished folder gets its reports and manifest.
 
-use super::progress::Bar;
-use super::report::{
+mod progress;
+mod summarize;
+
+pub use progress::Bar;
+pub use summarize::{summarize, Summary};
+
+use crate::data::for_each_record;
+use crate::data::{Table, Target, Task};
+use crate::metric::Metric;
+use crate::model::Model;
+use crate::report::files::{
     about, hard_rows, known_scale, write_rendered, write_report, Extras, PerModel,
 };
-use anyhow::{anyhow, bail, Context, Result};
-use seedfold::data::for_each_record;
-use seedfold::data::{Table, Target, Task};
-use seedfold::metric::Metric;
-use seedfold::report::folder::{
+use crate::report::folder::{
     clear_for_new_run, close_folder, lock, read_manifest, recover, restore_previous, start_fresh,
     sweep_litter, write_manifest, Checkpoint, PREDICTIONS_PARTIAL, PREVIOUS, RECORDS_PARTIAL,
 };
-use seedfold::report::{assemble_records, predictions_header, write_splits};
-use seedfold::run::{
+use crate::report::{assemble_records, predictions_header, write_splits};
+use crate::run::{
     file_hashes, nested_reps, now_unix, permutation_scores, run, AutoSeeds, DataSummary,
     Experiment, ExtraInterval, FoldRecord, Manifest, ModelSet, RunPlan, RunStatus,
 };
-use seedfold::split::Splitter;
-use seedfold::stats::{
+use crate::split::Splitter;
+use crate::stats::{
     ncv_interval, permutation_test, t_interval, Maybe, NcvInterval, NestedRep, PermutationTest,
     ScoreBook, Scores,
 };
+use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How a run treats what is already in its report folder.
@@ -41,11 +48,19 @@ pub struct Mode {
 /// there and how long one fit may take.
 #[derive(Clone, Copy)]
 pub struct Execution<'a> {
+    /// The report folder.
     pub out: &'a Path,
+    /// Worker threads (`None`: one per core).
     pub threads: Option<usize>,
+    /// No progress bar.
     pub quiet: bool,
+    /// What to do with what is in the folder.
     pub mode: Mode,
+    /// Longest a fit may take before it is recorded as failed.
     pub fit_timeout: Duration,
+    /// Models built outside the catalogue, run after the experiment's own (their descriptions
+    /// are the experiment's `plugged`).
+    pub plugged: &'a [Arc<dyn Model>],
 }
 
 /// Run `experiment` on `table` into `how.out`; `how.mode` says what to do with what is there.
@@ -78,19 +93,20 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         quiet,
         mode,
         fit_timeout,
+        plugged: _,
     } = *how;
     let resume = mode.resume;
     sweep_litter(out);
     let splitter = Splitter::new(&experiment.split, &table)?;
     splitter.check_seeds(&experiment.split_seeds)?;
-    super::warn(splitter.warnings());
+    warn(splitter.warnings());
     if experiment.split_seeds.len() > 1 && !experiment.split.kind.is_seeded() {
-        super::warn(&[format!(
+        warn(&[format!(
             "the {} splitter ignores the split seed: every seed gives the same folds",
             experiment.split.kind.name()
         )]);
     }
-    let ModelSet { models, metrics } = experiment.models_and_metrics(&table)?;
+    let ModelSet { models, metrics } = experiment.models_and_metrics(&table, how.plugged)?;
     for (model, scored) in models.iter().zip(&metrics) {
         let skipped: Vec<&str> = experiment
             .metrics
@@ -100,7 +116,7 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
             .map(String::as_str)
             .collect();
         if !skipped.is_empty() {
-            super::warn(&[format!(
+            warn(&[format!(
                 "{} gives no probabilities: not scored on {}",
                 model.name(),
                 skipped.join(", ")
@@ -250,8 +266,8 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         (Some(n), Some(&seed)) => permutation_tests(&plan, seed, n),
         _ => Vec::new(),
     };
-    super::release_freed_memory();
-    super::hand_back_large_blocks();
+    release_freed_memory();
+    hand_back_large_blocks();
     manifest.split_hashes = done;
     finish(
         out,
@@ -391,8 +407,8 @@ const LARGE_RUN_RECORDS: u64 = 20_000_000;
 fn warn_if_large(
     seeds: &[u64],
     splitter: &Splitter,
-    models: &[std::sync::Arc<dyn seedfold::model::Model>],
-    metrics: &[Vec<seedfold::metric::Metric>],
+    models: &[Arc<dyn Model>],
+    metrics: &[Vec<crate::metric::Metric>],
     model_seeds: &[u64],
 ) {
     let folds = seeds.first().map_or(0, |&s| splitter.split(s).len()) as u64;
@@ -410,7 +426,7 @@ fn warn_if_large(
         .sum();
     let records = seeds.len() as u64 * folds * per_fold;
     if records > LARGE_RUN_RECORDS {
-        super::warn(&[format!(
+        warn(&[format!(
             "this study writes {records} records (records.csv ~{} MB, ~{} MB of scores held for the analysis); consider fewer seeds or --shard",
             records * 60 / 1_000_000,
             records * 50 / 1_000_000
@@ -519,7 +535,7 @@ struct Failures {
 
 impl Failures {
     fn add(&mut self, r: &FoldRecord) {
-        if r.status == seedfold::run::Status::Failed {
+        if r.status == crate::run::Status::Failed {
             self.count += 1;
             if self.first.is_none() {
                 self.first = Some(r.error.clone().unwrap_or_default());
@@ -561,4 +577,36 @@ fn finish_reports(
         &about(manifest),
         (hard.as_slice(), extras),
     )
+}
+
+/// Hand back to the system the memory a finished stage freed: glibc keeps freed heap pages for
+/// reuse, so the reader's frame (as large as the data), or the fits' buffers in every worker's
+/// arena, would otherwise stay resident through the stages that follow.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns unused heap pages; no live allocation is touched.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// From here on, serve large blocks (score tables, rendered files, batches) from their own
+/// mappings, so freeing one returns it to the system: glibc otherwise raises that threshold
+/// each time such a block is freed and serves the next from the heap, where freed space stays
+/// resident. Set once the fits are done (their large per-tree buffers would pay a mapping
+/// each, 7 % of a forest run on 200,000 rows); then a run's peak memory grows by under a
+/// kilobyte per split seed (BENCHMARKS.md).
+fn hand_back_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes the allocator's tuning.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
+    }
+}
+
+/// Show warnings on stderr.
+pub fn warn(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
 }

@@ -1,12 +1,14 @@
 //! The progress bar: indicatif on stderr, hidden when stderr is not a terminal or `--quiet`.
 
+use crate::run::Observer;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use seedfold::run::Observer;
 use std::io::IsTerminal;
 
+/// Progress of a run's fits.
 pub struct Bar(ProgressBar);
 
 impl Bar {
+    /// A bar drawn on stderr unless `quiet` or stderr is not a terminal.
     pub fn new(quiet: bool) -> Bar {
         let bar = ProgressBar::hidden();
         if !quiet && std::io::stderr().is_terminal() {
