@@ -135,6 +135,25 @@ proptest! {
     }
 
     #[test]
+    fn group_shuffle_splits_keep_groups_whole(n_groups in 2usize..30, extra in 0usize..100, seed in any::<u64>()) {
+        let groups: Vec<usize> = (0..n_groups).chain((0..extra).map(|i| (i * 7) % n_groups)).collect();
+        let table = regression_table(vec![0.0; groups.len()], Some(groups.clone()));
+        // GroupShuffleSplit's default: a fifth of the groups test
+        let n_test = (0.2 * n_groups as f64).ceil() as usize;
+        prop_assume!(n_test < n_groups);
+        for fold in folds(&table, &config(SplitterKind::GroupShuffleSplit, 3), seed) {
+            assert_sorted_disjoint(&fold);
+            prop_assert_eq!(fold.train.len() + fold.test.len(), groups.len());
+            let mut tested: Vec<usize> = fold.test.iter().map(|&r| groups[r]).collect();
+            tested.dedup();
+            tested.sort_unstable();
+            tested.dedup();
+            prop_assert_eq!(tested.len(), n_test);
+            prop_assert!(fold.train.iter().all(|&r| !tested.contains(&groups[r])));
+        }
+    }
+
+    #[test]
     fn time_series_trains_only_on_the_past(n in 10usize..200, k in 2usize..6, gap in 0usize..3) {
         let table = regression_table(vec![0.0; n], None);
         let mut c = config(SplitterKind::TimeSeries, k);

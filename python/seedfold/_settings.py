@@ -26,6 +26,7 @@ def experiment_json(
     gap: Optional[int] = None,
     max_train_size: Optional[int] = None,
     bins: Optional[int] = None,
+    random_state: Optional[int] = None,
     metrics=None,
     models=None,
     shard: Optional[str] = None,
@@ -40,6 +41,7 @@ def experiment_json(
         ("gap", gap),
         ("max_train_size", max_train_size),
         ("bins", bins),
+        ("random_state", random_state),
     ):
         if value is not None:
             split[key] = value

@@ -148,3 +148,16 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     exec(compile(block.group(1), "README.md", "exec"), {})
     assert (tmp_path / "reports").is_dir()
+
+
+def test_repeated_and_group_shuffle_splits_are_scikit_learns():
+    from sklearn.model_selection import GroupShuffleSplit, RepeatedStratifiedKFold
+
+    y = np.random.RandomState(1).randint(0, 3, 90)
+    ours = seedfold.splits(90, y=y, folds=3, seeds=4, splitter="stratified", splits_from="sklearn-repeated", random_state=11)
+    theirs = [sorted(t) for _, t in RepeatedStratifiedKFold(n_splits=3, n_repeats=4, random_state=11).split(np.zeros(90), y)]
+    assert [list(t) for r in range(4) for _, t in ours[r]] == theirs
+    groups = np.arange(60) % 13
+    ours = seedfold.splits(60, groups=groups, folds=3, seeds=[5], splitter="group-shuffle-split", splits_from="sklearn")[5]
+    theirs = GroupShuffleSplit(3, random_state=5).split(np.zeros(60), groups=groups)
+    assert [list(t) for _, t in ours] == [sorted(t) for _, t in theirs]
