@@ -78,7 +78,9 @@ def test_scikit_learn_estimators_beside_the_catalogue(tmp_path):
     shares = forest["seed_effect"]["share"]
     assert set(shares) == {"split_seed", "model_seed", "data"}
     assert abs(sum(shares.values()) - 1) < 1e-9
-    assert "forest" in result.report.read_text()
+    # the report's Models line names the Python estimators beside the catalogue's
+    models_line = next(l for l in (result.folder / "report.md").read_text().splitlines() if "Models:" in l)
+    assert "logistic" in models_line and "forest (from Python: RandomForestClassifier(n_estimators=20))" in models_line
 
 
 class Interrupting(RandomForestClassifier):

@@ -103,13 +103,12 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
             describe_seeds("split seeds", &manifest.seeds_done)
         ),
         format!(
-            "Models: {}{}; {}",
-            e.models.join(", "),
-            e.tune
+            "Models: {}; {}",
+            e.models
                 .iter()
-                .map(|t| format!(
-                    "{}tuned {} ({} on {} inner folds{})",
-                    if e.models.is_empty() { "" } else { ", " },
+                .cloned()
+                .chain(e.tune.iter().map(|t| format!(
+                    "tuned {} ({} on {} inner folds{})",
                     t.model,
                     match t.rule {
                         crate::model::TuneRule::Best => "best inner mean",
@@ -119,8 +118,14 @@ pub fn about(manifest: &Manifest) -> Vec<String> {
                     t.metric
                         .as_ref()
                         .map_or(String::new(), |m| format!(", compared on {m}"))
-                ))
-                .collect::<String>(),
+                )))
+                // "name = estimator" as the Python package describes its estimators
+                .chain(e.plugged.iter().map(|p| match p.split_once(" = ") {
+                    Some((name, what)) => format!("{name} (from Python: {what})"),
+                    None => p.clone(),
+                }))
+                .collect::<Vec<_>>()
+                .join(", "),
             describe_seeds("model seeds", &e.model_seeds)
         ),
     ]

@@ -90,7 +90,10 @@ pub fn seed_effect_sentence(s: &Summary) -> String {
             percent(Some(e.share.model_seed)),
             match e.model_seed.absent.as_deref() {
                 None => format!("sd {:.4}", e.model_seed.sd),
-                Some(DETERMINISTIC) => "deterministic model".into(),
+                Some(DETERMINISTIC) => {
+                    "one model seed: none for a deterministic model, not measured for a random one"
+                        .into()
+                }
                 Some(why) => why.into(),
             },
             percent(Some(e.share.data)),

@@ -19,8 +19,10 @@
 use super::{mean, variance, Maybe, Scores};
 use serde::{Deserialize, Serialize};
 
-/// Why a deterministic model has no model-seed component.
-pub const DETERMINISTIC: &str = "the model ran under one model seed (deterministic)";
+/// Why a model run under one model seed has no model-seed component: it is deterministic, or
+/// a random model was given one model seed (the records cannot tell which).
+pub const DETERMINISTIC: &str =
+    "the model ran under one model seed (a deterministic model, or a random one run with --model-seeds 1)";
 
 /// A variance component of one run's CV estimate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
