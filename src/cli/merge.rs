@@ -141,6 +141,8 @@ fn check(manifests: &[(PathBuf, Manifest)]) -> Result<Manifest> {
     let mut merged = first.clone();
     merged.experiment = base;
     merged.seeds_done = owner.keys().copied().collect();
+    // timed on one shard's seeds against that shard's spreads: not the merged run's
+    merged.seed_budget = Vec::new();
     merged.split_hashes = manifests
         .iter()
         .flat_map(|(_, m)| m.split_hashes.clone())

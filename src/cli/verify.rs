@@ -3,7 +3,7 @@
 use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
-use seedfold::data::record_rows;
+use seedfold::data::{record_rows, DataSource};
 use seedfold::report::folder::{read_manifest, LOCK};
 use seedfold::report::write_splits;
 use seedfold::run::{
@@ -11,7 +11,7 @@ use seedfold::run::{
     RunPlan, RunStatus, Silent, REPORT_FILES,
 };
 use seedfold::split::Splitter;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Options of `seedfold verify`.
 #[derive(Debug, Args)]
@@ -179,6 +179,17 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         ),
         Err(err) => problems.push(format!("records.csv cannot be read: {err}")),
     }
+    if let DataSource::Arrays { name, .. } = &e.data.source {
+        // arrays handed over from Python cannot be read again: the folder alone is checked
+        if sample.is_some() {
+            bail!("--rerun needs the data, and {name} came as arrays from Python; rerun it from Python with seedfold.evaluate, or verify without --rerun");
+        }
+        let checked = format!(
+            "status, {} file hashes, records coverage (not the data or its splits: {name} came as arrays from Python)",
+            manifest.files.len()
+        );
+        return verdict(&args.dir, &problems, &checked);
+    }
     let sha256 = source_sha256(&e.data)?;
     if sha256 != manifest.data.sha256 {
         problems.push(format!(
@@ -267,13 +278,18 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         }
         checked += &format!(", rerun of seed(s) {sample:?}");
     }
+    verdict(&args.dir, &problems, &checked)
+}
+
+/// The problems found in `dir` as an error, or what was `checked` when there are none.
+fn verdict(dir: &Path, problems: &[String], checked: &str) -> Result<()> {
     if !problems.is_empty() {
         bail!(
             "{} does not verify:\n  - {}",
-            args.dir.display(),
+            dir.display(),
             problems.join("\n  - ")
         );
     }
-    println!("{} verifies: {checked}", args.dir.display());
+    println!("{} verifies: {checked}", dir.display());
     Ok(())
 }

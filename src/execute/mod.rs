@@ -21,13 +21,13 @@ use crate::report::folder::{
 };
 use crate::report::{assemble_records, predictions_header, write_splits};
 use crate::run::{
-    file_hashes, nested_reps, now_unix, permutation_scores, run, AutoSeeds, DataSummary,
-    Experiment, ExtraInterval, FoldRecord, Manifest, ModelSet, RunPlan, RunStatus,
+    file_hashes, nested_reps, now_unix, permutation_scores, run, AutoSeeds, BudgetAdvice,
+    DataSummary, Experiment, ExtraInterval, FoldRecord, Manifest, ModelSet, RunPlan, RunStatus,
 };
 use crate::split::Splitter;
 use crate::stats::{
-    ncv_interval, permutation_test, t_interval, Maybe, NcvInterval, NestedRep, PermutationTest,
-    ScoreBook, Scores,
+    model_seeds_for, ncv_interval, permutation_test, t_interval, Analysis, Maybe, NcvInterval,
+    NestedRep, PermutationTest, ScoreBook, Scores,
 };
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
@@ -178,6 +178,7 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
                 finished_unix: None,
                 threads: threads.unwrap_or_else(rayon::current_num_threads),
                 seeds_stop: None,
+                seed_budget: Vec::new(),
                 files: Default::default(),
                 experiment_sha256: String::new(),
             }
@@ -216,6 +217,8 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         fit_timeout: Some(fit_timeout),
         train_fractions: &fractions,
     };
+    // the split seeds' shared cost, measured on the seeds this process runs
+    let (mut gather_seconds, mut seeds_ran) = (0.0, 0);
     loop {
         let todo: Vec<u64> = my_seeds
             .iter()
@@ -229,7 +232,8 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         let ran = run(&batch, &checkpoint);
         // seeds finished before a failure stay saved, so --resume can skip them
         let saved = checkpoint.close().context("saving the checkpoint");
-        ran?;
+        gather_seconds += ran?.gather_seconds;
+        seeds_ran += todo.len();
         done.extend(saved?);
         let Some(auto) = &experiment.seeds_auto else {
             break;
@@ -269,12 +273,13 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     release_freed_memory();
     hand_back_large_blocks();
     manifest.split_hashes = done;
+    let split_seconds = (seeds_ran > 0).then(|| gather_seconds / seeds_ran as f64);
     finish(
         out,
         &mut manifest,
         &table,
         (&splitter, &my_seeds),
-        (&nested, permutation),
+        (&nested, permutation, split_seconds),
     )
 }
 
@@ -469,7 +474,7 @@ fn finish(
     manifest: &mut Manifest,
     table: &Table,
     (splitter, seeds): (&Splitter, &[u64]),
-    (nested, permutation): (&Nested, PerModel<Maybe<PermutationTest>>),
+    (nested, permutation, split_seconds): (&Nested, PerModel<Maybe<PermutationTest>>, Option<f64>),
 ) -> Result<()> {
     // splits.csv is written beside the records and the analysis
     std::thread::scope(|scope| {
@@ -489,10 +494,12 @@ fn finish(
         });
         let mut book = ScoreBook::default();
         let mut failures = Failures::default();
+        let mut fits = FitCosts::default();
         let mut row_sums: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
         let n_records = assemble_records(out, |r| {
             book.add(r);
             failures.add(r);
+            fits.add(r);
             if let (false, Some(v), 1.0) = (nested.is_empty(), r.value, r.train_fraction) {
                 let sums = row_sums
                     .entry((r.model.clone(), r.metric.clone()))
@@ -507,7 +514,10 @@ fn finish(
             ncv: nested_intervals(nested, &row_sums, table.n_rows(), level),
             permutation,
         };
-        finish_reports(out, manifest, table, (seeds, &extras), &book.finish())?;
+        let analysis = finish_reports(out, manifest, table, (seeds, &extras), &book.finish())?;
+        if let Some(split_seconds) = split_seconds {
+            manifest.seed_budget = budget_advice(&analysis, split_seconds, &fits.per_run());
+        }
         failures.warn(n_records);
         match splits {
             Some(handle) => handle
@@ -524,6 +534,74 @@ fn finish(
     close_folder(out);
     eprintln!("wrote {}", PathBuf::from(out).display());
     Ok(())
+}
+
+/// Per model, the fit seconds of its runs (split seed × model seed: every fold's fit), added
+/// up as the records stream past (each fit once: from its first metric's records).
+#[derive(Default)]
+struct FitCosts(BTreeMap<String, ModelFits>);
+
+/// One model's fits so far: the metric whose records are counted, their seconds, and the runs
+/// (split seed, model seed) they belong to.
+type ModelFits = (String, f64, std::collections::BTreeSet<(u64, u64)>);
+
+impl FitCosts {
+    fn add(&mut self, r: &FoldRecord) {
+        if r.train_fraction != 1.0 {
+            return;
+        }
+        let (metric, seconds, runs) = self
+            .0
+            .entry(r.model.clone())
+            .or_insert_with(|| (r.metric.clone(), 0.0, Default::default()));
+        if *metric == r.metric {
+            *seconds += r.fit_seconds;
+            runs.insert((r.split_seed, r.model_seed));
+        }
+    }
+
+    /// Per model, the mean seconds of one run.
+    fn per_run(&self) -> Vec<(String, f64)> {
+        self.0
+            .iter()
+            .map(|(model, (_, seconds, runs))| (model.clone(), seconds / runs.len().max(1) as f64))
+            .collect()
+    }
+}
+
+/// For every random model run under several model seeds, per metric: the model seeds per
+/// split seed that make the narrowest interval for the compute, from the measured costs, each
+/// also said on stderr for the first metric.
+fn budget_advice(
+    analysis: &Analysis,
+    split_seconds: f64,
+    model_seconds: &[(String, f64)],
+) -> Vec<BudgetAdvice> {
+    let mut advice = Vec::new();
+    for s in &analysis.summaries {
+        let Some(Maybe::Value(budget)) = &s.seed_budget else {
+            continue;
+        };
+        let Some(&(_, seconds)) = model_seconds.iter().find(|(m, _)| *m == s.model) else {
+            continue;
+        };
+        let (optimum, m) = model_seeds_for(budget, split_seconds, seconds);
+        if !advice.iter().any(|a: &BudgetAdvice| a.model == s.model) {
+            eprintln!(
+                "note: {}: for the narrowest interval per second of compute, run {m} model seed(s) per split seed (M* = {optimum:.2} from this run's costs; manifest.json seed_budget)",
+                s.model
+            );
+        }
+        advice.push(BudgetAdvice {
+            model: s.model.clone(),
+            metric: s.metric.clone(),
+            split_seconds,
+            model_seconds: seconds,
+            optimum,
+            model_seeds_per_split_seed: m,
+        });
+    }
+    advice
 }
 
 /// Failed scores of a run, counted as its records stream past, and the first one's reason.
@@ -560,7 +638,7 @@ fn finish_reports(
     table: &Table,
     (seeds, extras): (&[u64], &Extras),
     scores: &[Scores],
-) -> Result<()> {
+) -> Result<Analysis> {
     let experiment = &manifest.experiment;
     if experiment.save_predictions {
         // the checkpoint already holds predictions.csv, synced by its last commit: move it into place

@@ -10,7 +10,7 @@ use crate::report::{
 };
 use crate::run::{Experiment, Manifest};
 use crate::stats::{
-    analyse_scores, Hardness, Maybe, NcvInterval, Options, PermutationTest, Scale, Scores,
+    analyse_scores, Analysis, Hardness, Maybe, NcvInterval, Options, PermutationTest, Scale, Scores,
 };
 use anyhow::{anyhow, Context, Result};
 use std::path::Path;
@@ -202,7 +202,8 @@ fn entry<T: Clone>(entries: &[(String, String, T)], model: &str, metric: &str) -
 }
 
 /// Analyse the scores (grouped records), write summary.json, report.md and report.html, print
-/// the table; `sections` and `extras` are what the run adds beside the scores.
+/// the table; `sections` and `extras` are what the run adds beside the scores. Returns the
+/// analysis the files show.
 pub fn write_report(
     out: &Path,
     scores: &[Scores],
@@ -211,40 +212,37 @@ pub fn write_report(
     title: &str,
     about: &[String],
     (sections, extras): (&[Section], &Extras),
-) -> Result<()> {
+) -> Result<Analysis> {
     let mut analysis = analyse_scores(scores, scale, options);
     for s in &mut analysis.summaries {
         s.folds.ncv_ci = entry(&extras.ncv, &s.model, &s.metric);
         s.permutation_test = entry(&extras.permutation, &s.model, &s.metric);
     }
-    let analysis = &analysis;
+    let shown = &analysis;
     write_side_by_side(
         out,
         vec![
-            (
-                "summary.json",
-                Box::new(|w| write_summary_json(analysis, w)),
-            ),
+            ("summary.json", Box::new(|w| write_summary_json(shown, w))),
             (
                 "report.md",
                 Box::new(|w| {
-                    w.write_all(render_markdown(analysis, title, about, sections).as_bytes())
+                    w.write_all(render_markdown(shown, title, about, sections).as_bytes())
                 }),
             ),
             (
                 "report.html",
                 Box::new(|w| {
-                    w.write_all(render_html(analysis, scores, title, about, sections).as_bytes())
+                    w.write_all(render_html(shown, scores, title, about, sections).as_bytes())
                 }),
             ),
         ],
     )?;
-    print!("{}", render_table(analysis));
+    print!("{}", render_table(shown));
     println!("report: {}", out.join("report.html").display());
-    for note in &analysis.notes {
+    for note in &shown.notes {
         eprintln!("note: {note}");
     }
-    Ok(())
+    Ok(analysis)
 }
 
 /// Direction and range of a metric seedfold knows (unknown names count as unbounded and

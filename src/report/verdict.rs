@@ -98,9 +98,22 @@ pub fn seed_effect_sentence(s: &Summary) -> String {
             },
             percent(Some(e.share.data)),
             e.data.sd
-        ) + &incomplete_runs(e),
+        ) + &incomplete_runs(e)
+            + &budget_sentence(s),
         Maybe::Absent { absent } => format!("Where the uncertainty comes from is not known: {absent}."),
     }
+}
+
+/// " Model seeds against split seeds: …" — how to split a budget between split seeds and
+/// model seeds, for a model run under several model seeds; empty otherwise.
+fn budget_sentence(s: &Summary) -> String {
+    let Some(Maybe::Value(b)) = &s.seed_budget else {
+        return String::new();
+    };
+    format!(
+        " Model seeds against split seeds: σ_model / σ_split = {:.2}, so for a fixed budget of compute the interval is narrowest with {:.2} × √(c_split / c_model) model seeds per split seed, c_split being a split seed's shared work and c_model one model seed's fits (the two-stage optimum; this run's costs and the number they give are in manifest.json, seed_budget).",
+        b.sd_ratio, b.sd_ratio
+    )
 }
 
 /// What the warned scores of `s` are, by kind ("3 of its scores come from fits that did not

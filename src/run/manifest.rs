@@ -135,6 +135,11 @@ pub struct Manifest {
     /// Why `--seeds auto` stopped where it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seeds_stop: Option<String>,
+    /// For random models run under several model seeds: the model seeds per split seed that
+    /// make the narrowest interval for the compute, from this run's timings (so here, not in
+    /// the reproducible report).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seed_budget: Vec<BudgetAdvice>,
     /// SHA-256 of every file of the finished report folder but this one, by name.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
@@ -142,6 +147,25 @@ pub struct Manifest {
     /// ([`Manifest::experiment_hash`]), so `verify` notices an edit of it.
     #[serde(default)]
     pub experiment_sha256: String,
+}
+
+/// The model seeds per split seed that make the narrowest interval for the compute, for one
+/// model and metric ([`crate::stats::model_seeds_for`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetAdvice {
+    /// The model.
+    pub model: String,
+    /// The metric.
+    pub metric: String,
+    /// Seconds of one split seed's shared work (drawing and gathering its folds' rows),
+    /// measured on the split seeds this process ran.
+    pub split_seconds: f64,
+    /// Seconds of one model seed's fits of one split seed.
+    pub model_seconds: f64,
+    /// M* before rounding.
+    pub optimum: f64,
+    /// M*, rounded within 1 … 100.
+    pub model_seeds_per_split_seed: usize,
 }
 
 impl Manifest {

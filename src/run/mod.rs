@@ -23,8 +23,8 @@ pub use experiment::{
     PreprocessSection, SeedSpec, Shard, SplitSection, StatsSection, AUTO_FIRST_SEEDS,
 };
 pub use manifest::{
-    file_hashes, now_unix, source_sha256, split_hash, DataSummary, Manifest, RunStatus,
-    REPORT_FILES,
+    file_hashes, now_unix, source_sha256, split_hash, BudgetAdvice, DataSummary, Manifest,
+    RunStatus, REPORT_FILES,
 };
 pub use ncv::nested_reps;
 pub use permutation::permutation_scores;
@@ -122,6 +122,9 @@ pub struct RunOutput {
     pub records: Vec<FoldRecord>,
     /// Out-of-fold predictions sorted by (split seed, model, model seed, fold), when kept.
     pub predictions: Vec<FoldPredictions>,
+    /// Seconds spent gathering (and preprocessing) folds' rows, which every model and model
+    /// seed of a fold share: a split seed's own cost, apart from the fits' `fit_seconds`.
+    pub gather_seconds: f64,
 }
 
 /// The metrics each model is scored on: the requested ones (checked against the task), or the
@@ -263,11 +266,14 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                     {
                         let i = state.next;
                         let (mut records, mut predictions) = (Vec::new(), Vec::new());
+                        let mut gathered = 0.0;
                         for slot in &mut state.results[first_task[i]..first_task[i + 1]] {
                             let fold = slot.take().unwrap_or_default();
                             records.extend(fold.records);
                             predictions.extend(fold.predictions);
+                            gathered += fold.gather_seconds;
                         }
+                        state.out.gather_seconds += gathered;
                         records.sort_by(|a, b| a.key().cmp(&b.key()));
                         predictions.sort_by(|a, b| a.key().cmp(&b.key()));
                         observer.seed_done(batch[i].0, &batch[i].1, &records, &predictions);
@@ -453,6 +459,7 @@ fn run_fold(
         );
         out.records.extend(step.records);
         out.predictions.extend(step.predictions);
+        out.gather_seconds += step.gather_seconds;
     }
     out
 }
@@ -485,6 +492,8 @@ fn run_fold_at(
                 },
             );
             let started = Instant::now();
+            // the fold's rows are gathered once for every model: not part of this fit's time
+            let mut gathering = std::time::Duration::ZERO;
             // a tuned model fits the grid point its inner cross-validation chose
             let (fit_model, chosen, tuning) = match model.tuned() {
                 None => (model, None, Ok(None)),
@@ -541,7 +550,9 @@ fn run_fold_at(
                 (Some(values), _) => Ok(Predictions::Values(values).into()),
                 (None, _) => {
                     let (data, unseen) = data.get_or_insert_with(|| {
+                        let gathered = Instant::now();
                         let (data, unseen) = gather_as(plan.table, fold, shared.preprocess);
+                        gathering = gathered.elapsed();
                         (Arc::new(data), unseen)
                     });
                     if *unseen > 0 {
@@ -573,8 +584,9 @@ fn run_fold_at(
                 }
                 Err(e) => (Err(e), None),
             };
+            out.gather_seconds += gathering.as_secs_f64();
             // whole microseconds, as records.csv keeps them
-            let seconds = (started.elapsed().as_secs_f64() * 1e6).round() / 1e6;
+            let seconds = ((started.elapsed() - gathering).as_secs_f64() * 1e6).round() / 1e6;
             let record = |metric: Metric, scored: std::result::Result<f64, String>| FoldRecord {
                 model: model.name().to_string(),
                 split_seed,

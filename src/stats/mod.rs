@@ -7,6 +7,7 @@ mod anova;
 mod aso;
 mod benchmark;
 mod bootstrap;
+mod budget;
 mod decision;
 mod dist;
 mod effect;
@@ -31,6 +32,7 @@ pub use benchmark::{
     SignedRankOptions,
 };
 pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
+pub use budget::{model_seeds_for, seed_budget, SeedBudget, MAX_MODEL_SEEDS};
 pub use decision::{decide, holm, Decision, POSTERIOR};
 pub use effect::{effect_size, EffectSize};
 pub use hardness::{Hardness, RowHardness, NEARLY_ALWAYS};

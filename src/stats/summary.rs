@@ -4,6 +4,7 @@
 use super::anova::{nested_components, one_way, NestedComponents, OneWay};
 use super::aso::{aso, Aso};
 use super::bootstrap::{bootstrap_mean, Bootstrap};
+use super::budget::{seed_budget, SeedBudget};
 use super::decision::Decision;
 use super::effect::{effect_size, EffectSize};
 use super::ncv::NcvInterval;
@@ -231,6 +232,11 @@ pub struct Summary {
     /// The permutation test against chance, when the run asked for it (`--permutations`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permutation_test: Option<Maybe<PermutationTest>>,
+    /// For a model run under several model seeds: the ratio of its model seed's spread to the
+    /// split seed's, which with the costs gives the model seeds per split seed that make the
+    /// narrowest interval for the compute (the run's manifest holds that number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed_budget: Option<Maybe<SeedBudget>>,
 }
 
 fn from_option<T>(v: Option<T>, reason: &str) -> Maybe<T> {
@@ -291,6 +297,7 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
         }
         _ => Maybe::absent("needs at least 2 seeds"),
     };
+    let effect = seed_effect(scores, share / (1.0 - share));
     Some(Summary {
         model: scores.model.clone(),
         metric: scores.metric.clone(),
@@ -331,7 +338,11 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
         } else {
             Maybe::absent("the model ran under one model seed")
         },
-        seed_effect: seed_effect(scores, share / (1.0 - share)),
+        seed_budget: match &effect {
+            Maybe::Value(e) if e.n_model_seeds > 1 => Some(seed_budget(e)),
+            _ => None,
+        },
+        seed_effect: effect,
         worst_seed: seed_mean(if higher_is_better { low } else { high }),
         best_seed: seed_mean(if higher_is_better { high } else { low }),
         quantiles: Quantiles {
