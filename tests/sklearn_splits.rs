@@ -150,12 +150,7 @@ fn kfold_equals_scikit_learn_on_1200_generated_cases() {
 #[test]
 fn stratified_kfold_equals_scikit_learn_on_600_generated_cases() {
     for case in &generated("stratified") {
-        let labels: Vec<usize> = case["labels"]
-            .as_str()
-            .unwrap()
-            .bytes()
-            .map(|b| usize::from(b - b'0'))
-            .collect();
+        let labels = digits(case);
         let (k, seed) = (
             case["folds"].as_u64().unwrap() as usize,
             case["seed"].as_u64().unwrap(),
@@ -171,58 +166,33 @@ fn stratified_kfold_equals_scikit_learn_on_600_generated_cases() {
     }
 }
 
+/// seedfold's splits of `kind` on `table` for a generated case (splits, seed, test size)
+/// equal scikit-learn's: the digest of every split's "test;train".
+fn assert_same_splits(kind: SplitterKind, table: &Table, case: &serde_json::Value) {
+    let (splits, seed) = (number(case, "splits"), number(case, "seed") as u64);
+    let got = folds(kind, splits, table, seed, test_size_of(case));
+    assert_eq!(
+        sha256(&splits_text(&got)),
+        case["sha256"].as_str().unwrap(),
+        "{kind:?}: {} rows, {splits} splits of {}, seed {seed}",
+        table.n_rows(),
+        case["test_size"]
+    );
+}
+
 #[test]
 fn shuffle_split_equals_scikit_learn_on_600_generated_cases() {
     for case in &generated("shuffle_split") {
-        let (n, splits, seed) = (
-            case["n"].as_u64().unwrap() as usize,
-            case["splits"].as_u64().unwrap() as usize,
-            case["seed"].as_u64().unwrap(),
-        );
-        let size = &case["test_size"];
-        let test_size = match size.as_u64() {
-            Some(c) => TestSize::Count(c as usize),
-            None => TestSize::Fraction(size.as_f64().unwrap()),
-        };
-        let table = regression_table(vec![0.0; n], None);
-        let text = folds(
-            SplitterKind::ShuffleSplit,
-            splits,
-            &table,
-            seed,
-            Some(test_size),
-        )
-        .iter()
-        .map(|f| format!("{};{}", joined(&f.test), joined(&f.train)))
-        .collect::<Vec<_>>()
-        .join("|");
-        assert_eq!(
-            sha256(&text),
-            case["sha256"].as_str().unwrap(),
-            "n {n}, {splits} splits of {size}, seed {seed}"
-        );
+        let table = regression_table(vec![0.0; number(case, "n")], None);
+        assert_same_splits(SplitterKind::ShuffleSplit, &table, case);
     }
 }
 
 #[test]
 fn stratified_shuffle_split_equals_scikit_learn_on_600_generated_cases() {
     for case in &generated("stratified_shuffle_split") {
-        let labels = digits(case);
-        let (splits, seed) = (number(case, "splits"), number(case, "seed") as u64);
-        let table = class_table(&labels, None);
-        let got = folds(
-            SplitterKind::StratifiedShuffleSplit,
-            splits,
-            &table,
-            seed,
-            test_size_of(case),
-        );
-        assert_eq!(
-            sha256(&splits_text(&got)),
-            case["sha256"].as_str().unwrap(),
-            "{} rows, {splits} splits, seed {seed}",
-            labels.len()
-        );
+        let table = class_table(&digits(case), None);
+        assert_same_splits(SplitterKind::StratifiedShuffleSplit, &table, case);
     }
 }
 
@@ -235,21 +205,8 @@ fn group_shuffle_split_equals_scikit_learn_on_600_generated_cases() {
             .split(',')
             .map(|g| g.parse().unwrap())
             .collect();
-        let (splits, seed) = (number(case, "splits"), number(case, "seed") as u64);
-        let table = regression_table(vec![0.0; groups.len()], Some(groups.clone()));
-        let got = folds(
-            SplitterKind::GroupShuffleSplit,
-            splits,
-            &table,
-            seed,
-            test_size_of(case),
-        );
-        assert_eq!(
-            sha256(&splits_text(&got)),
-            case["sha256"].as_str().unwrap(),
-            "{} rows, {splits} splits, seed {seed}",
-            groups.len()
-        );
+        let table = regression_table(vec![0.0; groups.len()], Some(groups));
+        assert_same_splits(SplitterKind::GroupShuffleSplit, &table, case);
     }
 }
 

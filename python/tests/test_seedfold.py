@@ -163,3 +163,13 @@ def test_repeated_and_group_shuffle_splits_are_scikit_learns():
     ours = seedfold.splits(60, groups=groups, folds=3, seeds=[5], splitter="group-shuffle-split", splits_from="sklearn")[5]
     theirs = GroupShuffleSplit(3, random_state=5).split(np.zeros(60), groups=groups)
     assert [list(t) for _, t in ours] == [sorted(t) for _, t in theirs]
+
+
+def test_pandas_frames_and_a_shard(tmp_path):
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    result = seedfold.evaluate({"ols": "ols"}, X, y, seeds=4, shard="1/2", metrics=["r2"], out=tmp_path / "s")
+    assert sorted(result.records.split_seed.unique()) == [1, 3]
+    holed = X.copy()
+    holed.iloc[5, 2] = np.nan
+    with pytest.raises(ValueError, match="row 5, column 'bmi'"):
+        seedfold.evaluate({"ols": "ols"}, holed, y, out=tmp_path / "n")

@@ -43,11 +43,7 @@ pub fn read_records(
     // polars' further lines advise on options of its own API, which seedfold users cannot set
     .map_err(|e| malformed(path, e.to_string().lines().next().unwrap_or("").into()))?;
     let frame = from_cross_validate(path, from_cv_results(path, frame, folds)?, folds)?;
-    let names: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let names = column_names(&frame);
     let has = |c: &str| names.iter().any(|n| n == c);
     let seed_column = if has("split_seed") {
         "split_seed"
@@ -250,11 +246,7 @@ fn sklearn_metric(scorer: &str) -> (String, bool) {
 /// seed i / K and fold i % K for `folds` = K (`RepeatedKFold`'s order), else seed 0, fold i.
 /// Any other table is returned as it is.
 fn from_cv_results(path: &Path, frame: DataFrame, folds: Option<usize>) -> Result<DataFrame> {
-    let names: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let names = column_names(&frame);
     // (split, scorer, column)
     let mut splits: Vec<(usize, &str, &str)> = names
         .iter()
@@ -348,11 +340,7 @@ fn from_cv_results(path: &Path, frame: DataFrame, folds: Option<usize>) -> Resul
 /// Negated scorers (`neg_*`, `max_error`) are negated back under seedfold's names, so their
 /// direction is known. A table with a `metric` column is returned as it is.
 fn from_cross_validate(path: &Path, frame: DataFrame, folds: Option<usize>) -> Result<DataFrame> {
-    let names: Vec<String> = frame
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let names = column_names(&frame);
     let scorers: Vec<&String> = names.iter().filter(|n| n.starts_with("test_")).collect();
     if names.iter().any(|n| n == "metric") || scorers.is_empty() {
         return Ok(frame);
@@ -426,4 +414,13 @@ fn from_cross_validate(path: &Path, frame: DataFrame, folds: Option<usize>) -> R
         .map(|(name, values)| Column::new(name.into(), values))
         .collect();
     DataFrame::new(rows, columns).map_err(|e| malformed(path, e.to_string()))
+}
+
+/// The frame's column names.
+fn column_names(frame: &DataFrame) -> Vec<String> {
+    frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
 }
