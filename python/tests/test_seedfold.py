@@ -173,3 +173,19 @@ def test_pandas_frames_and_a_shard(tmp_path):
     holed.iloc[5, 2] = np.nan
     with pytest.raises(ValueError, match="row 5, column 'bmi'"):
         seedfold.evaluate({"ols": "ols"}, holed, y, out=tmp_path / "n")
+
+
+def test_an_interrupted_overwrite_stays_resumable(tmp_path):
+    models = {"forest": Interrupting(n_estimators=10), "logistic": "logistic"}
+    whole = breast_cancer_run(tmp_path / "whole", models, threads=1).records
+    breast_cancer_run(tmp_path / "r", {"logistic": "logistic"}, threads=1)
+    Interrupting.armed, Interrupting.calls = True, 0
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            breast_cancer_run(tmp_path / "r", models, threads=1, overwrite=True)
+    finally:
+        Interrupting.armed = False
+    # the interrupted run is there to resume, not the report it was replacing
+    resumed = breast_cancer_run(tmp_path / "r", models, threads=1, resume=True).records
+    columns = [c for c in whole.columns if c != "fit_seconds"]
+    pd.testing.assert_frame_equal(whole[columns], resumed[columns])

@@ -65,12 +65,17 @@ pub struct Execution<'a> {
 
 /// Run `experiment` on `table` into `how.out`; `how.mode` says what to do with what is there.
 /// A report that `--overwrite` replaces is kept aside until the new one is complete, and put
-/// back if the new run fails.
+/// back if the new run fails; an interrupted run ([`crate::Error::Interrupted`]) is left to
+/// resume instead, as a killed one is.
 pub fn execute(experiment: &Experiment, table: Table, how: &Execution) -> Result<()> {
     let (out, mode) = (how.out, how.mode);
     let _lock = lock(out)?;
     let ran = execute_locked(experiment, table, how);
-    if ran.is_err() && mode.overwrite && !mode.resume && out.join(PREVIOUS).is_dir() {
+    // an interrupted run stays resumable, as a killed one does: its seeds are not thrown away
+    let interrupted =
+        matches!(&ran, Err(e) if matches!(e.downcast_ref(), Some(crate::Error::Interrupted)));
+    if ran.is_err() && !interrupted && mode.overwrite && !mode.resume && out.join(PREVIOUS).is_dir()
+    {
         restore_previous(out).with_context(|| {
             format!(
                 "putting the replaced report back from {}",
