@@ -9,7 +9,7 @@ report.html, manifest, resume and shards, all from the Rust library.
 >>> from sklearn.linear_model import Ridge
 >>> X, y = load_diabetes(return_X_y=True)
 >>> result = seedfold.evaluate({"ridge": Ridge(alpha=1.0)}, X, y, seeds=5, out="reports/py")
->>> sorted(result.summary["models"])
+>>> sorted({s["model"] for s in result.summary["summaries"]})
 ['ridge']
 """
 
@@ -117,7 +117,8 @@ def evaluate(
     ``estimators`` maps a name to a scikit-learn-compatible estimator (cloned for every fold,
     its ``random_state`` set from seedfold's model-seed stream when it has one) or to a
     catalogue model spec such as ``"ridge:alpha=1"`` (fitted in Rust; named by seedfold). X
-    and y may be numpy arrays or pandas/polars frames. Python estimators fit one at a time
+    and y may be numpy arrays or pandas/polars frames; y of floats is a regression target and
+    anything else classes, unless ``task=`` says. Python estimators fit one at a time
     (the GIL); catalogue models fit on the other cores beside them. Further keyword options
     are the experiment file's: ``test_size``, ``tune``, ``interval``, ``permutations``,
     ``stats={"confidence": 0.9}``, ...

@@ -189,3 +189,24 @@ def test_an_interrupted_overwrite_stays_resumable(tmp_path):
     resumed = breast_cancer_run(tmp_path / "r", models, threads=1, resume=True).records
     columns = [c for c in whole.columns if c != "fit_seconds"]
     pd.testing.assert_frame_equal(whole[columns], resumed[columns])
+
+
+class Broken(Ridge):
+    """A ridge whose fit fails on every fold of split seed 1 (its training rows start there)."""
+
+    def fit(self, X, y):
+        if X.shape[0] == 353 and X[0, 0] == Broken.poison:
+            raise ValueError("singular design on this fold")
+        return super().fit(X, y)
+
+
+def test_a_failing_estimator_fit_is_recorded_not_fatal(tmp_path):
+    X, y = load_diabetes(return_X_y=True)
+    folds = seedfold.splits(len(y), seeds=2)
+    Broken.poison = X[folds[1][0][0][0], 0]
+    result = seedfold.evaluate({"broken": Broken()}, X, y, seeds=2, metrics=["r2"], out=tmp_path / "r")
+    records = result.records
+    failed = records[records.status == "failed"]
+    assert len(failed) >= 1
+    assert failed.error.str.contains("ValueError: singular design on this fold").all()
+    assert (records[records.status == "ok"].value.notna()).all()
