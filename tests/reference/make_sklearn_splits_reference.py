@@ -9,17 +9,17 @@ Writes tests/reference/sklearn_splits.json with
   (n log-uniform in 2 … 10,000, folds 2 … min(n, 20), seeds from 0 … 2^32 − 1 with the edges),
   each with the SHA-256 of its test folds written as "i,i,i;i,i;…" (each fold's rows in
   ascending order, folds in order), and three cases written out in full;
-- `stratified`: 600 cases of `StratifiedKFold(folds, shuffle=True, random_state=seed)` on
+- `stratified`: 1,000 cases of `StratifiedKFold(folds, shuffle=True, random_state=seed)` on
   labels 0 … 5 written as one digit each (2 … 6 classes, uneven shares, every class at least
   `folds` rows), and the digest as above;
-- `shuffle_split`: 600 cases of `ShuffleSplit(splits, test_size=…, random_state=seed)` (a
+- `shuffle_split`: 1,000 cases of `ShuffleSplit(splits, test_size=…, random_state=seed)` (a
   fraction or a count), the digest over every split's test rows then train rows;
-- `stratified_shuffle_split`: 600 cases of `StratifiedShuffleSplit(splits, test_size=…,
+- `stratified_shuffle_split`: 1,000 cases of `StratifiedShuffleSplit(splits, test_size=…,
   random_state=seed)` on digit labels (every class at least 2 rows), digest as shuffle_split;
-- `group_shuffle_split`: 600 cases of `GroupShuffleSplit(splits, test_size=…,
+- `group_shuffle_split`: 1,000 cases of `GroupShuffleSplit(splits, test_size=…,
   random_state=seed)` (test size a share or count of the groups, or the default 0.2) on group
   codes 0 … g − 1 written as "g,g,…", digest as shuffle_split;
-- `repeated_kfold` / `repeated_stratified`: 300 cases each of `RepeatedKFold(n_splits=k,
+- `repeated_kfold` / `repeated_stratified`: 1,000 cases each of `RepeatedKFold(n_splits=k,
   n_repeats=r, random_state=state)` / `RepeatedStratifiedKFold`, the digest of every repeat's
   test folds ("…;…" per repeat, repeats joined by "|");
 - `diabetes_ols`: `cross_validate(LinearRegression(), X, y, cv=KFold(5, shuffle=True,
@@ -61,7 +61,7 @@ def seed_at(i):
 
 
 stratified = []
-for i in range(600):
+for i in range(1000):
     k = int(rng.integers(2, 11))
     classes = int(rng.integers(2, 7))
     counts = k + rng.integers(0, int(rng.choice([5, 30, 200])), size=classes)
@@ -73,7 +73,7 @@ for i in range(600):
     stratified.append({"labels": "".join(map(str, labels)), "folds": k, "seed": seed, "sha256": digest(text)})
 
 shuffle_split = []
-for i in range(600):
+for i in range(1000):
     n = int(round(np.exp(rng.uniform(np.log(3), np.log(5_000)))))
     splits = int(rng.integers(1, 11))
     test_size = float(rng.choice([0.1, 0.2, 0.25, 0.5])) if rng.random() < 0.5 else int(rng.integers(1, n))
@@ -99,7 +99,7 @@ def split_digest(splitter, n, *args):
 
 
 stratified_shuffle = []
-while len(stratified_shuffle) < 600:
+while len(stratified_shuffle) < 1000:
     classes = int(rng.integers(2, 7))
     counts = 2 + rng.integers(0, int(rng.choice([5, 30, 200])), size=classes)
     labels = np.repeat(rng.permutation(classes), counts)
@@ -116,7 +116,7 @@ while len(stratified_shuffle) < 600:
                                "seed": seed, "sha256": split_digest(sss, n, labels)})
 
 group_shuffle = []
-for i in range(600):
+for i in range(1000):
     g = int(rng.integers(2, 60))
     groups = np.concatenate([np.arange(g), rng.integers(0, g, size=int(rng.integers(0, 300)))])
     rng.shuffle(groups)
@@ -138,7 +138,7 @@ def repeats_digest(splitter, n, k, labels=None):
 
 
 repeated = []
-for i in range(300):
+for i in range(1000):
     n = int(round(np.exp(rng.uniform(np.log(2), np.log(3_000)))))
     k = int(rng.integers(2, min(n, 12) + 1))
     r = int(rng.integers(1, 7))
@@ -147,7 +147,7 @@ for i in range(300):
                      "sha256": repeats_digest(RepeatedKFold(n_splits=k, n_repeats=r, random_state=state), n, k)})
 
 repeated_stratified = []
-for i in range(300):
+for i in range(1000):
     k = int(rng.integers(2, 8))
     classes = int(rng.integers(2, 6))
     counts = k + rng.integers(0, int(rng.choice([5, 30, 200])), size=classes)
