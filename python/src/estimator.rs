@@ -67,27 +67,20 @@ impl Model for PyEstimator {
         // numpy's random_state is 32-bit: the fold's model-seed stream gives one
         let random_state = self.stochastic.then(|| rng.next_u32());
         Python::attach(|py| {
-            let x_test = data.x_test.to_pyarray(py);
-            let called = match &data.train {
-                FoldTrain::Values(train) => self.fold.call1(
-                    py,
-                    (
-                        train.records().to_pyarray(py),
-                        train.targets().to_pyarray(py),
-                        x_test,
-                        random_state,
-                    ),
+            let (x_train, y_train) = match &data.train {
+                FoldTrain::Values(train) => (
+                    train.records().to_pyarray(py),
+                    train.targets().to_pyarray(py).into_any(),
                 ),
-                FoldTrain::Classes(train, _) => self.fold.call1(
-                    py,
-                    (
-                        train.records().to_pyarray(py),
-                        train.targets().mapv(|c| c as i64).to_pyarray(py),
-                        x_test,
-                        random_state,
-                    ),
+                FoldTrain::Classes(train, _) => (
+                    train.records().to_pyarray(py),
+                    train.targets().mapv(|c| c as i64).to_pyarray(py).into_any(),
                 ),
             };
+            let called = self.fold.call1(
+                py,
+                (x_train, y_train, data.x_test.to_pyarray(py), random_state),
+            );
             let returned = called.map_err(|e| {
                 if e.is_instance_of::<PyKeyboardInterrupt>(py)
                     || e.is_instance_of::<PySystemExit>(py)

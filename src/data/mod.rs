@@ -170,13 +170,13 @@ impl Table {
     /// groups, each length-prefixed so no two tables share the bytes.
     pub fn sha256(&self) -> String {
         use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        let mut text = |t: &str| {
+        fn text(h: &mut Sha256, t: &str) {
             h.update((t.len() as u64).to_le_bytes());
             h.update(t.as_bytes());
-        };
+        }
+        let mut h = Sha256::new();
         for name in self.feature_names.iter().chain([&self.target_name]) {
-            text(name);
+            text(&mut h, name);
         }
         h.update((self.x.nrows() as u64).to_le_bytes());
         h.update((self.x.ncols() as u64).to_le_bytes());
@@ -187,8 +187,7 @@ impl Table {
             Target::Regression(y) => y.iter().for_each(|v| h.update(v.to_le_bytes())),
             Target::Classification { labels, classes } => {
                 for c in classes {
-                    h.update((c.len() as u64).to_le_bytes());
-                    h.update(c.as_bytes());
+                    text(&mut h, c);
                 }
                 labels
                     .iter()

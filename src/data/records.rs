@@ -70,14 +70,7 @@ pub fn read_records(
             "no n_train,n_test columns: pass --test-fraction (each test fold's share of the rows, e.g. 0.2 for 5 folds)".into(),
         ));
     }
-    let text = |c: &str| -> Result<Vec<Option<String>>> {
-        let col = frame
-            .column(c)
-            .and_then(|s| s.cast(&DataType::String))
-            .map_err(|e| malformed(path, e.to_string()))?;
-        let ca = col.str().map_err(|e| malformed(path, e.to_string()))?;
-        Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
-    };
+    let text = |c: &str| text_column(path, &frame, c);
     let whole = |c: &str| -> Result<Vec<u64>> {
         if !has(c) {
             return Ok(vec![0; frame.height()]);
@@ -261,11 +254,10 @@ fn from_cv_results(path: &Path, frame: DataFrame, folds: Option<usize>) -> Resul
     }
     splits.sort_unstable();
     let text = |c: &str| -> Result<Vec<String>> {
-        let ca = frame
-            .column(c)
-            .and_then(|c| c.str().cloned())
-            .map_err(|e| malformed(path, e.to_string()))?;
-        Ok(ca.iter().map(|v| v.unwrap_or("").to_string()).collect())
+        Ok(text_column(path, &frame, c)?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
     };
     let params: Vec<&String> = names.iter().filter(|n| n.starts_with("param_")).collect();
     let settings: Vec<String> = if params.is_empty() {
@@ -345,13 +337,7 @@ fn from_cross_validate(path: &Path, frame: DataFrame, folds: Option<usize>) -> R
     if names.iter().any(|n| n == "metric") || scorers.is_empty() {
         return Ok(frame);
     }
-    let text = |c: &str| -> Result<Vec<Option<String>>> {
-        let ca = frame
-            .column(c)
-            .and_then(|c| c.str().cloned())
-            .map_err(|e| malformed(path, e.to_string()))?;
-        Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
-    };
+    let text = |c: &str| text_column(path, &frame, c);
     let has = |c: &str| names.iter().any(|n| n == c);
     let n = frame.height();
     let seed_name = ["seed", "split_seed", "repeat"]
@@ -423,4 +409,14 @@ fn column_names(frame: &DataFrame) -> Vec<String> {
         .iter()
         .map(|c| c.to_string())
         .collect()
+}
+
+/// Column `c` of `frame` as text (`None` for an empty cell).
+fn text_column(path: &Path, frame: &DataFrame, c: &str) -> Result<Vec<Option<String>>> {
+    let column = frame
+        .column(c)
+        .and_then(|s| s.cast(&DataType::String))
+        .map_err(|e| malformed(path, e.to_string()))?;
+    let ca = column.str().map_err(|e| malformed(path, e.to_string()))?;
+    Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
 }

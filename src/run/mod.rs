@@ -10,7 +10,6 @@ mod manifest;
 mod ncv;
 mod permutation;
 mod progress;
-
 mod stop;
 mod timeout;
 mod tune;

@@ -16,7 +16,7 @@ pub(super) fn check(n: usize, k: usize) -> Result<()> {
 }
 
 pub(super) fn check_groups(groups: &[usize], k: usize) -> Result<()> {
-    let n_groups = groups.iter().max().map_or(0, |g| g + 1);
+    let n_groups = super::count_groups(groups);
     if k > n_groups {
         return Err(Error::Config(format!(
             "cannot split {n_groups} groups into {k} folds: folds must not exceed the number of groups"
@@ -78,7 +78,7 @@ pub(super) fn kfold_from_order(order: &[usize], k: usize) -> Vec<Fold> {
 /// Group k-fold, as scikit-learn's `GroupKFold(shuffle=True)`: permute the distinct groups and
 /// cut them into k blocks of near-equal group counts; a group's rows always share a fold.
 pub(super) fn group_kfold(groups: &[usize], k: usize, rng: &mut impl RngCore) -> Vec<Fold> {
-    let n_groups = groups.iter().max().map_or(0, |g| g + 1);
+    let n_groups = super::count_groups(groups);
     let order = rng::permutation(n_groups, rng);
     let blocks = block_assignment(n_groups, k);
     let mut fold_of_group = vec![0; n_groups];

@@ -294,7 +294,7 @@ impl Splitter {
                 shuffle::check_stratified(&self.strata, c.test_size)
             }
             SplitterKind::GroupShuffleSplit => {
-                let n_groups = self.groups.iter().max().map_or(0, |g| g + 1);
+                let n_groups = count_groups(&self.groups);
                 shuffle::sizes_or(n_groups, c.test_size, shuffle::DEFAULT_GROUP_TEST_FRACTION)
                     .map(|_| ())
                     .map_err(|e| Error::Config(format!("over the {n_groups} groups: {e}")))
@@ -426,8 +426,7 @@ impl Splitter {
             SplitterKind::TimeSeries => time_series::time_series(self.n, c),
             SplitterKind::Loo => kfold::from_assignment(&(0..self.n).collect::<Vec<_>>(), self.n),
             SplitterKind::LeaveOneGroupOut => {
-                let n_groups = self.groups.iter().max().map_or(0, |g| g + 1);
-                kfold::from_assignment(&self.groups, n_groups)
+                kfold::from_assignment(&self.groups, count_groups(&self.groups))
             }
         }
     }
@@ -446,15 +445,22 @@ impl Splitter {
                 shuffle::stratified_shuffle_split(&self.strata, c.folds, c.test_size, rng, as_numpy)
             }
             SplitterKind::GroupShuffleSplit => {
-                let n_groups = self.groups.iter().max().map_or(0, |g| g + 1);
-                let (_, n_test) =
-                    shuffle::sizes_or(n_groups, c.test_size, shuffle::DEFAULT_GROUP_TEST_FRACTION)
-                        .expect("checked");
+                let (_, n_test) = shuffle::sizes_or(
+                    count_groups(&self.groups),
+                    c.test_size,
+                    shuffle::DEFAULT_GROUP_TEST_FRACTION,
+                )
+                .expect("checked");
                 shuffle::group_shuffle_split(&self.groups, c.folds, n_test, rng)
             }
             _ => kfold::kfold_from_order(&rng.permutation(self.n), c.folds),
         }
     }
+}
+
+/// The number of groups, for groups numbered densely from 0.
+fn count_groups(groups: &[usize]) -> usize {
+    groups.iter().max().map_or(0, |g| g + 1)
 }
 
 /// Most repeats `--splits sklearn-repeated` draws (repeat r draws every repeat before it).

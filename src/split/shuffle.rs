@@ -88,7 +88,7 @@ pub(super) fn group_shuffle_split(
     n_test_groups: usize,
     rng: &mut impl Shuffles,
 ) -> Vec<Fold> {
-    let n_groups = groups.iter().max().map_or(0, |g| g + 1);
+    let n_groups = super::count_groups(groups);
     shuffle_split(n_groups, splits, n_test_groups, rng)
         .into_iter()
         .map(|by_group| {

@@ -112,7 +112,7 @@ pub(super) fn stratified_group_kfold(
     rng: &mut impl RngCore,
 ) -> Vec<Fold> {
     let n_classes = strata.iter().max().map_or(0, |m| m + 1);
-    let n_groups = groups.iter().max().map_or(0, |g| g + 1);
+    let n_groups = super::count_groups(groups);
     let mut per_group = vec![vec![0.0; n_classes]; n_groups];
     let mut per_class = vec![0.0; n_classes];
     for (&s, &g) in strata.iter().zip(groups) {
