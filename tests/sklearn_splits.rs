@@ -243,6 +243,21 @@ fn repeated_kfold_and_repeated_stratified_equal_scikit_learn_on_1000_cases_each(
 }
 
 #[test]
+fn repeats_drawn_on_from_kept_states_equal_repeats_drawn_from_the_start() {
+    let table = regression_table(vec![0.0; 50], None);
+    let config = SplitConfig {
+        source: SplitSource::SklearnRepeated,
+        random_state: Some(7),
+        ..SplitConfig::default()
+    };
+    let shared = Splitter::new(&config, &table).unwrap();
+    for repeat in [100, 40, 70, 33, 64, 0, 65, 200] {
+        let fresh = Splitter::new(&config, &table).unwrap();
+        assert_eq!(shared.split(repeat), fresh.split(repeat), "repeat {repeat}");
+    }
+}
+
+#[test]
 fn scikit_learns_splitters_are_refused_where_they_do_not_exist() {
     let table = regression_table(vec![0.0; 20], None);
     let config = SplitConfig {

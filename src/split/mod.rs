@@ -177,6 +177,38 @@ pub struct Splitter {
     /// Whether the target is classes (scikit-learn's stratification needs them).
     classes: bool,
     warnings: Vec<String>,
+    /// Under `--splits sklearn-repeated`: numpy's generator as it stood before some repeats.
+    repeats: RepeatStates,
+}
+
+/// numpy's generator before every [`REPEAT_CHECKPOINT`]-th repeat of `--splits
+/// sklearn-repeated`, kept as repeats are drawn: repeat r is drawn on from the nearest state
+/// below it, not from repeat 0 (which made a run of R repeats cost R² / 2 repeats' draws).
+#[derive(Clone, Default)]
+struct RepeatStates(std::sync::Arc<std::sync::Mutex<std::collections::BTreeMap<u64, RandomState>>>);
+
+/// How often [`RepeatStates`] keeps the generator (about 2.5 KB each).
+const REPEAT_CHECKPOINT: u64 = 32;
+
+impl std::fmt::Debug for RepeatStates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RepeatStates")
+    }
+}
+
+impl RepeatStates {
+    /// The latest kept state at or before `repeat`, with its repeat.
+    fn before(&self, repeat: u64) -> Option<(u64, RandomState)> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.range(..=repeat)
+            .next_back()
+            .map(|(&r, s)| (r, s.clone()))
+    }
+
+    fn keep(&self, repeat: u64, state: &RandomState) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.entry(repeat).or_insert_with(|| state.clone());
+    }
 }
 
 impl Splitter {
@@ -218,6 +250,7 @@ impl Splitter {
             groups,
             classes: matches!(table.y, Target::Classification { .. }),
             warnings: Vec::new(),
+            repeats: RepeatStates::default(),
         };
         splitter.check()?;
         Ok(splitter)
@@ -362,6 +395,7 @@ impl Splitter {
             groups,
             classes: self.classes,
             warnings: Vec::new(),
+            repeats: RepeatStates::default(),
         };
         inner.check()?;
         Ok(inner)
@@ -403,9 +437,16 @@ impl Splitter {
                 return self.split_from(&mut RandomState::new(seed as u32), true);
             }
             SplitSource::SklearnRepeated => {
-                let mut numpy = RandomState::new(c.random_state.unwrap_or(0));
-                for _ in 0..seed {
+                let (mut repeat, mut numpy) = self
+                    .repeats
+                    .before(seed)
+                    .unwrap_or_else(|| (0, RandomState::new(c.random_state.unwrap_or(0))));
+                while repeat < seed {
                     self.split_from(&mut numpy, true);
+                    repeat += 1;
+                    if repeat % REPEAT_CHECKPOINT == 0 {
+                        self.repeats.keep(repeat, &numpy);
+                    }
                 }
                 return self.split_from(&mut numpy, true);
             }

@@ -5,6 +5,7 @@
 //! Fisher–Yates shuffle of `RandomState.shuffle` / `permutation`.
 
 /// MT19937 state (624 words and a position).
+#[derive(Clone)]
 struct Mt19937 {
     state: [u32; 624],
     index: usize,
@@ -65,6 +66,7 @@ impl Mt19937 {
 }
 
 /// `np.random.RandomState(seed)`, for as long as a splitter keeps drawing from it.
+#[derive(Clone)]
 pub(crate) struct RandomState(Mt19937);
 
 impl RandomState {
