@@ -1,11 +1,12 @@
 //! Reading CSV and Parquet files (or a built-in data set) into a [`Table`].
 
 use super::columns::Feature;
-use super::{builtin, columns, Builtin, Table, Target, Task};
+use super::{builtin, columns, numeric_csv, Builtin, Table, Target, Task};
 use crate::preprocess::{Impute, Preprocess};
 use crate::{Error, Result};
 use ndarray::Array2;
 use polars::prelude::*;
+use sha2::Digest;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -77,14 +78,16 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
             (read_csv_bytes(b.csv, Path::new(name), &na)?, Some(b))
         }
         DataSource::File(path) => {
-            let (frame, hint) = read_file(path, &na, spec)?;
+            let mut read = FileRead::default();
+            let frame = guarded(path, || read_file(path, &na, spec, &mut read))?;
             // a Parquet column left out with --drop was never read
             let mut spec = spec.clone();
             spec.preprocess
                 .drop
                 .retain(|d| frame.get_column_names().iter().any(|c| c.as_str() == d));
             let mut loaded = from_frame(&frame, &spec, spec.source.name(), None)?;
-            loaded.hints.extend(hint);
+            loaded.hints.extend(read.hint);
+            loaded.table.source_sha256 = read.sha256;
             return Ok(loaded);
         }
         DataSource::Arrays { name, .. } => return Err(arrays_not_readable(name)),
@@ -141,10 +144,13 @@ fn guarded(path: &Path, read: impl FnOnce() -> Result<DataFrame>) -> Result<Data
 }
 
 /// The file's table, and a hint when it was read other than as plain comma-separated values.
-fn read_file(path: &Path, na: &[String], spec: &DataSpec) -> Result<(DataFrame, Option<String>)> {
-    let mut hint = None;
-    let frame = guarded(path, || read_file_unguarded(path, na, spec, &mut hint))?;
-    Ok((frame, hint))
+/// What reading a file gives besides its frame.
+#[derive(Default)]
+struct FileRead {
+    /// Advice on how it was read (e.g. the separator found).
+    hint: Option<String>,
+    /// The fingerprint of the bytes parsed (CSV files).
+    sha256: Option<String>,
 }
 
 /// Bytes looked at to tell how a CSV file separates its fields and lines.
@@ -184,11 +190,11 @@ fn sniff(path: &Path, hint: &mut Option<String>) -> Result<u8> {
     Ok(separator)
 }
 
-fn read_file_unguarded(
+fn read_file(
     path: &Path,
     na: &[String],
     spec: &DataSpec,
-    hint: &mut Option<String>,
+    read: &mut FileRead,
 ) -> Result<DataFrame> {
     let meta = std::fs::metadata(path).map_err(|e| Error::Read {
         path: path.to_path_buf(),
@@ -223,7 +229,21 @@ fn read_file_unguarded(
                 reason: e.to_string(),
             })
     } else {
-        let separator = sniff(path, hint)?;
+        let separator = sniff(path, &mut read.hint)?;
+        let bytes = std::fs::read(path).map_err(|e| Error::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        // the fingerprint on one thread while the numbers are parsed on the others
+        let (sha256, fast) = rayon::join(
+            || format!("{:x}", sha2::Sha256::digest(&bytes)),
+            || na_is_never_a_number(na).then(|| numeric_csv::read(&bytes, separator)),
+        );
+        read.sha256 = Some(sha256);
+        if let Some(Some(frame)) = fast {
+            return Ok(frame);
+        }
+        drop(bytes);
         // infer types from the first rows (fast); if a later row breaks them, read again
         // inferring from every row, so the stray value gets a precise error
         let sampled = csv_options(na, separator)
@@ -365,10 +385,22 @@ fn stray_quote_line(path: &Path, separator: u8) -> Option<usize> {
 const SCHEMA_SAMPLE_ROWS: usize = 10_000;
 
 fn read_csv_bytes(text: &'static str, path: &Path, na: &[String]) -> Result<DataFrame> {
+    if na_is_never_a_number(na) {
+        if let Some(frame) = numeric_csv::read(text.as_bytes(), b',') {
+            return Ok(frame);
+        }
+    }
     csv_options(na, b',')
         .into_reader_with_file_handle(Cursor::new(text.as_bytes()))
         .finish()
         .map_err(|e| malformed_csv(path, b',', e))
+}
+
+/// Whether no missing-cell marker reads as a number, so a file of numbers has no missing cell
+/// and [`numeric_csv`] may read it.
+fn na_is_never_a_number(na: &[String]) -> bool {
+    na.iter()
+        .all(|v| numeric_csv::read(format!("a\n{v}\n").as_bytes(), b',').is_none())
 }
 
 /// Header row required; `na` cells read as missing; types inferred from every row, so a stray
@@ -623,6 +655,7 @@ fn from_frame(
         target_name,
         steps: p.steps,
         left_out,
+        source_sha256: None,
     };
     Ok(Loaded { table, hints })
 }
@@ -683,5 +716,131 @@ fn infer_task(dtype: &DataType, target: &str, hints: &mut Vec<String>) -> Task {
         Task::Regression
     } else {
         Task::Classification
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The frame polars reads from `text` (no fast path), each column's type and value bits.
+    fn columns(frame: &DataFrame) -> Vec<(String, String, Vec<Option<u64>>)> {
+        frame
+            .columns()
+            .iter()
+            .map(|c| {
+                let bits = match c.dtype() {
+                    DataType::Int64 => c
+                        .i64()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.map(|v| v as u64))
+                        .collect(),
+                    DataType::Float64 => c
+                        .f64()
+                        .unwrap()
+                        .iter()
+                        .map(|v| v.map(f64::to_bits))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                (c.name().to_string(), format!("{:?}", c.dtype()), bits)
+            })
+            .collect()
+    }
+
+    fn by_polars(text: &str) -> Option<DataFrame> {
+        csv_options(&[], b',')
+            .into_reader_with_file_handle(Cursor::new(text.as_bytes().to_vec()))
+            .finish()
+            .ok()
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<i64>().prop_map(|v| v.to_string()),
+            (-1000i64..1000).prop_map(|v| v.to_string()),
+            any::<f64>()
+                .prop_filter("finite", |v| v.is_finite())
+                .prop_map(|v| v.to_string()),
+            (any::<f64>(), 0usize..4)
+                .prop_filter("finite", |(v, _)| v.is_finite())
+                .prop_map(|(v, style)| match style {
+                    0 => format!("{v:e}"),
+                    1 => format!("{v:E}"),
+                    2 => format!("{v:.3}"),
+                    _ => format!("{:+.9e}", v),
+                }),
+            prop::sample::select(vec![
+                "0",
+                "-0",
+                "007",
+                ".5",
+                "-.5",
+                "5.",
+                "+1.5",
+                "1e5",
+                "1E-5",
+                "-2.5e+3",
+                "0.0",
+                "9223372036854775807",
+                "-9223372036854775808",
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The numeric fast path reads every file it accepts as polars does: the same names,
+        /// types and value bits.
+        #[test]
+        fn numeric_fast_path_reads_as_polars(
+            rows in prop::collection::vec(prop::collection::vec(cell(), 3), 1..40),
+            crlf in any::<bool>(),
+            final_break in any::<bool>(),
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("a,b,c{end}");
+            let lines: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
+            text += &lines.join(end);
+            if final_break {
+                text += end;
+            }
+            let beyond_64_bits = |c: &String| {
+                c.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) && c.parse::<i64>().is_err()
+            };
+            let Some(fast) = numeric_csv::read(text.as_bytes(), b',') else {
+                // the one cell the generator makes that the fast path leaves to polars
+                prop_assert!(rows.iter().flatten().any(beyond_64_bits), "refused: {text}");
+                return Ok(());
+            };
+            let slow = by_polars(&text).expect("polars reads it");
+            prop_assert_eq!(columns(&fast), columns(&slow));
+        }
+    }
+
+    #[test]
+    fn files_that_are_not_plain_numbers_are_left_to_polars() {
+        for text in [
+            "a,b\n1,2\n3\n",                 // ragged
+            "a,b\n1,2\n3,4,5\n",             // ragged
+            "a,b\n1,NA\n",                   // a marker
+            "a,b\n1,\n",                     // an empty cell
+            "a,b\n1,x\n",                    // text
+            "a,b\n\"1\",2\n",                // quoted
+            "a,a\n1,2\n",                    // duplicate names
+            "a,\n1,2\n",                     // an unnamed column
+            "a,b\n1,2\n\n3,4\n",             // a blank line inside
+            "a,b\n",                         // no rows
+            "a,b\n1,99999999999999999999\n", // a whole number beyond 64 bits
+            "a,b\n1,inf\n",                  // polars' own float words
+        ] {
+            assert!(numeric_csv::read(text.as_bytes(), b',').is_none(), "{text}");
+        }
+        assert!(!na_is_never_a_number(&["-999".into()]));
+        assert!(na_is_never_a_number(&["NA".into(), "".into()]));
     }
 }

@@ -9,6 +9,7 @@ mod builtin;
 mod columns;
 mod csv_rows;
 mod load;
+mod numeric_csv;
 mod predictions;
 mod record_rows;
 mod records;
@@ -123,6 +124,9 @@ pub struct Table {
     pub target_name: String,
     /// Text columns left out because every row holds the same text ("Region (always 'Anvers')").
     pub left_out: Vec<String>,
+    /// SHA-256 (lowercase hex) of the file's bytes as they were read, when read from a CSV
+    /// file: the fingerprint of exactly what was parsed, without reading the file again.
+    pub source_sha256: Option<String>,
 }
 
 impl Table {
@@ -138,6 +142,7 @@ impl Table {
             target_name: "target".into(),
             steps: Steps::default(),
             left_out: Vec::new(),
+            source_sha256: None,
         }
     }
 
@@ -156,6 +161,7 @@ impl Table {
             steps: self.steps,
             target_name: self.target_name.clone(),
             left_out: self.left_out.clone(),
+            source_sha256: None,
         }
     }
 

@@ -65,43 +65,22 @@ pub(crate) fn symmetric_product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array
     out
 }
 
-/// `XᵀX` and `Xᵀy` of a row-major `rows × (d + 1)` block `[X | y]`: one lower-triangular
-/// product for the symmetric part (half the work of a full one), the upper half mirrored.
-pub(crate) fn gram_and_moment(block: &[f64], rows: usize) -> (Array2<f64>, Vec<f64>) {
-    let d = block
-        .len()
-        .checked_div(rows)
-        .map_or(0, |c| c.saturating_sub(1));
-    let whole = MatRef::from_row_major_slice(block, rows, d + 1);
-    let x = whole.subcols(0, d);
-    let mut gram = Array2::zeros((d, d));
-    let dst = MatMut::from_row_major_slice_mut(gram.as_slice_mut().expect("fresh"), d, d);
+/// Add the lower triangle of `ZᵀZ` to `sums` (row-major, `c × c`), for a row-major
+/// `rows × c` block `Z`: half the work of a full product; the upper half is left alone.
+pub(crate) fn add_lower_gram(block: &[f64], rows: usize, sums: &mut [f64]) {
+    let c = block.len().checked_div(rows).unwrap_or(0);
+    let z = MatRef::from_row_major_slice(block, rows, c);
     matmul(
-        dst,
+        MatMut::from_row_major_slice_mut(sums, c, c),
         BlockStructure::TriangularLower,
-        Accum::Replace,
-        x.transpose(),
+        Accum::Add,
+        z.transpose(),
         BlockStructure::Rectangular,
-        x,
+        z,
         BlockStructure::Rectangular,
         1.0,
         Par::Seq,
     );
-    for i in 0..d {
-        for j in 0..i {
-            gram[[j, i]] = gram[[i, j]];
-        }
-    }
-    let mut moment = vec![0.0; d];
-    full_matmul(
-        ColMut::from_slice_mut(&mut moment).as_mat_mut(),
-        Accum::Replace,
-        x.transpose(),
-        whole.subcols(d, 1),
-        1.0,
-        Par::Seq,
-    );
-    (gram, moment)
 }
 
 /// Solve `h x = rhs` in place by Cholesky; `false` (and `rhs` unspecified) when `h` is not
@@ -154,10 +133,16 @@ mod tests {
             product_transposed(column_major.view(), b.view()),
             a.dot(&b.t())
         );
-        let (gram, moment) = gram_and_moment(a.as_slice().unwrap(), a.nrows());
-        let x = a.slice(s![.., ..2]);
-        assert_eq!(gram, x.t().dot(&x));
-        assert_eq!(moment, x.t().dot(&a.column(2)).to_vec());
+        // the lower triangle is added to what is there; the upper is left alone
+        let mut sums = vec![1.0; 9];
+        add_lower_gram(a.as_slice().unwrap(), a.nrows(), &mut sums);
+        let gram = a.t().dot(&a);
+        for i in 0..3 {
+            for j in 0..3 {
+                let expected = if j <= i { gram[[i, j]] + 1.0 } else { 1.0 };
+                assert_eq!(sums[i * 3 + j], expected, "({i}, {j})");
+            }
+        }
         let strided = a.slice(s![..;2, ..]);
         assert_eq!(product_transposed(strided, b.view()), strided.dot(&b.t()));
     }

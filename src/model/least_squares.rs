@@ -38,8 +38,13 @@ pub struct GramSystem {
     xty: Array1<f64>,
 }
 
-/// Rows per block when the whole data set's system is summed, so its design never exists whole.
+/// Rows per block when the whole data set's system is summed in parallel (blocks summed in
+/// block order, so the same bits on any number of threads).
 const BLOCK_ROWS: usize = 8192;
+
+/// Rows standardised at a time: a tile small enough to stay in the core's cache while its
+/// products are summed.
+const TILE_ROWS: usize = 256;
 
 impl GramSystem {
     /// Build the system for features `x` and target `y`.
@@ -57,14 +62,9 @@ impl GramSystem {
         let x = x.as_standard_layout();
         let values = x.as_slice().expect("standard layout is contiguous");
         let rows: Vec<usize> = (0..x.nrows()).collect();
-        // blocks in parallel, summed in block order: the same bits on any number of threads
         let parts: Vec<(Array2<f64>, Array1<f64>)> = rows
             .par_chunks(BLOCK_ROWS)
-            .map(|block| {
-                DESIGN.with_borrow_mut(|buffer| {
-                    GramSystem::part(system.design(values, y, block, buffer))
-                })
-            })
+            .map(|block| DESIGN.with_borrow_mut(|design| system.part(values, y, block, design)))
             .collect();
         for (gram, xty) in parts {
             system.gram += &gram;
@@ -73,34 +73,48 @@ impl GramSystem {
         system
     }
 
-    /// The design of `rows` of the row-major `x`: standardised features, the intercept's 1,
-    /// then the centred target, one row per data row, written into `buffer` (reused, so a
-    /// fold costs no fresh memory). Ascending `rows` read memory front to back, which the
-    /// hardware prefetches; random order waits on every row.
-    fn design<'b>(
+    /// Append the design of `rows` of the row-major `x` to `design`: standardised features,
+    /// the intercept's 1, then the centred target, one row per data row.
+    fn design(&self, x: &[f64], y: ArrayView1<f64>, rows: &[usize], design: &mut Vec<f64>) {
+        let d = self.mean.len();
+        let (mean, inverse) = self.standardising();
+        for (i, &r) in rows.iter().enumerate() {
+            if let Some(&ahead) = rows.get(i + PREFETCH_ROWS) {
+                prefetch(&x[ahead * d..(ahead + 1) * d]);
+            }
+            let features = x[r * d..(r + 1) * d].iter().zip(mean).zip(&inverse);
+            design.extend(features.map(|((v, m), i)| (v - m) * i));
+            design.extend([1.0, y[r] - self.y_mean]);
+        }
+    }
+
+    /// G and b of `rows`: Z̃ᵀZ̃ and Z̃ᵀỹ of their design, which is left in `design`. It is
+    /// written a tile at a time, and each tile's lower-triangular product (whose last row is
+    /// Z̃ᵀỹ) is summed while the tile is still in the core's cache. Ascending `rows` read
+    /// memory front to back, which the hardware prefetches; random order waits on every row.
+    fn part(
         &self,
         x: &[f64],
         y: ArrayView1<f64>,
         rows: &[usize],
-        buffer: &'b mut Vec<f64>,
-    ) -> ArrayView2<'b, f64> {
+        design: &mut Vec<f64>,
+    ) -> (Array2<f64>, Array1<f64>) {
         let d = self.mean.len();
-        let inverse: Vec<f64> = self.scale.iter().map(|s| 1.0 / s).collect();
-        let mean = self.mean.as_slice().expect("a new Array1 is contiguous");
-        buffer.clear();
-        for &r in rows {
-            let features = x[r * d..(r + 1) * d].iter().zip(mean).zip(&inverse);
-            buffer.extend(features.map(|((v, m), i)| (v - m) * i));
-            buffer.extend([1.0, y[r] - self.y_mean]);
+        let mut sums = vec![0.0; (d + 2) * (d + 2)];
+        design.clear();
+        for tile in rows.chunks(TILE_ROWS) {
+            let start = design.len();
+            self.design(x, y, tile, design);
+            dense::add_lower_gram(&design[start..], tile.len(), &mut sums);
         }
-        ArrayView2::from_shape((rows.len(), d + 2), buffer).expect("rows × (d + 2) values")
-    }
-
-    /// G and b of a design's rows: Z̃ᵀZ̃ and Z̃ᵀỹ from the row-major block [Z̃ | ỹ].
-    fn part(design: ArrayView2<f64>) -> (Array2<f64>, Array1<f64>) {
-        let block = design.to_slice().expect("a design is one contiguous block");
-        let (gram, moment) = dense::gram_and_moment(block, design.nrows());
-        (gram, Array1::from(moment))
+        let sums = ArrayView2::from_shape((d + 2, d + 2), &sums).expect("(d + 2)² sums");
+        let mut gram = sums.slice(s![..=d, ..=d]).to_owned();
+        for i in 0..=d {
+            for j in 0..i {
+                gram[[j, i]] = gram[[i, j]];
+            }
+        }
+        (gram, sums.slice(s![d + 1, ..=d]).to_owned())
     }
 
     /// Fit ridge (α = 0: ordinary least squares) on `train`, predict `test`; `None` when the
@@ -122,22 +136,21 @@ impl GramSystem {
         let (n, d) = x.dim();
         let x = x.as_standard_layout();
         let values = x.as_slice().expect("standard layout is contiguous");
-        DESIGN.with_borrow_mut(|buffer| {
-            // a large training set is the whole system minus the rows left out, taken in
-            // ascending order; when those are exactly the test rows (k-fold: train and test
-            // split the data), their design then gives the predictions too
-            let mut designed_test = None;
+        DESIGN.with_borrow_mut(|design| {
+            // a large training set is the whole system minus the rows left out, in ascending
+            // order; when those are the test rows (k-fold), their design gives the predictions
+            let mut designed: Option<Vec<usize>> = None;
             let (mut gram, mut xty) = if train.len() * 2 > n {
-                let mut kept = vec![false; n];
-                train.iter().for_each(|&r| kept[r] = true);
-                let left_out: Vec<usize> = (0..n).filter(|&r| !kept[r]).collect();
-                let (g, b) = GramSystem::part(self.design(values, y, &left_out, buffer));
-                if left_out.len() == test.len() && test.iter().all(|&r| !kept[r]) {
-                    designed_test = Some(left_out);
-                }
+                let mut kept = vec![0u64; n.div_ceil(64)];
+                train.iter().for_each(|&r| kept[r / 64] |= 1 << (r % 64));
+                let left_out: Vec<usize> = (0..n)
+                    .filter(|&r| kept[r / 64] & (1 << (r % 64)) == 0)
+                    .collect();
+                let (g, b) = self.part(values, y, &left_out, design);
+                designed = Some(left_out);
                 (&self.gram - &g, &self.xty - &b)
             } else {
-                GramSystem::part(self.design(values, y, train, buffer))
+                self.part(values, y, train, design)
             };
             if alpha == 0.0 && !self.safely_full_rank(&gram, scales) {
                 return None;
@@ -148,22 +161,35 @@ impl GramSystem {
             }
             let factor = cholesky(&gram)?;
             solve_cholesky(&factor, &mut xty);
+            let rows = match designed {
+                Some(rows) if rows == test => rows,
+                _ => {
+                    let mut rows = test.to_vec();
+                    rows.sort_unstable();
+                    design.clear();
+                    self.design(values, y, &rows, design);
+                    rows
+                }
+            };
             // ŷ = z̃·β + ȳ on the standardised test rows (β's last entry is the intercept)
-            let rows = designed_test.unwrap_or_else(|| {
-                let mut rows = test.to_vec();
-                rows.sort_unstable();
-                self.design(values, y, &rows, buffer);
-                rows
-            });
-            let design = ArrayView2::from_shape((rows.len(), d + 2), &buffer[..])
-                .expect("the buffer holds the test rows' design");
-            let predicted = design.slice(s![.., ..=d]).dot(&xty) + self.y_mean;
-            Some(
-                test.iter()
-                    .map(|r| predicted[rows.binary_search(r).expect("every test row is designed")])
-                    .collect(),
-            )
+            let beta = xty.as_slice().expect("a new Array1 is contiguous");
+            let predicted: Vec<f64> = design
+                .chunks_exact(d + 2)
+                .map(|z| dot(&z[..=d], beta) + self.y_mean)
+                .collect();
+            Some(if rows == test {
+                predicted
+            } else {
+                let at = |r: &usize| rows.binary_search(r).expect("every test row is designed");
+                test.iter().map(|r| predicted[at(r)]).collect()
+            })
         })
+    }
+
+    /// The column means and inverse scales that standardise a row.
+    fn standardising(&self) -> (&[f64], Vec<f64>) {
+        let mean = self.mean.as_slice().expect("a new Array1 is contiguous");
+        (mean, self.scale.iter().map(|s| 1.0 / s).collect())
     }
 }
 
@@ -236,6 +262,36 @@ fn condition_bound(a: &Array2<f64>) -> Option<f64> {
     }
     let condition = (a.diag().sum() * inverse_norm).sqrt();
     condition.is_finite().then_some(condition)
+}
+
+/// How far ahead [`GramSystem::design`] asks for rows: a fold's rows are a random subset in
+/// ascending order, whose gaps the hardware cannot foresee, so without the hint every row
+/// waits for memory.
+const PREFETCH_ROWS: usize = 8;
+
+/// Ask the core to bring `values` into its cache (a hint only: nothing is read or changed).
+fn prefetch(values: &[f64]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in values.chunks(8) {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        // SAFETY: a prefetch reads no memory and cannot fault, whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = values;
+}
+
+/// a·b with four partial sums, so the additions need not wait on each other.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut sums = [0.0; 4];
+    for (a, b) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
+        for lane in 0..4 {
+            sums[lane] += a[lane] * b[lane];
+        }
+    }
+    let tail = a.len() / 4 * 4;
+    let rest: f64 = (tail..a.len()).map(|j| a[j] * b[j]).sum();
+    (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
 }
 
 thread_local! {

@@ -38,7 +38,10 @@ impl DataSummary {
             features: table.x.ncols(),
             task: table.y.task().to_string(),
             target: table.target_name.clone(),
-            sha256: source_sha256(spec)?,
+            sha256: match &table.source_sha256 {
+                Some(sha256) => sha256.clone(),
+                None => source_sha256(spec)?,
+            },
             preprocessing: (!table.left_out.is_empty())
                 .then(|| {
                     format!(
