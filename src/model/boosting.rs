@@ -48,8 +48,9 @@ impl Model for BoostingModel {
     }
 }
 
-/// The fold's training features cut into bins: codes feature-major, and per feature the
-/// thresholds (a value goes to bin i when thresholds[i-1] < value ≤ thresholds[i]).
+/// The fold's training features cut into bins: codes row-major (a row's codes side by side),
+/// and per feature the thresholds (a value goes to bin i when thresholds[i-1] < value ≤
+/// thresholds[i]).
 struct Binned {
     codes: Vec<u8>,
     thresholds: Vec<Vec<f64>>,
@@ -60,18 +61,17 @@ struct Binned {
 
 impl Binned {
     fn new(x: ArrayView2<f64>, max_bins: usize) -> Binned {
-        let rows = x.nrows();
-        let mut codes = Vec::with_capacity(rows * x.ncols());
+        let (rows, features) = x.dim();
+        let mut codes = vec![0u8; rows * features];
         let thresholds = x
             .columns()
             .into_iter()
-            .map(|column| {
+            .enumerate()
+            .map(|(f, column)| {
                 let cuts = bin_thresholds(column, max_bins);
-                codes.extend(
-                    column
-                        .iter()
-                        .map(|&v| cuts.partition_point(|&t| t < v) as u8),
-                );
+                for (r, &v) in column.iter().enumerate() {
+                    codes[r * features + f] = cuts.partition_point(|&t| t < v) as u8;
+                }
                 cuts
             })
             .collect::<Vec<Vec<f64>>>();
@@ -89,8 +89,10 @@ impl Binned {
         }
     }
 
-    fn feature(&self, f: usize) -> &[u8] {
-        &self.codes[f * self.rows..(f + 1) * self.rows]
+    /// Row `r`'s bin on every feature.
+    fn row(&self, r: usize) -> &[u8] {
+        let features = self.thresholds.len();
+        &self.codes[r * features..(r + 1) * features]
     }
 
     /// Feature `f`'s bins within a histogram.
@@ -159,25 +161,18 @@ fn node_sums(rows: &[usize], g: &[f64], h: &[f64]) -> Sums {
 }
 
 /// Every feature's bin sums over `rows`, features one after another (see [`Binned::bins`]),
-/// written into `hist`.
-/// The node's gradients and hessians are gathered in row order once (`ordered`, reused), so
-/// each feature's pass reads them front to back.
-fn histogram(
-    binned: &Binned,
-    rows: &[usize],
-    (g, h): (&[f64], &[f64]),
-    hist: &mut Vec<Sums>,
-    ordered: &mut Vec<(f64, f64)>,
-) {
+/// written into `hist`. A row at a time, all its features: its codes are side by side and its
+/// gradient is read once, and the features' updates do not wait on each other (a feature at a
+/// time, each update waited on the one before whenever the histogram left the cache). Each
+/// bin still sums its rows in row order, so the sums are the same.
+fn histogram(binned: &Binned, rows: &[usize], (g, h): (&[f64], &[f64]), hist: &mut Vec<Sums>) {
     hist.clear();
     hist.resize(*binned.offsets.last().unwrap_or(&0), Sums::default());
-    ordered.clear();
-    ordered.extend(rows.iter().map(|&r| (g[r], h[r])));
-    for f in 0..binned.thresholds.len() {
-        let codes = binned.feature(f);
-        let bins = &mut hist[binned.offsets[f]..binned.offsets[f + 1]];
-        for (&r, &(g, h)) in rows.iter().zip(ordered.iter()) {
-            let b = &mut bins[codes[r] as usize];
+    let starts = &binned.offsets[..binned.offsets.len() - 1];
+    for &r in rows {
+        let (g, h) = (g[r], h[r]);
+        for (&start, &code) in starts.iter().zip(binned.row(r)) {
+            let b = &mut hist[start + code as usize];
             b.g += g;
             b.h += h;
             b.n += 1;
@@ -288,7 +283,6 @@ fn grow(
     fitted: &mut [f64],
 ) -> Vec<Node> {
     let mut order: Vec<usize> = (0..binned.rows).collect();
-    let mut ordered = Vec::with_capacity(binned.rows);
     let mut scratch = Vec::with_capacity(binned.rows);
     // an open node with its best split, if it may and can be split
     let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
@@ -308,7 +302,7 @@ fn grow(
         }
     };
     let mut hist = spare.pop().unwrap_or_default();
-    histogram(binned, &order, gh, &mut hist, &mut ordered);
+    histogram(binned, &order, gh, &mut hist);
     let root = node_sums(&order, gh.0, gh.1);
     let mut tree = vec![Node::Leaf(0.0)];
     let mut frontier = vec![open(0, (0, binned.rows), 0, root, hist)];
@@ -336,15 +330,14 @@ fn grow(
             split,
         } = frontier.remove(pick);
         let split = split.expect("picked nodes have a split");
-        let codes = binned.feature(split.feature);
         let mid = start
             + partition(&mut order[start..end], &mut scratch, |r| {
-                codes[r] as usize <= split.bin
+                binned.row(r)[split.feature] as usize <= split.bin
             });
         let left_is_small = mid - start <= end - mid;
         let mut small = spare.pop().unwrap_or_default();
         let small_rows = if left_is_small { start..mid } else { mid..end };
-        histogram(binned, &order[small_rows], gh, &mut small, &mut ordered);
+        histogram(binned, &order[small_rows], gh, &mut small);
         large
             .iter_mut()
             .zip(&small)
