@@ -21,8 +21,9 @@ enum Cells {
 }
 
 impl Cells {
-    fn push(&mut self, cell: &[u8]) -> Option<()> {
-        match (number(cell)?, &mut *self) {
+    /// Add `number`, read from `cell`.
+    fn push(&mut self, number: Number, cell: &[u8]) -> Option<()> {
+        match (number, &mut *self) {
             (Number::Whole(v), Cells::Whole(values, negative_zeros)) => {
                 if v == 0 && cell[0] == b'-' {
                     negative_zeros.push(values.len());
@@ -32,7 +33,12 @@ impl Cells {
             (Number::Whole(_), Cells::Real(values)) => values.push(real(cell)?),
             (Number::Real(v), Cells::Real(values)) => values.push(v),
             (Number::Real(v), whole) => {
-                let mut values = whole.reals();
+                let room = match whole {
+                    Cells::Whole(values, _) => values.capacity(),
+                    Cells::Real(values) => values.capacity(),
+                };
+                let mut values = Vec::with_capacity(room);
+                whole.extend_reals(&mut values);
                 values.push(v);
                 *self = Cells::Real(values);
             }
@@ -40,32 +46,43 @@ impl Cells {
         Some(())
     }
 
-    fn append(&mut self, other: Cells) {
-        match (&mut *self, other) {
-            (Cells::Whole(a, za), Cells::Whole(b, zb)) => {
-                za.extend(zb.iter().map(|z| z + a.len()));
-                a.extend(b);
-            }
-            (Cells::Real(a), b) => a.extend(b.reals()),
-            (a, Cells::Real(b)) => {
-                let mut values = a.reals();
-                values.extend(b);
-                *self = Cells::Real(values);
-            }
+    fn len(&self) -> usize {
+        match self {
+            Cells::Whole(values, _) => values.len(),
+            Cells::Real(values) => values.len(),
         }
     }
 
-    /// The cells as reals, each what parsing its text as a real gives: `as` rounds a whole
-    /// number to nearest, as a correctly rounded parse of its digits does, and `-0` is −0.0.
-    fn reals(&self) -> Vec<f64> {
+    /// Append the cells as reals, each what parsing its text as a real gives: `as` rounds a
+    /// whole number to nearest, as a correctly rounded parse of its digits does, and `-0` is
+    /// −0.0.
+    fn extend_reals(&self, reals: &mut Vec<f64>) {
         match self {
-            Cells::Real(values) => values.clone(),
+            Cells::Real(values) => reals.extend_from_slice(values),
             Cells::Whole(values, negative_zeros) => {
-                let mut reals: Vec<f64> = values.iter().map(|&v| v as f64).collect();
-                negative_zeros.iter().for_each(|&z| reals[z] = -0.0);
-                reals
+                let start = reals.len();
+                reals.extend(values.iter().map(|&v| v as f64));
+                negative_zeros.iter().for_each(|&z| reals[start + z] = -0.0);
             }
         }
+    }
+}
+
+/// One column from its chunks' parts, in one allocation: whole numbers if every part is.
+fn joined(parts: Vec<Cells>) -> Cells {
+    let len = parts.iter().map(Cells::len).sum();
+    if parts.iter().all(|p| matches!(p, Cells::Whole(..))) {
+        let mut values = Vec::with_capacity(len);
+        for part in parts {
+            if let Cells::Whole(v, _) = part {
+                values.extend(v);
+            }
+        }
+        Cells::Whole(values, Vec::new())
+    } else {
+        let mut values = Vec::with_capacity(len);
+        parts.iter().for_each(|p| p.extend_reals(&mut values));
+        Cells::Real(values)
     }
 }
 
@@ -74,51 +91,109 @@ enum Number {
     Real(f64),
 }
 
-/// A cell polars infers as a number, parsed; `None` for any other cell.
-fn number(cell: &[u8]) -> Option<Number> {
-    let digits = |s: &[u8]| s.iter().take_while(|b| b.is_ascii_digit()).count();
-    let rest = cell
-        .strip_prefix(b"-")
-        .or_else(|| cell.strip_prefix(b"+"))
-        .unwrap_or(cell);
-    let whole = digits(rest);
-    if whole == rest.len() {
-        // `-?\d+` is an integer; with a leading + it is neither an integer nor a float
-        let integer = whole > 0 && !cell.starts_with(b"+");
-        return integer
-            .then(|| whole_number(cell))
-            .flatten()
-            .map(Number::Whole);
-    }
-    // [-+]?(\d*\.\d+([eE][-+]?\d+)? | \d+[eE][-+]?\d+ | \d+\.)
-    let mut at = whole;
-    if rest[at] == b'.' {
-        let fraction = digits(&rest[at + 1..]);
+/// The number at the start of `bytes` as polars infers cells, and the bytes it spans (where
+/// the cell must end); `None` when the cell does not start with one. Integers are `-?\d+`;
+/// reals `[-+]?(\d*\.\d+([eE][-+]?\d+)? | \d+[eE][-+]?\d+ | \d+\.)`. The digits are
+/// summed while they are checked, so most reals need no second pass (see [`exact_real`]).
+fn number(bytes: &[u8]) -> Option<(Number, usize)> {
+    let mut digits = Digits::default();
+    let negative = bytes.first() == Some(&b'-');
+    let mut at = usize::from(negative || bytes.first() == Some(&b'+'));
+    let whole = digits.read(bytes, at);
+    at += whole;
+    let mut scale = 0i64;
+    let mut is_real = false;
+    if bytes.get(at) == Some(&b'.') {
+        let fraction = digits.read(bytes, at + 1);
         at += 1 + fraction;
-        if at == rest.len() {
-            return (whole + fraction > 0)
-                .then(|| real(cell))
-                .flatten()
-                .map(Number::Real);
-        }
-        if fraction == 0 {
+        scale = -(fraction as i64);
+        if whole + fraction == 0 {
             return None;
         }
+        if fraction == 0 {
+            // `\d+\.` takes no exponent: the cell must end here
+            let value = exact_real(&digits, scale, negative).or_else(|| real(&bytes[..at]));
+            return Some((Number::Real(value?), at));
+        }
+        is_real = true;
     } else if whole == 0 {
         return None;
     }
-    if !matches!(rest[at], b'e' | b'E') {
-        return None;
+    if matches!(bytes.get(at), Some(b'e' | b'E')) {
+        let mut after = at + 1;
+        let negative_exponent = bytes.get(after) == Some(&b'-');
+        if matches!(bytes.get(after), Some(b'-' | b'+')) {
+            after += 1;
+        }
+        let mut exponent = Digits::default();
+        let length = exponent.read(bytes, after);
+        if length == 0 {
+            return None;
+        }
+        at = after + length;
+        let power = if exponent.count > 4 {
+            i64::MAX / 2
+        } else {
+            exponent.value as i64
+        };
+        scale += if negative_exponent { -power } else { power };
+        is_real = true;
     }
-    at += 1;
-    if matches!(rest.get(at), Some(b'-' | b'+')) {
-        at += 1;
+    if is_real {
+        let value = exact_real(&digits, scale, negative).or_else(|| real(&bytes[..at]));
+        Some((Number::Real(value?), at))
+    } else if bytes[0] == b'+' {
+        // a leading + makes no integer, and without a point or exponent no real either
+        None
+    } else {
+        Some((Number::Whole(whole_number(&bytes[..at])?), at))
     }
-    let exponent = digits(&rest[at..]);
-    (exponent > 0 && at + exponent == rest.len())
-        .then(|| real(cell))
-        .flatten()
-        .map(Number::Real)
+}
+
+/// Decimal digits read so far: their value (exact while `count` ≤ 19) and how many.
+#[derive(Default)]
+struct Digits {
+    value: u64,
+    count: usize,
+}
+
+impl Digits {
+    /// Read the digits of `bytes` from `from` on; how many there were.
+    fn read(&mut self, bytes: &[u8], from: usize) -> usize {
+        let run = bytes.get(from..).unwrap_or(&[]);
+        let length = run.iter().take_while(|b| b.is_ascii_digit()).count();
+        for &d in &run[..length] {
+            self.value = self
+                .value
+                .wrapping_mul(10)
+                .wrapping_add(u64::from(d - b'0'));
+        }
+        self.count += length;
+        length
+    }
+}
+
+/// Powers of ten that are exact as `f64`.
+const EXACT_POWERS: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `digits` · 10^`scale` when one correctly rounded operation gives it exactly as a full parse
+/// would (Clinger 1990, "How to read floating point numbers accurately", the fast path): the
+/// digits at most 2⁵³ and |scale| ≤ 22, both factors then exact. `None` otherwise.
+fn exact_real(digits: &Digits, scale: i64, negative: bool) -> Option<f64> {
+    let exact = digits.count <= 19 && digits.value <= 1 << 53 && scale.abs() <= 22;
+    exact.then(|| {
+        let m = digits.value as f64;
+        let power = EXACT_POWERS[scale.unsigned_abs() as usize];
+        let v = if scale >= 0 { m * power } else { m / power };
+        if negative {
+            -v
+        } else {
+            v
+        }
+    })
 }
 
 fn real(cell: &[u8]) -> Option<f64> {
@@ -162,18 +237,18 @@ pub(super) fn read(bytes: &[u8], separator: u8) -> Option<DataFrame> {
         .par_iter()
         .map(|range| parse_rows(&body[range.clone()], separator, names.len()))
         .collect::<Option<_>>()?;
-    let mut parsed = parsed.into_iter();
-    let mut columns = parsed.next()?;
+    // chunk-major parts to one list of parts per column
+    let mut by_column: Vec<Vec<Cells>> = names.iter().map(|_| Vec::new()).collect();
     for chunk in parsed {
-        columns
+        by_column
             .iter_mut()
             .zip(chunk)
-            .for_each(|(all, part)| all.append(part));
+            .for_each(|(c, part)| c.push(part));
     }
-    let columns: Vec<Column> = names
-        .iter()
-        .zip(columns)
-        .map(|(&name, cells)| match cells {
+    let columns: Vec<Column> = by_column
+        .into_par_iter()
+        .zip(names)
+        .map(|(parts, name)| match joined(parts) {
             Cells::Whole(v, _) => Int64Chunked::from_vec(name.into(), v).into_column(),
             Cells::Real(v) => Float64Chunked::from_vec(name.into(), v).into_column(),
         })
@@ -206,28 +281,26 @@ fn chunk_bounds(body: &[u8], parts: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The rows of `chunk` (whole lines) as `width` columns; `None` at the first cell that is not
-/// a number, a row of another width, or a blank line other than the file's last.
+/// a number, a row of another width, or a blank line.
 fn parse_rows(chunk: &[u8], separator: u8, width: usize) -> Option<Vec<Cells>> {
     let rows = chunk.iter().filter(|&&b| b == b'\n').count() + 1;
     let mut columns: Vec<Cells> = (0..width)
         .map(|_| Cells::Whole(Vec::with_capacity(rows), Vec::new()))
         .collect();
-    let mut lines = chunk.split(|&b| b == b'\n').peekable();
-    while let Some(text) = lines.next() {
-        let text = line(text);
-        if text.is_empty() {
-            // only the break that ends the file's last row may be followed by nothing
-            if lines.peek().is_none() {
-                break;
-            }
-            return None;
-        }
-        let mut cells = text.split(|&b| b == separator);
-        for column in columns.iter_mut() {
-            column.push(cells.next()?)?;
-        }
-        if cells.next().is_some() {
-            return None;
+    let mut at = 0;
+    while at < chunk.len() {
+        for (c, column) in columns.iter_mut().enumerate() {
+            let (value, length) = number(&chunk[at..])?;
+            column.push(value, &chunk[at..at + length])?;
+            at += length;
+            // the cell ends at the separator, or the last one at the line's end
+            at += match (chunk.get(at), c + 1 == width) {
+                (Some(&b), false) if b == separator => 1,
+                (Some(b'\n'), true) => 1,
+                (Some(b'\r'), true) if chunk.get(at + 1) == Some(&b'\n') => 2,
+                (None, true) => 0,
+                _ => return None,
+            };
         }
     }
     Some(columns)
@@ -237,11 +310,13 @@ fn parse_rows(chunk: &[u8], separator: u8, width: usize) -> Option<Vec<Cells>> {
 mod tests {
     use super::*;
 
+    /// How a whole cell is read: the number must span it.
     fn kind(cell: &str) -> Option<&'static str> {
-        number(cell.as_bytes()).map(|n| match n {
-            Number::Whole(_) => "whole",
-            Number::Real(_) => "real",
-        })
+        match number(cell.as_bytes()) {
+            Some((Number::Whole(_), n)) if n == cell.len() => Some("whole"),
+            Some((Number::Real(_), n)) if n == cell.len() => Some("real"),
+            _ => None,
+        }
     }
 
     #[test]

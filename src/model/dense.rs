@@ -22,12 +22,19 @@ fn view<'c, 'a: 'c>(a: ArrayView2<'a, f64>, copy: &'c mut Option<Array2<f64>>) -
     MatRef::from_row_major_slice(owned.as_slice().expect("standard layout"), rows, cols)
 }
 
-/// `a b^T` (rows of `a` against rows of `b`).
-pub(crate) fn product_transposed(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
+/// Write `a b^T` (rows of `a` against rows of `b`) into `out`, whatever it held.
+pub(crate) fn product_transposed_into(
+    a: ArrayView2<f64>,
+    b: ArrayView2<f64>,
+    mut out: ndarray::ArrayViewMut2<f64>,
+) {
     let (mut copy_a, mut copy_b) = (None, None);
-    let mut out = Array2::zeros((a.nrows(), b.nrows()));
     let (rows, cols) = out.dim();
-    let dst = MatMut::from_row_major_slice_mut(out.as_slice_mut().expect("fresh"), rows, cols);
+    let dst = MatMut::from_row_major_slice_mut(
+        out.as_slice_mut().expect("a row-major block of rows"),
+        rows,
+        cols,
+    );
     full_matmul(
         dst,
         Accum::Replace,
@@ -36,7 +43,6 @@ pub(crate) fn product_transposed(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Arra
         1.0,
         Par::Seq,
     );
-    out
 }
 
 /// `a^T b` for factors whose product is symmetric (such as `X^T diag(w) X` with `a = diag(w) X`,
@@ -119,6 +125,11 @@ mod tests {
             [2.0, 2.0, 2.0]
         ];
         let b = array![[2.0, 0.0, 1.0], [-1.0, 3.0, 2.0]];
+        let product_transposed = |a: ArrayView2<f64>, b: ArrayView2<f64>| {
+            let mut out = Array2::from_elem((a.nrows(), b.nrows()), f64::NAN);
+            product_transposed_into(a, b, out.view_mut());
+            out
+        };
         assert_eq!(product_transposed(a.view(), b.view()), a.dot(&b.t()));
         let w = array![1.0, 2.0, 3.0, 4.0];
         let weighted = &a * &w.insert_axis(ndarray::Axis(1));
