@@ -23,6 +23,9 @@ WORKLOADS = {
     "W9": ("20,000×50 regression, lasso α=0.1, 5 × 10", "w9.csv", "y", "lasso:alpha=0.1", "kfold", 10, "r2", 5),
     "W10": ("digits, multinomial logistic, stratified 5 × 10", "digits.csv", "digit", "logistic", "stratified", 10, "accuracy", 5),
     "W11": ("digits, knn k=5, stratified 5 × 20", "digits.csv", "digit", "knn:k=5", "stratified", 20, "accuracy", 5),
+    "W12": ("20,000×20 binary, knn k=5, stratified 5 × 2", "w3.csv", "y", "knn:k=5", "stratified", 2, "accuracy", 5),
+    "W13": ("20,000×20 binary, naive Bayes, stratified 5 × 20", "w3.csv", "y", "naive_bayes", "stratified", 20, "accuracy", 5),
+    "W14": ("20,000×20 binary, tree, stratified 5 × 5", "w3.csv", "y", "tree", "stratified", 5, "accuracy", 5),
 }
 only = sys.argv[5].split(",") if len(sys.argv) > 5 else list(WORKLOADS)
 

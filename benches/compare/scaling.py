@@ -1,7 +1,8 @@
 """Scaling sweeps, one linear and one tree model, each with 1 and 2 worker threads:
   seeds: ols on W1 (diabetes) and tree on W4 (iris), 1 to 10,000 split seeds of 5 folds;
-  rows:  ridge on the first 1,000 to 200,000 rows of W2 (5 folds x 20 seeds) and tree on the
-         first 1,000 to 20,000 rows of W3 (stratified 5 folds x 5 seeds).
+  rows:  ridge on 1,000 to 1,000,000 rows of W2 (5 folds x 20 seeds) and tree on 1,000 to
+         50,000 rows of W3 (stratified 5 folds x 5 seeds); beyond a file's own rows (200,000
+         and 20,000) its rows are repeated, which times the same work.
 Median wall time of REPEATS whole processes each, then the fixed and per-seed (per-1,000-rows)
 costs from a least-squares line through each sweep.
 Usage: scaling.py SEEDFOLD_BINARY WORKLOAD_DIR [REPEATS]"""
@@ -51,18 +52,20 @@ for name, csv, model, stratified in [("ols, diabetes", "w1.csv", "ols", False),
 
 
 def prefix(csv, n):
+    """The file's header and its first n rows, its rows repeated when it has fewer."""
     path = os.path.join(out, f"{os.path.basename(csv)}_{n}.csv")
-    with open(csv) as source, open(path, "w") as target:
-        for i, line in enumerate(source):
-            if i > n:
-                break
-            target.write(line)
+    with open(csv) as source:
+        header, *lines = source.read().splitlines(keepends=True)
+    with open(path, "w") as target:
+        target.write(header)
+        for start in range(0, n, len(lines)):
+            target.writelines(lines[:min(len(lines), n - start)])
     return path
 
 
 for name, csv, model, seeds_, sizes, stratified in [
-        ("ridge, W2 (5 × 20)", "w2.csv", "ridge:alpha=1", 20, [1000, 10000, 50000, 100000, 200000], False),
-        ("tree, W3 (5 × 5)", "w3.csv", "tree", 5, [1000, 5000, 10000, 20000], True)]:
+        ("ridge, W2 (5 × 20)", "w2.csv", "ridge:alpha=1", 20, [1000, 10000, 100000, 200000, 1000000], False),
+        ("tree, W3 (5 × 5)", "w3.csv", "tree", 5, [1000, 5000, 10000, 20000, 50000], True)]:
     paths = [prefix(f"{data}/{csv}", n) for n in sizes]
     table(f"{name}: rows", sizes, "1,000 rows", {
         f"{t} thread{'s' if t > 1 else ''}": [median_seconds(run(p, model, seeds_, t, stratified)) for p in paths]

@@ -38,6 +38,9 @@ setups = {
     "W9": (Lasso(alpha=0.1), kfold(10), ["r2"]),
     "W10": (LogisticRegression(C=1.0, solver="newton-cholesky"), stratified(10), ["accuracy"]),
     "W11": (KNeighborsClassifier(n_neighbors=5), stratified(20), ["accuracy"]),
+    "W12": (KNeighborsClassifier(n_neighbors=5), stratified(2), ["accuracy"]),
+    "W13": (GaussianNB(), stratified(20), ["accuracy"]),
+    "W14": (DecisionTreeClassifier(random_state=0), stratified(5), ["accuracy"]),
 }
 model, cv, scoring = setups[workload]
 scores = cross_validate(model, x, y, cv=cv, scoring=scoring)
