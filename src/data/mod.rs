@@ -2,8 +2,9 @@
 //! (numbers or category codes, NaN where a cell is missing) and a regression or classification
 //! target.
 //!
-//! polars is used here for reading only; columns are converted to ndarray and the frame is
-//! dropped before anything else runs.
+//! polars is used here for reading only (a plain numeric CSV file is parsed without it, into
+//! the same frame); columns are converted to ndarray and the frame is dropped before anything
+//! else runs.
 
 mod builtin;
 mod columns;
