@@ -1,8 +1,8 @@
 //! A fast path for plain numeric CSV files: every cell a number, no quotes, no missing cells.
 //!
 //! Such files are the large ones (a 200,000 × 33 table is 130 MB), and polars spends a type
-//! inference pass and a general parser on them. This reader splits the bytes at line breaks
-//! into one chunk per thread and parses each cell once. It accepts exactly the cells polars
+//! inference pass and a general parser on them. This reader cuts the bytes at line breaks
+//! into a few chunks per thread and parses each cell once. It accepts exactly the cells polars
 //! reads as numbers — `-?\d+` as a 64-bit integer, and polars' float pattern without `inf` and
 //! `NaN` — so a column of whole numbers is `Int64` and any other numeric column `Float64`, as
 //! polars would infer from every row, with the same correctly rounded values. Anything else
