@@ -31,6 +31,8 @@ const GRAM_MAX_CONDITION: f64 = 1e4;
 pub struct GramSystem {
     mean: Array1<f64>,
     scale: Array1<f64>,
+    /// 1/scale, what a row's centred values are multiplied by.
+    inverse: Vec<f64>,
     y_mean: f64,
     /// (d+1)×(d+1): standardised features and an intercept column last.
     gram: Array2<f64>,
@@ -54,6 +56,7 @@ impl GramSystem {
         let y_mean = y.sum() / x.nrows().max(1) as f64;
         let mut system = GramSystem {
             mean,
+            inverse: scale.iter().map(|s| 1.0 / s).collect(),
             scale,
             y_mean,
             gram: Array2::zeros((d + 1, d + 1)),
@@ -77,12 +80,12 @@ impl GramSystem {
     /// the intercept's 1, then the centred target, one row per data row.
     fn design(&self, x: &[f64], y: ArrayView1<f64>, rows: &[usize], design: &mut Vec<f64>) {
         let d = self.mean.len();
-        let (mean, inverse) = self.standardising();
+        let (mean, inverse) = (self.mean.as_slice().expect("contiguous"), &self.inverse);
         for (i, &r) in rows.iter().enumerate() {
             if let Some(&ahead) = rows.get(i + PREFETCH_ROWS) {
                 prefetch(&x[ahead * d..(ahead + 1) * d]);
             }
-            let features = x[r * d..(r + 1) * d].iter().zip(mean).zip(&inverse);
+            let features = x[r * d..(r + 1) * d].iter().zip(mean).zip(inverse);
             design.extend(features.map(|((v, m), i)| (v - m) * i));
             design.extend([1.0, y[r] - self.y_mean]);
         }
@@ -184,12 +187,6 @@ impl GramSystem {
                 test.iter().map(|r| predicted[at(r)]).collect()
             })
         })
-    }
-
-    /// The column means and inverse scales that standardise a row.
-    fn standardising(&self) -> (&[f64], Vec<f64>) {
-        let mean = self.mean.as_slice().expect("a new Array1 is contiguous");
-        (mean, self.scale.iter().map(|s| 1.0 / s).collect())
     }
 }
 
