@@ -1,8 +1,7 @@
 //! Dense products and Cholesky solves from faer, for the kernels where they dominate a fit
-//! (kNN's distance matrix, the Newton systems of the GLMs). Always sequential (`Par::Seq`):
+//! (the least-squares Grams, the Newton systems of the GLMs). Always sequential (`Par::Seq`):
 //! folds already run in parallel, and a result must not depend on the thread count.
 
-use faer::linalg::matmul::matmul as full_matmul;
 use faer::linalg::matmul::triangular::{matmul, BlockStructure};
 use faer::{Accum, ColMut, MatMut, MatRef, Par, Side};
 use ndarray::{Array2, ArrayView2};
@@ -20,29 +19,6 @@ fn view<'c, 'a: 'c>(a: ArrayView2<'a, f64>, copy: &'c mut Option<Array2<f64>>) -
     }
     let owned = copy.insert(a.as_standard_layout().into_owned());
     MatRef::from_row_major_slice(owned.as_slice().expect("standard layout"), rows, cols)
-}
-
-/// Write `a b^T` (rows of `a` against rows of `b`) into `out`, whatever it held.
-pub(crate) fn product_transposed_into(
-    a: ArrayView2<f64>,
-    b: ArrayView2<f64>,
-    mut out: ndarray::ArrayViewMut2<f64>,
-) {
-    let (mut copy_a, mut copy_b) = (None, None);
-    let (rows, cols) = out.dim();
-    let dst = MatMut::from_row_major_slice_mut(
-        out.as_slice_mut().expect("a row-major block of rows"),
-        rows,
-        cols,
-    );
-    full_matmul(
-        dst,
-        Accum::Replace,
-        view(a, &mut copy_a),
-        view(b, &mut copy_b).transpose(),
-        1.0,
-        Par::Seq,
-    );
 }
 
 /// `a^T b` for factors whose product is symmetric (such as `X^T diag(w) X` with `a = diag(w) X`,
@@ -124,13 +100,6 @@ mod tests {
             [0.0, 5.0, 2.0],
             [2.0, 2.0, 2.0]
         ];
-        let b = array![[2.0, 0.0, 1.0], [-1.0, 3.0, 2.0]];
-        let product_transposed = |a: ArrayView2<f64>, b: ArrayView2<f64>| {
-            let mut out = Array2::from_elem((a.nrows(), b.nrows()), f64::NAN);
-            product_transposed_into(a, b, out.view_mut());
-            out
-        };
-        assert_eq!(product_transposed(a.view(), b.view()), a.dot(&b.t()));
         let w = array![1.0, 2.0, 3.0, 4.0];
         let weighted = &a * &w.insert_axis(ndarray::Axis(1));
         assert_eq!(
@@ -141,8 +110,8 @@ mod tests {
         let transposed = a.t().as_standard_layout().into_owned();
         let column_major = transposed.t();
         assert_eq!(
-            product_transposed(column_major.view(), b.view()),
-            a.dot(&b.t())
+            symmetric_product(column_major.view(), a.view()),
+            a.t().dot(&a)
         );
         // the lower triangle is added to what is there; the upper is left alone
         let mut sums = vec![1.0; 9];
@@ -155,7 +124,10 @@ mod tests {
             }
         }
         let strided = a.slice(s![..;2, ..]);
-        assert_eq!(product_transposed(strided, b.view()), strided.dot(&b.t()));
+        assert_eq!(
+            symmetric_product(strided, strided),
+            strided.t().dot(&strided)
+        );
     }
 
     #[test]

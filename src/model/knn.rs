@@ -3,11 +3,11 @@
 //! test row, ties in distance broken by training-row order so the neighbours are always the
 //! same; classes get the neighbours' shares as probabilities, values their mean.
 
-use super::dense::product_transposed_into;
+use super::distances::{squared_distance, PackedRows, BLOCK, TILE};
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
-use ndarray::{s, Array2, ArrayView1};
+use ndarray::{s, Array2};
 use rand_chacha::ChaCha8Rng;
 
 /// k-nearest neighbours for classes or values.
@@ -17,69 +17,59 @@ pub(crate) struct KnnModel {
     pub k: usize,
 }
 
-/// Squared Euclidean distance, summed in feature order (contiguous rows as slices, which the
-/// compiler turns into a tight loop; the same sum either way).
-fn distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
-    match (a.as_slice(), b.as_slice()) {
-        (Some(a), Some(b)) => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
-        _ => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
-    }
-}
-
-/// Test rows per block of the distance matrix: a block holds at most this many entries
-/// (8 MiB) whatever the number of training rows, so it is mostly read back from the cache it
-/// was written to (measured: 8 MiB beat 4 and 32 MiB on 20,000 rows).
-const BLOCK_ENTRIES: usize = 1 << 20;
+/// Training rows per span of the distance kernel: a span's distances for a tile of test
+/// rows (6 × 1,024 × 8 bytes = 48 KiB) are read back from the cache they were written to.
+const SPAN: usize = 1024;
 
 /// The k nearest training rows of every test row, nearest first (ties in distance by training
 /// row order), handed to `each` in test-row order.
 ///
-/// Distances come first from one matrix product per block of test rows,
-/// ‖a‖² + ‖b‖² − 2a·b, which is fast but rounds: its error is at most
-/// E = γ·2(‖a‖² + max ‖b‖²) with γ = (features + 2)·2u (Higham 2002, §3.1, doubled for
-/// safety). Every training row whose product distance is within the k-th smallest plus that
-/// margin is a candidate, and the candidates' distances are then summed exactly as
-/// [`distance`] does, so the neighbours are those of the exhaustive search, bit for bit.
+/// Distances come first from products, ‖a‖² + ‖b‖² − 2a·b (see [`PackedRows`]), which are
+/// fast but round: their error is at most E = γ·2(‖a‖² + max ‖b‖²) with γ = (features + 2)·2u
+/// (Higham 2002, §3.1, doubled for safety). Every training row whose product distance is
+/// within the k-th smallest plus that margin is a candidate, and the candidates' distances are
+/// then summed exactly as [`squared_distance`] does, so the neighbours are those of the
+/// exhaustive search, bit for bit.
 fn nearest(
     x: &Array2<f64>,
     x_test: &Array2<f64>,
     k: usize,
     mut each: impl FnMut(&[usize]) -> Result<(), String>,
 ) -> Result<(), String> {
-    let norms: Vec<f64> = x.outer_iter().map(|r| r.dot(&r)).collect();
-    let widest = norms.iter().fold(0.0f64, |m, &v| m.max(v));
-    let gamma = (x.ncols() as f64 + 2.0) * f64::EPSILON;
-    let block = (BLOCK_ENTRIES / x.nrows().max(1)).max(1);
-    let mut smallest: Vec<f64> = Vec::with_capacity(k + 1);
-    let mut candidates: Vec<(f64, usize)> = Vec::new();
+    let packed = PackedRows::new(x.view());
+    let features = x.ncols();
+    let widest = packed.norms().iter().fold(0.0f64, |m, &v| m.max(v));
+    let gamma = (features as f64 + 2.0) * f64::EPSILON;
+    let mut searches: [Search; TILE] = std::array::from_fn(|_| Search::default());
+    let mut tile = vec![0.0; TILE * features];
+    let mut own = [0.0; TILE];
+    let mut out = vec![0.0; TILE * SPAN];
     let mut near: Vec<usize> = Vec::with_capacity(k);
-    // one product buffer for every block (the product overwrites it)
-    let mut products = Array2::zeros((block.min(x_test.nrows()), x.nrows()));
-    for start in (0..x_test.nrows()).step_by(block) {
-        let rows = x_test.slice(s![start..(start + block).min(x_test.nrows()), ..]);
-        let mut products = products.slice_mut(s![..rows.nrows(), ..]);
-        product_transposed_into(rows, x.view(), products.view_mut());
-        for (row, products) in rows.outer_iter().zip(products.outer_iter()) {
-            super::cancel::check()?;
-            let own = row.dot(&row);
-            // the product distances, computed where they are read (twice) instead of stored
-            let products = products.as_slice().expect("a row of a row-major block");
-            let approx = || {
-                norms
-                    .iter()
-                    .zip(products)
-                    .map(move |(n, p)| own + n - 2.0 * p)
-            };
-            let kth = kth_smallest(approx(), k, &mut smallest);
-            let margin = gamma * 2.0 * (own + widest);
-            let threshold = (kth + margin) * (1.0 + 4.0 * gamma) + margin;
-            candidates.clear();
-            candidates.extend(
-                approx()
-                    .enumerate()
-                    .filter(|&(_, d)| d <= threshold)
-                    .map(|(i, _)| (distance(row, x.row(i)), i)),
-            );
+    for start in (0..x_test.nrows()).step_by(TILE) {
+        super::cancel::check()?;
+        let rows = x_test.slice(s![start..(start + TILE).min(x_test.nrows()), ..]);
+        tile.fill(0.0);
+        for (r, row) in rows.outer_iter().enumerate() {
+            for (f, &v) in row.iter().enumerate() {
+                tile[f * TILE + r] = v;
+            }
+            own[r] = row.dot(&row);
+            searches[r].start(gamma * 2.0 * (own[r] + widest), gamma);
+        }
+        for first in (0..packed.rows()).step_by(SPAN) {
+            let span = first..(first + SPAN).min(packed.rows());
+            packed.distances(&tile, &own, span.clone(), &mut out);
+            let width = span.len().div_ceil(BLOCK) * BLOCK;
+            for (r, search) in searches.iter_mut().enumerate().take(rows.nrows()) {
+                search.scan(first, &out[r * width..r * width + span.len()], k);
+            }
+        }
+        for (search, row) in searches.iter_mut().zip(rows.outer_iter()) {
+            // the rows within the final threshold, ranked by their distances summed exactly
+            let candidates = search.finish();
+            for (d, i) in candidates.iter_mut() {
+                *d = squared_distance(row, x.row(*i));
+            }
             let by_distance =
                 |a: &(f64, usize), b: &(f64, usize)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
             candidates.select_nth_unstable_by(k - 1, by_distance);
@@ -92,28 +82,75 @@ fn nearest(
     Ok(())
 }
 
-/// The k-th smallest of `values` (1 ≤ k ≤ their number) in total order, from one pass that
-/// keeps the k smallest seen so far, sorted, in `smallest`: after the first few rows almost
-/// every value is larger than the k-th and costs one comparison.
-fn kth_smallest(mut values: impl Iterator<Item = f64>, k: usize, smallest: &mut Vec<f64>) -> f64 {
-    smallest.clear();
-    smallest.extend(values.by_ref().take(k));
-    smallest.sort_unstable_by(f64::total_cmp);
-    // f64::total_cmp's order as integers, so the common case is one integer comparison
-    let key = |v: f64| {
-        let bits = v.to_bits() as i64;
-        bits ^ (((bits >> 63) as u64) >> 1) as i64
-    };
-    let mut bound = key(smallest[k - 1]);
-    for v in values {
-        if key(v) < bound {
-            let at = smallest.partition_point(|u| u.total_cmp(&v).is_le());
-            smallest.insert(at, v);
-            smallest.truncate(k);
-            bound = key(smallest[k - 1]);
+/// One test row's search through the product distances, fed a span at a time: it takes every
+/// training row within the threshold set by the k smallest distances so far, which only falls.
+#[derive(Default)]
+struct Search {
+    /// The k smallest distances so far, sorted.
+    smallest: Vec<f64>,
+    threshold: f64,
+    /// The rounding margin E and γ of [`nearest`].
+    margin: f64,
+    gamma: f64,
+    /// Training rows taken, with their product distances.
+    taken: Vec<(f64, usize)>,
+}
+
+impl Search {
+    fn start(&mut self, margin: f64, gamma: f64) {
+        self.smallest.clear();
+        self.taken.clear();
+        self.threshold = f64::INFINITY;
+        (self.margin, self.gamma) = (margin, gamma);
+    }
+
+    /// Take the rows `first..` whose distances `d` are within the threshold. Eight at a time
+    /// are checked first (the compiler vectorises that): most eights lie wholly beyond it.
+    fn scan(&mut self, first: usize, d: &[f64], k: usize) {
+        const LANES: usize = 8;
+        let chunks = d.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        // with the machine's widest vectors
+        pulp::Arch::new().dispatch(|| {
+            for (c, chunk) in chunks.enumerate() {
+                let low = chunk
+                    .iter()
+                    .fold(f64::INFINITY, |m, &v| if v < m { v } else { m });
+                if low <= self.threshold {
+                    self.admit(first + c * LANES, chunk, k);
+                }
+            }
+        });
+        self.admit(first + d.len() - rest.len(), rest, k);
+    }
+
+    /// Rare after the first few spans, so kept out of the scan's loop.
+    #[cold]
+    fn admit(&mut self, first: usize, d: &[f64], k: usize) {
+        for (i, &v) in (first..).zip(d) {
+            if v > self.threshold {
+                continue;
+            }
+            self.taken.push((v, i));
+            if self.smallest.len() < k || v < self.smallest[k - 1] {
+                let at = self.smallest.partition_point(|&u| u <= v);
+                self.smallest.insert(at, v);
+                self.smallest.truncate(k);
+                if self.smallest.len() == k {
+                    // the k-th smallest plus the margin, itself rounded up
+                    let kth = self.smallest[k - 1];
+                    self.threshold = (kth + self.margin) * (1.0 + 4.0 * self.gamma) + self.margin;
+                }
+            }
         }
     }
-    smallest[k - 1]
+
+    /// The rows within the final threshold (those taken before it settled may lie beyond).
+    fn finish(&mut self) -> &mut Vec<(f64, usize)> {
+        let threshold = self.threshold;
+        self.taken.retain(|&(d, _)| d <= threshold);
+        &mut self.taken
+    }
 }
 
 /// A power of two that brings the largest feature magnitude of the fold to about 1 when it is
@@ -192,32 +229,39 @@ mod tests {
     use rand::{Rng, SeedableRng};
 
     /// The exhaustive search the product-based one must reproduce: every distance summed as
-    /// [`distance`] does, the k smallest by (distance, row).
-    fn exhaustive(x: &Array2<f64>, row: ArrayView1<f64>, k: usize) -> Vec<usize> {
+    /// [`squared_distance`] does, the k smallest by (distance, row).
+    fn exhaustive(x: &Array2<f64>, row: ndarray::ArrayView1<f64>, k: usize) -> Vec<usize> {
         let mut all: Vec<(f64, usize)> = x
             .outer_iter()
             .enumerate()
-            .map(|(i, t)| (distance(row, t), i))
+            .map(|(i, t)| (squared_distance(row, t), i))
             .collect();
         all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         all[..k].iter().map(|&(_, i)| i).collect()
     }
 
     #[test]
-    fn the_kth_smallest_is_the_sorted_values_kth() {
+    fn a_search_fed_in_spans_takes_every_row_within_the_kth_smallest() {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
-        let mut kept = Vec::new();
-        for n in [1, 2, 7, 100] {
+        let mut search = Search::default();
+        for n in [1, 2, 7, 9, 100] {
             // few distinct values, so ties abound
-            let values: Vec<f64> = (0..n).map(|_| rng.gen_range(0..5) as f64 - 2.0).collect();
-            let mut sorted = values.clone();
+            let d: Vec<f64> = (0..n).map(|_| rng.gen_range(0..5) as f64 - 2.0).collect();
+            let mut sorted = d.clone();
             sorted.sort_by(f64::total_cmp);
             for k in 1..=n {
-                assert_eq!(
-                    kth_smallest(values.iter().copied(), k, &mut kept),
-                    sorted[k - 1],
-                    "n {n}, k {k}"
-                );
+                // no margin: the threshold is the k-th smallest itself
+                search.start(0.0, 0.0);
+                let mut first = 0;
+                while first < n {
+                    let len = rng.gen_range(1..=12).min(n - first);
+                    search.scan(first, &d[first..first + len], k);
+                    first += len;
+                }
+                let mut taken: Vec<usize> = search.finish().iter().map(|&(_, i)| i).collect();
+                taken.sort();
+                let within: Vec<usize> = (0..n).filter(|&i| d[i] <= sorted[k - 1]).collect();
+                assert_eq!(taken, within, "n {n}, k {k}");
             }
         }
     }
@@ -234,7 +278,13 @@ mod tests {
             |r| if r.gen_bool(0.5) { 1e150 } else { -1e150 } * r.gen_range(0.5..1.0),
         ];
         for (c, value) in cases.iter().enumerate() {
-            for (n, m, features, k) in [(60, 20, 3, 5), (200, 7, 1, 1), (40, 40, 10, 40)] {
+            // several tiles with a partial last one; several spans of training rows (2,500)
+            for (n, m, features, k) in [
+                (60, 20, 3, 5),
+                (200, 7, 1, 1),
+                (40, 40, 10, 40),
+                (2500, 13, 2, 3),
+            ] {
                 let x = Array2::from_shape_simple_fn((n, features), || value(&mut rng));
                 let mut x_test = Array2::from_shape_simple_fn((m, features), || value(&mut rng));
                 // some test rows duplicate training rows

@@ -11,6 +11,7 @@ pub mod catalogue;
 mod classifiers;
 mod coordinate_descent;
 mod dense;
+mod distances;
 mod glm;
 mod knn;
 pub mod least_squares;

@@ -1,0 +1,185 @@
+//! Squared Euclidean distances from a few test rows to every training row as products,
+//! ‖a‖² + ‖b‖² − 2a·b, in one SIMD kernel chosen for the machine at run time (pulp).
+//!
+//! kNN's rows are short (tens of features), where a general matrix product spends much of
+//! its time packing and storing; here the training rows are packed once per fit, eight at a
+//! time feature by feature, so the kernel reads them as one stream and keeps its sums in
+//! registers. The sums may be fused or not, by machine: the distances are only candidates'
+//! bounds (see `knn::nearest`), never results.
+
+use ndarray::{ArrayView1, ArrayView2};
+use pulp::{Arch, Simd, WithSimd};
+
+/// Test rows per pass of the kernel: their sums, two vectors of four each, take 12 of an
+/// AVX2 core's 16 registers, enough independent sums to keep both FMA units busy.
+pub(crate) const TILE: usize = 6;
+
+/// Training rows per block of the packed layout: a span of rows given to
+/// [`PackedRows::distances`] starts at a multiple of it.
+pub(crate) const BLOCK: usize = 8;
+
+/// Training rows packed for [`PackedRows::distances`], with their squared norms.
+pub(crate) struct PackedRows {
+    /// Block b holds rows 8b..8b+8 feature by feature (rows past the end are zeros).
+    data: Vec<f64>,
+    /// Squared norms, summed in feature order, padded with zeros.
+    norms: Vec<f64>,
+    rows: usize,
+    features: usize,
+}
+
+impl PackedRows {
+    pub(crate) fn new(x: ArrayView2<f64>) -> Self {
+        let (rows, features) = x.dim();
+        let blocks = rows.div_ceil(BLOCK);
+        let mut data = vec![0.0; blocks * BLOCK * features];
+        for (i, row) in x.outer_iter().enumerate() {
+            let (block, lane) = (i / BLOCK, i % BLOCK);
+            for (f, &v) in row.iter().enumerate() {
+                data[(block * features + f) * BLOCK + lane] = v;
+            }
+        }
+        let mut norms: Vec<f64> = x.outer_iter().map(|r| r.dot(&r)).collect();
+        norms.resize(blocks * BLOCK, 0.0);
+        PackedRows {
+            data,
+            norms,
+            rows,
+            features,
+        }
+    }
+
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The squared norms of the training rows, in row order.
+    pub(crate) fn norms(&self) -> &[f64] {
+        &self.norms[..self.rows]
+    }
+
+    /// `out[r][j] = own[r] + ‖x_j‖² − 2·t_r·x_j` for training rows `j` in `span` (starting at
+    /// a multiple of [`BLOCK`]) and the `TILE` test rows t_r of `tile`, stored feature by
+    /// feature (`tile[f * TILE + r]`, zeros for absent rows); `out` holds `TILE` rows of
+    /// `span.len()` rounded up to a block.
+    pub(crate) fn distances(
+        &self,
+        tile: &[f64],
+        own: &[f64; TILE],
+        span: std::ops::Range<usize>,
+        out: &mut [f64],
+    ) {
+        debug_assert!(span.start.is_multiple_of(BLOCK) && tile.len() == TILE * self.features);
+        let blocks = span.start / BLOCK..span.end.div_ceil(BLOCK);
+        let width = blocks.len() * BLOCK;
+        let block_len = BLOCK * self.features;
+        Arch::new().dispatch(Kernel {
+            tile,
+            own,
+            packed: &self.data[blocks.start * block_len..blocks.end * block_len],
+            norms: &self.norms[blocks.start * BLOCK..blocks.end * BLOCK],
+            features: self.features,
+            out: &mut out[..TILE * width],
+        });
+    }
+}
+
+/// One call of the distance kernel (see [`PackedRows::distances`]).
+struct Kernel<'a> {
+    tile: &'a [f64],
+    own: &'a [f64; TILE],
+    packed: &'a [f64],
+    norms: &'a [f64],
+    features: usize,
+    out: &'a mut [f64],
+}
+
+impl WithSimd for Kernel<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let Kernel {
+            tile,
+            own,
+            packed,
+            norms,
+            features,
+            out,
+        } = self;
+        // vectors per block: 2 with AVX2, 8 on the scalar fallback
+        let vectors = BLOCK / S::F64_LANES;
+        let width = norms.len();
+        let zero = simd.splat_f64s(0.0);
+        for (b, block) in packed.chunks_exact(BLOCK * features).enumerate() {
+            let mut sums = [[zero; BLOCK]; TILE];
+            for (column, tile) in block.chunks_exact(BLOCK).zip(tile.chunks_exact(TILE)) {
+                let column = S::as_simd_f64s(column).0;
+                for (sums, &t) in sums.iter_mut().zip(tile) {
+                    let a = simd.splat_f64s(t);
+                    for v in 0..vectors {
+                        sums[v] = simd.mul_add_e_f64s(a, column[v], sums[v]);
+                    }
+                }
+            }
+            let norms = S::as_simd_f64s(&norms[b * BLOCK..(b + 1) * BLOCK]).0;
+            for (r, sums) in sums.iter().enumerate() {
+                let own = simd.splat_f64s(own[r]);
+                let at = r * width + b * BLOCK;
+                let out = S::as_mut_simd_f64s(&mut out[at..at + BLOCK]).0;
+                for v in 0..vectors {
+                    // (own + ‖x‖²) − 2p, rounded as the scalar expression is (2p is exact)
+                    let twice = simd.add_f64s(sums[v], sums[v]);
+                    out[v] = simd.sub_f64s(simd.add_f64s(own, norms[v]), twice);
+                }
+            }
+        }
+    }
+}
+
+/// Squared Euclidean distance, summed in feature order: the exact ranking the product
+/// distances stand in for.
+pub(crate) fn squared_distance(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+    match (a.as_slice(), b.as_slice()) {
+        (Some(a), Some(b)) => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
+        _ => a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    #[test]
+    fn distances_equal_the_formula_on_small_integers() {
+        // small integers: every product and sum is exact, fused or not
+        let x = Array2::from_shape_fn((19, 3), |(i, j)| ((i * 7 + j * 3) % 5) as f64 - 2.0);
+        let tests = Array2::from_shape_fn((3, 3), |(i, j)| (i + 2 * j) as f64 - 1.0);
+        let packed = PackedRows::new(x.view());
+        let mut tile = vec![0.0; TILE * 3];
+        let mut own = [0.0; TILE];
+        for (r, row) in tests.outer_iter().enumerate() {
+            for (f, &v) in row.iter().enumerate() {
+                tile[f * TILE + r] = v;
+            }
+            own[r] = row.dot(&row);
+        }
+        // the whole width, and a span that starts past the first block
+        for span in [0..19, 8..19] {
+            let width = span.len().div_ceil(BLOCK) * BLOCK;
+            let mut out = vec![f64::NAN; TILE * width];
+            packed.distances(&tile, &own, span.clone(), &mut out);
+            for (r, row) in tests.outer_iter().enumerate() {
+                for j in span.clone() {
+                    assert_eq!(
+                        out[r * width + j - span.start],
+                        squared_distance(row, x.row(j)),
+                        "test row {r}, training row {j}"
+                    );
+                }
+            }
+        }
+        assert_eq!(packed.norms().len(), 19);
+    }
+}
