@@ -32,13 +32,9 @@ impl Cells {
             }
             (Number::Whole(_), Cells::Real(values)) => values.push(real(cell)?),
             (Number::Real(v), Cells::Real(values)) => values.push(v),
-            (Number::Real(v), whole) => {
-                let room = match whole {
-                    Cells::Whole(values, _) => values.capacity(),
-                    Cells::Real(values) => values.capacity(),
-                };
-                let mut values = Vec::with_capacity(room);
-                whole.extend_reals(&mut values);
+            (Number::Real(v), Cells::Whole(whole, _)) => {
+                let mut values = Vec::with_capacity(whole.capacity());
+                self.extend_reals(&mut values);
                 values.push(v);
                 *self = Cells::Real(values);
             }

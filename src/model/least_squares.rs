@@ -164,23 +164,24 @@ impl GramSystem {
             }
             let factor = cholesky(&gram)?;
             solve_cholesky(&factor, &mut xty);
-            let rows = match designed {
-                Some(rows) if rows == test => rows,
+            let (rows, in_test_order) = match designed {
+                Some(rows) if rows == test => (rows, true),
                 _ => {
                     let mut rows = test.to_vec();
                     rows.sort_unstable();
                     design.clear();
                     self.design(values, y, &rows, design);
-                    rows
+                    let in_test_order = rows == test;
+                    (rows, in_test_order)
                 }
             };
             // ŷ = z̃·β + ȳ on the standardised test rows (β's last entry is the intercept)
             let beta = xty.as_slice().expect("a new Array1 is contiguous");
             let predicted: Vec<f64> = design
                 .chunks_exact(d + 2)
-                .map(|z| dot(&z[..=d], beta) + self.y_mean)
+                .map(|z| ArrayView1::from(&z[..=d]).dot(&ArrayView1::from(beta)) + self.y_mean)
                 .collect();
-            Some(if rows == test {
+            Some(if in_test_order {
                 predicted
             } else {
                 let at = |r: &usize| rows.binary_search(r).expect("every test row is designed");
@@ -276,19 +277,6 @@ fn prefetch(values: &[f64]) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = values;
-}
-
-/// a·b with four partial sums, so the additions need not wait on each other.
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut sums = [0.0; 4];
-    for (a, b) in a.chunks_exact(4).zip(b.chunks_exact(4)) {
-        for lane in 0..4 {
-            sums[lane] += a[lane] * b[lane];
-        }
-    }
-    let tail = a.len() / 4 * 4;
-    let rest: f64 = (tail..a.len()).map(|j| a[j] * b[j]).sum();
-    (sums[0] + sums[1]) + (sums[2] + sums[3]) + rest
 }
 
 thread_local! {
