@@ -54,8 +54,9 @@ impl Model for BoostingModel {
 struct Binned {
     codes: Vec<u8>,
     thresholds: Vec<Vec<f64>>,
-    /// Where each feature's bins start in a histogram; the last entry is its length.
-    offsets: Vec<usize>,
+    /// Histogram entries per feature: the most bins any feature has. A fixed stride spares the
+    /// histogram a lookup of where each feature starts, per row and feature.
+    stride: usize,
     rows: usize,
 }
 
@@ -75,16 +76,11 @@ impl Binned {
                 cuts
             })
             .collect::<Vec<Vec<f64>>>();
-        let offsets = std::iter::once(0)
-            .chain(thresholds.iter().scan(0, |end, t| {
-                *end += t.len() + 1;
-                Some(*end)
-            }))
-            .collect();
+        let stride = thresholds.iter().map(|t| t.len() + 1).max().unwrap_or(1);
         Binned {
             codes,
             thresholds,
-            offsets,
+            stride,
             rows,
         }
     }
@@ -97,7 +93,8 @@ impl Binned {
 
     /// Feature `f`'s bins within a histogram.
     fn bins<'h>(&self, hist: &'h [Sums], f: usize) -> &'h [Sums] {
-        &hist[self.offsets[f]..self.offsets[f + 1]]
+        let start = f * self.stride;
+        &hist[start..start + self.thresholds[f].len() + 1]
     }
 }
 
@@ -160,19 +157,18 @@ fn node_sums(rows: &[usize], g: &[f64], h: &[f64]) -> Sums {
     })
 }
 
-/// Every feature's bin sums over `rows`, features one after another (see [`Binned::bins`]),
-/// written into `hist`. A row at a time, all its features: its codes are side by side and its
-/// gradient is read once, and the features' updates do not wait on each other (a feature at a
+/// Every feature's bin sums over `rows`, features one after another at a fixed stride (see
+/// [`Binned::bins`]), written into `hist`. A row at a time, all its features: its codes are
+/// side by side and its gradient is read once, and the features' updates do not wait on each other (a feature at a
 /// time, each update waited on the one before whenever the histogram left the cache). Each
 /// bin still sums its rows in row order, so the sums are the same.
 fn histogram(binned: &Binned, rows: &[usize], (g, h): (&[f64], &[f64]), hist: &mut Vec<Sums>) {
     hist.clear();
-    hist.resize(*binned.offsets.last().unwrap_or(&0), Sums::default());
-    let starts = &binned.offsets[..binned.offsets.len() - 1];
+    hist.resize(binned.thresholds.len() * binned.stride, Sums::default());
     for &r in rows {
         let (g, h) = (g[r], h[r]);
-        for (&start, &code) in starts.iter().zip(binned.row(r)) {
-            let b = &mut hist[start + code as usize];
+        for (bins, &code) in hist.chunks_exact_mut(binned.stride).zip(binned.row(r)) {
+            let b = &mut bins[code as usize];
             b.g += g;
             b.h += h;
             b.n += 1;
