@@ -69,18 +69,29 @@ impl PackedRows {
         span: std::ops::Range<usize>,
         out: &mut [f64],
     ) {
+        Arch::new().dispatch(self.kernel(tile, own, span, out));
+    }
+
+    /// The kernel call for [`Self::distances`], for any instruction set.
+    fn kernel<'a>(
+        &'a self,
+        tile: &'a [f64],
+        own: &'a [f64; TILE],
+        span: std::ops::Range<usize>,
+        out: &'a mut [f64],
+    ) -> Kernel<'a> {
         debug_assert!(span.start.is_multiple_of(BLOCK) && tile.len() == TILE * self.features);
         let blocks = span.start / BLOCK..span.end.div_ceil(BLOCK);
         let width = blocks.len() * BLOCK;
         let block_len = BLOCK * self.features;
-        Arch::new().dispatch(Kernel {
+        Kernel {
             tile,
             own,
             packed: &self.data[blocks.start * block_len..blocks.end * block_len],
             norms: &self.norms[blocks.start * BLOCK..blocks.end * BLOCK],
             features: self.features,
             out: &mut out[..TILE * width],
-        });
+        }
     }
 }
 
@@ -169,13 +180,19 @@ mod tests {
         for span in [0..19, 8..19] {
             let width = span.len().div_ceil(BLOCK) * BLOCK;
             let mut out = vec![f64::NAN; TILE * width];
+            // the machine's own instruction set, and the portable path other machines take
+            let mut portable = out.clone();
             packed.distances(&tile, &own, span.clone(), &mut out);
+            let kernel = packed.kernel(&tile, &own, span.clone(), &mut portable);
+            kernel.with_simd(pulp::Scalar::new());
             for (r, row) in tests.outer_iter().enumerate() {
                 for j in span.clone() {
+                    let at = r * width + j - span.start;
+                    let want = squared_distance(row, x.row(j));
+                    assert_eq!(out[at], want, "test row {r}, training row {j}");
                     assert_eq!(
-                        out[r * width + j - span.start],
-                        squared_distance(row, x.row(j)),
-                        "test row {r}, training row {j}"
+                        portable[at], want,
+                        "portable: test row {r}, training row {j}"
                     );
                 }
             }
