@@ -159,9 +159,9 @@ fn node_sums(rows: &[usize], g: &[f64], h: &[f64]) -> Sums {
 
 /// Every feature's bin sums over `rows`, features one after another at a fixed stride (see
 /// [`Binned::bins`]), written into `hist`. A row at a time, all its features: its codes are
-/// side by side and its gradient is read once, and the features' updates do not wait on each other (a feature at a
-/// time, each update waited on the one before whenever the histogram left the cache). Each
-/// bin still sums its rows in row order, so the sums are the same.
+/// side by side and its gradient is read once, and the features' updates do not wait on each
+/// other (a feature at a time, each update waited on the one before whenever the histogram
+/// left the cache). Each bin still sums its rows in row order, so the sums are the same.
 fn histogram(binned: &Binned, rows: &[usize], (g, h): (&[f64], &[f64]), hist: &mut Vec<Sums>) {
     hist.clear();
     hist.resize(binned.thresholds.len() * binned.stride, Sums::default());

@@ -176,10 +176,9 @@ impl GramSystem {
                 }
             };
             // ŷ = z̃·β + ȳ on the standardised test rows (β's last entry is the intercept)
-            let beta = xty.as_slice().expect("a new Array1 is contiguous");
             let predicted: Vec<f64> = design
                 .chunks_exact(d + 2)
-                .map(|z| ArrayView1::from(&z[..=d]).dot(&ArrayView1::from(beta)) + self.y_mean)
+                .map(|z| ArrayView1::from(&z[..=d]).dot(&xty) + self.y_mean)
                 .collect();
             Some(if in_test_order {
                 predicted
