@@ -70,27 +70,11 @@ where
     E: std::error::Error + From<linfa::Error>,
     P::Object: PredictInplace<Array2<f64>, Array1<L>>,
 {
-    fit_predict_checked(params, train, x_test, |_| None).map(|(p, _)| p)
-}
-
-/// [`fit_predict`], with `check` asking the fitted model whether it deserves a warning (a
-/// solver that stopped at its iteration cap).
-pub(crate) fn fit_predict_checked<P, E, L>(
-    params: &P,
-    train: &TrainSet<L>,
-    x_test: &Array2<f64>,
-    check: impl FnOnce(&P::Object) -> Option<String>,
-) -> Result<(Array1<L>, Option<String>), String>
-where
-    P: Fit<Array2<f64>, Array1<L>, E>,
-    E: std::error::Error + From<linfa::Error>,
-    P::Object: PredictInplace<Array2<f64>, Array1<L>>,
-{
     super::guard(|| {
         let model = params.fit(train).map_err(|e| e.to_string())?;
         let mut out = model.default_target(x_test);
         model.predict_inplace(x_test, &mut out);
-        Ok((out, check(&model)))
+        Ok(out)
     })
 }
 

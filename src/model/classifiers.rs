@@ -4,17 +4,15 @@
 //! class per fold) and the SVM classifier (one-vs-one beyond two classes, kernel width from
 //! the training rows).
 
-use super::adapter::fit_predict_checked;
 use super::glm::{multinomial_logistic, Solver};
 use super::newton_logistic::NewtonLogistic;
-use super::regressors::{scale_width, svm_warning};
+use super::regressors::svm_kernel;
+use super::smo;
 use super::{argmax_rows, class_rows, guard, Fitted, FoldData, Model, TrainSet};
 use crate::data::{Table, Target, Task};
 use crate::metric::Predictions;
 use linfa::prelude::*;
-use linfa::Dataset;
 use linfa_logistic::{LogisticRegression, MultiLogisticRegression};
-use linfa_svm::{Svm, SvmError};
 use ndarray::{Array1, Array2, Axis};
 use rand_chacha::ChaCha8Rng;
 use std::sync::RwLock;
@@ -214,7 +212,8 @@ impl Model for LogisticModel {
     }
 }
 
-/// C-support vector classifier (linfa-svm): one SVM for two classes, one per pair beyond.
+/// C-support vector classifier (libsvm's solver, [`smo`](super::smo)): one SVM for two
+/// classes, one per pair beyond.
 pub(crate) struct SvcModel {
     pub name: String,
     pub c: f64,
@@ -225,43 +224,43 @@ pub(crate) struct SvcModel {
 impl Model for SvcModel {
     super::basics!(Task::Classification);
     /// Two classes: one SVM. More: one-vs-one as scikit-learn's `SVC` (an SVM per pair of
-    /// classes on their rows, each test row to the class with the most votes, ties to the
-    /// lower class), the kernel width taken from all training rows.
+    /// classes on their rows, the lower class's rows first and positive, each test row to the
+    /// class with the most votes, ties to the lower class), the kernel width taken from all
+    /// training rows.
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let (train, k) = class_rows(&self.name, data)?;
-        let params = Svm::<f64, bool>::params().pos_neg_weights(self.c, self.c);
-        let params = if self.linear {
-            params.linear_kernel()
-        } else {
-            params.gaussian_kernel(self.width.unwrap_or_else(|| scale_width(&train.records)))
-        };
-        let seen: Vec<usize> = (0..k)
-            .filter(|c| train.targets.iter().any(|t| t == c))
+        let kernel = svm_kernel(self.linear, self.width, &train.records);
+        let by_class: Vec<Vec<usize>> = (0..k)
+            .map(|c| {
+                (0..train.targets.len())
+                    .filter(|&r| train.targets[r] == c)
+                    .collect()
+            })
             .collect();
-        let mut votes = vec![0.0; data.x_test.nrows() * k];
-        let mut warnings = Vec::new();
+        let seen: Vec<usize> = (0..k).filter(|&c| !by_class[c].is_empty()).collect();
+        let x = train.records.view();
+        let mut pairs = Vec::new();
         for (i, &a) in seen.iter().enumerate() {
             for &b in &seen[i + 1..] {
-                let rows: Vec<usize> = (0..train.targets.len())
-                    .filter(|&r| train.targets[r] == a || train.targets[r] == b)
-                    .collect();
-                // "positive" is class b, so that a pair of two classes is the binary SVM itself
-                let pair = Dataset::new(
-                    train.records.select(ndarray::Axis(0), &rows),
-                    rows.iter()
-                        .map(|&r| train.targets[r] == b)
-                        .collect::<Array1<bool>>(),
-                );
-                let (p, warning) = fit_predict_checked::<_, SvmError, bool>(
-                    &params,
-                    &pair,
-                    &data.x_test,
-                    svm_warning,
-                )?;
-                warnings.extend(warning);
-                for (row, &is_b) in p.iter().enumerate() {
-                    votes[row * k + if is_b { b } else { a }] += 1.0;
-                }
+                let rows: Vec<usize> = by_class[a].iter().chain(&by_class[b]).copied().collect();
+                let positive: Vec<bool> = rows.iter().map(|&r| train.targets[r] == a).collect();
+                let machine = guard(|| smo::classify(x, &rows, &positive, self.c, kernel))?;
+                pairs.push((a, b, machine));
+            }
+        }
+        let machines: Vec<smo::Machine> = pairs.iter().map(|(.., m)| m.clone()).collect();
+        let values = guard(|| Ok(smo::decisions(x, &machines, &data.x_test, kernel)))?;
+        // a single class seen gets every vote
+        let mut votes = vec![0.0; data.x_test.nrows() * k];
+        for (row, values) in votes
+            .chunks_mut(k)
+            .zip(values.chunks(machines.len().max(1)))
+        {
+            if let [only] = seen[..] {
+                row[only] += 1.0;
+            }
+            for ((a, b, _), &v) in pairs.iter().zip(values) {
+                row[if v > 0.0 { *a } else { *b }] += 1.0;
             }
         }
         Ok(Fitted {
@@ -269,7 +268,7 @@ impl Model for SvcModel {
                 labels: argmax_rows(&votes, k),
                 probabilities: None,
             },
-            warning: warnings.into_iter().next(),
+            warning: machines.into_iter().find_map(|m| m.warning),
         })
     }
 }

@@ -20,6 +20,7 @@ mod newton;
 pub mod newton_logistic;
 mod params;
 mod regressors;
+mod smo;
 mod trees;
 mod tuned;
 

@@ -4,15 +4,15 @@
 //! regression (solved to its optimum, see [`glm`](super::glm)) and support vector regression
 //! (kernel width from the training rows). Solvers that stop at their iteration cap say so.
 
-use super::adapter::{fit_predict, fit_predict_checked};
+use super::adapter::fit_predict;
 use super::coordinate_descent::elastic_net;
 use super::glm::{tweedie, Solver};
 use super::least_squares::{cholesky, min_norm_least_squares, solve_cholesky};
+use super::smo;
 use super::{guard, regression_rows, Fitted, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
 use linfa_linear::{LinearError, LinearRegression};
-use linfa_svm::{Svm, SvmError};
 use ndarray::{concatenate, Array1, Array2, Axis};
 use rand_chacha::ChaCha8Rng;
 
@@ -155,18 +155,7 @@ impl Model for TweedieModel {
     }
 }
 
-/// The Gaussian kernel width linfa expects (K = exp(−‖a−b‖² / width)) for scikit-learn's
-/// `gamma="scale"`, γ = 1 / (n_features · Var(X)): width = n_features · Var(X).
-pub(crate) fn scale_width(x: &Array2<f64>) -> f64 {
-    let width = x.ncols() as f64 * x.var(0.0);
-    if width > 0.0 {
-        width
-    } else {
-        1.0
-    }
-}
-
-/// ε-support vector regression (linfa-svm).
+/// ε-support vector regression (libsvm's solver, [`smo`](super::smo)).
 pub(crate) struct SvrModel {
     pub name: String,
     pub c: f64,
@@ -180,27 +169,41 @@ impl Model for SvrModel {
     super::basics!(Task::Regression);
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
-        let params = Svm::<f64, f64>::params().c_svr(self.c, Some(self.epsilon));
-        let params = if self.linear {
-            params.linear_kernel()
-        } else {
-            params.gaussian_kernel(self.width.unwrap_or_else(|| scale_width(&train.records)))
-        };
-        let (p, warning) =
-            fit_predict_checked::<_, SvmError, f64>(&params, train, &data.x_test, svm_warning)?;
+        let kernel = svm_kernel(self.linear, self.width, &train.records);
+        let x = train.records.view();
+        let y = train.targets.to_vec();
+        let machine = guard(|| smo::regress(x, &y, self.c, self.epsilon, kernel))?;
+        let values = guard(|| {
+            Ok(smo::decisions(
+                x,
+                std::slice::from_ref(&machine),
+                &data.x_test,
+                kernel,
+            ))
+        })?;
         Ok(Fitted {
-            predictions: Predictions::Values(p.to_vec()),
-            warning,
+            predictions: Predictions::Values(values),
+            warning: machine.warning,
         })
     }
 }
 
-/// linfa-svm's SMO says in its description whether it stopped at its iteration cap.
-pub(crate) fn svm_warning<T>(model: &Svm<f64, T>) -> Option<String> {
-    let summary = model.to_string();
-    summary
-        .starts_with("Reached maximal iterations")
-        .then(|| format!("not converged: {summary}"))
+/// The SVM's kernel: linear, or Gaussian exp(−‖a − b‖²/width) with the width given or
+/// scikit-learn's `gamma="scale"`, 1/γ = n_features · Var(X) over the training rows (1 when
+/// that is 0).
+pub(crate) fn svm_kernel(linear: bool, width: Option<f64>, x: &Array2<f64>) -> smo::Kernel {
+    if linear {
+        return smo::Kernel::Linear;
+    }
+    let width = width.unwrap_or_else(|| {
+        let scale = x.ncols() as f64 * x.var(0.0);
+        if scale > 0.0 {
+            scale
+        } else {
+            1.0
+        }
+    });
+    smo::Kernel::Gaussian { gamma: 1.0 / width }
 }
 
 #[cfg(test)]
