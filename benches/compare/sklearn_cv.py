@@ -41,6 +41,7 @@ setups = {
     "W12": (KNeighborsClassifier(n_neighbors=5), stratified(2), ["accuracy"]),
     "W13": (GaussianNB(), stratified(20), ["accuracy"]),
     "W14": (DecisionTreeClassifier(random_state=0), stratified(5), ["accuracy"]),
+    "W15": (SVC(C=1.0, gamma="scale"), stratified(1), ["accuracy"]),
 }
 model, cv, scoring = setups[workload]
 scores = cross_validate(model, x, y, cv=cv, scoring=scoring)

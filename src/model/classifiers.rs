@@ -7,7 +7,7 @@
 use super::glm::{multinomial_logistic, Solver};
 use super::newton_logistic::NewtonLogistic;
 use super::regressors::svm_kernel;
-use super::smo;
+use super::svm;
 use super::{argmax_rows, class_rows, guard, Fitted, FoldData, Model, TrainSet};
 use crate::data::{Table, Target, Task};
 use crate::metric::Predictions;
@@ -212,7 +212,7 @@ impl Model for LogisticModel {
     }
 }
 
-/// C-support vector classifier (libsvm's solver, [`smo`](super::smo)): one SVM for two
+/// C-support vector classifier (libsvm's solver, [`svm`](super::svm)): one SVM for two
 /// classes, one per pair beyond.
 pub(crate) struct SvcModel {
     pub name: String,
@@ -244,12 +244,12 @@ impl Model for SvcModel {
             for &b in &seen[i + 1..] {
                 let rows: Vec<usize> = by_class[a].iter().chain(&by_class[b]).copied().collect();
                 let positive: Vec<bool> = rows.iter().map(|&r| train.targets[r] == a).collect();
-                let machine = guard(|| smo::classify(x, &rows, &positive, self.c, kernel))?;
+                let machine = guard(|| svm::classify(x, &rows, &positive, self.c, kernel))?;
                 pairs.push((a, b, machine));
             }
         }
-        let machines: Vec<smo::Machine> = pairs.iter().map(|(.., m)| m.clone()).collect();
-        let values = guard(|| Ok(smo::decisions(x, &machines, &data.x_test, kernel)))?;
+        let machines: Vec<svm::Machine> = pairs.iter().map(|(.., m)| m.clone()).collect();
+        let values = guard(|| Ok(svm::decisions(x, &machines, &data.x_test, kernel)))?;
         // a single class seen gets every vote
         let mut votes = vec![0.0; data.x_test.nrows() * k];
         for (row, values) in votes

@@ -105,21 +105,38 @@ pub(crate) enum Term {
 }
 
 impl PackedRows {
-    /// `out[j]` = the sum of `term` over the features of `a` and training row j, for every
-    /// row (`out` holds the rows rounded up to a block). Each is summed in feature order with
-    /// separate operations, never fused: the bits of the scalar sum on every machine.
-    pub(crate) fn sums(&self, a: &[f64], term: Term, out: &mut [f64]) {
-        let width = self.norms.len();
+    /// `out[k]` = the sum of `term` over the features of `a` and training row
+    /// `blocks.start · BLOCK + k`, for the rows of `blocks` (`out` holds at least
+    /// `blocks.len() · BLOCK`). Each is summed in feature order with separate operations,
+    /// never fused: the bits of the scalar sum on every machine.
+    pub(crate) fn sums(
+        &self,
+        a: &[f64],
+        term: Term,
+        blocks: std::ops::Range<usize>,
+        out: &mut [f64],
+    ) {
+        let out = &mut out[..blocks.len() * BLOCK];
         if self.features == 0 {
-            out[..width].fill(0.0);
+            out.fill(0.0);
             return;
         }
+        let block_len = BLOCK * self.features;
         Arch::new().dispatch(Sums {
-            packed: &self.data,
+            packed: &self.data[blocks.start * block_len..blocks.end * block_len],
             a,
             term,
-            out: &mut out[..width],
+            out,
         });
+    }
+
+    /// Exchange rows `i` and `j`.
+    pub(crate) fn swap(&mut self, i: usize, j: usize) {
+        let at = |r: usize, f: usize| (r / BLOCK * self.features + f) * BLOCK + r % BLOCK;
+        for f in 0..self.features {
+            self.data.swap(at(i, f), at(j, f));
+        }
+        self.norms.swap(i, j);
     }
 }
 
@@ -312,7 +329,7 @@ mod tests {
         let packed = PackedRows::new(x.view());
         for term in [Term::Product, Term::SquaredDifference] {
             let mut out = vec![f64::NAN; 48];
-            packed.sums(&a, term, &mut out);
+            packed.sums(&a, term, 0..6, &mut out);
             // the portable path other machines take
             let mut portable = vec![f64::NAN; 48];
             let sums = Sums {
@@ -323,6 +340,15 @@ mod tests {
             };
             sums.with_simd(pulp::Scalar::new());
             assert_eq!(out, portable, "{term:?}");
+            // a span of blocks, and rows exchanged
+            let mut span = vec![f64::NAN; 16];
+            packed.sums(&a, term, 3..5, &mut span);
+            assert_eq!(span, out[24..40], "{term:?}");
+            let mut swapped = PackedRows::new(x.view());
+            swapped.swap(3, 44);
+            let mut after = vec![f64::NAN; 48];
+            swapped.sums(&a, term, 0..6, &mut after);
+            assert_eq!((after[3], after[44]), (out[44], out[3]), "{term:?}");
             for (j, row) in x.outer_iter().enumerate() {
                 let want = row.iter().zip(&a).fold(0.0, |s, (x, v)| match term {
                     Term::Product => s + v * x,

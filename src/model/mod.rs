@@ -20,7 +20,7 @@ mod newton;
 pub mod newton_logistic;
 mod params;
 mod regressors;
-mod smo;
+mod svm;
 mod trees;
 mod tuned;
 

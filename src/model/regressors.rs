@@ -8,7 +8,7 @@ use super::adapter::fit_predict;
 use super::coordinate_descent::elastic_net;
 use super::glm::{tweedie, Solver};
 use super::least_squares::{cholesky, min_norm_least_squares, solve_cholesky};
-use super::smo;
+use super::svm;
 use super::{guard, regression_rows, Fitted, FoldData, Model, TrainSet};
 use crate::data::Task;
 use crate::metric::Predictions;
@@ -155,7 +155,7 @@ impl Model for TweedieModel {
     }
 }
 
-/// ε-support vector regression (libsvm's solver, [`smo`](super::smo)).
+/// ε-support vector regression (libsvm's solver, [`svm`](super::svm)).
 pub(crate) struct SvrModel {
     pub name: String,
     pub c: f64,
@@ -172,9 +172,9 @@ impl Model for SvrModel {
         let kernel = svm_kernel(self.linear, self.width, &train.records);
         let x = train.records.view();
         let y = train.targets.to_vec();
-        let machine = guard(|| smo::regress(x, &y, self.c, self.epsilon, kernel))?;
+        let machine = guard(|| svm::regress(x, &y, self.c, self.epsilon, kernel))?;
         let values = guard(|| {
-            Ok(smo::decisions(
+            Ok(svm::decisions(
                 x,
                 std::slice::from_ref(&machine),
                 &data.x_test,
@@ -191,9 +191,9 @@ impl Model for SvrModel {
 /// The SVM's kernel: linear, or Gaussian exp(−‖a − b‖²/width) with the width given or
 /// scikit-learn's `gamma="scale"`, 1/γ = n_features · Var(X) over the training rows (1 when
 /// that is 0).
-pub(crate) fn svm_kernel(linear: bool, width: Option<f64>, x: &Array2<f64>) -> smo::Kernel {
+pub(crate) fn svm_kernel(linear: bool, width: Option<f64>, x: &Array2<f64>) -> svm::Kernel {
     if linear {
-        return smo::Kernel::Linear;
+        return svm::Kernel::Linear;
     }
     let width = width.unwrap_or_else(|| {
         let scale = x.ncols() as f64 * x.var(0.0);
@@ -203,7 +203,7 @@ pub(crate) fn svm_kernel(linear: bool, width: Option<f64>, x: &Array2<f64>) -> s
             1.0
         }
     });
-    smo::Kernel::Gaussian { gamma: 1.0 / width }
+    svm::Kernel::Gaussian { gamma: 1.0 / width }
 }
 
 #[cfg(test)]

@@ -1,0 +1,399 @@
+//! Rows of the dual's matrix Q, Q_ij = y_i y_j K(x_i, x_j), computed when the solver asks for
+//! them and kept, in float32 as libsvm keeps them, in a cache of bounded size.
+//!
+//! As in libsvm, classification keeps its rows in the solver's position order, so a row is
+//! computed only over the positions still active and shrinking exchanges positions in the
+//! cache; regression keeps whole kernel rows by data row, each standing for two variables.
+
+use super::exp::exponentiate;
+use super::Kernel;
+use crate::model::distances::{PackedRows, Term, BLOCK};
+use ndarray::{ArrayView1, ArrayView2};
+use std::ops::Range;
+
+/// Bytes of kernel rows kept (scikit-learn's default `cache_size`, 200 MB).
+const CACHE_BYTES: usize = 200 << 20;
+
+/// Sum of products in index order, as libsvm's dense kernels add them.
+pub(super) fn dot(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+    a.iter().zip(b).fold(0.0, |sum, (x, y)| sum + x * y)
+}
+
+/// A problem's rows (row-major, and packed for [`PackedRows::sums`]) and their squared
+/// norms, from which kernel values come as libsvm's training computes them:
+/// exp(−γ(‖a‖² + ‖b‖² − 2a·b)), each dot product summed in feature order.
+pub(super) struct Points {
+    x: Vec<f64>,
+    d: usize,
+    packed: PackedRows,
+    norms: Vec<f64>,
+    kernel: Kernel,
+    /// Room for a row's dot products.
+    products: Vec<f64>,
+}
+
+impl Points {
+    /// `rows` of `x`, in that order.
+    pub(super) fn new(x: ArrayView2<f64>, rows: &[usize], kernel: Kernel) -> Points {
+        let d = x.ncols();
+        let x: Vec<f64> = rows.iter().flat_map(|&r| x.row(r).to_vec()).collect();
+        let view = ArrayView2::from_shape((rows.len(), d), &x).expect("rows × d values");
+        Points {
+            norms: view.outer_iter().map(|r| dot(r, r)).collect(),
+            packed: PackedRows::new(view),
+            x,
+            d,
+            kernel,
+            products: Vec::new(),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.norms.len()
+    }
+
+    fn row(&self, a: usize) -> &[f64] {
+        &self.x[a * self.d..(a + 1) * self.d]
+    }
+
+    /// K(a, a), as a kernel row computes it.
+    pub(super) fn diagonal(&self, a: usize) -> f64 {
+        let row = ArrayView1::from(self.row(a));
+        let product = dot(row, row);
+        match self.kernel {
+            Kernel::Gaussian { gamma } => {
+                let mut value = [-gamma * (self.norms[a] + self.norms[a] - 2.0 * product)];
+                exponentiate(&mut value);
+                value[0]
+            }
+            Kernel::Linear => product,
+        }
+    }
+
+    /// K(a, b) for the rows b of `span`, in float32, into `out`.
+    fn fill(&mut self, a: usize, span: Range<usize>, out: &mut [f32]) {
+        let blocks = span.start / BLOCK..span.end.div_ceil(BLOCK);
+        self.products.resize(blocks.len() * BLOCK, 0.0);
+        let row = &self.x[a * self.d..(a + 1) * self.d];
+        self.packed
+            .sums(row, Term::Product, blocks.clone(), &mut self.products);
+        let skip = span.start - blocks.start * BLOCK;
+        let values = &mut self.products[skip..skip + span.len()];
+        if let Kernel::Gaussian { gamma } = self.kernel {
+            let own = self.norms[a];
+            for (p, &norm) in values.iter_mut().zip(&self.norms[span]) {
+                *p = -gamma * (own + norm - 2.0 * *p);
+            }
+            exponentiate(values);
+        }
+        for (o, &v) in out.iter_mut().zip(values.iter()) {
+            *o = v as f32;
+        }
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        for f in 0..self.d {
+            self.x.swap(i * self.d + f, j * self.d + f);
+        }
+        self.norms.swap(i, j);
+        self.packed.swap(i, j);
+    }
+}
+
+/// Rows by key, each held over a prefix of its entries (as far as it has been asked for), the
+/// least recently used dropped when the budget of entries is spent (libsvm's `Cache`).
+pub(super) struct Cache {
+    rows: Vec<Vec<f32>>,
+    /// A doubly linked list of the rows held, oldest first; index `rows.len()` is its head.
+    previous: Vec<usize>,
+    next: Vec<usize>,
+    /// Entries that may still be added.
+    free: usize,
+    /// Exchanges of entries not yet made in the rows held: made together, a row at a time.
+    pending: Vec<(usize, usize)>,
+}
+
+impl Cache {
+    /// A cache for `keys` rows of at most `width` entries: 200 MB, or two whole rows if more.
+    pub(super) fn new(keys: usize, width: usize) -> Cache {
+        Cache {
+            rows: vec![Vec::new(); keys],
+            previous: vec![keys; keys + 1],
+            next: vec![keys; keys + 1],
+            free: (CACHE_BYTES / 4).max(2 * width),
+            pending: Vec::new(),
+        }
+    }
+
+    fn unlink(&mut self, a: usize) {
+        let (p, n) = (self.previous[a], self.next[a]);
+        self.next[p] = n;
+        self.previous[n] = p;
+    }
+
+    fn push_newest(&mut self, a: usize) {
+        let head = self.rows.len();
+        let last = self.previous[head];
+        self.next[last] = a;
+        self.previous[a] = last;
+        self.next[a] = head;
+        self.previous[head] = a;
+    }
+
+    fn drop_row(&mut self, a: usize) {
+        self.unlink(a);
+        self.free += self.rows[a].len();
+        self.rows[a] = Vec::new();
+    }
+
+    /// Row `key` over at least its first `len` entries; `fill(start, entries)` computes the
+    /// entries from `start` on that are not held yet.
+    pub(super) fn row(
+        &mut self,
+        key: usize,
+        len: usize,
+        fill: impl FnOnce(usize, &mut [f32]),
+    ) -> &[f32] {
+        self.exchange_entries();
+        let held = self.rows[key].len();
+        if held > 0 {
+            self.unlink(key);
+        }
+        if len > held {
+            let more = len - held;
+            while self.free < more {
+                self.drop_row(self.next[self.rows.len()]);
+            }
+            self.free -= more;
+            let row = &mut self.rows[key];
+            row.reserve_exact(more);
+            row.resize(len, 0.0);
+            fill(held, &mut row[held..]);
+        }
+        if !self.rows[key].is_empty() {
+            self.push_newest(key);
+        }
+        &self.rows[key]
+    }
+
+    /// Exchange keys `i` and `j` and entries `i` and `j` of every row; a row that holds one of
+    /// the two entries but not the other is dropped (libsvm's `Cache::swap_index`). The
+    /// entries are exchanged when a row is next read, all pending exchanges a row at a time:
+    /// shrinking makes thousands at once, and each would otherwise visit every row held.
+    fn swap(&mut self, i: usize, j: usize) {
+        if i == j {
+            return;
+        }
+        for k in [i, j] {
+            if !self.rows[k].is_empty() {
+                self.unlink(k);
+            }
+        }
+        self.rows.swap(i, j);
+        for k in [i, j] {
+            if !self.rows[k].is_empty() {
+                self.push_newest(k);
+            }
+        }
+        self.pending.push((i.min(j), i.max(j)));
+    }
+
+    /// Make the pending exchanges of entries in every row held (see [`Cache::swap`]).
+    fn exchange_entries(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let head = self.rows.len();
+        let mut h = self.next[head];
+        while h != head {
+            let following = self.next[h];
+            let len = self.rows[h].len();
+            let row = &mut self.rows[h];
+            let kept = self.pending.iter().all(|&(low, high)| {
+                if len > high {
+                    row.swap(low, high);
+                }
+                len > high || len <= low
+            });
+            if !kept {
+                self.drop_row(h);
+            }
+            h = following;
+        }
+        self.pending.clear();
+    }
+}
+
+/// Q of the dual in the solver's position order (libsvm's `QMatrix`): each position's sign
+/// y and diagonal entry Q_ii, and its row.
+pub(super) trait Rows {
+    fn signs(&self) -> &[f64];
+    fn diagonal(&self) -> &[f64];
+    /// Q_i over the first `len` positions, into `out`.
+    fn row(&mut self, i: usize, len: usize, out: &mut [f32]);
+    /// Exchange positions `i` and `j`.
+    fn swap(&mut self, i: usize, j: usize);
+}
+
+/// Classification's Q (libsvm's `SVC_Q`): one variable per row, rows cached by position.
+pub(super) struct ClassRows {
+    points: Points,
+    signs: Vec<f64>,
+    diagonal: Vec<f64>,
+    cache: Cache,
+}
+
+impl ClassRows {
+    pub(super) fn new(points: Points, signs: Vec<f64>) -> ClassRows {
+        let n = points.len();
+        ClassRows {
+            diagonal: (0..n).map(|r| points.diagonal(r)).collect(),
+            cache: Cache::new(n, n),
+            points,
+            signs,
+        }
+    }
+}
+
+impl Rows for ClassRows {
+    fn signs(&self) -> &[f64] {
+        &self.signs
+    }
+
+    fn diagonal(&self) -> &[f64] {
+        &self.diagonal
+    }
+
+    fn row(&mut self, i: usize, len: usize, out: &mut [f32]) {
+        let (points, signs) = (&mut self.points, &self.signs);
+        let values = self.cache.row(i, len, |start, fresh| {
+            points.fill(i, start..start + fresh.len(), fresh);
+            // y_i y_j K, as libsvm rounds it: the sign of a float32 value
+            for (v, &s) in fresh.iter_mut().zip(&signs[start..]) {
+                *v *= (signs[i] * s) as f32;
+            }
+        });
+        out[..len].copy_from_slice(&values[..len]);
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        self.cache.swap(i, j);
+        self.points.swap(i, j);
+        self.signs.swap(i, j);
+        self.diagonal.swap(i, j);
+    }
+}
+
+/// Regression's Q (libsvm's `SVR_Q`): variables t and t + n (α and α*) share data row t, whose
+/// whole kernel row is cached by data row and signed for each position as it is read.
+pub(super) struct RegressionRows {
+    points: Points,
+    signs: Vec<f64>,
+    /// The data row each position's variable belongs to.
+    source: Vec<usize>,
+    diagonal: Vec<f64>,
+    cache: Cache,
+}
+
+impl RegressionRows {
+    pub(super) fn new(points: Points) -> RegressionRows {
+        let n = points.len();
+        let diagonal: Vec<f64> = (0..n).map(|r| points.diagonal(r)).collect();
+        RegressionRows {
+            diagonal: diagonal.iter().chain(&diagonal).copied().collect(),
+            signs: (0..2 * n).map(|t| if t < n { 1.0 } else { -1.0 }).collect(),
+            source: (0..2 * n).map(|t| t % n).collect(),
+            cache: Cache::new(n, n),
+            points,
+        }
+    }
+}
+
+impl Rows for RegressionRows {
+    fn signs(&self) -> &[f64] {
+        &self.signs
+    }
+
+    fn diagonal(&self) -> &[f64] {
+        &self.diagonal
+    }
+
+    fn row(&mut self, i: usize, len: usize, out: &mut [f32]) {
+        let (points, a) = (&mut self.points, self.source[i]);
+        let n = points.len();
+        let values = self
+            .cache
+            .row(a, n, |start, fresh| points.fill(a, start..n, fresh));
+        let sign = self.signs[i];
+        for (o, (&s, &r)) in out[..len]
+            .iter_mut()
+            .zip(self.signs.iter().zip(&self.source))
+        {
+            *o = (sign * s) as f32 * values[r];
+        }
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        self.signs.swap(i, j);
+        self.source.swap(i, j);
+        self.diagonal.swap(i, j);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn linear_points(values: &[f64]) -> Points {
+        let x = Array2::from_shape_vec((values.len(), 1), values.to_vec()).unwrap();
+        let rows: Vec<usize> = (0..values.len()).collect();
+        Points::new(x.view(), &rows, Kernel::Linear)
+    }
+
+    #[test]
+    fn the_cache_extends_rows_and_drops_the_least_recently_used() {
+        let mut points = linear_points(&[0.0, 1.0, 2.0, 3.0]);
+        let mut cache = Cache::new(4, 4);
+        cache.free = 6;
+        let mut row = |cache: &mut Cache, a: usize, len: usize| {
+            cache
+                .row(a, len, |start, out| {
+                    points.fill(a, start..start + out.len(), out)
+                })
+                .to_vec()
+        };
+        assert_eq!(row(&mut cache, 1, 2), [0.0, 1.0]);
+        assert_eq!(row(&mut cache, 2, 4), [0.0, 2.0, 4.0, 6.0]);
+        // row 1 grows to its whole length: row 2, now the oldest, makes room
+        assert_eq!(row(&mut cache, 1, 4), [0.0, 1.0, 2.0, 3.0]);
+        assert!(cache.rows[2].is_empty() && cache.free == 2);
+        // a shorter request reads the prefix of what is held
+        assert_eq!(row(&mut cache, 1, 3), [0.0, 1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    fn exchanged_positions_read_as_the_exchanged_rows() {
+        // the cache and the points swapped together give the kernel of the swapped data
+        let values = [0.5, -1.0, 2.0, 3.5, -0.25, 1.5, 4.0, -2.0, 0.75];
+        let signs = vec![1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0];
+        let mut q = ClassRows::new(linear_points(&values), signs.clone());
+        let mut out = vec![0.0; 9];
+        for i in 0..9 {
+            q.row(i, 9 - i % 3, &mut out);
+        }
+        q.swap(1, 7);
+        q.swap(2, 8);
+        let mut order: Vec<usize> = (0..9).collect();
+        order.swap(1, 7);
+        order.swap(2, 8);
+        for i in 0..9 {
+            q.row(i, 9, &mut out);
+            for j in 0..9 {
+                let (a, b) = (order[i], order[j]);
+                let want = (signs[a] * signs[b]) as f32 * (values[a] * values[b]) as f32;
+                assert_eq!(out[j], want, "Q[{i}][{j}]");
+            }
+        }
+    }
+}

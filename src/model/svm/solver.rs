@@ -1,0 +1,463 @@
+//! libsvm's solver for the SVM dual (Chang & Lin 2011, "LIBSVM: a library for support vector
+//! machines", ACM TIST 2(3), §4–5): sequential minimal optimisation with the second-order
+//! working set of Fan, Chen & Lin (2005, "Working set selection using second order information
+//! for training support vector machines", JMLR 6), shrinking, and libsvm's stopping
+//! tolerance. Each step follows libsvm's, in its order, so that the iterates are libsvm's.
+
+use super::rows::Rows;
+use pulp::{Arch, Simd, WithSimd};
+
+/// The largest violation of the optimality conditions at which the solver stops (libsvm's
+/// `eps`, scikit-learn's `tol`).
+const TOLERANCE: f64 = 1e-3;
+
+/// libsvm's stand-in for a curvature that is not positive.
+const TAU: f64 = 1e-12;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(u8)]
+enum Bound {
+    Lower,
+    Upper,
+    Free,
+}
+
+/// libsvm's `Solver` for min ½αᵀQα + pᵀα subject to 0 ≤ α ≤ C and yᵀα = 0, its state in
+/// position order (the active variables first).
+pub(super) struct Solver<Q: Rows> {
+    q: Q,
+    c: f64,
+    active_size: usize,
+    gradient: Vec<f64>,
+    /// The gradient's part from variables at their upper bound, kept to rebuild the gradient
+    /// of shrunk variables.
+    gradient_bar: Vec<f64>,
+    alpha: Vec<f64>,
+    status: Vec<Bound>,
+    p: Vec<f64>,
+    /// The variable each position holds.
+    original: Vec<usize>,
+    unshrink: bool,
+    q_i: Vec<f32>,
+    q_j: Vec<f32>,
+    /// Room for [`Violations`] and [`Objectives`].
+    up: Vec<f64>,
+    down: Vec<f64>,
+    objective: Vec<f64>,
+}
+
+/// A solved dual: α by variable, the offset ρ, and whether the solver stopped at its iteration
+/// cap instead of the tolerance.
+pub(super) struct Solution {
+    pub alpha: Vec<f64>,
+    pub rho: f64,
+    pub capped: Option<usize>,
+}
+
+impl<Q: Rows> Solver<Q> {
+    pub(super) fn new(q: Q, p: Vec<f64>, c: f64) -> Solver<Q> {
+        let l = p.len();
+        Solver {
+            q,
+            c,
+            active_size: l,
+            // α = 0: the gradient Qα + p is p
+            gradient: p.clone(),
+            gradient_bar: vec![0.0; l],
+            alpha: vec![0.0; l],
+            status: vec![Bound::Lower; l],
+            p,
+            original: (0..l).collect(),
+            unshrink: false,
+            q_i: vec![0.0; l],
+            q_j: vec![0.0; l],
+            up: vec![0.0; l],
+            down: vec![0.0; l],
+            objective: vec![0.0; l],
+        }
+    }
+
+    fn update_status(&mut self, i: usize) {
+        self.status[i] = if self.alpha[i] >= self.c {
+            Bound::Upper
+        } else if self.alpha[i] <= 0.0 {
+            Bound::Lower
+        } else {
+            Bound::Free
+        };
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        self.q.swap(i, j);
+        self.gradient.swap(i, j);
+        self.gradient_bar.swap(i, j);
+        self.alpha.swap(i, j);
+        self.status.swap(i, j);
+        self.p.swap(i, j);
+        self.original.swap(i, j);
+    }
+
+    pub(super) fn solve(mut self) -> Result<Solution, String> {
+        let l = self.alpha.len();
+        // libsvm's cap: max(10⁷, 100 l)
+        let max_iterations = 10_000_000.max(100 * l);
+        let mut iterations = 0;
+        let mut counter = l.min(1000) + 1;
+        while iterations < max_iterations {
+            counter -= 1;
+            if counter == 0 {
+                counter = l.min(1000);
+                self.shrink();
+                crate::model::cancel::check()?;
+            }
+            let (i, j) = match self.select() {
+                Some(pair) => pair,
+                None => {
+                    // optimal on the active set: check every variable
+                    self.reconstruct_gradient();
+                    self.active_size = l;
+                    match self.select() {
+                        Some(pair) => {
+                            counter = 1;
+                            pair
+                        }
+                        None => break,
+                    }
+                }
+            };
+            iterations += 1;
+            self.step(i, j);
+        }
+        let capped = (iterations >= max_iterations).then_some(max_iterations);
+        if capped.is_some() && self.active_size < l {
+            self.reconstruct_gradient();
+            self.active_size = l;
+        }
+        let rho = self.rho();
+        let mut alpha = vec![0.0; l];
+        for (position, &variable) in self.original.iter().enumerate() {
+            alpha[variable] = self.alpha[position];
+        }
+        Ok(Solution { alpha, rho, capped })
+    }
+
+    /// The working set (i, j) of Fan, Chen & Lin (2005, WSS 3): i the maximal violator, j the
+    /// partner whose step decreases the objective most; `None` when the largest violation is
+    /// below the tolerance. Leaves Q_i in `q_i`. The per-position terms are computed without
+    /// branches into buffers, so that they vectorise, then scanned as libsvm scans them (the
+    /// last of equal maxima or minima wins).
+    fn select(&mut self) -> Option<(usize, usize)> {
+        let active = self.active_size;
+        Arch::new().dispatch(Violations {
+            signs: &self.q.signs()[..active],
+            status: &self.status[..active],
+            gradient: &self.gradient[..active],
+            up: &mut self.up[..active],
+            down: &mut self.down[..active],
+        });
+        let (g_max, i) = last_extreme(&self.up[..active], |v, best| v >= best);
+        let g_max2 = self.down[..active]
+            .iter()
+            .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        let i = i?;
+        self.q.row(i, active, &mut self.q_i);
+        Arch::new().dispatch(Objectives {
+            g_max,
+            y_i: self.q.signs()[i],
+            d_i: self.q.diagonal()[i],
+            signs: &self.q.signs()[..active],
+            diagonal: &self.q.diagonal()[..active],
+            q_i: &self.q_i[..active],
+            down: &self.down[..active],
+            out: &mut self.objective[..active],
+        });
+        let (_, j) = last_extreme(&self.objective[..active], |v, best| v <= best);
+        if g_max + g_max2 < TOLERANCE {
+            return None;
+        }
+        Some((i, j?))
+    }
+
+    /// Optimise α_i and α_j with the others fixed, clipped to the box, and update the
+    /// gradient (libsvm's update, bound by bound). Q_i is in `q_i` from [`Solver::select`].
+    fn step(&mut self, i: usize, j: usize) {
+        let len = self.active_size;
+        self.q.row(j, len, &mut self.q_j);
+        let c = self.c;
+        let (old_i, old_j) = (self.alpha[i], self.alpha[j]);
+        let (d_i, d_j) = (self.q.diagonal()[i], self.q.diagonal()[j]);
+        let q_ij = f64::from(self.q_i[j]);
+        let (g_i, g_j) = (self.gradient[i], self.gradient[j]);
+        let (mut a_i, mut a_j) = (old_i, old_j);
+        if self.q.signs()[i] != self.q.signs()[j] {
+            let quad = d_i + d_j + 2.0 * q_ij;
+            let delta = (-g_i - g_j) / if quad > 0.0 { quad } else { TAU };
+            let diff = a_i - a_j;
+            a_i += delta;
+            a_j += delta;
+            if diff > 0.0 {
+                if a_j < 0.0 {
+                    a_j = 0.0;
+                    a_i = diff;
+                }
+            } else if a_i < 0.0 {
+                a_i = 0.0;
+                a_j = -diff;
+            }
+            // C_i − C_j = 0: one bound for both
+            if diff > 0.0 {
+                if a_i > c {
+                    a_i = c;
+                    a_j = c - diff;
+                }
+            } else if a_j > c {
+                a_j = c;
+                a_i = c + diff;
+            }
+        } else {
+            let quad = d_i + d_j - 2.0 * q_ij;
+            let delta = (g_i - g_j) / if quad > 0.0 { quad } else { TAU };
+            let sum = a_i + a_j;
+            a_i -= delta;
+            a_j += delta;
+            if sum > c {
+                if a_i > c {
+                    a_i = c;
+                    a_j = sum - c;
+                }
+            } else if a_j < 0.0 {
+                a_j = 0.0;
+                a_i = sum;
+            }
+            if sum > c {
+                if a_j > c {
+                    a_j = c;
+                    a_i = sum - c;
+                }
+            } else if a_i < 0.0 {
+                a_i = 0.0;
+                a_j = sum;
+            }
+        }
+        (self.alpha[i], self.alpha[j]) = (a_i, a_j);
+        let (delta_i, delta_j) = (self.alpha[i] - old_i, self.alpha[j] - old_j);
+        for ((g, &qi), &qj) in self.gradient[..len]
+            .iter_mut()
+            .zip(&self.q_i[..len])
+            .zip(&self.q_j[..len])
+        {
+            *g += f64::from(qi) * delta_i + f64::from(qj) * delta_j;
+        }
+        let l = self.alpha.len();
+        for t in [i, j] {
+            let was_upper = self.status[t] == Bound::Upper;
+            self.update_status(t);
+            if was_upper != (self.status[t] == Bound::Upper) {
+                self.q.row(t, l, &mut self.q_i);
+                let change = if was_upper { -c } else { c };
+                for (g, &q) in self.gradient_bar.iter_mut().zip(&self.q_i) {
+                    *g += change * f64::from(q);
+                }
+            }
+        }
+    }
+
+    /// Rebuild the gradient of the shrunk variables from `gradient_bar` and the free ones.
+    fn reconstruct_gradient(&mut self) {
+        let (active, l) = (self.active_size, self.alpha.len());
+        if active == l {
+            return;
+        }
+        for t in active..l {
+            self.gradient[t] = self.gradient_bar[t] + self.p[t];
+        }
+        let free = (0..active)
+            .filter(|&t| self.status[t] == Bound::Free)
+            .count();
+        if free * l > 2 * active * (l - active) {
+            for i in active..l {
+                self.q.row(i, active, &mut self.q_i);
+                for t in 0..active {
+                    if self.status[t] == Bound::Free {
+                        self.gradient[i] += self.alpha[t] * f64::from(self.q_i[t]);
+                    }
+                }
+            }
+        } else {
+            for i in 0..active {
+                if self.status[i] == Bound::Free {
+                    self.q.row(i, l, &mut self.q_i);
+                    let alpha_i = self.alpha[i];
+                    for t in active..l {
+                        self.gradient[t] += alpha_i * f64::from(self.q_i[t]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether variable `t` sits at a bound it will keep (libsvm's `be_shrunk`).
+    fn settled(&self, t: usize, g_max1: f64, g_max2: f64) -> bool {
+        let (g, positive) = (self.gradient[t], self.q.signs()[t] > 0.0);
+        match self.status[t] {
+            Bound::Upper if positive => -g > g_max1,
+            Bound::Upper => -g > g_max2,
+            Bound::Lower if positive => g > g_max2,
+            Bound::Lower => g > g_max1,
+            Bound::Free => false,
+        }
+    }
+
+    /// Move the settled variables out of the active set; once the violation is within ten
+    /// times the tolerance, first bring every variable back, once (libsvm's `do_shrinking`).
+    fn shrink(&mut self) {
+        let (mut g_max1, mut g_max2) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for t in 0..self.active_size {
+            let g = self.gradient[t];
+            let (up, down) = if self.q.signs()[t] > 0.0 {
+                (-g, g)
+            } else {
+                (g, -g)
+            };
+            if self.q.signs()[t] > 0.0 {
+                if self.status[t] != Bound::Upper {
+                    g_max1 = g_max1.max(up);
+                }
+                if self.status[t] != Bound::Lower {
+                    g_max2 = g_max2.max(down);
+                }
+            } else {
+                if self.status[t] != Bound::Upper {
+                    g_max2 = g_max2.max(down);
+                }
+                if self.status[t] != Bound::Lower {
+                    g_max1 = g_max1.max(up);
+                }
+            }
+        }
+        if !self.unshrink && g_max1 + g_max2 <= TOLERANCE * 10.0 {
+            self.unshrink = true;
+            self.reconstruct_gradient();
+            self.active_size = self.alpha.len();
+        }
+        let mut t = 0;
+        while t < self.active_size {
+            if self.settled(t, g_max1, g_max2) {
+                self.active_size -= 1;
+                while self.active_size > t {
+                    if !self.settled(self.active_size, g_max1, g_max2) {
+                        self.swap(t, self.active_size);
+                        break;
+                    }
+                    self.active_size -= 1;
+                }
+            }
+            t += 1;
+        }
+    }
+
+    /// ρ: the mean of y_i∇_i over the free variables, or the middle of its feasible range
+    /// when none is free.
+    fn rho(&self) -> f64 {
+        let (mut upper, mut lower) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut free, mut sum) = (0usize, 0.0);
+        for t in 0..self.active_size {
+            let positive = self.q.signs()[t] > 0.0;
+            let yg = self.q.signs()[t] * self.gradient[t];
+            match (self.status[t], positive) {
+                (Bound::Upper, false) | (Bound::Lower, true) => upper = upper.min(yg),
+                (Bound::Upper, true) | (Bound::Lower, false) => lower = lower.max(yg),
+                (Bound::Free, _) => {
+                    free += 1;
+                    sum += yg;
+                }
+            }
+        }
+        if free > 0 {
+            sum / free as f64
+        } else {
+            (upper + lower) / 2.0
+        }
+    }
+}
+
+/// The last position whose value beats all before it by `wins` (libsvm's scans: `>=` for the
+/// maximal violator, `<=` for the best partner), among the finite values, and that value.
+fn last_extreme(values: &[f64], wins: impl Fn(f64, f64) -> bool) -> (f64, Option<usize>) {
+    let mut best = (f64::NAN, None);
+    for (t, &v) in values.iter().enumerate() {
+        if v.is_finite() && (best.1.is_none() || wins(v, best.0)) {
+            best = (v, Some(t));
+        }
+    }
+    best
+}
+
+/// Per position: −y∇ where α may move up along y (libsvm's I_up), y∇ where it may move
+/// down (I_low), −∞ where it may not.
+struct Violations<'a> {
+    signs: &'a [f64],
+    status: &'a [Bound],
+    gradient: &'a [f64],
+    up: &'a mut [f64],
+    down: &'a mut [f64],
+}
+
+impl WithSimd for Violations<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let terms = self.signs.iter().zip(self.status).zip(self.gradient);
+        for ((up, down), ((&y, &status), &g)) in
+            self.up.iter_mut().zip(self.down.iter_mut()).zip(terms)
+        {
+            let (positive, yg) = (y > 0.0, y * g);
+            let (may_rise, may_fall) = if positive {
+                (status != Bound::Upper, status != Bound::Lower)
+            } else {
+                (status != Bound::Lower, status != Bound::Upper)
+            };
+            *up = if may_rise { -yg } else { f64::NEG_INFINITY };
+            *down = if may_fall { yg } else { f64::NEG_INFINITY };
+        }
+    }
+}
+
+/// Per position t in I_low with ∇ difference b = G_max + y_t∇_t > 0: the objective's decrease
+/// −b²/a_it when i and t move, a_it = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when not positive);
+/// +∞ elsewhere.
+struct Objectives<'a> {
+    g_max: f64,
+    y_i: f64,
+    d_i: f64,
+    signs: &'a [f64],
+    diagonal: &'a [f64],
+    q_i: &'a [f32],
+    down: &'a [f64],
+    out: &'a mut [f64],
+}
+
+impl WithSimd for Objectives<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let terms = self
+            .signs
+            .iter()
+            .zip(self.diagonal)
+            .zip(self.q_i)
+            .zip(self.down);
+        for (out, (((&y, &d), &q), &down)) in self.out.iter_mut().zip(terms) {
+            let difference = self.g_max + down;
+            let quad = self.d_i + d - 2.0 * self.y_i * y * f64::from(q);
+            let quad = if quad > 0.0 { quad } else { TAU };
+            *out = if difference > 0.0 {
+                -(difference * difference) / quad
+            } else {
+                f64::INFINITY
+            };
+        }
+    }
+}
