@@ -1,8 +1,8 @@
 //! Abandoned fits stop. A fit that overruns `--fit-timeout` is given up by the runner, but
 //! its thread would go on computing and take a core from the fits after it, so the outcome of
 //! a run would depend on timing. The runner marks the fit abandoned; seedfold's own loops
-//! (tree nodes, forest trees, boosting rounds, kNN row blocks, Newton steps) look at the mark
-//! and stop. What an abandoned fit returns is never used.
+//! (tree nodes, forest trees, boosting rounds, kNN row blocks, Newton steps, SVM solver
+//! steps) look at the mark and stop. What an abandoned fit returns is never used.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,7 +68,12 @@ mod tests {
             x_test: x,
         };
         // each would run for minutes; abandoned before they start, each stops at once
-        for spec in ["forest:trees=10000000", "boosting:rounds=10000000", "knn"] {
+        for spec in [
+            "forest:trees=10000000",
+            "boosting:rounds=10000000",
+            "knn",
+            "svm",
+        ] {
             let models = build_models(
                 &ModelSpec::parse(spec).unwrap(),
                 Task::Classification,

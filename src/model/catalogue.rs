@@ -209,7 +209,7 @@ pub const CATALOGUE: &[ModelInfo] = &[
         name: "svm",
         tasks: BOTH,
         stochastic: false,
-        about: "support vector machine: classifier (one-vs-one beyond two classes) or epsilon-regressor (linfa-svm)",
+        about: "support vector machine: classifier (one-vs-one beyond two classes) or epsilon-regressor, solved as libsvm solves them",
         params: &[
             ("c", "1", "penalty on margin violations (scikit-learn's C)"),
             ("kernel", "gaussian", "gaussian or linear"),

@@ -72,9 +72,9 @@ CLASSIFICATION = [
     ("boosting", lambda s: HistGradientBoostingClassifier(early_stopping=False), TREES),
 ]
 BINARY_ONLY = [("svm", lambda s: SVC(C=1.0, gamma="scale"), EXACT)]
-# one-vs-one SVMs: libsvm and linfa-svm solve each pair to their own tolerances, and a row whose
-# pairwise votes tie goes to the lower class in seedfold but by decision values in libsvm
-MULTICLASS = [("svm", lambda s: SVC(C=1.0, gamma="scale"), TREES)]
+# one-vs-one SVMs: seedfold solves each pair with libsvm's solver and votes as libsvm does (a
+# tie to the lower class), so the pairs' machines and the votes are libsvm's
+MULTICLASS = [("svm", lambda s: SVC(C=1.0, gamma="scale"), EXACT)]
 STOCHASTIC = {"tree": 10, "forest": 5}  # random_state values the twin is fitted with
 TIES = 0.01  # kNN where the k-th and (k+1)-th nearest training rows are equally far
 

@@ -103,6 +103,7 @@ impl<Q: Rows> Solver<Q> {
         let max_iterations = 10_000_000.max(100 * l);
         let mut iterations = 0;
         let mut counter = l.min(1000) + 1;
+        crate::model::cancel::check()?;
         while iterations < max_iterations {
             counter -= 1;
             if counter == 0 {
