@@ -1,8 +1,6 @@
 //! The exponential of the Gaussian kernel, vectorised: a kernel row needs one per training
 //! row, and a call to libm each was a third of a fit's time.
 
-use pulp::{Arch, Simd, WithSimd};
-
 /// e^x within one unit in the last place, in operations that vectorise (so a kernel row's
 /// exponentials take a few instructions each rather than a call each) and that give the same
 /// bits on every machine: Cody & Waite's reduction x = k·ln 2 + r, |r| ≤ ln 2 / 2 (Cody &
@@ -53,15 +51,7 @@ const INVERSE_FACTORIALS: [f64; 13] = [
 
 /// `values[i] = e^values[i]`, compiled for the machine's vector instructions.
 pub(super) fn exponentiate(values: &mut [f64]) {
-    struct Exponentiate<'a>(&'a mut [f64]);
-    impl WithSimd for Exponentiate<'_> {
-        type Output = ();
-        #[inline(always)]
-        fn with_simd<S: Simd>(self, _: S) {
-            self.0.iter_mut().for_each(|v| *v = exp(*v));
-        }
-    }
-    Arch::new().dispatch(Exponentiate(values));
+    super::vectorised(|| values.iter_mut().for_each(|v| *v = exp(*v)));
 }
 
 #[cfg(test)]

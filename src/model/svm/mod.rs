@@ -10,8 +10,24 @@ mod solver;
 use crate::model::distances::{PackedRows, Term, BLOCK};
 use exp::exponentiate;
 use ndarray::{Array2, ArrayView2};
+use pulp::{Arch, Simd, WithSimd};
 use rows::{ClassRows, Points, RegressionRows};
 use solver::{Solution, Solver};
+
+/// `f()`, compiled for the machine's vector instructions (chosen at run time by pulp), so that
+/// the plain loops in it vectorise with them: the solver's per-position passes are bound by
+/// how many values an instruction takes.
+fn vectorised<R>(f: impl FnOnce() -> R) -> R {
+    struct Op<F>(F);
+    impl<R, F: FnOnce() -> R> WithSimd for Op<F> {
+        type Output = R;
+        #[inline(always)]
+        fn with_simd<S: Simd>(self, _: S) -> R {
+            (self.0)()
+        }
+    }
+    Arch::new().dispatch(Op(f))
+}
 
 /// A kernel on feature rows.
 #[derive(Debug, Clone, Copy)]

@@ -325,12 +325,12 @@ impl Rows for RegressionRows {
             .cache
             .row(a, n, |start, fresh| points.fill(a, start..n, fresh));
         let sign = self.signs[i];
-        for (o, (&s, &r)) in out[..len]
-            .iter_mut()
-            .zip(self.signs.iter().zip(&self.source))
-        {
-            *o = (sign * s) as f32 * values[r];
-        }
+        let positions = self.signs.iter().zip(&self.source);
+        super::vectorised(|| {
+            for (o, (&s, &r)) in out[..len].iter_mut().zip(positions) {
+                *o = (sign * s) as f32 * values[r];
+            }
+        });
     }
 
     fn swap(&mut self, i: usize, j: usize) {

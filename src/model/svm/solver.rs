@@ -5,7 +5,7 @@
 //! tolerance. Each step follows libsvm's, in its order, so that the iterates are libsvm's.
 
 use super::rows::Rows;
-use pulp::{Arch, Simd, WithSimd};
+use super::vectorised;
 
 /// The largest violation of the optimality conditions at which the solver stops (libsvm's
 /// `eps`, scikit-learn's `tol`).
@@ -149,30 +149,58 @@ impl<Q: Rows> Solver<Q> {
     /// last of equal maxima or minima wins).
     fn select(&mut self) -> Option<(usize, usize)> {
         let active = self.active_size;
-        Arch::new().dispatch(Violations {
-            signs: &self.q.signs()[..active],
-            status: &self.status[..active],
-            gradient: &self.gradient[..active],
-            up: &mut self.up[..active],
-            down: &mut self.down[..active],
+        let signs = &self.q.signs()[..active];
+        let terms = signs.iter().zip(&self.status).zip(&self.gradient);
+        let (up, down) = (&mut self.up[..active], &mut self.down[..active]);
+        vectorised(|| {
+            for ((up, down), ((&y, &status), &g)) in up.iter_mut().zip(down.iter_mut()).zip(terms) {
+                // −y∇ where α may move up along y (libsvm's I_up), y∇ where it may move down
+                // (I_low), −∞ where it may not
+                let (may_rise, may_fall) = if y > 0.0 {
+                    (status != Bound::Upper, status != Bound::Lower)
+                } else {
+                    (status != Bound::Lower, status != Bound::Upper)
+                };
+                *up = if may_rise {
+                    -(y * g)
+                } else {
+                    f64::NEG_INFINITY
+                };
+                *down = if may_fall { y * g } else { f64::NEG_INFINITY };
+            }
         });
-        let (g_max, i) = last_extreme(&self.up[..active], |v, best| v >= best);
+        let (g_max, i) = last_extreme(&self.up[..active], f64::NEG_INFINITY, |v, best| v >= best);
         let g_max2 = self.down[..active]
             .iter()
             .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
         let i = i?;
         self.q.row(i, active, &mut self.q_i);
-        Arch::new().dispatch(Objectives {
-            g_max,
-            y_i: self.q.signs()[i],
-            d_i: self.q.diagonal()[i],
-            signs: &self.q.signs()[..active],
-            diagonal: &self.q.diagonal()[..active],
-            q_i: &self.q_i[..active],
-            down: &self.down[..active],
-            out: &mut self.objective[..active],
+        let (y_i, d_i) = (self.q.signs()[i], self.q.diagonal()[i]);
+        let terms = self
+            .q
+            .signs()
+            .iter()
+            .zip(self.q.diagonal())
+            .zip(&self.q_i)
+            .zip(&self.down);
+        let objective = &mut self.objective[..active];
+        vectorised(|| {
+            for (out, (((&y, &d), &q), &down)) in objective.iter_mut().zip(terms) {
+                // for t in I_low with b = G_max + y_t∇_t > 0, the objective's decrease −b²/a
+                // when i and t move, a = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when not positive)
+                let difference = g_max + down;
+                let quad = d_i + d - 2.0 * y_i * y * f64::from(q);
+                let quad = if quad > 0.0 { quad } else { TAU };
+                *out = if difference > 0.0 {
+                    -(difference * difference) / quad
+                } else {
+                    f64::INFINITY
+                };
+            }
         });
-        let (_, j) = last_extreme(&self.objective[..active], |v, best| v <= best);
+        let (_, j) = last_extreme(&self.objective[..active], f64::INFINITY, |v, best| {
+            v <= best
+        });
         if g_max + g_max2 < TOLERANCE {
             return None;
         }
@@ -242,13 +270,13 @@ impl<Q: Rows> Solver<Q> {
         }
         (self.alpha[i], self.alpha[j]) = (a_i, a_j);
         let (delta_i, delta_j) = (self.alpha[i] - old_i, self.alpha[j] - old_j);
-        for ((g, &qi), &qj) in self.gradient[..len]
-            .iter_mut()
-            .zip(&self.q_i[..len])
-            .zip(&self.q_j[..len])
-        {
-            *g += f64::from(qi) * delta_i + f64::from(qj) * delta_j;
-        }
+        let rows = self.q_i[..len].iter().zip(&self.q_j[..len]);
+        let gradient = &mut self.gradient[..len];
+        vectorised(|| {
+            for (g, (&qi, &qj)) in gradient.iter_mut().zip(rows) {
+                *g += f64::from(qi) * delta_i + f64::from(qj) * delta_j;
+            }
+        });
         let l = self.alpha.len();
         for t in [i, j] {
             let was_upper = self.status[t] == Bound::Upper;
@@ -383,82 +411,18 @@ impl<Q: Rows> Solver<Q> {
 }
 
 /// The last position whose value beats all before it by `wins` (libsvm's scans: `>=` for the
-/// maximal violator, `<=` for the best partner), among the finite values, and that value.
-fn last_extreme(values: &[f64], wins: impl Fn(f64, f64) -> bool) -> (f64, Option<usize>) {
-    let mut best = (f64::NAN, None);
+/// maximal violator, `<=` for the best partner), among the finite values, and that value
+/// (`start` when none is finite).
+fn last_extreme(
+    values: &[f64],
+    start: f64,
+    wins: impl Fn(f64, f64) -> bool,
+) -> (f64, Option<usize>) {
+    let mut best = (start, None);
     for (t, &v) in values.iter().enumerate() {
-        if v.is_finite() && (best.1.is_none() || wins(v, best.0)) {
+        if wins(v, best.0) && v.is_finite() {
             best = (v, Some(t));
         }
     }
     best
-}
-
-/// Per position: −y∇ where α may move up along y (libsvm's I_up), y∇ where it may move
-/// down (I_low), −∞ where it may not.
-struct Violations<'a> {
-    signs: &'a [f64],
-    status: &'a [Bound],
-    gradient: &'a [f64],
-    up: &'a mut [f64],
-    down: &'a mut [f64],
-}
-
-impl WithSimd for Violations<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) {
-        let terms = self.signs.iter().zip(self.status).zip(self.gradient);
-        for ((up, down), ((&y, &status), &g)) in
-            self.up.iter_mut().zip(self.down.iter_mut()).zip(terms)
-        {
-            let (positive, yg) = (y > 0.0, y * g);
-            let (may_rise, may_fall) = if positive {
-                (status != Bound::Upper, status != Bound::Lower)
-            } else {
-                (status != Bound::Lower, status != Bound::Upper)
-            };
-            *up = if may_rise { -yg } else { f64::NEG_INFINITY };
-            *down = if may_fall { yg } else { f64::NEG_INFINITY };
-        }
-    }
-}
-
-/// Per position t in I_low with ∇ difference b = G_max + y_t∇_t > 0: the objective's decrease
-/// −b²/a_it when i and t move, a_it = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when not positive);
-/// +∞ elsewhere.
-struct Objectives<'a> {
-    g_max: f64,
-    y_i: f64,
-    d_i: f64,
-    signs: &'a [f64],
-    diagonal: &'a [f64],
-    q_i: &'a [f32],
-    down: &'a [f64],
-    out: &'a mut [f64],
-}
-
-impl WithSimd for Objectives<'_> {
-    type Output = ();
-
-    #[inline(always)]
-    fn with_simd<S: Simd>(self, _: S) {
-        let terms = self
-            .signs
-            .iter()
-            .zip(self.diagonal)
-            .zip(self.q_i)
-            .zip(self.down);
-        for (out, (((&y, &d), &q), &down)) in self.out.iter_mut().zip(terms) {
-            let difference = self.g_max + down;
-            let quad = self.d_i + d - 2.0 * self.y_i * y * f64::from(q);
-            let quad = if quad > 0.0 { quad } else { TAU };
-            *out = if difference > 0.0 {
-                -(difference * difference) / quad
-            } else {
-                f64::INFINITY
-            };
-        }
-    }
 }
