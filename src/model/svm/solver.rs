@@ -224,24 +224,25 @@ impl<Q: Rows> Solver<Q> {
             let diff = a_i - a_j;
             a_i += delta;
             a_j += delta;
+            // back into the box (C_i = C_j = C: one bound for both), as libsvm clips
             if diff > 0.0 {
                 if a_j < 0.0 {
                     a_j = 0.0;
                     a_i = diff;
                 }
-            } else if a_i < 0.0 {
-                a_i = 0.0;
-                a_j = -diff;
-            }
-            // C_i − C_j = 0: one bound for both
-            if diff > 0.0 {
                 if a_i > c {
                     a_i = c;
                     a_j = c - diff;
                 }
-            } else if a_j > c {
-                a_j = c;
-                a_i = c + diff;
+            } else {
+                if a_i < 0.0 {
+                    a_i = 0.0;
+                    a_j = -diff;
+                }
+                if a_j > c {
+                    a_j = c;
+                    a_i = c + diff;
+                }
             }
         } else {
             let quad = d_i + d_j - 2.0 * q_ij;
@@ -254,18 +255,19 @@ impl<Q: Rows> Solver<Q> {
                     a_i = c;
                     a_j = sum - c;
                 }
-            } else if a_j < 0.0 {
-                a_j = 0.0;
-                a_i = sum;
-            }
-            if sum > c {
                 if a_j > c {
                     a_j = c;
                     a_i = sum - c;
                 }
-            } else if a_i < 0.0 {
-                a_i = 0.0;
-                a_j = sum;
+            } else {
+                if a_j < 0.0 {
+                    a_j = 0.0;
+                    a_i = sum;
+                }
+                if a_i < 0.0 {
+                    a_i = 0.0;
+                    a_j = sum;
+                }
             }
         }
         (self.alpha[i], self.alpha[j]) = (a_i, a_j);
