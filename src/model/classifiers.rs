@@ -238,6 +238,14 @@ impl Model for SvcModel {
             })
             .collect();
         let seen: Vec<usize> = (0..k).filter(|&c| !by_class[c].is_empty()).collect();
+        if seen.len() < 2 {
+            // scikit-learn's SVC refuses such a fit too: there is no margin to find
+            return Err(format!(
+                "{} needs two classes among a fold's training rows, and this fold's hold one; \
+                 use --splitter stratified so that every fold trains on every class",
+                self.name
+            ));
+        }
         let x = train.records.view();
         let mut pairs = Vec::new();
         for (i, &a) in seen.iter().enumerate() {
@@ -250,15 +258,8 @@ impl Model for SvcModel {
         }
         let machines: Vec<svm::Machine> = pairs.iter().map(|(.., m)| m.clone()).collect();
         let values = guard(|| Ok(svm::decisions(x, &machines, &data.x_test, kernel)))?;
-        // a single class seen gets every vote
         let mut votes = vec![0.0; data.x_test.nrows() * k];
-        for (row, values) in votes
-            .chunks_mut(k)
-            .zip(values.chunks(machines.len().max(1)))
-        {
-            if let [only] = seen[..] {
-                row[only] += 1.0;
-            }
+        for (row, values) in votes.chunks_mut(k).zip(values.chunks(machines.len())) {
             for ((a, b, _), &v) in pairs.iter().zip(values) {
                 row[if v > 0.0 { *a } else { *b }] += 1.0;
             }
@@ -270,5 +271,37 @@ impl Model for SvcModel {
             },
             warning: machines.into_iter().find_map(|m| m.warning),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::FoldTrain;
+    use rand::SeedableRng;
+
+    #[test]
+    fn an_svm_fold_with_one_class_fails_with_a_way_out() {
+        let x = Array2::from_shape_fn((6, 2), |(i, j)| (i * 2 + j) as f64);
+        let data = FoldData {
+            train: FoldTrain::Classes(
+                linfa::DatasetBase::new(x.clone(), Array1::from_elem(6, 1)),
+                3,
+            ),
+            x_test: x,
+        };
+        let model = SvcModel {
+            name: "svm".into(),
+            c: 1.0,
+            width: None,
+            linear: false,
+        };
+        let error = model
+            .fit_predict(&data, ChaCha8Rng::seed_from_u64(0))
+            .unwrap_err();
+        assert!(
+            error.contains("hold one") && error.contains("--splitter stratified"),
+            "{error}"
+        );
     }
 }
