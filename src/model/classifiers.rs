@@ -6,7 +6,6 @@
 
 use super::glm::{multinomial_logistic, Solver};
 use super::newton_logistic::NewtonLogistic;
-use super::regressors::svm_kernel;
 use super::svm;
 use super::{argmax_rows, class_rows, guard, Fitted, FoldData, Model, TrainSet};
 use crate::data::{Table, Target, Task};
@@ -229,7 +228,7 @@ impl Model for SvcModel {
     /// training rows.
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let (train, k) = class_rows(&self.name, data)?;
-        let kernel = svm_kernel(self.linear, self.width, &train.records);
+        let kernel = svm::Kernel::new(self.linear, self.width, &train.records);
         let by_class: Vec<Vec<usize>> = (0..k)
             .map(|c| {
                 (0..train.targets.len())
@@ -247,21 +246,28 @@ impl Model for SvcModel {
             ));
         }
         let x = train.records.view();
-        let mut pairs = Vec::new();
-        for (i, &a) in seen.iter().enumerate() {
-            for &b in &seen[i + 1..] {
-                let rows: Vec<usize> = by_class[a].iter().chain(&by_class[b]).copied().collect();
-                let positive: Vec<bool> = rows.iter().map(|&r| train.targets[r] == a).collect();
-                let machine = guard(|| svm::classify(x, &rows, &positive, self.c, kernel))?;
-                pairs.push((a, b, machine));
-            }
-        }
-        let machines: Vec<svm::Machine> = pairs.iter().map(|(.., m)| m.clone()).collect();
-        let values = guard(|| Ok(svm::decisions(x, &machines, &data.x_test, kernel)))?;
+        let pairs: Vec<(usize, usize)> = seen
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &a)| seen[i + 1..].iter().map(move |&b| (a, b)))
+            .collect();
+        let (machines, values) = guard(|| {
+            let machines = pairs
+                .iter()
+                .map(|&(a, b)| {
+                    let rows: Vec<usize> =
+                        by_class[a].iter().chain(&by_class[b]).copied().collect();
+                    let positive: Vec<bool> = rows.iter().map(|&r| train.targets[r] == a).collect();
+                    svm::classify(x, &rows, &positive, self.c, kernel)
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            let values = svm::decisions(x, &machines, &data.x_test, kernel);
+            Ok((machines, values))
+        })?;
         let mut votes = vec![0.0; data.x_test.nrows() * k];
-        for (row, values) in votes.chunks_mut(k).zip(values.chunks(machines.len())) {
-            for ((a, b, _), &v) in pairs.iter().zip(values) {
-                row[if v > 0.0 { *a } else { *b }] += 1.0;
+        for (row, values) in votes.chunks_mut(k).zip(values.chunks(pairs.len())) {
+            for (&(a, b), &v) in pairs.iter().zip(values) {
+                row[if v > 0.0 { a } else { b }] += 1.0;
             }
         }
         Ok(Fitted {

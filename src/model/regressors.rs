@@ -169,41 +169,20 @@ impl Model for SvrModel {
     super::basics!(Task::Regression);
     fn fit_predict(&self, data: &FoldData, _rng: ChaCha8Rng) -> Result<Fitted, String> {
         let train = regression_rows(&self.name, data)?;
-        let kernel = svm_kernel(self.linear, self.width, &train.records);
+        let kernel = svm::Kernel::new(self.linear, self.width, &train.records);
         let x = train.records.view();
-        let y = train.targets.to_vec();
-        let machine = guard(|| svm::regress(x, &y, self.c, self.epsilon, kernel))?;
-        let values = guard(|| {
-            Ok(svm::decisions(
-                x,
-                std::slice::from_ref(&machine),
-                &data.x_test,
-                kernel,
-            ))
+        let (machine, values) = guard(|| {
+            let y = train.targets.as_standard_layout();
+            let y = y.as_slice().expect("standard layout");
+            let machine = svm::regress(x, y, self.c, self.epsilon, kernel)?;
+            let values = svm::decisions(x, std::slice::from_ref(&machine), &data.x_test, kernel);
+            Ok((machine, values))
         })?;
         Ok(Fitted {
             predictions: Predictions::Values(values),
             warning: machine.warning,
         })
     }
-}
-
-/// The SVM's kernel: linear, or Gaussian exp(−‖a − b‖²/width) with the width given or
-/// scikit-learn's `gamma="scale"`, 1/γ = n_features · Var(X) over the training rows (1 when
-/// that is 0).
-pub(crate) fn svm_kernel(linear: bool, width: Option<f64>, x: &Array2<f64>) -> svm::Kernel {
-    if linear {
-        return svm::Kernel::Linear;
-    }
-    let width = width.unwrap_or_else(|| {
-        let scale = x.ncols() as f64 * x.var(0.0);
-        if scale > 0.0 {
-            scale
-        } else {
-            1.0
-        }
-    });
-    svm::Kernel::Gaussian { gamma: 1.0 / width }
 }
 
 #[cfg(test)]

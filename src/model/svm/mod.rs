@@ -39,6 +39,23 @@ pub(crate) enum Kernel {
 }
 
 impl Kernel {
+    /// Linear, or Gaussian exp(−‖a − b‖²/width) with the width given or scikit-learn's
+    /// `gamma="scale"`, 1/γ = n_features · Var(X) over the training rows `x` (1 when that is 0).
+    pub(crate) fn new(linear: bool, width: Option<f64>, x: &Array2<f64>) -> Kernel {
+        if linear {
+            return Kernel::Linear;
+        }
+        let width = width.unwrap_or_else(|| {
+            let scale = x.ncols() as f64 * x.var(0.0);
+            if scale > 0.0 {
+                scale
+            } else {
+                1.0
+            }
+        });
+        Kernel::Gaussian { gamma: 1.0 / width }
+    }
+
     /// The sum libsvm's prediction forms for a test row and a support row: the squared
     /// distance for the Gaussian, the dot product for the linear kernel.
     fn prediction_sum(self) -> Term {
@@ -68,11 +85,9 @@ pub(crate) struct Machine {
 }
 
 impl Machine {
-    fn new(solution: Solution, coef: impl Fn(usize, f64) -> f64, rows: &[usize]) -> Machine {
-        let (support, coef): (Vec<usize>, Vec<f64>) = (0..rows.len())
-            .map(|r| (rows[r], coef(r, solution.alpha[r])))
-            .filter(|&(_, c)| c != 0.0)
-            .unzip();
+    /// The machine of `solution` with coefficient `coef[i]` on training row `rows[i]`.
+    fn new(rows: &[usize], coef: Vec<f64>, solution: Solution) -> Machine {
+        let (support, coef) = rows.iter().zip(coef).filter(|&(_, c)| c != 0.0).unzip();
         Machine {
             support,
             coef,
@@ -100,7 +115,13 @@ pub(crate) fn classify(
         .collect();
     let q = ClassRows::new(Points::new(x, rows, kernel), sign.clone());
     let solution = Solver::new(q, vec![-1.0; rows.len()], c).solve()?;
-    Ok(Machine::new(solution, |r, a| a * sign[r], rows))
+    let coef = solution
+        .alpha
+        .iter()
+        .zip(&sign)
+        .map(|(a, y)| a * y)
+        .collect();
+    Ok(Machine::new(rows, coef, solution))
 }
 
 /// ε-support vector regression on all rows of `x`: libsvm's ε-SVR, 2n variables (α then α*)
@@ -120,9 +141,9 @@ pub(crate) fn regress(
         .map(|v| epsilon - v)
         .chain(y.iter().map(|v| epsilon + v));
     let solution = Solver::new(q, p.collect(), c).solve()?;
-    let alpha = &solution.alpha;
-    let coef: Vec<f64> = (0..n).map(|r| alpha[r] - alpha[r + n]).collect();
-    Ok(Machine::new(solution, |r, _| coef[r], &rows))
+    let (alpha, alpha_star) = solution.alpha.split_at(n);
+    let coef = alpha.iter().zip(alpha_star).map(|(a, b)| a - b).collect();
+    Ok(Machine::new(&rows, coef, solution))
 }
 
 /// Decision values of every machine for every test row (row-major, test rows × machines).
@@ -147,9 +168,10 @@ pub(crate) fn decisions(
     let blocks = support.len().div_ceil(BLOCK);
     let mut values = vec![0.0; blocks * BLOCK];
     let mut out = Vec::with_capacity(x_test.nrows() * machines.len());
-    for row in x_test.outer_iter() {
+    let x_test = x_test.as_standard_layout();
+    for row in x_test.rows() {
         packed.sums(
-            &row.to_vec(),
+            row.as_slice().expect("standard layout"),
             kernel.prediction_sum(),
             0..blocks,
             &mut values,
