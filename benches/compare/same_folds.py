@@ -2,7 +2,8 @@
 
 Usage: python same_folds.py DATA.csv OUT_FOLDER {classification|regression}
 where OUT_FOLDER is a `seedfold run --save-splits` folder on DATA.csv (target column `y`) with
-any of the models knn:k=5, boosting, ols, ridge (α = 1) and the metric accuracy or r2.
+any of the models knn:k=5, boosting, ols, ridge (α = 1), svm, svm:kernel=linear and the metric
+accuracy or r2.
 """
 import sys
 
@@ -11,6 +12,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.svm import SVC, SVR
 
 csv, out, task = sys.argv[1], sys.argv[2], sys.argv[3]
 classes = task == "classification"
@@ -24,6 +26,8 @@ twins = {
     "boosting": (HistGradientBoostingClassifier if classes else HistGradientBoostingRegressor)(early_stopping=False),
     "ols": LinearRegression(),
     "ridge": Ridge(alpha=1.0),
+    "svm": (SVC if classes else SVR)(C=1.0, gamma="scale"),
+    "svm:kernel=linear": (SVC if classes else SVR)(C=1.0, kernel="linear"),
 }
 score = accuracy_score if classes else r2_score
 for (seed, fold), rows in splits.groupby(["split_seed", "fold"]):
