@@ -55,12 +55,16 @@ pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
     let cast = column
         .cast(&DataType::Float64)
         .map_err(|e| Error::Config(format!("column '{name}': {e}")))?;
-    let values: Vec<f64> = cast
-        .f64()
-        .map_err(|e| Error::Config(e.to_string()))?
-        .iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect();
+    let cast = cast.f64().map_err(|e| Error::Config(e.to_string()))?;
+    // a column without missing cells is copied chunk by chunk, not cell by cell
+    let values: Vec<f64> = if cast.null_count() == 0 {
+        let mut values = Vec::with_capacity(cast.len());
+        cast.downcast_iter()
+            .for_each(|chunk| values.extend_from_slice(chunk.values()));
+        values
+    } else {
+        cast.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+    };
     let mut bad = values.iter().enumerate().filter(|(_, v)| v.is_infinite());
     if let Some((first_row, _)) = bad.next() {
         let count = 1 + bad.count();
