@@ -88,10 +88,11 @@ pub fn unit(rng: &mut impl RngCore) -> f64 {
 /// below the largest multiple of `bound`, so there is no modulo bias.
 pub fn below(rng: &mut impl RngCore, bound: u64) -> u64 {
     assert!(bound > 0, "below(0) has no value");
-    let rejected = bound.wrapping_neg() % bound; // 2^64 mod bound
     loop {
         let x = rng.next_u64();
-        if x <= u64::MAX - rejected {
+        // 2^64 mod bound (the draws rejected) is below `bound`, so all but the top `bound`
+        // draws are kept without dividing for it
+        if x <= u64::MAX - bound || x <= u64::MAX - bound.wrapping_neg() % bound {
             return x % bound;
         }
     }
@@ -153,6 +154,38 @@ mod tests {
             counts.iter().all(|&c| (9_500..10_500).contains(&c)),
             "{counts:?}"
         );
+    }
+
+    #[test]
+    fn below_keeps_and_rejects_the_draws_the_plain_rule_does() {
+        // the rule with 2^64 mod bound computed first, for every draw
+        fn plain(rng: &mut impl RngCore, bound: u64) -> u64 {
+            let rejected = bound.wrapping_neg() % bound;
+            loop {
+                let x = rng.next_u64();
+                if x <= u64::MAX - rejected {
+                    return x % bound;
+                }
+            }
+        }
+        // large bounds reject up to half the draws, so both branches are taken
+        let bounds = [
+            1,
+            2,
+            3,
+            7,
+            1000,
+            200_001,
+            1 << 40,
+            (1 << 63) + 1,
+            u64::MAX - 2,
+        ];
+        for &bound in &bounds {
+            let (mut a, mut b) = (stream(5, Purpose::Split), stream(5, Purpose::Split));
+            for _ in 0..2_000 {
+                assert_eq!(below(&mut a, bound), plain(&mut b, bound), "bound {bound}");
+            }
+        }
     }
 
     #[test]
