@@ -232,7 +232,7 @@ fn read_file(
     } else {
         let separator = sniff(path, &mut read.hint)?;
         // the file's pages mapped as they are, not copied into fresh memory (whose first touch
-        // cost a 80 MB file 90 ms); polars reads CSV files mapped the same way
+        // cost an 80 MB file 90 ms); polars reads CSV files mapped the same way
         // SAFETY: the map is only read, and dropped before this returns. Like polars' own
         // reader, it assumes no other process truncates the file meanwhile.
         let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::Read {
