@@ -224,11 +224,29 @@ impl Cache {
     }
 }
 
+/// Each position's sign y and diagonal entry Q_ii, exchanged with the positions.
+pub(super) struct Positions {
+    signs: Vec<f64>,
+    diagonal: Vec<f64>,
+}
+
+impl Positions {
+    fn swap(&mut self, i: usize, j: usize) {
+        self.signs.swap(i, j);
+        self.diagonal.swap(i, j);
+    }
+}
+
 /// Q of the dual in the solver's position order (libsvm's `QMatrix`): each position's sign
 /// y and diagonal entry Q_ii, and its row.
 pub(super) trait Rows {
-    fn signs(&self) -> &[f64];
-    fn diagonal(&self) -> &[f64];
+    fn positions(&self) -> &Positions;
+    fn signs(&self) -> &[f64] {
+        &self.positions().signs
+    }
+    fn diagonal(&self) -> &[f64] {
+        &self.positions().diagonal
+    }
     /// Q_i over the first `len` positions, into `out`.
     fn row(&mut self, i: usize, len: usize, out: &mut [f32]);
     /// Exchange positions `i` and `j`.
@@ -238,8 +256,7 @@ pub(super) trait Rows {
 /// Classification's Q (libsvm's `SVC_Q`): one variable per row, rows cached by position.
 pub(super) struct ClassRows {
     points: Points,
-    signs: Vec<f64>,
-    diagonal: Vec<f64>,
+    positions: Positions,
     cache: Cache,
 }
 
@@ -247,25 +264,23 @@ impl ClassRows {
     pub(super) fn new(points: Points, signs: Vec<f64>) -> ClassRows {
         let n = points.len();
         ClassRows {
-            diagonal: (0..n).map(|r| points.diagonal(r)).collect(),
+            positions: Positions {
+                diagonal: (0..n).map(|r| points.diagonal(r)).collect(),
+                signs,
+            },
             cache: Cache::new(n, n),
             points,
-            signs,
         }
     }
 }
 
 impl Rows for ClassRows {
-    fn signs(&self) -> &[f64] {
-        &self.signs
-    }
-
-    fn diagonal(&self) -> &[f64] {
-        &self.diagonal
+    fn positions(&self) -> &Positions {
+        &self.positions
     }
 
     fn row(&mut self, i: usize, len: usize, out: &mut [f32]) {
-        let (points, signs) = (&mut self.points, &self.signs);
+        let (points, signs) = (&mut self.points, &self.positions.signs);
         let values = self.cache.row(i, len, |start, fresh| {
             points.fill(i, start..start + fresh.len(), fresh);
             // y_i y_j K, as libsvm rounds it: the sign of a float32 value
@@ -279,8 +294,7 @@ impl Rows for ClassRows {
     fn swap(&mut self, i: usize, j: usize) {
         self.cache.swap(i, j);
         self.points.swap(i, j);
-        self.signs.swap(i, j);
-        self.diagonal.swap(i, j);
+        self.positions.swap(i, j);
     }
 }
 
@@ -288,10 +302,9 @@ impl Rows for ClassRows {
 /// whole kernel row is cached by data row and signed for each position as it is read.
 pub(super) struct RegressionRows {
     points: Points,
-    signs: Vec<f64>,
+    positions: Positions,
     /// The data row each position's variable belongs to.
     source: Vec<usize>,
-    diagonal: Vec<f64>,
     cache: Cache,
 }
 
@@ -300,8 +313,10 @@ impl RegressionRows {
         let n = points.len();
         let diagonal: Vec<f64> = (0..n).map(|r| points.diagonal(r)).collect();
         RegressionRows {
-            diagonal: diagonal.iter().chain(&diagonal).copied().collect(),
-            signs: (0..2 * n).map(|t| if t < n { 1.0 } else { -1.0 }).collect(),
+            positions: Positions {
+                diagonal: diagonal.iter().chain(&diagonal).copied().collect(),
+                signs: (0..2 * n).map(|t| if t < n { 1.0 } else { -1.0 }).collect(),
+            },
             source: (0..2 * n).map(|t| t % n).collect(),
             cache: Cache::new(n, n),
             points,
@@ -310,12 +325,8 @@ impl RegressionRows {
 }
 
 impl Rows for RegressionRows {
-    fn signs(&self) -> &[f64] {
-        &self.signs
-    }
-
-    fn diagonal(&self) -> &[f64] {
-        &self.diagonal
+    fn positions(&self) -> &Positions {
+        &self.positions
     }
 
     fn row(&mut self, i: usize, len: usize, out: &mut [f32]) {
@@ -324,8 +335,9 @@ impl Rows for RegressionRows {
         let values = self
             .cache
             .row(a, n, |start, fresh| points.fill(a, start..n, fresh));
-        let sign = self.signs[i];
-        let positions = self.signs.iter().zip(&self.source);
+        let signs = &self.positions.signs;
+        let sign = signs[i];
+        let positions = signs.iter().zip(&self.source);
         super::vectorised(|| {
             for (o, (&s, &r)) in out[..len].iter_mut().zip(positions) {
                 *o = (sign * s) as f32 * values[r];
@@ -334,9 +346,8 @@ impl Rows for RegressionRows {
     }
 
     fn swap(&mut self, i: usize, j: usize) {
-        self.signs.swap(i, j);
+        self.positions.swap(i, j);
         self.source.swap(i, j);
-        self.diagonal.swap(i, j);
     }
 }
 
