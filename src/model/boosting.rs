@@ -268,7 +268,8 @@ struct Open {
 
 /// Grow one tree best-first (scikit-learn's `TreeGrower`): split the open node of largest gain
 /// until `max_leaf_nodes` leaves; the smaller child's histogram is built, the larger one's is
-/// the parent's minus it. Leaf values are −shrinkage·G/(H+λ); each training row's leaf value
+/// the parent's minus it, each only when a child may still be split (a small node's histogram
+/// costs a pass over every bin of every feature, however few its rows). Leaf values are −shrinkage·G/(H+λ); each training row's leaf value
 /// is written to `fitted`, so the caller updates its predictions without walking the tree.
 /// Histograms no longer needed go to `spare` for the next node or tree.
 fn grow(
@@ -280,12 +281,16 @@ fn grow(
 ) -> Vec<Node> {
     let mut order: Vec<usize> = (0..binned.rows).collect();
     let mut scratch = Vec::with_capacity(binned.rows);
-    // an open node with its best split, if it may and can be split
-    let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
-        let splittable = s.max_depth.is_none_or(|d| depth < d)
+    // whether a node at `depth` with `sums` may be split: deep enough, rows and hessian enough
+    // for two children
+    let splittable = |depth: usize, sums: Sums| {
+        s.max_depth.is_none_or(|d| depth < d)
             && sums.n >= 2 * s.min_samples_leaf
-            && sums.h >= 2.0 * MIN_HESSIAN;
-        let split = splittable
+            && sums.h >= 2.0 * MIN_HESSIAN
+    };
+    // an open node with its best split, if it may be split (only then has it a histogram)
+    let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
+        let split = (!hist.is_empty())
             .then(|| best_split(&hist, sums, binned, s))
             .flatten();
         Open {
@@ -297,9 +302,12 @@ fn grow(
             split,
         }
     };
-    let mut hist = spare.pop().unwrap_or_default();
-    histogram(binned, &order, gh, &mut hist);
     let root = node_sums(&order, gh.0, gh.1);
+    let mut hist = Vec::new();
+    if splittable(0, root) {
+        hist = spare.pop().unwrap_or_default();
+        histogram(binned, &order, gh, &mut hist);
+    }
     let mut tree = vec![Node::Leaf(0.0)];
     let mut frontier = vec![open(0, (0, binned.rows), 0, root, hist)];
     let mut leaves = 1;
@@ -330,14 +338,35 @@ fn grow(
             + partition(&mut order[start..end], &mut scratch, |r| {
                 binned.row(r)[split.feature] as usize <= split.bin
             });
+        let right_sums = sums.minus(split.left);
+        // a child's histogram serves only its own split search, and the larger child's comes
+        // from the smaller one's: neither is built for a child that may not be split, and
+        // after the last split none may
+        let last = leaves + 1 == s.max_leaf_nodes;
         let left_is_small = mid - start <= end - mid;
-        let mut small = spare.pop().unwrap_or_default();
-        let small_rows = if left_is_small { start..mid } else { mid..end };
-        histogram(binned, &order[small_rows], gh, &mut small);
-        large
-            .iter_mut()
-            .zip(&small)
-            .for_each(|(p, c)| *p = p.minus(*c));
+        let (small_rows, small_sums, large_sums) = if left_is_small {
+            (start..mid, split.left, right_sums)
+        } else {
+            (mid..end, right_sums, split.left)
+        };
+        let small_splits = !last && splittable(depth + 1, small_sums);
+        let large_splits = !last && splittable(depth + 1, large_sums);
+        let mut small = Vec::new();
+        if small_splits || large_splits {
+            small = spare.pop().unwrap_or_default();
+            histogram(binned, &order[small_rows], gh, &mut small);
+        }
+        if large_splits {
+            large
+                .iter_mut()
+                .zip(&small)
+                .for_each(|(p, c)| *p = p.minus(*c));
+        } else {
+            spare.push(std::mem::take(&mut large));
+        }
+        if !small_splits && !small.is_empty() {
+            spare.push(std::mem::take(&mut small));
+        }
         let (left_hist, right_hist) = if left_is_small {
             (small, large)
         } else {
@@ -351,11 +380,10 @@ fn grow(
             right,
         };
         tree.extend([Node::Leaf(0.0), Node::Leaf(0.0)]);
-        let right_sums = sums.minus(split.left);
         frontier.push(open(left, (start, mid), depth + 1, split.left, left_hist));
         frontier.push(open(right, (mid, end), depth + 1, right_sums, right_hist));
         leaves += 1;
-        // a node that cannot be split needs its histogram no more
+        // a node with no split to make needs its histogram no more
         for o in frontier.iter_mut().filter(|o| o.split.is_none()) {
             if !o.hist.is_empty() {
                 spare.push(std::mem::take(&mut o.hist));
