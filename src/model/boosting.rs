@@ -48,11 +48,13 @@ impl Model for BoostingModel {
     }
 }
 
-/// The fold's training features cut into bins: codes row-major (a row's codes side by side),
-/// and per feature the thresholds (a value goes to bin i when thresholds[i-1] < value ≤
-/// thresholds[i]).
+/// The fold's training features cut into bins: codes row-major (a row's codes side by side,
+/// for the histograms, which read every feature of a row) and feature-major (a feature's codes
+/// side by side, for the partition, which reads one feature of every row of a node), and per
+/// feature the thresholds (a value goes to bin i when thresholds[i-1] < value ≤ thresholds[i]).
 struct Binned {
     codes: Vec<u8>,
+    columns: Vec<u8>,
     thresholds: Vec<Vec<f64>>,
     /// Histogram entries per feature: the most bins any feature has. A fixed stride spares the
     /// histogram a lookup of where each feature starts, per row and feature.
@@ -64,6 +66,7 @@ impl Binned {
     fn new(x: ArrayView2<f64>, max_bins: usize) -> Binned {
         let (rows, features) = x.dim();
         let mut codes = vec![0u8; rows * features];
+        let mut columns = vec![0u8; rows * features];
         let thresholds = x
             .columns()
             .into_iter()
@@ -71,7 +74,9 @@ impl Binned {
             .map(|(f, column)| {
                 let cuts = bin_thresholds(column, max_bins);
                 for (r, &v) in column.iter().enumerate() {
-                    codes[r * features + f] = cuts.partition_point(|&t| t < v) as u8;
+                    let code = cuts.partition_point(|&t| t < v) as u8;
+                    codes[r * features + f] = code;
+                    columns[f * rows + r] = code;
                 }
                 cuts
             })
@@ -79,6 +84,7 @@ impl Binned {
         let stride = thresholds.iter().map(|t| t.len() + 1).max().unwrap_or(1);
         Binned {
             codes,
+            columns,
             thresholds,
             stride,
             rows,
@@ -89,6 +95,11 @@ impl Binned {
     fn row(&self, r: usize) -> &[u8] {
         let features = self.thresholds.len();
         &self.codes[r * features..(r + 1) * features]
+    }
+
+    /// Every row's bin on feature `f`.
+    fn column(&self, f: usize) -> &[u8] {
+        &self.columns[f * self.rows..(f + 1) * self.rows]
     }
 
     /// Feature `f`'s bins within a histogram.
@@ -334,9 +345,10 @@ fn grow(
             split,
         } = frontier.remove(pick);
         let split = split.expect("picked nodes have a split");
+        let column = binned.column(split.feature);
         let mid = start
             + partition(&mut order[start..end], &mut scratch, |r| {
-                binned.row(r)[split.feature] as usize <= split.bin
+                column[r] as usize <= split.bin
             });
         let right_sums = sums.minus(split.left);
         // a child's histogram serves only its own split search, and the larger child's comes
