@@ -280,9 +280,10 @@ struct Open {
 /// Grow one tree best-first (scikit-learn's `TreeGrower`): split the open node of largest gain
 /// until `max_leaf_nodes` leaves; the smaller child's histogram is built, the larger one's is
 /// the parent's minus it, each only when a child may still be split (a small node's histogram
-/// costs a pass over every bin of every feature, however few its rows). Leaf values are −shrinkage·G/(H+λ); each training row's leaf value
-/// is written to `fitted`, so the caller updates its predictions without walking the tree.
-/// Histograms no longer needed go to `spare` for the next node or tree.
+/// costs a pass over every bin of every feature, however few its rows). Leaf values are
+/// −shrinkage·G/(H+λ); each training row's leaf value is written to `fitted`, so the caller
+/// updates its predictions without walking the tree. Histograms no longer needed go to `spare`
+/// for the next node or tree.
 fn grow(
     binned: &Binned,
     gh: (&[f64], &[f64]),
