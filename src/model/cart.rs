@@ -462,7 +462,7 @@ fn sort_by_value(rows: &mut [usize], column: &[f64]) {
 /// Move the rows for which `goes_left` holds to the front, keeping each side's order; returns
 /// how many went left. `scratch` holds the right side meanwhile (reused, so no allocation).
 /// Each row is written to both sides and the side it belongs to advances: which side a row
-/// goes to is a coin toss near the top of a tree, and a branch on it was mispredicted as often.
+/// goes to is a coin toss near the top of a tree, which a branch on it could not predict.
 pub(crate) fn partition(
     rows: &mut [usize],
     scratch: &mut Vec<usize>,
