@@ -460,16 +460,18 @@ fn sort_by_value(rows: &mut [usize], column: &[f64]) {
 }
 
 /// Move the rows for which `goes_left` holds to the front, keeping each side's order; returns
-/// how many went left. `scratch` holds the right side meanwhile (reused, so no allocation).
-/// Each row is written to both sides and the side it belongs to advances: which side a row
-/// goes to is a coin toss near the top of a tree, which a branch on it could not predict.
+/// how many went left. `scratch` holds the right side meanwhile (reused: it only grows, to the
+/// largest node, so a node neither allocates nor clears it). Each row is written to both sides
+/// and the side it belongs to advances: which side a row goes to is a coin toss near the top
+/// of a tree, which a branch on it could not predict.
 pub(crate) fn partition(
     rows: &mut [usize],
     scratch: &mut Vec<usize>,
     goes_left: impl Fn(usize) -> bool,
 ) -> usize {
-    scratch.clear();
-    scratch.resize(rows.len(), 0);
+    if scratch.len() < rows.len() {
+        scratch.resize(rows.len(), 0);
+    }
     let (mut kept, mut moved) = (0, 0);
     for i in 0..rows.len() {
         let r = rows[i];
