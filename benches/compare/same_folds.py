@@ -2,8 +2,12 @@
 
 Usage: python same_folds.py DATA.csv OUT_FOLDER {classification|regression}
 where OUT_FOLDER is a `seedfold run --save-splits` folder on DATA.csv (target column `y`) with
-any of the models knn:k=5, boosting, ols, ridge (α = 1), svm, svm:kernel=linear and the metric
-accuracy or r2.
+any of the models knn:k=5, boosting, ols, ridge (α = 1), svm, svm:kernel=linear, tree and the
+metric accuracy or r2. Make such a file from any table with awkward.py.
+
+A tree's twin breaks ties between equally good features by its random_state (in a small node
+many features separate the same rows), so for `tree` scikit-learn's score is the mean over
+random_state 0 … 9 and the line ends with their range: seedfold should fall inside it.
 """
 import sys
 
@@ -13,6 +17,7 @@ from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.svm import SVC, SVR
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 csv, out, task = sys.argv[1], sys.argv[2], sys.argv[3]
 classes = task == "classification"
@@ -29,13 +34,17 @@ twins = {
     "svm": (SVC if classes else SVR)(C=1.0, gamma="scale"),
     "svm:kernel=linear": (SVC if classes else SVR)(C=1.0, kernel="linear"),
 }
+tie_broken = {"tree": DecisionTreeClassifier if classes else DecisionTreeRegressor}
 score = accuracy_score if classes else r2_score
 for (seed, fold), rows in splits.groupby(["split_seed", "fold"]):
     train = rows[rows.role == "train"].row.to_numpy()
     test = rows[rows.role == "test"].row.to_numpy()
     for name in records.model.unique():
-        theirs = score(y[test], twins[name].fit(X[train], y[train]).predict(X[test]))
+        fitted = [twins[name]] if name in twins else [tie_broken[name](random_state=s) for s in range(10)]
+        scores = [score(y[test], m.fit(X[train], y[train]).predict(X[test])) for m in fitted]
+        theirs = sum(scores) / len(scores)
+        spread = f" range {min(scores):.12f} {max(scores):.12f}" if len(scores) > 1 else ""
         ours = records[(records.model == name) & (records.split_seed == seed) & (records.fold == fold)]
         value, status = float(ours.value.iloc[0]), ours.status.iloc[0]
         print(f"{name} seed {seed} fold {fold} seedfold {value:.12f} scikit-learn {theirs:.12f} "
-              f"diff {abs(value - theirs):.1e} {status}")
+              f"diff {abs(value - theirs):.1e} {status}{spread}")
