@@ -271,7 +271,53 @@ impl Stats {
     }
 }
 
+/// What a split scan keeps on each side of a candidate threshold, as rows move from the right
+/// side to the left one by one.
+trait Side: Clone {
+    /// Add `row` with weight `w` (negative to take it away).
+    fn add(&mut self, row: usize, w: f64);
+    /// See [`Stats::proxy`].
+    fn proxy(&self) -> f64;
+}
+
+/// A side's class counts under the node's criterion.
+#[derive(Clone)]
+struct ClassSide<'a> {
+    stats: Stats,
+    labels: Labels<'a>,
+    criterion: Criterion,
+}
+
+impl Side for ClassSide<'_> {
+    fn add(&mut self, row: usize, w: f64) {
+        self.stats.add(self.labels, row, w);
+    }
+    fn proxy(&self) -> f64 {
+        self.stats.proxy(self.criterion)
+    }
+}
+
+/// A side's weight and weighted target sum: all squared error's proxy needs, so the scan of a
+/// regression node does no more per row than that (and no dispatch on the kind of target).
+#[derive(Clone, Copy)]
+struct ValueSide<'a> {
+    values: &'a [f64],
+    weight: f64,
+    sum: f64,
+}
+
+impl Side for ValueSide<'_> {
+    fn add(&mut self, row: usize, w: f64) {
+        self.weight += w;
+        self.sum += w * self.values[row];
+    }
+    fn proxy(&self) -> f64 {
+        self.sum * self.sum / self.weight
+    }
+}
+
 /// The best split found in a node: the feature, its threshold and the rows going left.
+#[derive(Clone, Copy)]
 struct Split {
     feature: usize,
     threshold: f64,
@@ -388,7 +434,6 @@ impl Grower<'_> {
         let sampled = self.draw < d;
         let (mut visited, mut non_constant) = (0, 0);
         let mut best: Option<Split> = None;
-        let mut left = Stats::new(self.tree.width);
         for i in 0..d {
             if visited >= self.draw && non_constant > 0 {
                 break;
@@ -419,34 +464,65 @@ impl Grower<'_> {
                 continue;
             }
             non_constant += 1;
-            left.weight = 0.0;
-            left.counts.iter_mut().for_each(|c| *c = 0.0);
-            left.sum = 0.0;
-            left.sum_sq = 0.0;
-            let mut right = node.clone();
-            let n = sorted.len();
-            let min_leaf = self.params.min_samples_leaf;
-            for pos in 1..n {
-                let row = sorted[pos - 1];
-                let (value, next) = (column[row], value(pos));
-                let w = self.weights.map_or(1.0, |w| f64::from(w[row]));
-                left.add(self.labels, row, w);
-                right.add(self.labels, row, -w);
-                if next <= value + FEATURE_THRESHOLD || pos < min_leaf || n - pos < min_leaf {
-                    continue;
+            best = match self.labels {
+                Labels::Values(values) => {
+                    let side = |weight, sum| ValueSide {
+                        values,
+                        weight,
+                        sum,
+                    };
+                    let (left, right) = (side(0.0, 0.0), side(node.weight, node.sum));
+                    self.scan(sorted, column, feature, (left, right), best)
                 }
-                let proxy = left.proxy(self.params.criterion) + right.proxy(self.params.criterion);
-                if best.as_ref().is_none_or(|b| proxy > b.proxy) {
-                    let mut threshold = value / 2.0 + next / 2.0;
-                    if threshold >= next || !threshold.is_finite() {
-                        threshold = value;
-                    }
-                    best = Some(Split {
-                        feature,
-                        threshold,
-                        proxy,
-                    });
+                Labels::Classes(..) => {
+                    let side = |stats| ClassSide {
+                        stats,
+                        labels: self.labels,
+                        criterion: self.params.criterion,
+                    };
+                    let sides = (side(Stats::new(self.tree.width)), side(node.clone()));
+                    self.scan(sorted, column, feature, sides, best)
                 }
+            };
+        }
+        best
+    }
+
+    /// `best`, or a better split of `feature`: rows `sorted` by their value in `column` move
+    /// one by one from the right side to the left, and each boundary between distinct values
+    /// that leaves `min_samples_leaf` rows on both sides is weighed.
+    fn scan<S: Side>(
+        &self,
+        sorted: &[usize],
+        column: &[f64],
+        feature: usize,
+        (mut left, mut right): (S, S),
+        mut best: Option<Split>,
+    ) -> Option<Split> {
+        let n = sorted.len();
+        let min_leaf = self.params.min_samples_leaf;
+        let mut value = column[sorted[0]];
+        for pos in 1..n {
+            let row = sorted[pos - 1];
+            let next = column[sorted[pos]];
+            let w = self.weight(row);
+            left.add(row, w);
+            right.add(row, -w);
+            let here = std::mem::replace(&mut value, next);
+            if next <= here + FEATURE_THRESHOLD || pos < min_leaf || n - pos < min_leaf {
+                continue;
+            }
+            let proxy = left.proxy() + right.proxy();
+            if best.is_none_or(|b| proxy > b.proxy) {
+                let mut threshold = here / 2.0 + next / 2.0;
+                if threshold >= next || !threshold.is_finite() {
+                    threshold = here;
+                }
+                best = Some(Split {
+                    feature,
+                    threshold,
+                    proxy,
+                });
             }
         }
         best
