@@ -13,7 +13,7 @@
 //! - rows carry integer weights (a bootstrap's draw counts), so a forest needs no row copies.
 
 use crate::rng;
-use ndarray::ArrayView2;
+use ndarray::{Array2, ArrayView2};
 use rand::RngCore;
 
 /// Feature values closer than this are one value (scikit-learn's `FEATURE_THRESHOLD`).
@@ -113,52 +113,86 @@ pub struct Tree {
     width: usize,
 }
 
+/// A fold's training features laid out for growing trees, once for all the trees of a forest:
+/// column by column (a node reads a feature at a time) and, when most features are tried at
+/// each split, every feature's rows sorted by (value, row).
+pub struct Features {
+    columns: Array2<f64>,
+    /// Per feature, every row in (value, row) order; empty when features are sorted per node.
+    sorted: Vec<Vec<usize>>,
+    draw: usize,
+}
+
+impl Features {
+    /// The features of `x` (rows × features) for trees grown with `params`.
+    pub fn new(x: ArrayView2<f64>, params: &TreeParams) -> Features {
+        let columns = x.t().as_standard_layout().into_owned();
+        let draw = params.max_features.of(x.ncols());
+        // when most features are tried at each split, a split partitions every feature's
+        // sorted list stably, so every node's rows stay sorted on every feature without sorting
+        // again; when few are drawn, sorting just those at each node is cheaper than keeping
+        // every list in order
+        let sorted = if 2 * draw >= x.ncols() {
+            columns
+                .rows()
+                .into_iter()
+                .map(|column| {
+                    let column = column
+                        .as_slice()
+                        .expect("standard layout rows are contiguous");
+                    let mut rows: Vec<usize> = (0..x.nrows()).collect();
+                    sort_by_value(&mut rows, column);
+                    rows
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Features {
+            columns,
+            sorted,
+            draw,
+        }
+    }
+}
+
 impl Tree {
-    /// Grow a tree on the rows of `x` with non-zero `weights` (`None` = every row once);
-    /// `rng` draws the features of each split when `max_features` is below the feature count.
+    /// Grow a tree on the rows of `features` with non-zero `weights` (`None` = every row
+    /// once); `rng` draws the features of each split when `max_features` is below the feature
+    /// count.
     pub fn grow<'a>(
         params: &'a TreeParams,
-        x: ArrayView2<'a, f64>,
+        features: &'a Features,
         labels: Labels<'a>,
         weights: Option<&'a [u32]>,
         rng: &mut impl RngCore,
     ) -> Tree {
-        let rows: Vec<usize> = (0..x.nrows())
-            .filter(|&r| weights.is_none_or(|w| w[r] > 0))
-            .collect();
-        // one feature's values side by side: a node reads a feature at a time
-        let columns = x.t().as_standard_layout().into_owned();
-        // when most features are tried at each split, every feature's rows are sorted once by
-        // (value, row) and a split partitions each list stably, so every node's rows stay
-        // sorted on every feature without sorting again; when few are drawn, sorting just those
-        // at each node is cheaper than keeping every list in order
+        let (d, n) = features.columns.dim();
+        let kept = |&r: &usize| weights.is_none_or(|w| w[r] > 0);
+        let rows: Vec<usize> = (0..n).filter(kept).collect();
         let m = rows.len();
-        let draw = params.max_features.of(x.ncols());
-        let presorted = 2 * draw >= x.ncols();
-        let mut order = Vec::with_capacity(if presorted { m * x.ncols() } else { m });
-        if presorted {
-            for column in columns.rows() {
-                let start = order.len();
-                order.extend_from_slice(&rows);
-                let column = column
-                    .as_slice()
-                    .expect("standard layout rows are contiguous");
-                sort_by_value(&mut order[start..], column);
+        let presorted = !features.sorted.is_empty();
+        // a subset of sorted rows is still sorted: (value, row) orders rows totally
+        let order = if presorted {
+            let mut order = Vec::with_capacity(m * d);
+            for sorted in &features.sorted {
+                order.extend(sorted.iter().copied().filter(kept));
             }
+            order
         } else {
-            order.resize(m, 0);
-        }
+            vec![0; m]
+        };
         let mut grower = Grower {
             params,
-            columns: columns.view(),
+            columns: features.columns.view(),
             labels,
             weights,
-            draw,
-            features: (0..x.ncols()).collect(),
+            draw: features.draw,
+            features: (0..d).collect(),
             order,
             presorted,
             rows: m,
-            goes_left: vec![false; x.nrows()],
+            goes_left: vec![false; n],
             scratch: Vec::with_capacity(m),
             tree: Tree {
                 nodes: Vec::new(),
@@ -596,9 +630,10 @@ mod tests {
         // class = x ≥ 2, with every value repeated: each tie must stay on one side
         let x = Array2::from_shape_fn((40, 1), |(i, _)| (i % 4) as f64);
         let y: Vec<usize> = (0..40).map(|i| usize::from(i % 4 >= 2)).collect();
+        let p = params(Criterion::Gini);
         let tree = Tree::grow(
-            &params(Criterion::Gini),
-            x.view(),
+            &p,
+            &Features::new(x.view(), &p),
             Labels::Classes(&y, 2),
             None,
             &mut stream(0, Purpose::Split),
@@ -619,7 +654,7 @@ mod tests {
         let mut rng = stream(0, Purpose::Split);
         let tree = Tree::grow(
             &p,
-            x.view(),
+            &Features::new(x.view(), &p),
             Labels::Values(&y),
             Some(&[1, 3, 0, 2]),
             &mut rng,
@@ -637,10 +672,11 @@ mod tests {
             max_features: MaxFeatures::Count(2),
             ..params(Criterion::Entropy)
         };
+        let features = Features::new(x.view(), &p);
         let grow = |seed| {
             Tree::grow(
                 &p,
-                x.view(),
+                &features,
                 Labels::Classes(&y, 3),
                 None,
                 &mut stream(seed, Purpose::Split),

@@ -1,7 +1,7 @@
 //! The tree models: one CART ([`cart`](super::cart)) and a random forest of them, for classes
 //! and values, with scikit-learn's semantics (`DecisionTree*`, `RandomForest*`).
 
-use super::cart::{Criterion, Labels, MaxFeatures, Tree, TreeParams};
+use super::cart::{Criterion, Features, Labels, MaxFeatures, Tree, TreeParams};
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
@@ -68,6 +68,7 @@ fn grow_and_average(
     let seeds: Vec<u64> = (0..trees).map(|_| rng.next_u64()).collect();
     let n = x.nrows();
     let draws = ((bootstrap * n as f64).round() as usize).max(1);
+    let features = Features::new(x.view(), &params);
     // trees one after another: the runner already spreads fits over the cores, and a fit may
     // run on a helper thread outside its pool (see run::timeout)
     let grown: Vec<Tree> = seeds
@@ -84,7 +85,7 @@ fn grow_and_average(
             });
             Ok(Tree::grow(
                 &params,
-                x.view(),
+                &features,
                 labels,
                 weights.as_deref(),
                 &mut rng,
