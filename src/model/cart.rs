@@ -113,13 +113,22 @@ pub struct Tree {
     width: usize,
 }
 
+/// A row and its value on one feature. A node's rows sorted by a feature are read in order,
+/// value beside row, so the scan of a large node does not fetch each value from the column by
+/// its row (a cache miss a row).
+#[derive(Debug, Clone, Copy, Default)]
+struct Entry {
+    value: f64,
+    row: usize,
+}
+
 /// A fold's training features laid out for growing trees, once for all the trees of a forest:
 /// column by column (a node reads a feature at a time) and, when most features are tried at
 /// each split, every feature's rows sorted by (value, row).
 pub struct Features {
     columns: Array2<f64>,
     /// Per feature, every row in (value, row) order; empty when features are sorted per node.
-    sorted: Vec<Vec<usize>>,
+    sorted: Vec<Vec<Entry>>,
     draw: usize,
 }
 
@@ -140,9 +149,13 @@ impl Features {
                     let column = column
                         .as_slice()
                         .expect("standard layout rows are contiguous");
-                    let mut rows: Vec<usize> = (0..x.nrows()).collect();
-                    sort_by_value(&mut rows, column);
-                    rows
+                    let mut entries: Vec<Entry> = column
+                        .iter()
+                        .enumerate()
+                        .map(|(row, &value)| Entry { value, row })
+                        .collect();
+                    sort_by_value(&mut entries);
+                    entries
                 })
                 .collect()
         } else {
@@ -176,11 +189,11 @@ impl Tree {
         let order = if presorted {
             let mut order = Vec::with_capacity(m * d);
             for sorted in &features.sorted {
-                order.extend(sorted.iter().copied().filter(kept));
+                order.extend(sorted.iter().filter(|e| kept(&e.row)));
             }
             order
         } else {
-            vec![0; m]
+            vec![Entry::default(); m]
         };
         let mut grower = Grower {
             params,
@@ -194,6 +207,7 @@ impl Tree {
             rows: m,
             goes_left: vec![false; n],
             scratch: Vec::with_capacity(m),
+            entry_scratch: Vec::new(),
             tree: Tree {
                 nodes: Vec::new(),
                 leaves: Vec::new(),
@@ -370,13 +384,15 @@ struct Grower<'a> {
     features: Vec<usize>,
     /// Presorted: per feature (`rows` entries each), the rows in (value, row) order, a node's
     /// rows the same range of every feature's list. Otherwise room to sort one node's rows.
-    order: Vec<usize>,
+    order: Vec<Entry>,
     presorted: bool,
     rows: usize,
     /// Which rows the split being applied sends left.
     goes_left: Vec<bool>,
     /// Room for the rows going right while a list is partitioned.
     scratch: Vec<usize>,
+    /// The same for the sorted lists' entries.
+    entry_scratch: Vec<Entry>,
     tree: Tree,
 }
 
@@ -440,7 +456,7 @@ impl Grower<'_> {
                 for f in 0..lists {
                     let list = &mut self.order[f * self.rows + start..f * self.rows + end];
                     let goes_left = &self.goes_left;
-                    partition(list, &mut self.scratch, |r| goes_left[r]);
+                    partition(list, &mut self.entry_scratch, |e| goes_left[e.row]);
                 }
                 let left = self.grow(rows, start, mid, depth + 1, rng);
                 let right = self.grow(rows, mid, end, depth + 1, rng);
@@ -488,12 +504,16 @@ impl Grower<'_> {
                 &self.order[feature * self.rows + start..feature * self.rows + end]
             } else {
                 let sorted = &mut self.order[start..end];
-                sorted.copy_from_slice(rows);
-                sort_by_value(sorted, column);
+                for (e, &row) in sorted.iter_mut().zip(rows) {
+                    *e = Entry {
+                        value: column[row],
+                        row,
+                    };
+                }
+                sort_by_value(sorted);
                 &self.order[start..end]
             };
-            let value = |i: usize| column[sorted[i]];
-            let (low, high) = (value(0), value(sorted.len() - 1));
+            let (low, high) = (sorted[0].value, sorted[sorted.len() - 1].value);
             if high <= low + FEATURE_THRESHOLD {
                 continue;
             }
@@ -506,7 +526,7 @@ impl Grower<'_> {
                         sum,
                     };
                     let (left, right) = (side(0.0, 0.0), side(node.weight, node.sum));
-                    self.scan(sorted, column, feature, (left, right), best)
+                    self.scan(sorted, feature, (left, right), best)
                 }
                 Labels::Classes(..) => {
                     let side = |stats| ClassSide {
@@ -515,34 +535,31 @@ impl Grower<'_> {
                         criterion: self.params.criterion,
                     };
                     let sides = (side(Stats::new(self.tree.width)), side(node.clone()));
-                    self.scan(sorted, column, feature, sides, best)
+                    self.scan(sorted, feature, sides, best)
                 }
             };
         }
         best
     }
 
-    /// `best`, or a better split of `feature`: rows `sorted` by their value in `column` move
+    /// `best`, or a better split of `feature`: rows `sorted` by their value move
     /// one by one from the right side to the left, and each boundary between distinct values
     /// that leaves `min_samples_leaf` rows on both sides is weighed.
     fn scan<S: Side>(
         &self,
-        sorted: &[usize],
-        column: &[f64],
+        sorted: &[Entry],
         feature: usize,
         (mut left, mut right): (S, S),
         mut best: Option<Split>,
     ) -> Option<Split> {
         let n = sorted.len();
         let min_leaf = self.params.min_samples_leaf;
-        let mut value = column[sorted[0]];
         for pos in 1..n {
-            let row = sorted[pos - 1];
-            let next = column[sorted[pos]];
+            let Entry { value: here, row } = sorted[pos - 1];
+            let next = sorted[pos].value;
             let w = self.weight(row);
             left.add(row, w);
             right.add(row, -w);
-            let here = std::mem::replace(&mut value, next);
             if next <= here + FEATURE_THRESHOLD || pos < min_leaf || n - pos < min_leaf {
                 continue;
             }
@@ -563,24 +580,24 @@ impl Grower<'_> {
     }
 }
 
-/// Sort `rows` by (value in `column`, row): for rows in ascending order, the order a stable sort
-/// by value gives, so equal values are summed in the same order whichever way the node sorted.
-fn sort_by_value(rows: &mut [usize], column: &[f64]) {
-    rows.sort_unstable_by(|&a, &b| column[a].total_cmp(&column[b]).then(a.cmp(&b)));
+/// Sort `entries` by (value, row): for rows in ascending order, the order a stable sort by
+/// value gives, so equal values are summed in the same order whichever way the node sorted.
+fn sort_by_value(entries: &mut [Entry]) {
+    entries.sort_unstable_by(|a, b| a.value.total_cmp(&b.value).then(a.row.cmp(&b.row)));
 }
 
-/// Move the rows for which `goes_left` holds to the front, keeping each side's order; returns
-/// how many went left. `scratch` holds the right side meanwhile (reused: it only grows, to the
-/// largest node, so a node neither allocates nor clears it). Each row is written to both sides
-/// and the side it belongs to advances: which side a row goes to is a coin toss near the top
-/// of a tree, which a branch on it could not predict.
-pub(crate) fn partition(
-    rows: &mut [usize],
-    scratch: &mut Vec<usize>,
-    goes_left: impl Fn(usize) -> bool,
+/// Move the rows (or entries) for which `goes_left` holds to the front, keeping each side's
+/// order; returns how many went left. `scratch` holds the right side meanwhile (reused: it only
+/// grows, to the largest node, so a node neither allocates nor clears it). Each row is written
+/// to both sides and the side it belongs to advances: which side a row goes to is a coin toss
+/// near the top of a tree, which a branch on it could not predict.
+pub(crate) fn partition<T: Copy + Default>(
+    rows: &mut [T],
+    scratch: &mut Vec<T>,
+    goes_left: impl Fn(T) -> bool,
 ) -> usize {
     if scratch.len() < rows.len() {
-        scratch.resize(rows.len(), 0);
+        scratch.resize(rows.len(), T::default());
     }
     let (mut kept, mut moved) = (0, 0);
     for i in 0..rows.len() {
