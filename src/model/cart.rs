@@ -382,8 +382,9 @@ struct Grower<'a> {
     draw: usize,
     /// Feature order, reshuffled in part at each split (scikit-learn's Fisher–Yates draw).
     features: Vec<usize>,
-    /// Presorted: per feature (`rows` entries each), the rows in (value, row) order, a node's
-    /// rows the same range of every feature's list. Otherwise room to sort one node's rows.
+    /// Presorted: per feature (`rows` entries each), the rows with their values in (value, row)
+    /// order, a node's rows the same range of every feature's list. Otherwise room to sort one
+    /// node's rows.
     order: Vec<Entry>,
     presorted: bool,
     rows: usize,
@@ -542,9 +543,9 @@ impl Grower<'_> {
         best
     }
 
-    /// `best`, or a better split of `feature`: rows `sorted` by their value move
-    /// one by one from the right side to the left, and each boundary between distinct values
-    /// that leaves `min_samples_leaf` rows on both sides is weighed.
+    /// `best`, or a better split of `feature`: rows `sorted` by their value move one by one
+    /// from the right side to the left, and each boundary between distinct values that leaves
+    /// `min_samples_leaf` rows on both sides is weighed.
     fn scan<S: Side>(
         &self,
         sorted: &[Entry],
