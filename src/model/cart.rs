@@ -182,7 +182,7 @@ impl Tree {
     ) -> Tree {
         let (d, n) = features.columns.dim();
         let kept = |&r: &usize| weights.is_none_or(|w| w[r] > 0);
-        let rows: Vec<usize> = (0..n).filter(kept).collect();
+        let mut rows: Vec<usize> = (0..n).filter(kept).collect();
         let m = rows.len();
         let presorted = !features.sorted.is_empty();
         // a subset of sorted rows is still sorted: (value, row) orders rows totally
@@ -205,7 +205,7 @@ impl Tree {
             order,
             presorted,
             rows: m,
-            goes_left: vec![false; n],
+            goes_left: vec![false; if presorted { n } else { 0 }],
             scratch: Vec::with_capacity(m),
             entry_scratch: Vec::new(),
             tree: Tree {
@@ -214,9 +214,7 @@ impl Tree {
                 width: labels.width(),
             },
         };
-        let mut rows = rows;
-        let n = rows.len();
-        grower.grow(&mut rows, 0, n, 0, rng);
+        grower.grow(&mut rows, 0, m, 0, rng);
         grower.tree
     }
 
@@ -388,7 +386,7 @@ struct Grower<'a> {
     order: Vec<Entry>,
     presorted: bool,
     rows: usize,
-    /// Which rows the split being applied sends left.
+    /// Presorted: which rows the split being applied sends left.
     goes_left: Vec<bool>,
     /// Room for the rows going right while a list is partitioned.
     scratch: Vec<usize>,
@@ -446,18 +444,16 @@ impl Grower<'_> {
                     + partition(&mut rows[start..end], &mut self.scratch, |r| {
                         column[r] <= s.threshold
                     });
-                for &r in &rows[start..end] {
-                    self.goes_left[r] = column[r] <= s.threshold;
-                }
-                let lists = if self.presorted {
-                    self.columns.nrows()
-                } else {
-                    0
-                };
-                for f in 0..lists {
-                    let list = &mut self.order[f * self.rows + start..f * self.rows + end];
-                    let goes_left = &self.goes_left;
-                    partition(list, &mut self.entry_scratch, |e| goes_left[e.row]);
+                // only the presorted lists need to know each row's side
+                if self.presorted {
+                    for &r in &rows[start..end] {
+                        self.goes_left[r] = column[r] <= s.threshold;
+                    }
+                    for f in 0..self.columns.nrows() {
+                        let list = &mut self.order[f * self.rows + start..f * self.rows + end];
+                        let goes_left = &self.goes_left;
+                        partition(list, &mut self.entry_scratch, |e| goes_left[e.row]);
+                    }
                 }
                 let left = self.grow(rows, start, mid, depth + 1, rng);
                 let right = self.grow(rows, mid, end, depth + 1, rng);
