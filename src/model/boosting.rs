@@ -154,6 +154,18 @@ impl Sums {
             n: self.n - o.n,
         }
     }
+    /// A bin of a child's histogram from its parent's and its sibling's: the difference, or
+    /// zeros for a bin left empty, whose difference is rounding residue. The split search
+    /// adds empty bins (+0 leaves a sum of non-zero terms, never −0, as it was), so with
+    /// zeros it weighs the same boundaries as without them.
+    fn minus_bin(self, o: Sums) -> Sums {
+        let difference = self.minus(o);
+        if difference.n == 0 {
+            Sums::default()
+        } else {
+            difference
+        }
+    }
     /// The node's share of the objective's reduction, G²/(H+λ).
     fn score(self, l2: f64) -> f64 {
         self.g * self.g / (self.h + l2)
@@ -198,17 +210,22 @@ struct Split {
 
 /// scikit-learn's split search without missing values: every bin boundary, children of at
 /// least `min_samples_leaf` rows and `MIN_HESSIAN` hessian, the first largest positive gain.
+///
+/// A boundary's gain takes two divisions, which bound the search; most boundaries of a node
+/// fall well short of the best so far, and [`Beaten`] tells those from products alone, so
+/// only the others are weighed (with the same divisions as always: the same gains, the same
+/// split).
 fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings) -> Option<Split> {
     let mut best: Option<Split> = None;
+    let parent = total.score(s.l2);
+    let mut beaten = Beaten::new(0.0, parent, total, s.l2);
     for feature in 0..binned.thresholds.len() {
         let bins = binned.bins(hist, feature);
         let mut left = Sums::default();
         // the last bin has nothing to its right
         for (bin, b) in bins[..bins.len() - 1].iter().enumerate() {
-            // an empty bin moves no row: its split is the previous one, already weighed
-            if b.n == 0 {
-                continue;
-            }
+            // an empty bin holds zeros (see `Sums::minus_bin`), so the boundary after it is the
+            // one before, already weighed, to the bit: no branch on emptiness, a coin toss
             left.g += b.g;
             left.h += b.h;
             left.n += b.n;
@@ -219,7 +236,10 @@ fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings)
             if right.n < s.min_samples_leaf || right.h < MIN_HESSIAN {
                 break;
             }
-            let gain = left.score(s.l2) + right.score(s.l2) - total.score(s.l2);
+            if beaten.by(left, right, s.l2) {
+                continue;
+            }
+            let gain = left.score(s.l2) + right.score(s.l2) - parent;
             if gain > best.map_or(0.0, |b| b.gain) {
                 best = Some(Split {
                     gain,
@@ -227,43 +247,93 @@ fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings)
                     bin,
                     left,
                 });
+                beaten = Beaten::new(gain, parent, total, s.l2);
             }
         }
     }
     best
 }
 
-/// A grown tree: internal nodes send `x[feature] ≤ threshold` left; leaves hold a value.
+/// Whether a boundary's gain is certainly below the best so far, `best`: with
+/// H_L = h_L + λ and H_R = h_R + λ, its gain G_L²/H_L + G_R²/H_R − parent is below `best`
+/// when G_L²·H_R + G_R²·H_L < (best + parent)·H_L·H_R, a test of products only. The right side
+/// is shrunk by 10⁻⁹ of itself, far more than the few units in the last place by which either
+/// side or the divided gain can be rounded, so a boundary it rejects has a computed gain below
+/// `best` too and would not be taken. When the right side could leave [10⁻²⁰⁰, 10²⁰⁰] for
+/// some boundary of the node (H_L·H_R lies between 10⁻⁶, both children holding the least
+/// hessian, and (H + 2λ)²), underflow or overflow could swamp that margin: it rejects nothing.
 #[derive(Debug, Clone, Copy)]
-enum Node {
-    Leaf(f64),
-    Split {
-        feature: usize,
-        threshold: f64,
-        left: usize,
-        right: usize,
-    },
+struct Beaten {
+    /// (best + parent)·(1 − 10⁻⁹), both scores non-negative; −∞ to reject nothing.
+    bar: f64,
 }
 
-fn predict(tree: &[Node], row: ArrayView1<f64>) -> f64 {
-    let mut at = 0;
-    loop {
-        match tree[at] {
-            Node::Leaf(v) => return v,
-            Node::Split {
-                feature,
-                threshold,
-                left,
-                right,
-            } => {
-                at = if row[feature] <= threshold {
-                    left
-                } else {
-                    right
-                }
-            }
+impl Beaten {
+    fn new(best: f64, parent: f64, total: Sums, l2: f64) -> Beaten {
+        let bar = (best + parent) * (1.0 - 1e-9);
+        let widest = (total.h + 2.0 * l2) * (total.h + 2.0 * l2);
+        let safe = bar * (MIN_HESSIAN * MIN_HESSIAN / 2.0) >= 1e-200 && bar * widest * 2.0 <= 1e200;
+        Beaten {
+            bar: if safe { bar } else { f64::NEG_INFINITY },
         }
     }
+
+    fn by(self, left: Sums, right: Sums, l2: f64) -> bool {
+        let (hl, hr) = (left.h + l2, right.h + l2);
+        left.g * left.g * hr + right.g * right.g * hl < self.bar * (hl * hr)
+    }
+}
+
+/// A node of a grown tree: a split sends rows with `x[feature] ≤ threshold` to `next[0]`, the
+/// others to `next[1]`; a leaf holds a value and is its own next either way, so a walk may
+/// step on from it without a branch.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    feature: usize,
+    threshold: f64,
+    next: [usize; 2],
+    value: f64,
+}
+
+impl Node {
+    /// A leaf at position `at` of its tree.
+    fn leaf(at: usize, value: f64) -> Node {
+        Node {
+            feature: 0,
+            threshold: f64::INFINITY,
+            next: [at, at],
+            value,
+        }
+    }
+
+    /// A split's children are two new nodes; a leaf's next is itself twice.
+    fn is_leaf(&self) -> bool {
+        self.next[0] == self.next[1]
+    }
+
+    fn step(&self, row: &[f64]) -> usize {
+        self.next[if row[self.feature] <= self.threshold {
+            0
+        } else {
+            1
+        }]
+    }
+}
+
+/// Rows predicted together by [`leaf_values`].
+const WALKS: usize = 8;
+
+/// The leaf value `tree` gives each of `rows`. The rows walk down side by side, a step each
+/// until all are at leaves: one row's walk is a chain of loads that each wait on the one
+/// before, and several walks at once overlap their waits.
+fn leaf_values<const B: usize>(tree: &[Node], rows: &[&[f64]; B]) -> [f64; B] {
+    let mut at = [0usize; B];
+    while at.iter().any(|&a| !tree[a].is_leaf()) {
+        for (a, row) in at.iter_mut().zip(rows) {
+            *a = tree[*a].step(row);
+        }
+    }
+    at.map(|a| tree[a].value)
 }
 
 /// A node still open during growth: its rows (a range of the shared row order), sums,
@@ -320,7 +390,7 @@ fn grow(
         hist = spare.pop().unwrap_or_default();
         histogram(binned, &order, gh, &mut hist);
     }
-    let mut tree = vec![Node::Leaf(0.0)];
+    let mut tree = vec![Node::leaf(0, 0.0)];
     let mut frontier = vec![open(0, (0, binned.rows), 0, root, hist)];
     let mut leaves = 1;
     while leaves < s.max_leaf_nodes {
@@ -373,7 +443,7 @@ fn grow(
             large
                 .iter_mut()
                 .zip(&small)
-                .for_each(|(p, c)| *p = p.minus(*c));
+                .for_each(|(p, c)| *p = p.minus_bin(*c));
         } else {
             spare.push(std::mem::take(&mut large));
         }
@@ -386,13 +456,13 @@ fn grow(
             (large, small)
         };
         let (left, right) = (tree.len(), tree.len() + 1);
-        tree[node] = Node::Split {
+        tree[node] = Node {
             feature: split.feature,
             threshold: binned.thresholds[split.feature][split.bin],
-            left,
-            right,
+            next: [left, right],
+            value: 0.0,
         };
-        tree.extend([Node::Leaf(0.0), Node::Leaf(0.0)]);
+        tree.extend([Node::leaf(left, 0.0), Node::leaf(right, 0.0)]);
         frontier.push(open(left, (start, mid), depth + 1, split.left, left_hist));
         frontier.push(open(right, (mid, end), depth + 1, right_sums, right_hist));
         leaves += 1;
@@ -406,7 +476,7 @@ fn grow(
     // what is still open is a leaf
     for o in frontier {
         let value = -s.learning_rate * o.sums.g / (o.sums.h + s.l2 + f64::EPSILON);
-        tree[o.node] = Node::Leaf(value);
+        tree[o.node] = Node::leaf(o.node, value);
         for &r in &order[o.range.0..o.range.1] {
             fitted[r] = value;
         }
@@ -456,13 +526,23 @@ fn boost(s: &BoostingSettings, data: &FoldData) -> Result<Predictions, String> {
         }
         forest.push(trees);
     }
-    let mut out: Vec<f64> = Vec::with_capacity(data.x_test.nrows() * width);
-    for row in data.x_test.outer_iter() {
-        let base = out.len();
-        out.extend_from_slice(&start);
+    // each test row adds its trees' values in the order they were grown, WALKS rows at a time
+    // (the last block padded with its own last row)
+    let x_test = data.x_test.as_standard_layout();
+    let test_rows: Vec<&[f64]> = x_test
+        .rows()
+        .into_iter()
+        .map(|r| r.to_slice().expect("standard layout"))
+        .collect();
+    let mut out: Vec<f64> = start.repeat(test_rows.len());
+    for (block, sums) in test_rows.chunks(WALKS).zip(out.chunks_mut(WALKS * width)) {
+        let rows: [&[f64]; WALKS] = std::array::from_fn(|i| block[i.min(block.len() - 1)]);
         for trees in &forest {
             for (k, tree) in trees.iter().enumerate() {
-                out[base + k] += predict(tree, row);
+                let values = leaf_values(tree, &rows);
+                for (row, v) in sums.chunks_mut(width).zip(values) {
+                    row[k] += v;
+                }
             }
         }
     }
@@ -590,15 +670,187 @@ mod tests {
         );
         let leaves: Vec<f64> = tree
             .iter()
-            .filter_map(|n| match n {
-                Node::Leaf(v) => Some(*v),
-                _ => None,
-            })
+            .filter(|n| n.is_leaf())
+            .map(|n| n.value)
             .collect();
         // one split at 49.5 takes all the gain; the children's gradients are constant
-        assert!(matches!(tree[0], Node::Split { threshold, .. } if threshold == 49.5));
+        assert!(!tree[0].is_leaf() && tree[0].threshold == 49.5);
         assert_eq!(leaves.len(), 2, "{leaves:?}");
-        assert!((predict(&tree, array![10.0].view()) - 1.0).abs() < 1e-12);
-        assert!((predict(&tree, array![90.0].view()) + 1.0).abs() < 1e-12);
+        assert!((leaf_values(&tree, &[&[10.0]])[0] - 1.0).abs() < 1e-12);
+        assert!((leaf_values(&tree, &[&[90.0]])[0] + 1.0).abs() < 1e-12);
+    }
+
+    /// The split search without [`Beaten`]: every boundary after a non-empty bin weighed by
+    /// its divided gain.
+    fn every_gain_weighed(
+        hist: &[Sums],
+        total: Sums,
+        binned: &Binned,
+        s: &BoostingSettings,
+    ) -> Option<Split> {
+        let mut best: Option<Split> = None;
+        for feature in 0..binned.thresholds.len() {
+            let bins = binned.bins(hist, feature);
+            let mut left = Sums::default();
+            for (bin, b) in bins[..bins.len() - 1].iter().enumerate() {
+                if b.n == 0 {
+                    continue;
+                }
+                left = Sums {
+                    g: left.g + b.g,
+                    h: left.h + b.h,
+                    n: left.n + b.n,
+                };
+                let right = total.minus(left);
+                if left.n < s.min_samples_leaf || left.h < MIN_HESSIAN {
+                    continue;
+                }
+                if right.n < s.min_samples_leaf || right.h < MIN_HESSIAN {
+                    break;
+                }
+                let gain = left.score(s.l2) + right.score(s.l2) - total.score(s.l2);
+                if gain > best.map_or(0.0, |b| b.gain) {
+                    best = Some(Split {
+                        gain,
+                        feature,
+                        bin,
+                        left,
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn boundaries_set_aside_by_products_are_never_the_best() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut searched = 0;
+        for case in 0..3000 {
+            let features = rng.gen_range(1..5);
+            let bins = rng.gen_range(2..40);
+            let rows = rng.gen_range(2..120);
+            let binned = Binned {
+                codes: Vec::new(),
+                columns: Vec::new(),
+                thresholds: vec![vec![0.0; bins - 1]; features],
+                stride: bins,
+                rows: 0,
+            };
+            // gradients from tiny to huge, hessians of squared error or log loss; features
+            // that copy another tie with it, or nearly tie where rows of small gradient moved
+            let scale = [1e-150, 1e-5, 1.0, 1e4, 1e150][case % 5];
+            let small: Vec<bool> = (0..rows).map(|_| rng.gen_bool(0.2)).collect();
+            let g: Vec<f64> = small
+                .iter()
+                .map(|&t| scale * if t { 1e-7 } else { 1.0 } * rng.gen_range(-1.0..1.0))
+                .collect();
+            let h: Vec<f64> = (0..rows)
+                .map(|_| {
+                    if case % 2 == 0 {
+                        1.0
+                    } else {
+                        rng.gen_range(0.0..0.25)
+                    }
+                })
+                .collect();
+            let mut hist = vec![Sums::default(); features * bins];
+            let mut codes: Vec<usize> = (0..rows).map(|_| rng.gen_range(0..bins)).collect();
+            for f in 0..features {
+                if f == 0 || rng.gen_bool(0.4) {
+                    codes = (0..rows).map(|_| rng.gen_range(0..bins)).collect();
+                } else if rng.gen_bool(0.5) {
+                    for (code, _) in codes.iter_mut().zip(&small).filter(|(_, &t)| t) {
+                        *code = rng.gen_range(0..bins);
+                    }
+                }
+                for r in 0..rows {
+                    let b = &mut hist[f * bins + codes[r]];
+                    b.g += g[r];
+                    b.h += h[r];
+                    b.n += 1;
+                }
+            }
+            let total = node_sums(&(0..rows).collect::<Vec<_>>(), &g, &h);
+            let s = BoostingSettings {
+                rounds: 1,
+                learning_rate: 0.1,
+                max_leaf_nodes: 31,
+                max_depth: None,
+                min_samples_leaf: [1, 2, 5][case % 3],
+                l2: [0.0, 1e-6, 1.0][case / 3 % 3],
+                max_bins: 255,
+            };
+            let fast = best_split(&hist, total, &binned, &s);
+            let every = every_gain_weighed(&hist, total, &binned, &s);
+            let key = |sp: Option<Split>| {
+                sp.map(|sp| {
+                    let l = sp.left;
+                    (
+                        sp.gain.to_bits(),
+                        sp.feature,
+                        sp.bin,
+                        l.g.to_bits(),
+                        l.h.to_bits(),
+                        l.n,
+                    )
+                })
+            };
+            assert_eq!(key(fast), key(every), "case {case}");
+            searched += usize::from(every.is_some());
+        }
+        assert!(searched > 1000, "only {searched} cases had a split");
+    }
+
+    #[test]
+    fn rows_walked_side_by_side_reach_the_leaves_of_lone_walks() {
+        // a deep, lopsided tree: the gradient rises in steps along the first feature and
+        // flips with the second, so leaves sit at many depths
+        let x = ndarray::Array2::from_shape_fn((400, 2), |(i, j)| {
+            if j == 0 {
+                (i * i % 97) as f64
+            } else {
+                (i % 3) as f64
+            }
+        });
+        let binned = Binned::new(x.view(), 255);
+        let g: Vec<f64> = (0..400)
+            .map(|i| x[[i, 0]].sqrt() * if x[[i, 1]] > 0.0 { 1.0 } else { -2.0 })
+            .collect();
+        let s = BoostingSettings {
+            rounds: 1,
+            learning_rate: 1.0,
+            max_leaf_nodes: 31,
+            max_depth: None,
+            min_samples_leaf: 3,
+            l2: 0.0,
+            max_bins: 255,
+        };
+        let mut fitted = vec![0.0; 400];
+        let tree = grow(
+            &binned,
+            (&g, &vec![1.0; 400]),
+            &s,
+            &mut Vec::new(),
+            &mut fitted,
+        );
+        let rows: Vec<Vec<f64>> = x.outer_iter().map(|r| r.to_vec()).collect();
+        let mut depths = std::collections::BTreeSet::new();
+        for block in rows.chunks(WALKS) {
+            let block: [&[f64]; WALKS] = std::array::from_fn(|i| block[i].as_slice());
+            let together = leaf_values(&tree, &block);
+            for (row, value) in block.iter().zip(together) {
+                let (mut at, mut depth) = (0, 0);
+                while !tree[at].is_leaf() {
+                    at = tree[at].step(row);
+                    depth += 1;
+                }
+                depths.insert(depth);
+                assert_eq!(value.to_bits(), tree[at].value.to_bits());
+                assert_eq!(value.to_bits(), leaf_values(&tree, &[*row])[0].to_bits());
+            }
+        }
+        assert!(depths.len() >= 3, "leaves at depths {depths:?}");
     }
 }
