@@ -36,6 +36,10 @@ twins = {
 }
 tie_broken = {"tree": DecisionTreeClassifier if classes else DecisionTreeRegressor}
 score = accuracy_score if classes else r2_score
+unknown = sorted(set(records.model) - set(twins) - set(tie_broken))
+if unknown:
+    sys.exit(f"no scikit-learn twin for {', '.join(unknown)}: this script refits "
+             f"{', '.join(list(twins) + list(tie_broken))}; run seedfold with those models")
 for (seed, fold), rows in splits.groupby(["split_seed", "fold"]):
     train = rows[rows.role == "train"].row.to_numpy()
     test = rows[rows.role == "test"].row.to_numpy()
