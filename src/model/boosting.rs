@@ -156,8 +156,8 @@ impl Sums {
     }
     /// A bin of a child's histogram from its parent's and its sibling's: the difference, or
     /// zeros for a bin left empty, whose difference is rounding residue. The split search
-    /// adds empty bins (+0 leaves a sum of non-zero terms, never −0, as it was), so with
-    /// zeros it weighs the same boundaries as without them.
+    /// adds empty bins, and adding +0 leaves its running sums as they were (they start at +0,
+    /// so are never −0): with zeros it weighs the same boundaries as if it skipped them.
     fn minus_bin(self, o: Sums) -> Sums {
         let difference = self.minus(o);
         if difference.n == 0 {
