@@ -212,10 +212,16 @@ struct Split {
 /// least `min_samples_leaf` rows and `MIN_HESSIAN` hessian, the first largest positive gain.
 ///
 /// A boundary's gain takes two divisions, which bound the search; most boundaries of a node
-/// fall well short of the best so far, and [`Beaten`] tells those from products alone, so
-/// only the others are weighed (with the same divisions as always: the same gains, the same
-/// split).
-fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings) -> Option<Split> {
+/// fall well short of the best so far, and with `SCREEN` [`Beaten`] tells those from products
+/// alone, so only the others are weighed (with the same divisions as always: the same gains,
+/// the same split). Without it every boundary is weighed, the reference the tests hold the
+/// screen to.
+fn best_split<const SCREEN: bool>(
+    hist: &[Sums],
+    total: Sums,
+    binned: &Binned,
+    s: &BoostingSettings,
+) -> Option<Split> {
     let mut best: Option<Split> = None;
     let parent = total.score(s.l2);
     let mut beaten = Beaten::new(0.0, parent, total, s.l2);
@@ -236,7 +242,7 @@ fn best_split(hist: &[Sums], total: Sums, binned: &Binned, s: &BoostingSettings)
             if right.n < s.min_samples_leaf || right.h < MIN_HESSIAN {
                 break;
             }
-            if beaten.by(left, right, s.l2) {
+            if SCREEN && beaten.by(left, right, s.l2) {
                 continue;
             }
             let gain = left.score(s.l2) + right.score(s.l2) - parent;
@@ -373,7 +379,7 @@ fn grow(
     // an open node with its best split, if it may be split (only then has it a histogram)
     let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
         let split = (!hist.is_empty())
-            .then(|| best_split(&hist, sums, binned, s))
+            .then(|| best_split::<true>(&hist, sums, binned, s))
             .flatten();
         Open {
             node,
@@ -680,48 +686,6 @@ mod tests {
         assert!((leaf_values(&tree, &[&[90.0]])[0] + 1.0).abs() < 1e-12);
     }
 
-    /// The split search without [`Beaten`]: every boundary after a non-empty bin weighed by
-    /// its divided gain.
-    fn every_gain_weighed(
-        hist: &[Sums],
-        total: Sums,
-        binned: &Binned,
-        s: &BoostingSettings,
-    ) -> Option<Split> {
-        let mut best: Option<Split> = None;
-        for feature in 0..binned.thresholds.len() {
-            let bins = binned.bins(hist, feature);
-            let mut left = Sums::default();
-            for (bin, b) in bins[..bins.len() - 1].iter().enumerate() {
-                if b.n == 0 {
-                    continue;
-                }
-                left = Sums {
-                    g: left.g + b.g,
-                    h: left.h + b.h,
-                    n: left.n + b.n,
-                };
-                let right = total.minus(left);
-                if left.n < s.min_samples_leaf || left.h < MIN_HESSIAN {
-                    continue;
-                }
-                if right.n < s.min_samples_leaf || right.h < MIN_HESSIAN {
-                    break;
-                }
-                let gain = left.score(s.l2) + right.score(s.l2) - total.score(s.l2);
-                if gain > best.map_or(0.0, |b| b.gain) {
-                    best = Some(Split {
-                        gain,
-                        feature,
-                        bin,
-                        left,
-                    });
-                }
-            }
-        }
-        best
-    }
-
     #[test]
     fn boundaries_set_aside_by_products_are_never_the_best() {
         use rand::{Rng, SeedableRng};
@@ -782,8 +746,8 @@ mod tests {
                 l2: [0.0, 1e-6, 1.0][case / 3 % 3],
                 max_bins: 255,
             };
-            let fast = best_split(&hist, total, &binned, &s);
-            let every = every_gain_weighed(&hist, total, &binned, &s);
+            let fast = best_split::<true>(&hist, total, &binned, &s);
+            let every = best_split::<false>(&hist, total, &binned, &s);
             let key = |sp: Option<Split>| {
                 sp.map(|sp| {
                     let l = sp.left;
