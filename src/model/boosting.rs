@@ -5,6 +5,9 @@
 //! 2016 ("XGBoost", eq. 5 and 7), squared error for values and log loss (binary or softmax
 //! over one tree per class) for classes. Everything runs in one thread in a fixed order, so a
 //! fit is the same for any thread count; nothing is random, so the model seed is not used.
+//! The loss's exponentials and logarithms come from the `libm` crate, the same bits on every
+//! CPU: the C library picks an FMA variant at run time, and a last-bit change in a gradient
+//! can move a near tie between two splits.
 
 use super::cart::partition;
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
@@ -585,9 +588,9 @@ fn baseline(targets: &[f64], classes: Option<usize>) -> Vec<f64> {
         None => vec![targets.iter().sum::<f64>() / n],
         Some(k) if k <= 2 => {
             let p = share(1);
-            vec![(p / (1.0 - p)).ln()]
+            vec![libm::log(p / (1.0 - p))]
         }
-        Some(k) => (0..k).map(|c| share(c).ln()).collect(),
+        Some(k) => (0..k).map(|c| libm::log(share(c))).collect(),
     }
 }
 
@@ -623,13 +626,13 @@ fn gradients(
 }
 
 fn sigmoid(r: f64) -> f64 {
-    1.0 / (1.0 + (-r).exp())
+    1.0 / (1.0 + libm::exp(-r))
 }
 
 /// Softmax with the largest value subtracted, so no term overflows.
 fn softmax(r: &[f64]) -> Vec<f64> {
     let top = r.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = r.iter().map(|v| (v - top).exp()).collect();
+    let e: Vec<f64> = r.iter().map(|v| libm::exp(v - top)).collect();
     let total: f64 = e.iter().sum();
     e.iter().map(|v| v / total).collect()
 }
