@@ -588,3 +588,41 @@ fn boosting_copes_with_a_class_absent_from_training_and_with_nothing_to_split() 
     .to_string();
     assert!(e.contains("from 2 to 255"), "{e}");
 }
+
+/// Boosting's probabilities pinned to the bit (golden digests): they pass through its
+/// exponential and logarithm, taken from libm so that they are the same on every CPU (the C
+/// library's versions pick an FMA variant at run time; BENCHMARKS.md, "Records across CPUs").
+/// With the C library's `exp` both digests change.
+#[test]
+fn boosting_probabilities_are_pinned_to_the_bit() {
+    let x = Array2::from_shape_fn((240, 3), |(i, j)| {
+        ((i * (7 + 5 * j) + 3 * j) % 97) as f64 / 9.0
+    });
+    for (k, pinned) in [(2, 0x0ec8_f59e_b136_5d2d_u64), (3, 0xaff3_de8a_ab9a_0f43)] {
+        let labels: Vec<usize> = (0..240)
+            .map(|i| ((x[[i, 0]] + 2.0 * x[[i, 1]] - x[[i, 2]]).abs() as usize + i % 7 / 6) % k)
+            .collect();
+        let y = Target::Classification {
+            labels: labels.into(),
+            classes: (0..k).map(|c| c.to_string()).collect(),
+        };
+        let Predictions::Classes {
+            probabilities: Some(p),
+            ..
+        } = predict(
+            model("boosting:rounds=30", Task::Classification).as_ref(),
+            &x,
+            &y,
+            180,
+        )
+        .unwrap()
+        else {
+            panic!()
+        };
+        // FNV-1a over the probabilities' bits
+        let digest = p.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, v| {
+            (h ^ v.to_bits()).wrapping_mul(0x0100_0000_01b3)
+        });
+        assert_eq!(digest, pinned, "{k} classes: digest {digest:#018x}");
+    }
+}
