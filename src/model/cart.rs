@@ -291,21 +291,20 @@ impl Stats {
         }
     }
 
-    /// Weight × impurity up to a term shared by every split of the node, negated (larger is
-    /// better): Σc²/w (Gini), Σc ln c − w ln w (entropy), s²/w (squared error).
-    fn proxy(&self, criterion: Criterion) -> f64 {
+    /// A class node's weight × impurity up to a term shared by every split of the node,
+    /// negated (larger is better): Σc ln c − w ln w under entropy, else Σc²/w (Gini). Squared
+    /// error's, s²/w, is [`ValueSide`]'s.
+    fn class_proxy(&self, criterion: Criterion) -> f64 {
         let w = self.weight;
-        match criterion {
-            Criterion::Gini => self.counts.iter().map(|c| c * c).sum::<f64>() / w,
-            Criterion::Entropy => {
-                self.counts
-                    .iter()
-                    .filter(|&&c| c > 0.0)
-                    .map(|c| c * c.ln())
-                    .sum::<f64>()
-                    - w * w.ln()
-            }
-            Criterion::SquaredError => self.sum * self.sum / w,
+        if matches!(criterion, Criterion::Entropy) {
+            self.counts
+                .iter()
+                .filter(|&&c| c > 0.0)
+                .map(|c| c * c.ln())
+                .sum::<f64>()
+                - w * w.ln()
+        } else {
+            self.counts.iter().map(|c| c * c).sum::<f64>() / w
         }
     }
 
@@ -322,7 +321,8 @@ impl Stats {
 trait Side: Clone {
     /// Add `row` with weight `w` (negative to take it away).
     fn add(&mut self, row: usize, w: f64);
-    /// See [`Stats::proxy`].
+    /// Weight × impurity up to a term shared by every split of the node, negated: larger is
+    /// better (see [`Stats::class_proxy`] and [`ValueSide`]).
     fn proxy(&self) -> f64;
 }
 
@@ -339,7 +339,7 @@ impl Side for ClassSide<'_> {
         self.stats.add(self.labels, row, w);
     }
     fn proxy(&self) -> f64 {
-        self.stats.proxy(self.criterion)
+        self.stats.class_proxy(self.criterion)
     }
 }
 
