@@ -1,150 +1,421 @@
-//! Dense products and Cholesky solves from faer, for the kernels where they dominate a fit
-//! (the least-squares Grams, the Newton systems of the GLMs). Always sequential (`Par::Seq`):
+//! Dense products and Cholesky factors with one summation order on every CPU, for the kernels
+//! where they dominate a fit (the least-squares Grams, the Newton systems of the GLMs).
+//!
+//! Each entry of a product is summed row by row, and each entry of a factor term by term, in
+//! index order, with every product and sum rounded on its own (never fused): what the scalar
+//! definition computes. The kernels are vectorised across entries, never within one, so an
+//! AVX2 machine, an SSE2 one and the scalar fallback give the same bits (a kernel library
+//! that picks its blocking and fused operations by CPU moved the linear models' records in
+//! their last bits; BENCHMARKS.md, records across CPUs). They run on the calling thread:
 //! folds already run in parallel, and a result must not depend on the thread count.
 
-use faer::linalg::matmul::triangular::{matmul, BlockStructure};
-use faer::{Accum, ColMut, MatMut, MatRef, Par, Side};
-use ndarray::{Array2, ArrayView2};
+use std::cell::RefCell;
 
-/// A faer view of `a`: its own memory when it is row- or column-major, else a row-major copy
-/// kept in `copy`.
-fn view<'c, 'a: 'c>(a: ArrayView2<'a, f64>, copy: &'c mut Option<Array2<f64>>) -> MatRef<'c, f64> {
-    let (rows, cols) = a.dim();
-    if let Some(s) = a.to_slice() {
-        return MatRef::from_row_major_slice(s, rows, cols);
-    }
-    let transposed = a.reversed_axes();
-    if let Some(s) = transposed.to_slice() {
-        return MatRef::from_column_major_slice(s, rows, cols);
-    }
-    let owned = copy.insert(a.as_standard_layout().into_owned());
-    MatRef::from_row_major_slice(owned.as_slice().expect("standard layout"), rows, cols)
+use ndarray::{Array1, Array2, ArrayView2};
+use pulp::{Arch, Simd, WithSimd};
+
+/// Smallest accepted ratio of the squared smallest to largest Cholesky pivot; below it the
+/// system counts as ill-conditioned (the caller damps it or takes another path).
+pub(crate) const MIN_PIVOT_RATIO: f64 = 1e-12;
+
+/// Columns per strip of the layout the kernels read, and output columns per tile: two AVX2
+/// vectors.
+const STRIP: usize = 8;
+/// Output rows per tile of a product: with [`STRIP`], eight AVX2 sums in registers.
+const GROUP: usize = 4;
+/// Rows summed before the kernel moves to the next tile: one strip of them (16 KB) stays in the
+/// first-level cache while the other strips' rows pass it.
+const CHUNK_ROWS: usize = 256;
+
+thread_local! {
+    /// A block for [`add_lower_gram`], or weighted rows for [`PaddedRows::gram`], in strips,
+    /// kept between calls.
+    static STRIPS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// `a^T b` for factors whose product is symmetric (such as `X^T diag(w) X` with `a = diag(w) X`,
-/// `b = X`): the lower half is computed, the upper half mirrored from it.
-pub(crate) fn symmetric_product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
-    let (mut copy_a, mut copy_b) = (None, None);
-    let n = a.ncols();
-    let mut out = Array2::zeros((n, n));
-    let dst = MatMut::from_row_major_slice_mut(out.as_slice_mut().expect("fresh"), n, n);
-    matmul(
-        dst,
-        BlockStructure::TriangularLower,
-        Accum::Replace,
-        view(a, &mut copy_a).transpose(),
-        BlockStructure::Rectangular,
-        view(b, &mut copy_b),
-        BlockStructure::Rectangular,
-        1.0,
-        Par::Seq,
-    );
-    for i in 0..n {
-        for j in 0..i {
-            out[[j, i]] = out[[i, j]];
-        }
+/// A matrix copied once into the layout the product kernel reads (see [`strips`]).
+pub(crate) struct PaddedRows {
+    values: Vec<f64>,
+    rows: usize,
+    n: usize,
+}
+
+impl PaddedRows {
+    pub(crate) fn new(x: ArrayView2<f64>) -> Self {
+        let mut values = Vec::new();
+        strips(x, &mut values);
+        let (rows, n) = x.dim();
+        PaddedRows { values, rows, n }
     }
-    out
+
+    /// `Σ_r w_r x_r x_rᵀ` over the rows `x_r` (all weights one without `weights`), each entry
+    /// summed row by row of `(w_r·x_ri)·x_rj`: the lower half is computed, the upper mirrored.
+    pub(crate) fn gram(&self, weights: Option<&[f64]>) -> Array2<f64> {
+        let (rows, n) = (self.rows, self.n);
+        let mut out = Array2::zeros((n, n));
+        let sums = out.as_slice_mut().expect("fresh");
+        match weights {
+            None => add_lower_strips(&self.values, &self.values, rows, n, sums),
+            Some(weights) => STRIPS.with_borrow_mut(|weighted| {
+                // the rows times their weights, multiplied once for every tile
+                weighted.resize(self.values.len(), 0.0);
+                let strip = (rows * STRIP).max(1);
+                for (out, x) in weighted
+                    .chunks_exact_mut(strip)
+                    .zip(self.values.chunks(strip))
+                {
+                    let pairs = out.chunks_exact_mut(STRIP).zip(x.chunks_exact(STRIP));
+                    for ((out, row), &w) in pairs.zip(weights) {
+                        out.iter_mut().zip(row).for_each(|(o, &v)| *o = w * v);
+                    }
+                }
+                add_lower_strips(weighted, &self.values, rows, n, sums);
+            }),
+        }
+        for i in 0..n {
+            for j in 0..i {
+                out[[j, i]] = out[[i, j]];
+            }
+        }
+        out
+    }
 }
 
 /// Add the lower triangle of `ZᵀZ` to `sums` (row-major, `c × c`), for a row-major
 /// `rows × c` block `Z`: half the work of a full product; the upper half is left alone.
 pub(crate) fn add_lower_gram(block: &[f64], rows: usize, sums: &mut [f64]) {
     let c = block.len().checked_div(rows).unwrap_or(0);
-    let z = MatRef::from_row_major_slice(block, rows, c);
-    matmul(
-        MatMut::from_row_major_slice_mut(sums, c, c),
-        BlockStructure::TriangularLower,
-        Accum::Add,
-        z.transpose(),
-        BlockStructure::Rectangular,
-        z,
-        BlockStructure::Rectangular,
-        1.0,
-        Par::Seq,
-    );
+    let z = ArrayView2::from_shape((rows, c), block).expect("rows × c");
+    STRIPS.with_borrow_mut(|copy| {
+        strips(z, copy);
+        add_lower_strips(copy, copy, rows, c, sums);
+    });
 }
 
-/// Solve `h x = rhs` in place by Cholesky; `false` (and `rhs` unspecified) when `h` is not
-/// safely positive definite: a pivot that is not positive, or a squared smallest pivot below
-/// `min_pivot_ratio` of the squared largest.
-pub(crate) fn cholesky_solve(h: &Array2<f64>, rhs: &mut [f64], min_pivot_ratio: f64) -> bool {
-    let mut copy = None;
-    let Ok(llt) = view(h.view(), &mut copy).llt(Side::Lower) else {
-        return false;
-    };
-    let pivots = llt.L().diagonal().column_vector();
-    let (lo, hi) = pivots.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &p| {
-        (lo.min(p), hi.max(p))
-    });
-    // NaN pivots fail this too
-    if lo * lo < min_pivot_ratio * hi * hi || lo.is_nan() {
-        return false;
+/// `x` (`rows × n`) into `out` in strips: strip s holds columns `STRIP·s ..` of every row, row
+/// after row (`out[(s·rows + r)·STRIP + t] = x[r][STRIP·s + t]`), zeros past the last column,
+/// and whole strips for a whole group of columns past the last ([`strip_count`]).
+fn strips(x: ArrayView2<f64>, out: &mut Vec<f64>) {
+    let (rows, n) = x.dim();
+    out.clear();
+    out.resize(strip_count(n) * rows * STRIP, 0.0);
+    for (r, row) in x.rows().into_iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            out[((j / STRIP) * rows + r) * STRIP + j % STRIP] = v;
+        }
     }
-    use faer::linalg::solvers::Solve;
-    llt.solve_in_place(ColMut::from_slice_mut(rhs).as_mat_mut());
-    rhs.iter().all(|v| v.is_finite())
+}
+
+/// Strips of `n` columns: whole strips, and room for a whole group of columns past the last.
+fn strip_count(n: usize) -> usize {
+    n.next_multiple_of(GROUP).div_ceil(STRIP)
+}
+
+/// Add `Σ_r a[r][i]·b[r][j]` (rows in order) to `sums[i·n + j]` for `j ≤ i < n`, for factors
+/// of `rows` rows in [`strips`].
+fn add_lower_strips(a: &[f64], b: &[f64], rows: usize, n: usize, sums: &mut [f64]) {
+    if rows == 0 || n == 0 {
+        return;
+    }
+    Arch::new().dispatch(LowerProduct {
+        a,
+        b,
+        rows,
+        n,
+        sums,
+    });
+}
+
+/// One call of [`add_lower_strips`].
+struct LowerProduct<'a> {
+    a: &'a [f64],
+    b: &'a [f64],
+    rows: usize,
+    n: usize,
+    sums: &'a mut [f64],
+}
+
+impl WithSimd for LowerProduct<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) {
+        let LowerProduct {
+            a,
+            b,
+            rows,
+            n,
+            sums,
+        } = self;
+        // rows `chunk` of the strip holding column `j`
+        fn panel<'x>(
+            x: &'x [f64],
+            rows: usize,
+            j: usize,
+            chunk: &std::ops::Range<usize>,
+        ) -> &'x [f64] {
+            let start = (j / STRIP) * rows;
+            &x[(start + chunk.start) * STRIP..(start + chunk.end) * STRIP]
+        }
+        for start in (0..rows).step_by(CHUNK_ROWS) {
+            let chunk = start..(start + CHUNK_ROWS).min(rows);
+            for i0 in (0..n).step_by(GROUP) {
+                let last_row = (i0 + GROUP).min(n) - 1;
+                let group = panel(a, rows, i0, &chunk);
+                for j0 in (0..=last_row).step_by(STRIP) {
+                    // the tile's sums so far (zeros where it covers no lower entry); a tile
+                    // wholly below the diagonal is copied whole
+                    let inside = i0 + GROUP <= n && j0 + STRIP <= i0 + 1;
+                    let kept = |i: usize, j: usize| inside || (i < n && j <= i);
+                    let at = |ii: usize| (i0 + ii) * n + j0;
+                    let mut tile = [[0.0; STRIP]; GROUP];
+                    for (ii, row) in tile.iter_mut().enumerate() {
+                        if inside {
+                            row.copy_from_slice(&sums[at(ii)..at(ii) + STRIP]);
+                            continue;
+                        }
+                        for (jj, s) in row.iter_mut().enumerate() {
+                            if kept(i0 + ii, j0 + jj) {
+                                *s = sums[at(ii) + jj];
+                            }
+                        }
+                    }
+                    let strip = panel(b, rows, j0, &chunk);
+                    accumulate(simd, (group, i0 % STRIP), strip, &mut tile);
+                    for (ii, row) in tile.iter().enumerate() {
+                        if inside {
+                            sums[at(ii)..at(ii) + STRIP].copy_from_slice(row);
+                            continue;
+                        }
+                        for (jj, &s) in row.iter().enumerate() {
+                            if kept(i0 + ii, j0 + jj) {
+                                sums[at(ii) + jj] = s;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `tile[g][t] += Σ_r a[r][offset + g] · b[r][t]` over the rows r of two strips (rows of
+/// [`STRIP`] values), row by row, each product and sum rounded on its own: the tile's
+/// [`GROUP`] × [`STRIP`] sums stay in registers while the rows stream past.
+#[inline(always)]
+fn accumulate<S: Simd>(
+    simd: S,
+    (a, offset): (&[f64], usize),
+    b: &[f64],
+    tile: &mut [[f64; STRIP]; GROUP],
+) {
+    // vectors per strip: 2 with AVX2, 8 on the scalar fallback
+    let vectors = STRIP / S::F64_LANES;
+    let mut acc = [[simd.splat_f64s(0.0); STRIP]; GROUP];
+    for (acc, start) in acc.iter_mut().zip(tile.iter()) {
+        acc[..vectors].copy_from_slice(S::as_simd_f64s(start).0);
+    }
+    for (ra, rb) in a.chunks_exact(STRIP).zip(b.chunks_exact(STRIP)) {
+        let column = S::as_simd_f64s(rb).0;
+        for (acc, &v) in acc.iter_mut().zip(&ra[offset..offset + GROUP]) {
+            let v = simd.splat_f64s(v);
+            for k in 0..vectors {
+                acc[k] = simd.add_f64s(acc[k], simd.mul_f64s(v, column[k]));
+            }
+        }
+    }
+    for (acc, out) in acc.iter().zip(tile.iter_mut()) {
+        S::as_mut_simd_f64s(out).0.copy_from_slice(&acc[..vectors]);
+    }
+}
+
+/// The lower Cholesky factor L of a symmetric `a` (LLᵀ = a, read from its upper half), or `None`
+/// when `a` is not safely positive definite: a pivot that is not positive (or NaN), or a
+/// squared smallest pivot below [`MIN_PIVOT_RATIO`] of the squared largest.
+///
+/// L[i][j] = (a[j][i] − Σ_{k<j} L[i][k]·L[j][k]) / L[j][j], the sum in k order (the diagonal
+/// takes the square root instead). Columns are found [`GROUP`] at a time: their sums over the
+/// columns before them are products of finished columns ([`accumulate`]), then each adds the
+/// terms of the group's earlier columns, still in k order.
+pub(crate) fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
+    Arch::new().dispatch(Factor(a))
+}
+
+/// One call of [`cholesky`].
+struct Factor<'a>(&'a Array2<f64>);
+
+impl WithSimd for Factor<'_> {
+    type Output = Option<Array2<f64>>;
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, simd: S) -> Self::Output {
+        let a = self.0;
+        let n = a.nrows();
+        // Lᵀ in strips: row k holds column k of L (zeros left of the diagonal)
+        let mut upper = vec![0.0; strip_count(n) * n * STRIP];
+        let at = |k: usize, i: usize| ((i / STRIP) * n + k) * STRIP + i % STRIP;
+        // the group's sums: sums[i][g] for row i and column j0 + g
+        let mut sums = vec![[0.0; GROUP]; strip_count(n) * STRIP];
+        for j0 in (0..n).step_by(GROUP) {
+            // rows 0..j0 (the finished columns) of the strip holding column i
+            let done = |i: usize| &upper[(i / STRIP) * n * STRIP..][..j0 * STRIP];
+            // whole strips from the one holding row j0 (rows above it are not read)
+            for i0 in (j0 - j0 % STRIP..n).step_by(STRIP) {
+                let mut tile = [[0.0; STRIP]; GROUP];
+                accumulate(simd, (done(j0), j0 % STRIP), done(i0), &mut tile);
+                for (g, row) in tile.iter().enumerate() {
+                    for (t, &s) in row.iter().enumerate() {
+                        sums[i0 + t][g] = s;
+                    }
+                }
+            }
+            for j in j0..(j0 + GROUP).min(n) {
+                let g = j - j0;
+                for k in j0..j {
+                    let ljk = upper[at(k, j)];
+                    for (i, s) in sums.iter_mut().enumerate().take(n).skip(j) {
+                        s[g] += upper[at(k, i)] * ljk;
+                    }
+                }
+                let pivot = a[[j, j]] - sums[j][g];
+                if pivot.is_nan() || pivot <= 0.0 {
+                    return None;
+                }
+                let diagonal = pivot.sqrt();
+                upper[at(j, j)] = diagonal;
+                for (i, &aji) in a.row(j).iter().enumerate().skip(j + 1) {
+                    upper[at(j, i)] = (aji - sums[i][g]) / diagonal;
+                }
+            }
+        }
+        let l = Array2::from_shape_fn((n, n), |(i, j)| if j <= i { upper[at(j, i)] } else { 0.0 });
+        let (lo, hi) = l
+            .diag()
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), &p| {
+                (lo.min(p), hi.max(p))
+            });
+        (lo * lo >= MIN_PIVOT_RATIO * hi * hi).then_some(l)
+    }
+}
+
+/// Solve `L Lᵀ x = b` in place for the factor `l` of [`cholesky`].
+pub(crate) fn solve_cholesky(l: &Array2<f64>, b: &mut Array1<f64>) {
+    let n = b.len();
+    for i in 0..n {
+        let dot: f64 = (0..i).map(|k| l[[i, k]] * b[k]).sum();
+        b[i] = (b[i] - dot) / l[[i, i]];
+    }
+    for i in (0..n).rev() {
+        let dot: f64 = (i + 1..n).map(|k| l[[k, i]] * b[k]).sum();
+        b[i] = (b[i] - dot) / l[[i, i]];
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{array, s};
+    use ndarray::array;
+
+    /// A pseudo-random matrix of values that round in every product and sum.
+    fn awkward(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
+        let mut rng = crate::rng::stream(seed, crate::rng::Purpose::Bootstrap);
+        Array2::from_shape_fn((rows, cols), |_| {
+            (crate::rng::unit(&mut rng) - 0.3)
+                * 10f64.powi((crate::rng::unit(&mut rng) * 6.0) as i32 - 3)
+        })
+    }
 
     #[test]
-    fn products_equal_ndarrays_on_small_integers() {
-        // small integers: every product and sum is exact, so any summation order agrees
-        let a = array![
-            [1.0, 2.0, 0.0],
-            [3.0, -1.0, 4.0],
-            [0.0, 5.0, 2.0],
-            [2.0, 2.0, 2.0]
-        ];
-        let w = array![1.0, 2.0, 3.0, 4.0];
-        let weighted = &a * &w.insert_axis(ndarray::Axis(1));
-        assert_eq!(
-            symmetric_product(weighted.view(), a.view()),
-            weighted.t().dot(&a)
-        );
-        // column-major and strided views are read, not misread
-        let transposed = a.t().as_standard_layout().into_owned();
-        let column_major = transposed.t();
-        assert_eq!(
-            symmetric_product(column_major.view(), a.view()),
-            a.t().dot(&a)
-        );
-        // the lower triangle is added to what is there; the upper is left alone
-        let mut sums = vec![1.0; 9];
-        add_lower_gram(a.as_slice().unwrap(), a.nrows(), &mut sums);
-        let gram = a.t().dot(&a);
-        for i in 0..3 {
-            for j in 0..3 {
-                let expected = if j <= i { gram[[i, j]] + 1.0 } else { 1.0 };
-                assert_eq!(sums[i * 3 + j], expected, "({i}, {j})");
+    fn products_are_the_row_by_row_sums_to_the_bit() {
+        // shapes around the strip, group and chunk sizes
+        for (rows, n) in [
+            (0, 0),
+            (0, 3),
+            (4, 0),
+            (1, 1),
+            (3, 5),
+            (17, 8),
+            (300, 13),
+            (513, 34),
+            (40, 65),
+        ] {
+            let x = awkward(rows, n, n as u64);
+            let w = awkward(rows, 1, 1000 + rows as u64).remove_axis(ndarray::Axis(1));
+            let padded = PaddedRows::new(x.view());
+            let (plain, weighted) = (padded.gram(None), padded.gram(w.as_slice()));
+            let mut gram = vec![0.5; n * n];
+            add_lower_gram(x.as_slice().unwrap(), rows, &mut gram);
+            for i in 0..n {
+                for j in 0..=i {
+                    let sum = |start: f64, w: &dyn Fn(usize) -> f64| {
+                        (0..rows).fold(start, |s, r| s + (w(r) * x[[r, i]]) * x[[r, j]])
+                    };
+                    let bits = |v: f64| v.to_bits();
+                    assert_eq!(
+                        bits(plain[[i, j]]),
+                        bits(sum(0.0, &|_| 1.0)),
+                        "{rows}×{n} ({i}, {j})"
+                    );
+                    assert_eq!(
+                        bits(weighted[[i, j]]),
+                        bits(sum(0.0, &|r| w[r])),
+                        "{rows}×{n} ({i}, {j})"
+                    );
+                    assert_eq!(
+                        bits(gram[i * n + j]),
+                        bits(sum(0.5, &|_| 1.0)),
+                        "{rows}×{n} ({i}, {j})"
+                    );
+                    assert_eq!(
+                        (plain[[j, i]], weighted[[j, i]]),
+                        (plain[[i, j]], weighted[[i, j]])
+                    );
+                    if j < i {
+                        assert_eq!(gram[j * n + i], 0.5, "the upper half is left alone");
+                    }
+                }
             }
         }
-        let strided = a.slice(s![..;2, ..]);
-        assert_eq!(
-            symmetric_product(strided, strided),
-            strided.t().dot(&strided)
-        );
+        // strided and column-major views are read, not misread
+        let x = awkward(30, 6, 7);
+        let strided = x.slice(ndarray::s![..;3, 1..]);
+        let transposed = x.t().as_standard_layout().into_owned();
+        let gram = |x: ArrayView2<f64>| PaddedRows::new(x).gram(None);
+        assert_eq!(gram(strided), gram(strided.to_owned().view()));
+        assert_eq!(gram(transposed.t()), gram(x.view()));
+    }
+
+    #[test]
+    fn factors_are_the_entry_by_entry_definition_to_the_bit() {
+        for n in [1, 2, 7, 33, 70] {
+            let x = awkward(2 * n + 3, n, n as u64);
+            let a = PaddedRows::new(x.view()).gram(None);
+            let l = cholesky(&a).unwrap();
+            let mut expected = Array2::<f64>::zeros((n, n));
+            for i in 0..n {
+                for j in 0..=i {
+                    let dot: f64 = (0..j).map(|k| expected[[i, k]] * expected[[j, k]]).sum();
+                    expected[[i, j]] = if i == j {
+                        (a[[i, i]] - dot).sqrt()
+                    } else {
+                        (a[[i, j]] - dot) / expected[[j, j]]
+                    };
+                }
+            }
+            assert_eq!(l, expected, "n = {n}");
+        }
     }
 
     #[test]
     fn cholesky_solves_and_refuses_what_is_not_positive_definite() {
-        let h = array![[4.0, 2.0], [2.0, 3.0]];
-        let mut x = [2.0, 1.0];
-        assert!(cholesky_solve(&h, &mut x, 1e-12));
+        let a = array![[4.0, 2.0], [2.0, 3.0]];
+        let mut x = ndarray::arr1(&[2.0, 1.0]);
+        solve_cholesky(&cholesky(&a).unwrap(), &mut x);
         assert!((x[0] - 0.5).abs() < 1e-15 && x[1].abs() < 1e-15, "{x:?}");
-        assert!(!cholesky_solve(
-            &array![[1.0, 2.0], [2.0, 1.0]],
-            &mut [1.0, 1.0],
-            1e-12
-        ));
-        assert!(!cholesky_solve(
-            &array![[1.0, 0.0], [0.0, 1e-14]],
-            &mut [1.0, 1.0],
-            1e-12
-        ));
+        assert!(cholesky(&array![[1.0, 2.0], [2.0, 1.0]]).is_none());
+        assert!(cholesky(&array![[1.0, 1.0], [1.0, 1.0]]).is_none());
+        assert!(cholesky(&array![[1.0, 0.0], [0.0, 1e-14]]).is_none());
+        assert!(cholesky(&array![[f64::NAN, 0.0], [0.0, 1.0]]).is_none());
     }
 }

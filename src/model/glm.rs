@@ -7,7 +7,7 @@
 //! unstandardised problem; standardising only keeps the Newton systems well scaled (wine's
 //! features span four orders of magnitude).
 
-use super::dense::symmetric_product;
+use super::dense::PaddedRows;
 use super::newton::{minimize, Minimum, Objective};
 use ndarray::{concatenate, s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 
@@ -26,6 +26,8 @@ struct Design {
     scale: Array1<f64>,
     /// n × (d + 1).
     rows: Array2<f64>,
+    /// `rows` for the Hessian's products.
+    padded: PaddedRows,
     /// 1/σⱼ², which carries the penalty to the original scale.
     inv_var: Array1<f64>,
 }
@@ -41,9 +43,11 @@ impl Design {
             mean,
             scale,
             rows: Array2::zeros((0, 0)),
+            padded: PaddedRows::new(Array2::zeros((0, 0)).view()),
             inv_var,
         };
         d.rows = d.apply(x);
+        d.padded = PaddedRows::new(d.rows.view());
         d
     }
 
@@ -60,8 +64,8 @@ impl Design {
 
     /// Σᵢ wᵢ x̂ᵢ x̂ᵢᵀ over the rows, (d + 1) × (d + 1).
     fn weighted_gram(&self, weights: ArrayView1<f64>) -> Array2<f64> {
-        let weighted = &self.rows * &weights.insert_axis(Axis(1));
-        symmetric_product(weighted.view(), self.rows.view())
+        self.padded
+            .gram(Some(weights.as_slice().expect("weights made contiguous")))
     }
 }
 

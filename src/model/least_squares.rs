@@ -12,11 +12,7 @@ use linfa_linalg::{eigh::EigValsh, svd::SVD};
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
-use super::dense;
-
-/// Smallest accepted ratio of the squared smallest to largest Cholesky pivot; below it the
-/// system counts as ill-conditioned and the caller falls back to the generic path.
-pub(crate) const MIN_PIVOT_RATIO: f64 = 1e-12;
+use super::dense::{self, cholesky, solve_cholesky};
 
 /// scikit-learn's `LinearRegression(tol=1e-6)`: singular values of the centred design at or
 /// below this share of the largest count as zero (`scipy.linalg.lstsq`'s `cond`).
@@ -310,32 +306,6 @@ pub(crate) fn column_moments(x: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
     (mean, scale)
 }
 
-/// Lower-triangular L with A = LLᵀ (Cholesky–Banachiewicz; Golub & Van Loan 2013, §4.2), or
-/// `None` when A is not numerically positive definite.
-pub(crate) fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {
-    let n = a.nrows();
-    let mut l = Array2::<f64>::zeros((n, n));
-    for i in 0..n {
-        for j in 0..=i {
-            let dot: f64 = (0..j).map(|k| l[[i, k]] * l[[j, k]]).sum();
-            if i == j {
-                let pivot = a[[i, i]] - dot;
-                if pivot.is_nan() || pivot <= 0.0 {
-                    return None;
-                }
-                l[[i, i]] = pivot.sqrt();
-            } else {
-                l[[i, j]] = (a[[i, j]] - dot) / l[[j, j]];
-            }
-        }
-    }
-    let pivots = l.diag();
-    let (lo, hi) = pivots.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &p| {
-        (lo.min(p), hi.max(p))
-    });
-    (lo * lo >= MIN_PIVOT_RATIO * hi * hi).then_some(l)
-}
-
 /// The minimum-norm least-squares coefficients of `x` (training rows already centred) for the
 /// centred target `y`, as scikit-learn's `LinearRegression` computes them (`scipy.linalg.lstsq`,
 /// LAPACK `gelsd`): w = V Σ⁺ Uᵀy from the thin singular value decomposition, with singular
@@ -367,19 +337,6 @@ pub(crate) fn min_norm_least_squares(
     Ok(w)
 }
 
-/// Solve LLᵀx = b in place.
-pub(crate) fn solve_cholesky(l: &Array2<f64>, b: &mut Array1<f64>) {
-    let n = b.len();
-    for i in 0..n {
-        let dot: f64 = (0..i).map(|k| l[[i, k]] * b[k]).sum();
-        b[i] = (b[i] - dot) / l[[i, i]];
-    }
-    for i in (0..n).rev() {
-        let dot: f64 = (i + 1..n).map(|k| l[[k, i]] * b[k]).sum();
-        b[i] = (b[i] - dot) / l[[i, i]];
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,17 +363,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn cholesky_solves_and_refuses_singular_systems() {
-        let a = ndarray::arr2(&[[4.0, 2.0], [2.0, 3.0]]);
-        let l = cholesky(&a).unwrap();
-        let mut b = ndarray::arr1(&[2.0, 1.0]);
-        solve_cholesky(&l, &mut b);
-        assert!((a.dot(&b) - ndarray::arr1(&[2.0, 1.0]))
-            .iter()
-            .all(|e| e.abs() < 1e-12));
-        assert!(cholesky(&ndarray::arr2(&[[1.0, 1.0], [1.0, 1.0]])).is_none());
     }
 }

@@ -5,9 +5,8 @@
 //! 10⁵, where 1,000 L-BFGS steps leave the gradient at 1e-5; Newton reaches rounding level in a
 //! few dozen steps. Every loop is bounded, so a fit always ends.
 
-use super::dense::cholesky_solve;
-use super::least_squares::MIN_PIVOT_RATIO;
-use ndarray::Array2;
+use super::dense::{cholesky, solve_cholesky};
+use ndarray::{Array1, Array2};
 
 /// Step halvings tried per iteration before the direction is given up.
 const MAX_BACKTRACKS: usize = 60;
@@ -56,9 +55,12 @@ fn direction(hessian: &Array2<f64>, gradient: &[f64]) -> Vec<f64> {
     for _ in 0..8 {
         let mut h = hessian.clone();
         h.diag_mut().iter_mut().for_each(|v| *v += damping);
-        let mut step: Vec<f64> = gradient.iter().map(|g| -g).collect();
-        if cholesky_solve(&h, &mut step, MIN_PIVOT_RATIO) {
-            return step;
+        if let Some(l) = cholesky(&h) {
+            let mut step: Array1<f64> = gradient.iter().map(|g| -g).collect();
+            solve_cholesky(&l, &mut step);
+            if step.iter().all(|v| v.is_finite()) {
+                return step.to_vec();
+            }
         }
         damping = if damping == 0.0 {
             1e-10 * scale

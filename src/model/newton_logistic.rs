@@ -12,7 +12,8 @@
 //! stopping rule. Each pass over the rows computes the objective, gradient and probabilities
 //! together.
 
-use super::least_squares::{cholesky, column_moments, solve_cholesky};
+use super::dense::{cholesky, solve_cholesky, PaddedRows};
+use super::least_squares::column_moments;
 use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
 use linfa::traits::PredictInplace;
@@ -190,7 +191,7 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
             theta[d] = b + w.dot(&mean);
         }
         let mut current = evaluate(rows, &t, &theta, &penalty);
-        let mut weighted = Array2::<f64>::zeros((n, d + 1));
+        let padded = PaddedRows::new(z.view());
         // the last Hessian's Cholesky factor, and the gradient norm at the step that used it
         let mut factor: Option<Array2<f64>> = None;
         let mut last_norm = f64::INFINITY;
@@ -223,16 +224,8 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
                 Some(l) => l,
                 None => {
                     // Zᵀ diag(p(1 − p)) Z + diag(penalty)
-                    for ((mut out, row), p) in weighted
-                        .rows_mut()
-                        .into_iter()
-                        .zip(z.rows())
-                        .zip(&current.p)
-                    {
-                        let w = p * (1.0 - p);
-                        out.iter_mut().zip(row).for_each(|(o, z)| *o = w * z);
-                    }
-                    let mut hessian = z.t().dot(&weighted);
+                    let weights: Vec<f64> = current.p.iter().map(|p| p * (1.0 - p)).collect();
+                    let mut hessian = padded.gram(Some(&weights));
                     for j in 0..=d {
                         hessian[[j, j]] += penalty[j];
                     }

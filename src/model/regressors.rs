@@ -6,8 +6,9 @@
 
 use super::adapter::fit_predict;
 use super::coordinate_descent::elastic_net;
+use super::dense::{cholesky, solve_cholesky, PaddedRows};
 use super::glm::{tweedie, Solver};
-use super::least_squares::{cholesky, min_norm_least_squares, solve_cholesky};
+use super::least_squares::min_norm_least_squares;
 use super::svm;
 use super::{guard, regression_rows, Fitted, FoldData, Model, TrainSet};
 use crate::data::Task;
@@ -75,7 +76,7 @@ fn dual_ridge(
     alpha: f64,
 ) -> Result<Vec<f64>, String> {
     let centred = &train.records - means;
-    let mut kernel = centred.dot(&centred.t());
+    let mut kernel = PaddedRows::new(centred.t()).gram(None);
     kernel.diag_mut().iter_mut().for_each(|v| *v += alpha);
     let factor = cholesky(&kernel).ok_or("the ridge system is singular")?;
     let mut coef = &train.targets - y_mean;
