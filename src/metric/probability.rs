@@ -105,7 +105,7 @@ pub(super) fn score(metric: Metric, y: &[usize], k: usize, proba: &[f64]) -> Res
             let loss: f64 = y
                 .iter()
                 .enumerate()
-                .map(|(r, &c)| -proba[r * k + c].clamp(eps, 1.0 - eps).ln())
+                .map(|(r, &c)| -libm::log(proba[r * k + c].clamp(eps, 1.0 - eps)))
                 .sum();
             Ok(loss / n)
         }

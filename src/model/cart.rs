@@ -285,7 +285,7 @@ impl Stats {
                 .counts
                 .iter()
                 .filter(|&&c| c > 0.0)
-                .map(|c| (c / w) * (c / w).ln())
+                .map(|c| (c / w) * libm::log(c / w))
                 .sum::<f64>(),
             Criterion::SquaredError => self.sum_sq / w - (self.sum / w).powi(2),
         }
@@ -300,9 +300,9 @@ impl Stats {
             self.counts
                 .iter()
                 .filter(|&&c| c > 0.0)
-                .map(|c| c * c.ln())
+                .map(|&c| c * libm::log(c))
                 .sum::<f64>()
-                - w * w.ln()
+                - w * libm::log(w)
         } else {
             self.counts.iter().map(|c| c * c).sum::<f64>() / w
         }

@@ -84,9 +84,9 @@ fn softmax_loss(logits: &mut Array2<f64>, labels: &[usize]) -> f64 {
     let mut loss = 0.0;
     for (mut row, &c) in logits.outer_iter_mut().zip(labels) {
         let top = row.fold(f64::NEG_INFINITY, |a, &v| a.max(v));
-        let sum: f64 = row.iter().map(|v| (v - top).exp()).sum();
-        loss += top + sum.ln() - row[c];
-        row.mapv_inplace(|v| (v - top).exp() / sum);
+        let sum: f64 = row.iter().map(|v| libm::exp(v - top)).sum();
+        loss += top + libm::log(sum) - row[c];
+        row.mapv_inplace(|v| libm::exp(v - top) / sum);
     }
     loss
 }
@@ -255,15 +255,15 @@ impl Tweedie<'_, '_> {
         if !self.log_link() {
             return (0.5 * (y - eta) * (y - eta), eta - y);
         }
-        let mu = eta.exp();
+        let mu = libm::exp(eta);
         let value = if p == 1.0 {
             mu - y * eta
         } else if p == 2.0 {
             eta + y / mu
         } else {
-            -y * ((1.0 - p) * eta).exp() / (1.0 - p) + ((2.0 - p) * eta).exp() / (2.0 - p)
+            -y * libm::exp((1.0 - p) * eta) / (1.0 - p) + libm::exp((2.0 - p) * eta) / (2.0 - p)
         };
-        (value, ((1.0 - p) * eta).exp() * (mu - y))
+        (value, libm::exp((1.0 - p) * eta) * (mu - y))
     }
 
     fn eta(&self, theta: &[f64]) -> Array1<f64> {
@@ -300,7 +300,8 @@ impl Objective for Tweedie<'_, '_> {
     fn hessian(&self, theta: &[f64]) -> Array2<f64> {
         let (d, n) = (self.design.d(), self.y.len() as f64);
         let weights = if self.log_link() {
-            self.eta(theta).mapv(|e| ((2.0 - self.power) * e).exp() / n)
+            self.eta(theta)
+                .mapv(|e| libm::exp((2.0 - self.power) * e) / n)
         } else {
             Array1::from_elem(self.y.len(), 1.0 / n)
         };
@@ -349,14 +350,14 @@ pub(crate) fn tweedie(
     let d = design.d();
     let mut start = vec![0.0; d + 1];
     start[d] = if objective.log_link() {
-        y_mean.max(f64::MIN_POSITIVE).ln()
+        libm::log(y_mean.max(f64::MIN_POSITIVE))
     } else {
         y_mean
     };
     let result = minimize(&objective, start, solver.tolerance, solver.max_iterations);
     let eta = design.apply(x_test).dot(&ArrayView1::from(&result.x));
     let predicted = if objective.log_link() {
-        eta.mapv(f64::exp)
+        eta.mapv(libm::exp)
     } else {
         eta
     };

@@ -47,7 +47,7 @@ fn fit(x: &Array2<f64>, y: &[usize], k: usize, var_smoothing: f64) -> Result<Fit
         variances
             .row_mut(i)
             .assign(&(xc.var_axis(Axis(0), 0.0) + epsilon));
-        log_prior.push((rows.len() as f64 / y.len() as f64).ln());
+        log_prior.push(libm::log(rows.len() as f64 / y.len() as f64));
     }
     if variances.iter().any(|&v| v <= 0.0) {
         return Err(
@@ -69,7 +69,7 @@ impl Fit {
         let log_norm: Vec<f64> = self
             .variances
             .outer_iter()
-            .map(|v| -0.5 * v.iter().map(|s| (2.0 * PI * s).ln()).sum::<f64>())
+            .map(|v| -0.5 * v.iter().map(|s| libm::log(2.0 * PI * s)).sum::<f64>())
             .collect();
         let mut out = vec![0.0; x.nrows() * k];
         let mut jll = vec![0.0; self.classes.len()];
@@ -85,9 +85,9 @@ impl Fit {
                 *j = self.log_prior[i] + log_norm[i] - 0.5 * quad;
             }
             let top = jll.iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v));
-            let log_sum = top + jll.iter().map(|v| (v - top).exp()).sum::<f64>().ln();
+            let log_sum = top + libm::log(jll.iter().map(|v| libm::exp(v - top)).sum::<f64>());
             for (&c, v) in self.classes.iter().zip(&jll) {
-                target[c] = (v - log_sum).exp();
+                target[c] = libm::exp(v - log_sum);
             }
         }
         out

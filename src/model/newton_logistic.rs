@@ -64,9 +64,9 @@ pub struct FittedNewtonLogistic {
 
 fn sigmoid(z: f64) -> f64 {
     if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
+        1.0 / (1.0 + libm::exp(-z))
     } else {
-        let e = z.exp();
+        let e = libm::exp(z);
         e / (1.0 + e)
     }
 }
@@ -110,8 +110,8 @@ fn evaluate(z: &[f64], t: &[f64], theta: &Array1<f64>, penalty: &Array1<f64>) ->
     for (row, &t) in z.chunks_exact(width).zip(t) {
         let eta: f64 = row.iter().zip(theta).map(|(z, w)| z * w).sum();
         // one exponential gives both log(1 + e^η) and σ(η), each without overflow
-        let e = (-eta.abs()).exp();
-        loss += eta.max(0.0) + e.ln_1p() - t * eta;
+        let e = libm::exp(-eta.abs());
+        loss += eta.max(0.0) + libm::log1p(e) - t * eta;
         let probability = if eta >= 0.0 {
             1.0 / (1.0 + e)
         } else {
