@@ -81,6 +81,19 @@ impl PaddedRows {
     }
 }
 
+/// `ab`, each entry summed in index order (`Σ_j a[i][j]·b[j][k]`, j ascending), a row of `b` at a
+/// time across the output row: for the small products (logits, gradients) where the general
+/// matrix product's CPU-dependent kernels cost more bits than they save time.
+pub(crate) fn product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
+    let mut out = Array2::zeros((a.nrows(), b.ncols()));
+    for (a_row, mut out_row) in a.rows().into_iter().zip(out.rows_mut()) {
+        for (&x, b_row) in a_row.iter().zip(b.rows()) {
+            out_row.zip_mut_with(&b_row, |o, &v| *o += x * v);
+        }
+    }
+    out
+}
+
 /// Add the lower triangle of `ZᵀZ` to `sums` (row-major, `c × c`), for a row-major
 /// `rows × c` block `Z`: half the work of a full product; the upper half is left alone.
 pub(crate) fn add_lower_gram(block: &[f64], rows: usize, sums: &mut [f64]) {
@@ -384,6 +397,20 @@ mod tests {
         let gram = |x: ArrayView2<f64>| PaddedRows::new(x).gram(None);
         assert_eq!(gram(strided), gram(strided.to_owned().view()));
         assert_eq!(gram(transposed.t()), gram(x.view()));
+    }
+
+    #[test]
+    fn general_products_are_the_index_order_sums_to_the_bit() {
+        let (a, b) = (awkward(9, 13, 1), awkward(13, 5, 2));
+        for ((i, k), &v) in product(a.view(), b.view()).indexed_iter() {
+            let sum = (0..13).fold(0.0, |s, j| s + a[[i, j]] * b[[j, k]]);
+            assert_eq!(v.to_bits(), sum.to_bits(), "({i}, {k})");
+        }
+        let transposed = a.t().as_standard_layout().into_owned();
+        assert_eq!(
+            product(transposed.t(), b.view()),
+            product(a.view(), b.view())
+        );
     }
 
     #[test]

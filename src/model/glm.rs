@@ -7,7 +7,7 @@
 //! unstandardised problem; standardising only keeps the Newton systems well scaled (wine's
 //! features span four orders of magnitude).
 
-use super::dense::PaddedRows;
+use super::dense::{product, PaddedRows};
 use super::newton::{minimize, Minimum, Objective};
 use ndarray::{concatenate, s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 
@@ -115,7 +115,7 @@ impl Multinomial<'_> {
                 coef[[d, k]] = theta[m * d + k];
             }
         }
-        rows.dot(&coef)
+        product(rows, coef.view())
     }
 
     /// Index of parameter (class k, design column a), if it is free.
@@ -138,7 +138,7 @@ impl Objective for Multinomial<'_> {
             row[c] -= 1.0;
         }
         // (d + 1) × m: the loss's gradient in each class's coefficients
-        let g = self.design.rows.t().dot(&p) / n;
+        let g = product(self.design.rows.t(), p.view()) / n;
         let mut reg = 0.0;
         for k in 0..m {
             for a in 0..=d {
