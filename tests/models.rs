@@ -619,10 +619,66 @@ fn boosting_probabilities_are_pinned_to_the_bit() {
         else {
             panic!()
         };
-        // FNV-1a over the probabilities' bits
-        let digest = p.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, v| {
-            (h ^ v.to_bits()).wrapping_mul(0x0100_0000_01b3)
-        });
+        let digest = digest(&p);
         assert_eq!(digest, pinned, "{k} classes: digest {digest:#018x}");
+    }
+}
+
+/// FNV-1a over the bits of `values`.
+fn digest(values: &[f64]) -> u64 {
+    values.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, v| {
+        (h ^ v.to_bits()).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The linear and Newton models' predictions pinned to the bit (golden digests): their
+/// products and Cholesky factors sum in index order without fused operations, and their
+/// exponentials and logarithms come from libm, so every CPU gives these bits (checked on qemu
+/// as a CPU without AVX or FMA; BENCHMARKS.md, "Records across CPUs").
+#[test]
+fn linear_and_newton_predictions_are_pinned_to_the_bit() {
+    let x = Array2::from_shape_fn((240, 4), |(i, j)| {
+        ((i * (7 + 5 * j) + 3 * j) % 97) as f64 / 9.0 + j as f64
+    });
+    let values: Vec<f64> = (0..240)
+        .map(|i| x[[i, 0]] - 0.5 * x[[i, 1]] + 0.25 * x[[i, 3]] + (i % 5) as f64 / 3.0 + 4.0)
+        .collect();
+    let regression = Target::Regression(values.into());
+    let pinned_values = [
+        ("ols", 0xdf04_1b9e_d1d1_9ce0_u64),
+        ("ridge:alpha=3", 0x2d78_e04b_8b20_d4a9),
+        ("lasso:alpha=0.05", 0x1989_215b_c631_b437),
+        ("tweedie:power=1.5", 0xe319_77c1_9142_51d0),
+    ];
+    for (spec, pinned) in pinned_values {
+        let Predictions::Values(p) =
+            predict(model(spec, Task::Regression).as_ref(), &x, &regression, 180).unwrap()
+        else {
+            panic!("{spec}: no values")
+        };
+        let digest = digest(&p);
+        assert_eq!(digest, pinned, "{spec}: digest {digest:#018x}");
+    }
+    for (spec, k, pinned) in [
+        ("logistic", 2, 0x9c70_4b95_e854_fa9c_u64),
+        ("logistic", 3, 0x6743_a864_f23c_88f9),
+        ("naive_bayes", 3, 0x644d_f2f5_aa1f_690c),
+    ] {
+        let labels: Vec<usize> = (0..240)
+            .map(|i| ((x[[i, 0]] + 2.0 * x[[i, 1]] - x[[i, 2]]).abs() as usize + i % 7 / 6) % k)
+            .collect();
+        let y = Target::Classification {
+            labels: labels.into(),
+            classes: (0..k).map(|c| c.to_string()).collect(),
+        };
+        let Predictions::Classes {
+            probabilities: Some(p),
+            ..
+        } = predict(model(spec, Task::Classification).as_ref(), &x, &y, 180).unwrap()
+        else {
+            panic!("{spec}: no probabilities")
+        };
+        let digest = digest(&p);
+        assert_eq!(digest, pinned, "{spec}, {k} classes: digest {digest:#018x}");
     }
 }
