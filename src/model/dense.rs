@@ -113,8 +113,15 @@ fn strips(x: ArrayView2<f64>, out: &mut Vec<f64>) {
     out.clear();
     out.resize(strip_count(n) * rows * STRIP, 0.0);
     for (r, row) in x.rows().into_iter().enumerate() {
-        for (j, &v) in row.iter().enumerate() {
-            out[((j / STRIP) * rows + r) * STRIP + j % STRIP] = v;
+        let at = |j: usize| ((j / STRIP) * rows + r) * STRIP;
+        match row.as_slice() {
+            Some(row) => row.chunks(STRIP).enumerate().for_each(|(s, part)| {
+                out[at(s * STRIP)..][..part.len()].copy_from_slice(part);
+            }),
+            None => row
+                .iter()
+                .enumerate()
+                .for_each(|(j, &v)| out[at(j) + j % STRIP] = v),
         }
     }
 }
