@@ -599,29 +599,29 @@ fn boosting_probabilities_are_pinned_to_the_bit() {
         ((i * (7 + 5 * j) + 3 * j) % 97) as f64 / 9.0
     });
     for (k, pinned) in [(2, 0x0ec8_f59e_b136_5d2d_u64), (3, 0xaff3_de8a_ab9a_0f43)] {
-        let labels: Vec<usize> = (0..240)
-            .map(|i| ((x[[i, 0]] + 2.0 * x[[i, 1]] - x[[i, 2]]).abs() as usize + i % 7 / 6) % k)
-            .collect();
-        let y = Target::Classification {
-            labels: labels.into(),
-            classes: (0..k).map(|c| c.to_string()).collect(),
-        };
-        let Predictions::Classes {
-            probabilities: Some(p),
-            ..
-        } = predict(
-            model("boosting:rounds=30", Task::Classification).as_ref(),
-            &x,
-            &y,
-            180,
-        )
-        .unwrap()
-        else {
-            panic!()
-        };
-        let digest = digest(&p);
+        let digest = probabilities_digest("boosting:rounds=30", &x, k);
         assert_eq!(digest, pinned, "{k} classes: digest {digest:#018x}");
     }
+}
+
+/// The digest of `spec`'s test-row probabilities for `k` classes made from `x`'s first three
+/// columns, trained on the first 180 rows.
+fn probabilities_digest(spec: &str, x: &Array2<f64>, k: usize) -> u64 {
+    let labels: Vec<usize> = (0..x.nrows())
+        .map(|i| ((x[[i, 0]] + 2.0 * x[[i, 1]] - x[[i, 2]]).abs() as usize + i % 7 / 6) % k)
+        .collect();
+    let y = Target::Classification {
+        labels: labels.into(),
+        classes: (0..k).map(|c| c.to_string()).collect(),
+    };
+    let Predictions::Classes {
+        probabilities: Some(p),
+        ..
+    } = predict(model(spec, Task::Classification).as_ref(), x, &y, 180).unwrap()
+    else {
+        panic!("{spec}: no probabilities")
+    };
+    digest(&p)
 }
 
 /// FNV-1a over the bits of `values`.
@@ -664,21 +664,7 @@ fn linear_and_newton_predictions_are_pinned_to_the_bit() {
         ("logistic", 3, 0x6743_a864_f23c_88f9),
         ("naive_bayes", 3, 0x644d_f2f5_aa1f_690c),
     ] {
-        let labels: Vec<usize> = (0..240)
-            .map(|i| ((x[[i, 0]] + 2.0 * x[[i, 1]] - x[[i, 2]]).abs() as usize + i % 7 / 6) % k)
-            .collect();
-        let y = Target::Classification {
-            labels: labels.into(),
-            classes: (0..k).map(|c| c.to_string()).collect(),
-        };
-        let Predictions::Classes {
-            probabilities: Some(p),
-            ..
-        } = predict(model(spec, Task::Classification).as_ref(), &x, &y, 180).unwrap()
-        else {
-            panic!("{spec}: no probabilities")
-        };
-        let digest = digest(&p);
+        let digest = probabilities_digest(spec, &x, k);
         assert_eq!(digest, pinned, "{spec}, {k} classes: digest {digest:#018x}");
     }
 }

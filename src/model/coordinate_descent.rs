@@ -8,7 +8,7 @@
 //! O(features) instead of O(rows), and the residual's inner products the gap needs follow from
 //! G, q and ‖y‖². Otherwise it keeps the residual y − Xw and reads contiguous columns.
 
-use super::dense::PaddedRows;
+use super::dense::StripedMatrix;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 
 /// Where the descent stopped.
@@ -144,7 +144,7 @@ enum State {
 impl State {
     fn gram(x: ArrayView2<f64>, y: ArrayView1<f64>) -> State {
         State::Gram {
-            gram: PaddedRows::new(x).gram(None),
+            gram: StripedMatrix::new(x).gram(None),
             q: x.t().dot(&y),
             h: Array1::zeros(x.ncols()),
         }

@@ -28,24 +28,24 @@ const GROUP: usize = 4;
 const CHUNK_ROWS: usize = 256;
 
 thread_local! {
-    /// A block for [`add_lower_gram`], or weighted rows for [`PaddedRows::gram`], in strips,
+    /// A block for [`add_lower_gram`], or weighted rows for [`StripedMatrix::gram`], in strips,
     /// kept between calls.
     static STRIPS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A matrix copied once into the layout the product kernel reads (see [`strips`]).
-pub(crate) struct PaddedRows {
+/// A matrix copied once into the layout the product kernel reads (see [`stripe`]).
+pub(crate) struct StripedMatrix {
     values: Vec<f64>,
     rows: usize,
     n: usize,
 }
 
-impl PaddedRows {
+impl StripedMatrix {
     pub(crate) fn new(x: ArrayView2<f64>) -> Self {
         let mut values = Vec::new();
-        strips(x, &mut values);
+        stripe(x, &mut values);
         let (rows, n) = x.dim();
-        PaddedRows { values, rows, n }
+        StripedMatrix { values, rows, n }
     }
 
     /// `Σ_r w_r x_r x_rᵀ` over the rows `x_r` (all weights one without `weights`), each entry
@@ -100,7 +100,7 @@ pub(crate) fn add_lower_gram(block: &[f64], rows: usize, sums: &mut [f64]) {
     let c = block.len().checked_div(rows).unwrap_or(0);
     let z = ArrayView2::from_shape((rows, c), block).expect("rows × c");
     STRIPS.with_borrow_mut(|copy| {
-        strips(z, copy);
+        stripe(z, copy);
         add_lower_strips(copy, copy, rows, c, sums);
     });
 }
@@ -108,7 +108,7 @@ pub(crate) fn add_lower_gram(block: &[f64], rows: usize, sums: &mut [f64]) {
 /// `x` (`rows × n`) into `out` in strips: strip s holds columns `STRIP·s ..` of every row, row
 /// after row (`out[(s·rows + r)·STRIP + t] = x[r][STRIP·s + t]`), zeros past the last column,
 /// and whole strips for a whole group of columns past the last ([`strip_count`]).
-fn strips(x: ArrayView2<f64>, out: &mut Vec<f64>) {
+fn stripe(x: ArrayView2<f64>, out: &mut Vec<f64>) {
     let (rows, n) = x.dim();
     out.clear();
     out.resize(strip_count(n) * rows * STRIP, 0.0);
@@ -132,7 +132,7 @@ fn strip_count(n: usize) -> usize {
 }
 
 /// Add `Σ_r a[r][i]·b[r][j]` (rows in order) to `sums[i·n + j]` for `j ≤ i < n`, for factors
-/// of `rows` rows in [`strips`].
+/// of `rows` rows in [`stripe`].
 fn add_lower_strips(a: &[f64], b: &[f64], rows: usize, n: usize, sums: &mut [f64]) {
     if rows == 0 || n == 0 {
         return;
@@ -362,8 +362,8 @@ mod tests {
         ] {
             let x = awkward(rows, n, n as u64);
             let w = awkward(rows, 1, 1000 + rows as u64).remove_axis(ndarray::Axis(1));
-            let padded = PaddedRows::new(x.view());
-            let (plain, weighted) = (padded.gram(None), padded.gram(w.as_slice()));
+            let striped = StripedMatrix::new(x.view());
+            let (plain, weighted) = (striped.gram(None), striped.gram(w.as_slice()));
             let mut gram = vec![0.5; n * n];
             add_lower_gram(x.as_slice().unwrap(), rows, &mut gram);
             for i in 0..n {
@@ -401,7 +401,7 @@ mod tests {
         let x = awkward(30, 6, 7);
         let strided = x.slice(ndarray::s![..;3, 1..]);
         let transposed = x.t().as_standard_layout().into_owned();
-        let gram = |x: ArrayView2<f64>| PaddedRows::new(x).gram(None);
+        let gram = |x: ArrayView2<f64>| StripedMatrix::new(x).gram(None);
         assert_eq!(gram(strided), gram(strided.to_owned().view()));
         assert_eq!(gram(transposed.t()), gram(x.view()));
     }
@@ -424,7 +424,7 @@ mod tests {
     fn factors_are_the_entry_by_entry_definition_to_the_bit() {
         for n in [1, 2, 7, 33, 70] {
             let x = awkward(2 * n + 3, n, n as u64);
-            let a = PaddedRows::new(x.view()).gram(None);
+            let a = StripedMatrix::new(x.view()).gram(None);
             let l = cholesky(&a).unwrap();
             let mut expected = Array2::<f64>::zeros((n, n));
             for i in 0..n {

@@ -7,7 +7,7 @@
 //! unstandardised problem; standardising only keeps the Newton systems well scaled (wine's
 //! features span four orders of magnitude).
 
-use super::dense::{product, PaddedRows};
+use super::dense::{product, StripedMatrix};
 use super::newton::{minimize, Minimum, Objective};
 use ndarray::{concatenate, s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 
@@ -27,7 +27,7 @@ struct Design {
     /// n × (d + 1).
     rows: Array2<f64>,
     /// `rows` for the Hessian's products.
-    padded: PaddedRows,
+    striped: StripedMatrix,
     /// 1/σⱼ², which carries the penalty to the original scale.
     inv_var: Array1<f64>,
 }
@@ -43,11 +43,11 @@ impl Design {
             mean,
             scale,
             rows: Array2::zeros((0, 0)),
-            padded: PaddedRows::new(Array2::zeros((0, 0)).view()),
+            striped: StripedMatrix::new(Array2::zeros((0, 0)).view()),
             inv_var,
         };
         d.rows = d.apply(x);
-        d.padded = PaddedRows::new(d.rows.view());
+        d.striped = StripedMatrix::new(d.rows.view());
         d
     }
 
@@ -64,7 +64,7 @@ impl Design {
 
     /// Σᵢ wᵢ x̂ᵢ x̂ᵢᵀ over the rows, (d + 1) × (d + 1).
     fn weighted_gram(&self, weights: ArrayView1<f64>) -> Array2<f64> {
-        self.padded
+        self.striped
             .gram(Some(weights.as_slice().expect("weights made contiguous")))
     }
 }

@@ -12,7 +12,7 @@
 //! stopping rule. Each pass over the rows computes the objective, gradient and probabilities
 //! together.
 
-use super::dense::{cholesky, solve_cholesky, PaddedRows};
+use super::dense::{cholesky, solve_cholesky, StripedMatrix};
 use super::least_squares::column_moments;
 use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
@@ -191,7 +191,7 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
             theta[d] = b + w.dot(&mean);
         }
         let mut current = evaluate(rows, &t, &theta, &penalty);
-        let padded = PaddedRows::new(z.view());
+        let striped = StripedMatrix::new(z.view());
         // the last Hessian's Cholesky factor, and the gradient norm at the step that used it
         let mut factor: Option<Array2<f64>> = None;
         let mut last_norm = f64::INFINITY;
@@ -225,7 +225,7 @@ impl<T: AsSingleTargets<Elem = usize>> Fit<Array2<f64>, T, linfa::Error> for New
                 None => {
                     // Zᵀ diag(p(1 − p)) Z + diag(penalty)
                     let weights: Vec<f64> = current.p.iter().map(|p| p * (1.0 - p)).collect();
-                    let mut hessian = padded.gram(Some(&weights));
+                    let mut hessian = striped.gram(Some(&weights));
                     for j in 0..=d {
                         hessian[[j, j]] += penalty[j];
                     }

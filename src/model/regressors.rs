@@ -6,7 +6,7 @@
 
 use super::adapter::fit_predict;
 use super::coordinate_descent::elastic_net;
-use super::dense::{cholesky, solve_cholesky, PaddedRows};
+use super::dense::{cholesky, solve_cholesky, StripedMatrix};
 use super::glm::{tweedie, Solver};
 use super::least_squares::min_norm_least_squares;
 use super::svm;
@@ -76,7 +76,7 @@ fn dual_ridge(
     alpha: f64,
 ) -> Result<Vec<f64>, String> {
     let centred = &train.records - means;
-    let mut kernel = PaddedRows::new(centred.t()).gram(None);
+    let mut kernel = StripedMatrix::new(centred.t()).gram(None);
     kernel.diag_mut().iter_mut().for_each(|v| *v += alpha);
     let factor = cholesky(&kernel).ok_or("the ridge system is singular")?;
     let mut coef = &train.targets - y_mean;
