@@ -14,6 +14,7 @@
 
 use super::dense::{cholesky, solve_cholesky, StripedMatrix};
 use super::least_squares::column_moments;
+use super::svm::exponentiate;
 use linfa::dataset::AsSingleTargets;
 use linfa::prelude::*;
 use linfa::traits::PredictInplace;
@@ -105,23 +106,27 @@ fn evaluate(z: &[f64], t: &[f64], theta: &Array1<f64>, penalty: &Array1<f64>) ->
     let width = theta.len();
     let theta = theta.as_slice().expect("a new Array1 is contiguous");
     let mut gradient = vec![0.0; width];
-    let mut p = Vec::with_capacity(t.len());
+    let eta: Vec<f64> = z
+        .chunks_exact(width)
+        .map(|row| row.iter().zip(theta).map(|(z, w)| z * w).sum())
+        .collect();
+    // one exponential per row gives both log(1 + e^η) and σ(η), each without overflow; all of
+    // them at once, vectorised (`p` holds e^−|η| until the probability replaces it)
+    let mut p: Vec<f64> = eta.iter().map(|v| -v.abs()).collect();
+    exponentiate(&mut p);
     let mut loss = 0.0;
-    for (row, &t) in z.chunks_exact(width).zip(t) {
-        let eta: f64 = row.iter().zip(theta).map(|(z, w)| z * w).sum();
-        // one exponential gives both log(1 + e^η) and σ(η), each without overflow
-        let e = libm::exp(-eta.abs());
+    for ((row, &t), (&eta, p)) in z.chunks_exact(width).zip(t).zip(eta.iter().zip(&mut p)) {
+        let e = *p;
         loss += eta.max(0.0) + libm::log1p(e) - t * eta;
-        let probability = if eta >= 0.0 {
+        *p = if eta >= 0.0 {
             1.0 / (1.0 + e)
         } else {
             e / (1.0 + e)
         };
-        let residual = probability - t;
+        let residual = *p - t;
         for (g, z) in gradient.iter_mut().zip(row) {
             *g += residual * z;
         }
-        p.push(probability);
     }
     let mut value = loss;
     for ((g, w), a) in gradient.iter_mut().zip(theta).zip(penalty) {

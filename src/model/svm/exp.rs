@@ -1,5 +1,5 @@
-//! The exponential of the Gaussian kernel, vectorised: a kernel row needs one per training
-//! row, and a call to libm each was a third of a fit's time.
+//! The exponential of the Gaussian kernel (and of binary logistic's loss), vectorised: a kernel
+//! row needs one per training row, and a call to libm each was a third of a fit's time.
 
 /// e^x within one unit in the last place, in operations that vectorise (so a kernel row's
 /// exponentials take a few instructions each rather than a call each) and that give the same
@@ -50,7 +50,7 @@ const INVERSE_FACTORIALS: [f64; 13] = [
 ];
 
 /// `values[i] = e^values[i]`, compiled for the machine's vector instructions.
-pub(super) fn exponentiate(values: &mut [f64]) {
+pub(crate) fn exponentiate(values: &mut [f64]) {
     super::vectorised(|| values.iter_mut().for_each(|v| *v = exp(*v)));
 }
 

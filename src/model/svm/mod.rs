@@ -8,7 +8,7 @@ mod rows;
 mod solver;
 
 use crate::model::distances::{PackedRows, Term, BLOCK};
-use exp::exponentiate;
+pub(crate) use exp::exponentiate;
 use ndarray::{Array2, ArrayView2};
 use pulp::{Arch, Simd, WithSimd};
 use rows::{ClassRows, Points, RegressionRows};
