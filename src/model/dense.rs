@@ -85,13 +85,20 @@ impl StripedMatrix {
 /// time across the output row: for the small products (logits, gradients) where the general
 /// matrix product's CPU-dependent kernels cost more bits than they save time.
 pub(crate) fn product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
-    let mut out = Array2::zeros((a.nrows(), b.ncols()));
-    for (a_row, mut out_row) in a.rows().into_iter().zip(out.rows_mut()) {
-        for (&x, b_row) in a_row.iter().zip(b.rows()) {
-            out_row.zip_mut_with(&b_row, |o, &v| *o += x * v);
+    assert_eq!(a.ncols(), b.nrows(), "factors that chain");
+    let m = b.ncols();
+    let b = b.as_standard_layout();
+    let b = b.as_slice().expect("standard layout");
+    let mut out = vec![0.0; a.nrows() * m];
+    for (a_row, out_row) in a.rows().into_iter().zip(out.chunks_exact_mut(m.max(1))) {
+        for (&x, b_row) in a_row.iter().zip(b.chunks_exact(m.max(1))) {
+            out_row
+                .iter_mut()
+                .zip(b_row)
+                .for_each(|(o, &v)| *o += x * v);
         }
     }
-    out
+    Array2::from_shape_vec((a.nrows(), m), out).expect("rows × columns")
 }
 
 /// Add the lower triangle of `ZᵀZ` to `sums` (row-major, `c × c`), for a row-major
