@@ -3,10 +3,13 @@ emulator as a CPU without AVX or FMA (Westmere) and as one with everything (max,
 it should match the native run), then, per model, how many records differ and by how much,
 and whether each run's summary.json (all but its times) is the same.
 
-    python benches/compare/platforms.py SEEDFOLD_BINARY
+    python benches/compare/platforms.py SEEDFOLD_BINARY [AARCH64_BINARY]
 
 Needs `qemu-x86_64` (Debian: `apt-get install qemu-user`). Every run uses one thread, so only
-the CPU differs.
+the CPU differs. With an aarch64 build of the same commit (`rustup target add
+aarch64-unknown-linux-gnu`, `apt-get install gcc-aarch64-linux-gnu`, then `cargo build
+--release --target aarch64-unknown-linux-gnu` with that linker), the runs are also made by it
+under `qemu-aarch64`: another architecture, not only another x86-64 CPU.
 """
 import csv, json, pathlib, subprocess, sys, tempfile
 
@@ -70,15 +73,18 @@ def outputs(prefix, binary, run, out, wide):
     return records, without_times(json.loads((out / "summary.json").read_text()))
 
 
-def main(binary):
+def main(binary, arm=None):
+    cpus = {cpu: (prefix, binary) for cpu, prefix in CPUS.items()}
+    if arm:
+        cpus["aarch64"] = (["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"], arm)
     with tempfile.TemporaryDirectory() as tmp:
         wide = wide_table(pathlib.Path(tmp) / "wide.csv")
-        found = {cpu: {run: outputs(prefix, binary, run, pathlib.Path(tmp) / f"{i}-{run}", wide)
-                       for run in RUNS} for i, (cpu, prefix) in enumerate(CPUS.items())}
+        found = {cpu: {run: outputs(prefix, b, run, pathlib.Path(tmp) / f"{i}-{run}", wide)
+                       for run in RUNS} for i, (cpu, (prefix, b)) in enumerate(cpus.items())}
     print("| CPU | run | model | records differing from native | largest relative difference |")
     print("|---|---|---|---|---|")
     same_summaries = []
-    for cpu in list(CPUS)[1:]:
+    for cpu in list(cpus)[1:]:
         for run in RUNS:
             (ours, our_summary), (theirs, their_summary) = found["native"][run], found[cpu][run]
             same_summaries.append(f"{cpu}, {run}: summary.json "
@@ -98,4 +104,4 @@ def main(binary):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

@@ -57,6 +57,7 @@ impl StripedMatrix {
         match weights {
             None => add_lower_strips(&self.values, &self.values, rows, n, sums),
             Some(weights) => STRIPS.with_borrow_mut(|weighted| {
+                assert_eq!(weights.len(), rows, "one weight per row");
                 // the rows times their weights, multiplied once for every tile
                 weighted.resize(self.values.len(), 0.0);
                 let strip = (rows * STRIP).max(1);
@@ -82,8 +83,8 @@ impl StripedMatrix {
 }
 
 /// `ab`, each entry summed in index order (`Σ_j a[i][j]·b[j][k]`, j ascending), a row of `b` at a
-/// time across the output row: for the small products (logits, gradients) where the general
-/// matrix product's CPU-dependent kernels cost more bits than they save time.
+/// time across the output row: for the small products (logits, gradients), where a general
+/// matrix product would pick its kernel, and so its bits, by CPU.
 pub(crate) fn product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
     assert_eq!(a.ncols(), b.nrows(), "factors that chain");
     let m = b.ncols();
