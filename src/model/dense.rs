@@ -262,7 +262,7 @@ fn accumulate<S: Simd>(
 /// squared smallest pivot below [`MIN_PIVOT_RATIO`] of the squared largest.
 ///
 /// L[i][j] = (a[j][i] − Σ_{k<j} L[i][k]·L[j][k]) / L[j][j], the sum in k order (the diagonal
-/// takes the square root instead). Columns are found [`GROUP`] at a time: their sums over the
+/// takes the square root instead; Cholesky–Banachiewicz, Golub & Van Loan 2013, §4.2). Columns are found [`GROUP`] at a time: their sums over the
 /// columns before them are products of finished columns ([`accumulate`]), then each adds the
 /// terms of the group's earlier columns, still in k order.
 pub(crate) fn cholesky(a: &Array2<f64>) -> Option<Array2<f64>> {

@@ -20,6 +20,13 @@ pub(crate) struct Solver {
     pub max_iterations: usize,
 }
 
+/// [x̃ | 1]: `x` standardised by `mean` and `scale`, with a column of ones for the intercept.
+fn standardised(x: &Array2<f64>, mean: &Array1<f64>, scale: &Array1<f64>) -> Array2<f64> {
+    let z = (x - mean) / scale;
+    concatenate(Axis(1), &[z.view(), Array2::ones((x.nrows(), 1)).view()])
+        .expect("rows of equal length")
+}
+
 /// Training rows standardised, with a column of ones for the intercept: [x̃ | 1].
 struct Design {
     mean: Array1<f64>,
@@ -39,23 +46,19 @@ impl Design {
             .std_axis(Axis(0), 0.0)
             .mapv(|s| if s > 0.0 { s } else { 1.0 });
         let inv_var = scale.mapv(|s| 1.0 / (s * s));
-        let mut d = Design {
+        let rows = standardised(x, &mean, &scale);
+        Design {
+            striped: StripedMatrix::new(rows.view()),
+            rows,
             mean,
             scale,
-            rows: Array2::zeros((0, 0)),
-            striped: StripedMatrix::new(Array2::zeros((0, 0)).view()),
             inv_var,
-        };
-        d.rows = d.apply(x);
-        d.striped = StripedMatrix::new(d.rows.view());
-        d
+        }
     }
 
     /// [x̃ | 1] for any rows.
     fn apply(&self, x: &Array2<f64>) -> Array2<f64> {
-        let z = (x - &self.mean) / &self.scale;
-        concatenate(Axis(1), &[z.view(), Array2::ones((x.nrows(), 1)).view()])
-            .expect("rows of equal length")
+        standardised(x, &self.mean, &self.scale)
     }
 
     fn d(&self) -> usize {
@@ -84,9 +87,11 @@ fn softmax_loss(logits: &mut Array2<f64>, labels: &[usize]) -> f64 {
     let mut loss = 0.0;
     for (mut row, &c) in logits.outer_iter_mut().zip(labels) {
         let top = row.fold(f64::NEG_INFINITY, |a, &v| a.max(v));
-        let sum: f64 = row.iter().map(|v| libm::exp(v - top)).sum();
-        loss += top + libm::log(sum) - row[c];
-        row.mapv_inplace(|v| libm::exp(v - top) / sum);
+        let logit = row[c];
+        row.mapv_inplace(|v| libm::exp(v - top));
+        let sum: f64 = row.iter().sum();
+        loss += top + libm::log(sum) - logit;
+        row.mapv_inplace(|e| e / sum);
     }
     loss
 }
