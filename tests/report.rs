@@ -304,3 +304,90 @@ fn a_large_grid_is_compared_with_its_leader_only() {
         .iter()
         .any(|n| n.contains("compared with the leader m39 only")));
 }
+
+/// Two models over 6 seeds × 3 folds of accuracy: `steady` scores every fold, `lucky` fails on
+/// fold 2, the hard one (0.6 for `steady`), and scores `steady`'s value plus `edge` on the
+/// others.
+fn lucky_records(edge: f64) -> Vec<FoldRecord> {
+    let mut out = Vec::new();
+    for model in ["steady", "lucky"] {
+        for seed in 0..6u64 {
+            for fold in 0..3usize {
+                let easy = 0.9 + 0.01 * seed as f64 + 0.005 * fold as f64;
+                let failed = model == "lucky" && fold == 2;
+                let value = match (model, fold) {
+                    (_, 2) => 0.6,
+                    ("lucky", _) => easy + edge,
+                    _ => easy,
+                };
+                out.push(FoldRecord {
+                    model: model.into(),
+                    split_seed: seed,
+                    model_seed: 0,
+                    fold,
+                    metric: "accuracy".into(),
+                    value: (!failed).then_some(value),
+                    n_train: 100,
+                    n_test: 50,
+                    fit_seconds: 0.0,
+                    status: if failed { Status::Failed } else { Status::Ok },
+                    error: failed.then(|| "fewer than two classes".to_string()),
+                    warning: None,
+                    train_fraction: 1.0,
+                    chosen: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_model_that_fails_on_its_hardest_folds_is_not_read_as_ahead() {
+    let scale = |m: &str| m.parse::<Metric>().unwrap().scale();
+    // on the folds both scored they are the same: a tie, also in the seed-mean statistics
+    let analysis = analyse(&lucky_records(0.0), &scale, &Options::default());
+    let c = &analysis.comparisons[0];
+    assert_eq!(c.mean_difference, 0.0);
+    let effect = c.effect_size.value().expect("seed means vary");
+    assert_eq!(
+        (effect.cohens_d, effect.cliffs_delta),
+        (0.0, 0.0),
+        "seed means over the folds both scored"
+    );
+    let md = render_markdown(&analysis, "synthetic", &about(), &[]);
+    let answer = md.lines().find(|l| l.starts_with("- accuracy:")).unwrap();
+    assert!(
+        answer.contains("lucky leads by its mean over the folds it scored (0.9275 against 0.8183), but lucky and steady tie")
+            && answer.contains("on the 12 folds both scored")
+            && answer.contains("lucky's mean leaves out its 6 failed score(s)"),
+        "{answer}"
+    );
+    assert!(
+        md.contains(
+            "lucky scores 0.9275 on accuracy (6 split seeds; its 6 failed score(s) left out)"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("only 0 of the 6 split seeds have one"),
+        "why lucky has no seed decomposition: {md}"
+    );
+    assert!(md.contains("lucky is first by mean over seeds (its 6 failed score(s) left out)"));
+
+    // on the folds both scored steady is ahead: the answer says so, in the comparison's
+    // direction, where it once found no comparison of the leader with the runner-up
+    let analysis = analyse(&lucky_records(-0.01), &scale, &Options::default());
+    let c = &analysis.comparisons[0];
+    assert_eq!(
+        (c.model_a.as_str(), c.model_b.as_str()),
+        ("steady", "lucky")
+    );
+    let md = render_markdown(&analysis, "synthetic", &about(), &[]);
+    let answer = md.lines().find(|l| l.starts_with("- accuracy:")).unwrap();
+    assert!(
+        answer.contains("lucky leads by its mean over the folds it scored (0.9175 against 0.8183), but steady is ahead of lucky by 0.0100 on the 12 folds both scored"),
+        "{answer}"
+    );
+    assert!(!answer.contains("no paired comparison"), "{answer}");
+}

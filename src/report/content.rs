@@ -60,11 +60,12 @@ pub fn summary_row(s: &Summary) -> Vec<String> {
 /// The headline sentences for one model on one metric.
 pub fn headline(s: &Summary, level: f64) -> String {
     let mut text = format!(
-        "{} scores {:.4} on {} ({} split seeds); one seeded CV score lands in {} ({:.0} %, data and seed). {}",
+        "{} scores {:.4} on {} ({} split seeds{}); one seeded CV score lands in {} ({:.0} %, data and seed). {}",
         s.model,
         s.across_seeds.mean,
         s.metric,
         s.n_seeds,
+        left_out(s, |text| format!("; {text}")),
         data_and_seed_interval(s),
         100.0 * level,
         seed_effect_sentence(s)
@@ -78,6 +79,15 @@ pub fn headline(s: &Summary, level: f64) -> String {
         text += &w;
     }
     text
+}
+
+/// `wrap("its 5 failed score(s) left out")`, or nothing: the mean of a model that fails on
+/// its hardest folds is over its easier ones.
+fn left_out(s: &Summary, wrap: impl Fn(String) -> String) -> String {
+    match s.n_failed {
+        0 => String::new(),
+        n => wrap(format!("its {n} failed score(s) left out")),
+    }
 }
 
 /// Columns of the comparison table.
@@ -120,10 +130,15 @@ pub fn ranking_lines(analysis: &Analysis) -> Vec<String> {
         .iter()
         .map(|r| {
             let shares: Vec<String> = r.top_share.iter().map(|(m, s)| format!("{m} {}", percent(Some(*s)))).collect();
+            let best = analysis
+                .summaries
+                .iter()
+                .find(|s| s.metric == r.metric && s.model == r.overall_best);
             format!(
-                "{}: {} is first by mean over seeds; another model is on top for {} of {} seeds (first place: {}).",
+                "{}: {} is first by mean over seeds{}; another model is on top for {} of {} seeds (first place: {}).",
                 r.metric,
                 r.overall_best,
+                best.map_or(String::new(), |s| left_out(s, |text| format!(" ({text})"))),
                 r.top_changes,
                 r.per_seed.len(),
                 shares.join(", ")

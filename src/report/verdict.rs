@@ -246,7 +246,10 @@ fn settle_clause(s: &Settle, n_seeds: usize) -> String {
 pub fn decision_sentence(c: &Comparison, alpha: f64) -> String {
     let (a, b) = (&c.model_a, &c.model_b);
     let reading = match (verdict_word(c), c.decision) {
-        ("tie", _) => format!("{a} and {b} tie: their means are equal"),
+        ("tie", _) => format!(
+            "{a} and {b} tie: their mean scores on the {} folds both scored are equal",
+            c.n_pairs
+        ),
         (_, Decision::ABetter) => format!("{a} is better than {b}: the lead is real"),
         (_, Decision::Equivalent) => format!("{a} and {b} are practically equivalent"),
         (_, Decision::Undecided) => format!("not decided: {}", what_limits(c)),
@@ -280,18 +283,29 @@ fn capitalise(text: &str) -> String {
     })
 }
 
-/// The comparison of each metric's leader (best mean) with its runner-up, when both were
-/// compared.
-pub fn leader_pairs(analysis: &Analysis) -> Vec<(&str, Option<&Comparison>)> {
+/// A metric's leader (the best mean of seed means) and runner-up, with their comparison in
+/// whichever direction it was made: on the folds both scored, the runner-up may be ahead.
+pub struct Lead<'a> {
+    /// The metric.
+    pub metric: &'a str,
+    /// The model with the best mean.
+    pub leader: &'a Summary,
+    /// The model with the next best mean, if any.
+    pub runner_up: Option<&'a Summary>,
+    /// The two compared, if they were.
+    pub comparison: Option<&'a Comparison>,
+}
+
+/// Each ranked metric's [`Lead`].
+pub fn leads(analysis: &Analysis) -> Vec<Lead<'_>> {
     analysis
         .rankings
         .iter()
-        .map(|r| {
-            let leader = &r.overall_best;
-            let runner_up = analysis
-                .summaries
-                .iter()
-                .filter(|s| s.metric == r.metric && &s.model != leader)
+        .filter_map(|r| {
+            let on_metric = || analysis.summaries.iter().filter(|s| s.metric == r.metric);
+            let leader = on_metric().find(|s| s.model == r.overall_best)?;
+            let runner_up = on_metric()
+                .filter(|s| s.model != leader.model)
                 .max_by(|a, b| {
                     let key = |s: &Summary| {
                         if s.higher_is_better {
@@ -302,13 +316,19 @@ pub fn leader_pairs(analysis: &Analysis) -> Vec<(&str, Option<&Comparison>)> {
                     };
                     key(a).total_cmp(&key(b))
                 });
-            let pair = runner_up.and_then(|b| {
-                analysis
-                    .comparisons
-                    .iter()
-                    .find(|c| c.metric == r.metric && &c.model_a == leader && c.model_b == b.model)
+            let comparison = runner_up.and_then(|b| {
+                analysis.comparisons.iter().find(|c| {
+                    let pair = [&leader.model, &b.model];
+                    c.metric == r.metric
+                        && ([&c.model_a, &c.model_b] == pair || [&c.model_b, &c.model_a] == pair)
+                })
             });
-            (r.metric.as_str(), pair)
+            Some(Lead {
+                metric: &r.metric,
+                leader,
+                runner_up,
+                comparison,
+            })
         })
         .collect()
 }
@@ -316,48 +336,85 @@ pub fn leader_pairs(analysis: &Analysis) -> Vec<(&str, Option<&Comparison>)> {
 /// One line per metric: the model with the best mean against the runner-up, in words that
 /// match the verdict (a model is called better only when the lead is real).
 pub fn leader_lines(analysis: &Analysis) -> Vec<String> {
-    leader_pairs(analysis)
-        .into_iter()
-        .map(|(metric, pair)| leader_line(analysis, metric, pair))
+    leads(analysis)
+        .iter()
+        .map(|lead| leader_line(analysis, lead))
         .collect()
 }
 
-fn leader_line(analysis: &Analysis, metric: &str, pair: Option<&Comparison>) -> String {
+fn leader_line(analysis: &Analysis, lead: &Lead) -> String {
     let alpha = 1.0 - analysis.options.confidence;
-    match pair {
-        Some(c) => {
-            let lead = match c.decision {
-                _ if c.mean_difference == 0.0 => String::new(),
-                Decision::ABetter => format!(
-                    "{} wins: better than the runner-up {} by {}; ",
-                    c.model_a,
-                    c.model_b,
-                    score(c.mean_difference)
-                ),
-                _ => format!(
-                    "{} is ahead of {} by {} (mean over seeds); ",
-                    c.model_a,
-                    c.model_b,
-                    score(c.mean_difference)
-                ),
-            };
-            format!("{metric}: {lead}{}.", decision_sentence(c, alpha))
-        }
-        None => match analysis.rankings.iter().find(|r| r.metric == metric) {
-            Some(r) => format!(
-                "{metric}: {} is first by mean over seeds (no paired comparison).",
-                r.overall_best
+    let (metric, leader) = (lead.metric, &lead.leader.model);
+    let (Some(runner_up), Some(c)) = (lead.runner_up, lead.comparison) else {
+        return match lead.runner_up {
+            Some(b) => format!(
+                "{metric}: {leader} is first by mean over seeds; it could not be compared with the runner-up {} (see Notes for why).",
+                b.model
             ),
-            None => format!("{metric}: no comparison."),
-        },
+            None => format!("{metric}: {leader} only."),
+        };
+    };
+    // with failed scores the two means are over different folds, the comparison over the
+    // folds both scored: the words say which
+    let failed = lead.leader.n_failed + runner_up.n_failed > 0;
+    let on_common = format!(" on the {} folds both scored", c.n_pairs);
+    let (on_common, over_seeds) = if failed {
+        (on_common.as_str(), on_common.as_str())
+    } else {
+        ("", " (mean over seeds)")
+    };
+    let d = score(c.mean_difference);
+    let (a, b) = (&c.model_a, &c.model_b);
+    let tie = c.mean_difference == 0.0;
+    let means_differ = lead.leader.across_seeds.mean != runner_up.across_seeds.mean;
+    let lead_text = match c.decision {
+        _ if a != leader || tie && means_differ => {
+            format!(
+                "{leader} leads by its mean over the folds it scored ({} against {}), but ",
+                score(lead.leader.across_seeds.mean),
+                score(runner_up.across_seeds.mean)
+            ) + &if tie {
+                String::new()
+            } else {
+                format!("{a} is ahead of {b} by {d}{on_common}; ")
+            }
+        }
+        _ if tie => String::new(),
+        Decision::ABetter => format!("{a} wins: better than the runner-up {b} by {d}{on_common}; "),
+        _ => format!("{a} is ahead of {b} by {d}{over_seeds}; "),
+    };
+    format!(
+        "{metric}: {lead_text}{}.{}",
+        decision_sentence(c, alpha),
+        failed_scores(&[lead.leader, runner_up])
+    )
+}
+
+/// " logistic's mean leaves out its 5 failed score(s)." — or nothing when no score of
+/// `summaries` failed: a model that fails on its hardest folds has a mean over its easier
+/// ones, which reads better than it is.
+fn failed_scores(summaries: &[&Summary]) -> String {
+    let parts: Vec<String> = summaries
+        .iter()
+        .filter(|s| s.n_failed > 0)
+        .map(|s| {
+            format!(
+                "{}'s mean leaves out its {} failed score(s)",
+                s.model, s.n_failed
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        return String::new();
     }
+    format!(" {}.", parts.join("; "))
 }
 
 /// The answer a reader wants first, one line per metric: the leader and the verdict (as
 /// [`leader_lines`]), how much of the uncertainty is the seed, and the fits that failed or
 /// warned.
 pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
-    let pairs = leader_pairs(analysis);
+    let leads = leads(analysis);
     let mut metrics: Vec<&str> = analysis
         .summaries
         .iter()
@@ -373,8 +430,8 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
                 .iter()
                 .filter(|s| s.metric == metric)
                 .collect();
-            let mut line = match pairs.iter().find(|(m, _)| *m == metric) {
-                Some(&(_, pair)) => leader_line(analysis, metric, pair),
+            let mut line = match leads.iter().find(|l| l.metric == metric) {
+                Some(lead) => leader_line(analysis, lead),
                 None => format!("{metric}: {} only.", summaries[0].model),
             };
             let seed: Vec<String> = summaries

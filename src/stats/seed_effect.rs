@@ -108,6 +108,12 @@ pub fn seed_effect(scores: &Scores, ratio: f64) -> Maybe<SeedEffect> {
         runs_per_split.push(estimates.len());
     }
     let n_split = runs_per_split.len();
+    if n_split < 2 && scores.seeds.len() >= 2 {
+        return Maybe::absent(format!(
+            "needs at least 2 split seeds with a complete run (a run that lost a fold to a failed fit is left out); only {n_split} of the {} split seeds have one",
+            scores.seeds.len()
+        ));
+    }
     if n_split < 2 {
         return Maybe::absent("needs at least 2 split seeds");
     }

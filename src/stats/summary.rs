@@ -455,7 +455,8 @@ pub fn compare(
     options: &Options,
 ) -> Result<Comparison, String> {
     let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
-    // seed means oriented so that higher is better, paired seeds only, for ASO
+    // seed means oriented so that higher is better, for ASO and the effect sizes: over the
+    // folds both scored, so that a model is not favoured for failing on its hardest folds
     let (mut oriented_a, mut oriented_b) = (Vec::new(), Vec::new());
     let b_by_seed: BTreeMap<u64, usize> =
         b.seeds.iter().enumerate().map(|(i, &s)| (s, i)).collect();
@@ -472,13 +473,15 @@ pub fn compare(
             .copied()
             .zip(b.folds(j).iter().copied())
             .collect();
-        let pairs: Vec<f64> = a
-            .fold_ids(i)
-            .iter()
-            .zip(a.folds(i))
-            .filter_map(|(f, va)| b_folds.get(f).map(|vb| sign * (va - vb)))
-            .collect();
-        if let (Some(m), Some(ma), Some(mb)) = (mean(&pairs), mean(a.folds(i)), mean(b.folds(j))) {
+        let (mut pairs, mut common_a, mut common_b) = (Vec::new(), Vec::new(), Vec::new());
+        for (f, &va) in a.fold_ids(i).iter().zip(a.folds(i)) {
+            if let Some(&vb) = b_folds.get(f) {
+                pairs.push(sign * (va - vb));
+                common_a.push(va);
+                common_b.push(vb);
+            }
+        }
+        if let (Some(m), Some(ma), Some(mb)) = (mean(&pairs), mean(&common_a), mean(&common_b)) {
             oriented_a.push(sign * ma);
             oriented_b.push(sign * mb);
             seed_diffs.push(m);
