@@ -11,6 +11,9 @@ use crate::model::distances::{PackedRows, Term, BLOCK};
 use ndarray::{ArrayView1, ArrayView2};
 use std::ops::Range;
 
+/// The sign bit of a float32.
+const SIGN_BIT: u32 = 1 << 31;
+
 /// Bytes of kernel rows kept (scikit-learn's default `cache_size`, 200 MB).
 const CACHE_BYTES: usize = 200 << 20;
 
@@ -304,7 +307,10 @@ pub(super) struct RegressionRows {
     points: Points,
     positions: Positions,
     /// The data row each position's variable belongs to.
-    source: Vec<usize>,
+    source: Vec<u32>,
+    /// Each position's sign as a float32 sign bit: Q_ij = ±K, flipped by bits instead of
+    /// multiplied by ±1 (the same value) so that a row's read is plain loads.
+    flips: Vec<u32>,
     cache: Cache,
 }
 
@@ -312,12 +318,16 @@ impl RegressionRows {
     pub(super) fn new(points: Points) -> RegressionRows {
         let n = points.len();
         let diagonal: Vec<f64> = (0..n).map(|r| points.diagonal(r)).collect();
+        let rows = i32::try_from(n).expect("an SVM's training rows fit in 31 bits") as u32;
         RegressionRows {
             positions: Positions {
                 diagonal: diagonal.iter().chain(&diagonal).copied().collect(),
                 signs: (0..2 * n).map(|t| if t < n { 1.0 } else { -1.0 }).collect(),
             },
-            source: (0..2 * n).map(|t| t % n).collect(),
+            source: (0..2 * rows).map(|t| t % rows).collect(),
+            flips: (0..2 * n)
+                .map(|t| if t < n { 0 } else { SIGN_BIT })
+                .collect(),
             cache: Cache::new(n, n),
             points,
         }
@@ -330,25 +340,94 @@ impl Rows for RegressionRows {
     }
 
     fn row(&mut self, i: usize, len: usize, out: &mut [f32]) {
-        let (points, a) = (&mut self.points, self.source[i]);
+        let (points, a) = (&mut self.points, self.source[i] as usize);
         let n = points.len();
         let values = self
             .cache
             .row(a, n, |start, fresh| points.fill(a, start..n, fresh));
-        let signs = &self.positions.signs;
-        let sign = signs[i];
-        let positions = signs.iter().zip(&self.source);
-        super::vectorised(|| {
-            for (o, (&s, &r)) in out[..len].iter_mut().zip(positions) {
-                *o = (sign * s) as f32 * values[r];
-            }
-        });
+        assert!(values.len() >= n && self.source.len() >= len && self.flips.len() >= len);
+        // SAFETY: every source entry is below n (made as t mod n, then only exchanged), so
+        // within `values`; the other slices hold `len` entries
+        unsafe {
+            gather(
+                values,
+                &self.source,
+                &self.flips,
+                self.flips[i],
+                &mut out[..len],
+            )
+        }
     }
 
     fn swap(&mut self, i: usize, j: usize) {
         self.positions.swap(i, j);
         self.source.swap(i, j);
+        self.flips.swap(i, j);
     }
+}
+
+/// `out[t] = values[source[t]]` with its sign bit flipped by `flip ^ flips[t]`: a row of Q
+/// read from its kernel row by data row, eight entries at a time where the CPU gathers.
+///
+/// # Safety
+/// Every `source[t]` for `t < out.len()` is an index into `values`, and `source` and `flips`
+/// hold at least `out.len()` entries.
+unsafe fn gather(values: &[f32], source: &[u32], flips: &[u32], flip: u32, out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2; the caller's promise covers the reads
+        return unsafe { gather_avx2(values, source, flips, flip, out) };
+    }
+    // SAFETY: the caller's promise
+    unsafe { gather_from(values, source, flips, flip, out, 0) }
+}
+
+/// [`gather`] one entry at a time, from entry `start` on.
+///
+/// # Safety
+/// As [`gather`]'s.
+unsafe fn gather_from(
+    values: &[f32],
+    source: &[u32],
+    flips: &[u32],
+    flip: u32,
+    out: &mut [f32],
+    start: usize,
+) {
+    for (t, o) in out.iter_mut().enumerate().skip(start) {
+        // SAFETY: t < out.len(), so within `source` and `flips`, and `source[t]` within
+        // `values` (the caller's promise)
+        unsafe {
+            let (r, f) = (*source.get_unchecked(t), *flips.get_unchecked(t));
+            *o = f32::from_bits(values.get_unchecked(r as usize).to_bits() ^ flip ^ f);
+        }
+    }
+}
+
+/// [`gather`] with AVX2's gather instruction; the values are the same bits.
+///
+/// # Safety
+/// As [`gather`]'s, on a CPU with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn gather_avx2(values: &[f32], source: &[u32], flips: &[u32], flip: u32, out: &mut [f32]) {
+    use std::arch::x86_64::*;
+    let whole = out.len() / 8 * 8;
+    let flip_all = _mm256_set1_epi32(flip as i32);
+    for t in (0..whole).step_by(8) {
+        // SAFETY: entries t..t + 8 of each slice exist, and the indices are within `values`
+        // (the caller's promise; below 2³¹, so read right as signed offsets)
+        unsafe {
+            let rows = _mm256_loadu_si256(source.as_ptr().add(t).cast());
+            let entries = _mm256_i32gather_epi32::<4>(values.as_ptr().cast(), rows);
+            let signs = _mm256_loadu_si256(flips.as_ptr().add(t).cast());
+            let signs = _mm256_xor_si256(signs, flip_all);
+            let row = _mm256_xor_si256(entries, signs);
+            _mm256_storeu_si256(out.as_mut_ptr().add(t).cast(), row);
+        }
+    }
+    // SAFETY: the caller's promise
+    unsafe { gather_from(values, source, flips, flip, out, whole) }
 }
 
 #[cfg(test)]
@@ -360,6 +439,44 @@ mod tests {
         let x = Array2::from_shape_vec((values.len(), 1), values.to_vec()).unwrap();
         let rows: Vec<usize> = (0..values.len()).collect();
         Points::new(x.view(), &rows, Kernel::Linear)
+    }
+
+    #[test]
+    fn a_gathered_row_is_the_signed_kernel_row_in_position_order() {
+        // the definition: Q_it = (y_i y_t) K(i, t), ±1 times a float32 in float32 (±0 kept)
+        let values: Vec<f32> = (0..37)
+            .map(|k| match k % 5 {
+                0 => 0.0,
+                1 => -0.0,
+                _ => (k as f32 * 0.37).sin(),
+            })
+            .collect();
+        let n = values.len() as u32;
+        for len in [0, 1, 7, 8, 9, 16, 23, 74] {
+            let source: Vec<u32> = (0..len as u32).map(|t| (t * 11 + 3) % n).collect();
+            let signs: Vec<f64> = (0..len)
+                .map(|t| if t % 3 == 0 { -1.0 } else { 1.0 })
+                .collect();
+            let flips: Vec<u32> = signs
+                .iter()
+                .map(|&s| if s < 0.0 { SIGN_BIT } else { 0 })
+                .collect();
+            for (sign, flip) in [(1.0, 0), (-1.0, SIGN_BIT)] {
+                let want: Vec<u32> = (0..len)
+                    .map(|t| ((sign * signs[t]) as f32 * values[source[t] as usize]).to_bits())
+                    .collect();
+                let mut out = vec![f32::NAN; len];
+                // SAFETY: every source entry is below n = values.len()
+                unsafe { gather(&values, &source, &flips, flip, &mut out) };
+                let got: Vec<u32> = out.iter().map(|v| v.to_bits()).collect();
+                assert_eq!(got, want, "len {len}, sign {sign}");
+                let mut out = vec![f32::NAN; len];
+                // SAFETY: as above
+                unsafe { gather_from(&values, &source, &flips, flip, &mut out, 0) };
+                let got: Vec<u32> = out.iter().map(|v| v.to_bits()).collect();
+                assert_eq!(got, want, "one at a time: len {len}, sign {sign}");
+            }
+        }
     }
 
     #[test]
