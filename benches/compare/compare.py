@@ -27,6 +27,7 @@ WORKLOADS = {
     "W13": ("20,000×20 binary, naive Bayes, stratified 5 × 20", "w3.csv", "y", "naive_bayes", "stratified", 20, "accuracy", 5),
     "W14": ("20,000×20 binary, tree, stratified 5 × 5", "w3.csv", "y", "tree", "stratified", 5, "accuracy", 5),
     "W15": ("20,000×20 binary, svm, stratified 5 × 1", "w3.csv", "y", "svm", "stratified", 1, "accuracy", 5),
+    "W16": ("20,000×20 regression, svm, 5 × 1", "reg20k.csv", "y", "svm", "kfold", 1, "r2", 5),
 }
 only = sys.argv[5].split(",") if len(sys.argv) > 5 else list(WORKLOADS)
 

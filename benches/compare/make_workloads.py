@@ -3,6 +3,7 @@
 W1 diabetes (442 x 10, regression)   W2 synthetic 200,000 x 32 regression
 W3 synthetic 20,000 x 20 binary      W4 iris (150 x 4, three classes)
 W9 synthetic 20,000 x 50 regression (sparse truth, for lasso)
+W16 and trees.py: reg20k, synthetic 20,000 x 20 regression (linear plus an interaction)
 cancer.csv and digits.csv are the built-in breast_cancer and digits tables.
 """
 import pathlib, shutil, sys
@@ -39,4 +40,10 @@ beta = np.where(np.arange(50) < 10, rng.normal(size=50), 0.0)
 y = x @ beta + rng.normal(size=20_000)
 np.savetxt(out / "w9.csv", np.column_stack([x, y]), delimiter=",", fmt="%.9g",
            header=",".join([f"x{i}" for i in range(50)] + ["y"]), comments="")
+
+rng = np.random.default_rng(2026)
+x = rng.normal(size=(20_000, 20))
+y = x @ rng.normal(size=20) + 2 * np.sin(2 * x[:, 0]) * x[:, 1] + rng.normal(size=20_000)
+np.savetxt(out / "reg20k.csv", np.column_stack([x, y]), delimiter=",", fmt="%.9g",
+           header=",".join([f"x{i}" for i in range(20)] + ["y"]), comments="")
 print("wrote workloads to", out)

@@ -31,13 +31,8 @@ def data_path(data_dir, name):
         return root / "datasets" / "breast_cancer.csv"
     path = pathlib.Path(data_dir) / "reg20k.csv"
     if not path.exists():
-        import numpy as np
-        rng = np.random.default_rng(2026)
-        x = rng.normal(size=(20_000, 20))
-        y = x @ rng.normal(size=20) + 2 * np.sin(2 * x[:, 0]) * x[:, 1] + rng.normal(size=20_000)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savetxt(path, np.column_stack([x, y]), delimiter=",", fmt="%.9g",
-                   header=",".join([f"x{i}" for i in range(20)] + ["y"]), comments="")
+        sys.exit(f"{path} is missing: write the workloads first "
+                 f"(python benches/compare/make_workloads.py {data_dir})")
     return path
 
 
