@@ -180,6 +180,49 @@ fn a_study_runs_every_data_set_and_compares_the_models_over_them() {
 }
 
 #[test]
+fn a_study_says_when_a_score_leaves_out_failed_folds() {
+    // one row of class 1 among eleven: logistic cannot fit the fold that tests it (its
+    // training rows hold one class), so its mean is over the easier folds
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("a,b,y\n");
+    for r in 0..12 {
+        csv += &format!(
+            "{},{},{}\n",
+            r as f64 * 0.37 - 2.0,
+            (r * 7 % 5) as f64,
+            (r == 11) as u8
+        );
+    }
+    for name in ["rare1.csv", "rare2.csv"] {
+        std::fs::write(dir.path().join(name), &csv).unwrap();
+    }
+    let file = write_study(
+        dir.path(),
+        "models = [\"logistic\", \"naive_bayes\"]\nmetrics = [\"accuracy\"]\nseeds = 2\n\
+         [split]\nfolds = 4\n\
+         [[data]]\nfile = \"rare1.csv\"\ntarget = \"y\"\ntask = \"classification\"\n\
+         [[data]]\nfile = \"rare2.csv\"\ntarget = \"y\"\ntask = \"classification\"\n",
+    );
+    let out = dir.path().join("out");
+    let run = run_study(&file, &[], &out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let notes = json(&out.join("summary.json"))["notes"].to_string();
+    for name in ["rare1", "rare2"] {
+        assert!(
+            notes.contains(&format!(
+                "accuracy: on {name}, logistic's score leaves out its 2 failed score(s)"
+            )),
+            "{notes}"
+        );
+    }
+    assert!(read(&out.join("report.md")).contains("logistic's score leaves out its 2 failed"));
+}
+
+#[test]
 fn a_study_refuses_what_it_cannot_compare() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &[&str], &str); 5] = [

@@ -215,6 +215,8 @@ struct SubSummary {
     metric: String,
     higher_is_better: bool,
     across_seeds: SubMean,
+    #[serde(default)]
+    n_failed: usize,
 }
 
 #[derive(Deserialize)]
@@ -280,6 +282,18 @@ fn compare(file: &ExperimentFile, out: &Path, names: &[String]) -> Result<Study>
                 "{metric}: fewer than 2 models scored on every data set; not compared"
             ));
             continue;
+        }
+        // a data set's score is a mean over the folds the model scored: one that fails on the
+        // hardest folds ranks better there than it is
+        for (r, name) in reports.iter().zip(names) {
+            for s in r.summaries.iter().filter(|s| {
+                s.metric == metric && s.n_failed > 0 && models.contains(&s.model.as_str())
+            }) {
+                notes.push(format!(
+                    "{metric}: on {name}, {}'s score leaves out its {} failed score(s), so it is a mean over the folds it scored",
+                    s.model, s.n_failed
+                ));
+            }
         }
         let higher_is_better = of(&reports[0], models[0]).is_some_and(|(_, h)| h);
         let scores: Vec<Vec<f64>> = reports
