@@ -43,6 +43,16 @@ fn run_study(file: &Path, flags: &[&str], out: &Path) -> std::process::Output {
         .unwrap()
 }
 
+/// [`run_study`] without flags, which must succeed.
+fn run_study_ok(file: &Path, out: &Path) {
+    let run = run_study(file, &[], out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// Ranks of one row, 1 = best (higher is better), ties sharing their mean rank.
 fn ranks(row: &[f64]) -> Vec<f64> {
     row.iter()
@@ -59,12 +69,7 @@ fn a_study_runs_every_data_set_and_compares_the_models_over_them() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_study(dir.path(), STUDY);
     let out = dir.path().join("out");
-    let run = run_study(&file, &[], &out);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    run_study_ok(&file, &out);
     let names = ["iris", "wine", "cancer"];
     for name in names {
         let manifest = json(&out.join(name).join("manifest.json"));
@@ -204,12 +209,7 @@ fn a_study_says_when_a_score_leaves_out_failed_folds() {
          [[data]]\nfile = \"rare2.csv\"\ntarget = \"y\"\ntask = \"classification\"\n",
     );
     let out = dir.path().join("out");
-    let run = run_study(&file, &[], &out);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    run_study_ok(&file, &out);
     let notes = json(&out.join("summary.json"))["notes"].to_string();
     for name in ["rare1", "rare2"] {
         assert!(
