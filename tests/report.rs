@@ -383,6 +383,13 @@ fn a_model_that_fails_on_its_hardest_folds_is_not_read_as_ahead() {
         (c.model_a.as_str(), c.model_b.as_str()),
         ("steady", "lucky")
     );
+    // and on every seed, over the folds both scored, steady is first
+    let ranking = &analysis.rankings[0];
+    assert_eq!(
+        ranking.overall_best, "lucky",
+        "by its mean over the folds it scored"
+    );
+    assert!((ranking.top_share["steady"] - 1.0).abs() < 1e-12 && ranking.top_changes == 6);
     let md = render_markdown(&analysis, "synthetic", &about(), &[]);
     let answer = md.lines().find(|l| l.starts_with("- accuracy:")).unwrap();
     assert!(

@@ -549,7 +549,8 @@ pub struct Ranking {
     pub metric: String,
     /// The model with the best mean of seed means.
     pub overall_best: String,
-    /// Per seed scored by every model: models from best to worst seed mean.
+    /// Per seed scored by every model: models from best to worst mean over the folds of the
+    /// seed that every model scored.
     pub per_seed: Vec<SeedRanking>,
     /// Share of those seeds on which each model ranks first.
     pub top_share: BTreeMap<String, f64>,
@@ -566,6 +567,41 @@ pub struct SeedRanking {
     pub order: Vec<String>,
 }
 
+/// Each model's mean on split seed `seed` over the folds of it that every model scored (so
+/// that a model is not ranked on fewer, easier folds than the others), or `None` when some
+/// model has no such fold.
+fn common_fold_means(scores: &[&Scores], seed: u64) -> Option<Vec<f64>> {
+    let at: Vec<usize> = scores
+        .iter()
+        .map(|s| s.seeds.iter().position(|&t| t == seed))
+        .collect::<Option<_>>()?;
+    let common: Vec<u32> = scores[0]
+        .fold_ids(at[0])
+        .iter()
+        .copied()
+        .filter(|f| {
+            scores
+                .iter()
+                .zip(&at)
+                .all(|(s, &i)| s.fold_ids(i).contains(f))
+        })
+        .collect();
+    scores
+        .iter()
+        .zip(&at)
+        .map(|(s, &i)| {
+            let kept: Vec<f64> = s
+                .fold_ids(i)
+                .iter()
+                .zip(s.folds(i))
+                .filter(|(f, _)| common.contains(f))
+                .map(|(_, &v)| v)
+                .collect();
+            mean(&kept)
+        })
+        .collect()
+}
+
 /// Rank the models of one metric on every seed they all scored.
 pub fn rank(scores: &[&Scores], higher_is_better: bool) -> Option<Ranking> {
     if scores.len() < 2 {
@@ -578,10 +614,6 @@ pub fn rank(scores: &[&Scores], higher_is_better: bool) -> Option<Ranking> {
             a.total_cmp(&b)
         }
     };
-    let means: Vec<BTreeMap<u64, f64>> = scores
-        .iter()
-        .map(|s| s.seeds.iter().copied().zip(s.seed_means()).collect())
-        .collect();
     let overall: Vec<f64> = scores
         .iter()
         .map(|s| mean(&s.seed_means()).unwrap_or(f64::NAN))
@@ -589,20 +621,17 @@ pub fn rank(scores: &[&Scores], higher_is_better: bool) -> Option<Ranking> {
     let mut by_overall: Vec<usize> = (0..scores.len()).collect();
     by_overall.sort_by(|&i, &j| better(overall[i], overall[j]).then(i.cmp(&j)));
     let overall_best = scores[by_overall[0]].model.clone();
-    let common: Vec<u64> = means[0]
-        .keys()
-        .copied()
-        .filter(|seed| means.iter().all(|m| m.contains_key(seed)))
-        .collect();
-    let per_seed: Vec<SeedRanking> = common
+    let per_seed: Vec<SeedRanking> = scores[0]
+        .seeds
         .iter()
-        .map(|seed| {
+        .filter_map(|&seed| {
+            let means = common_fold_means(scores, seed)?;
             let mut order: Vec<usize> = (0..scores.len()).collect();
-            order.sort_by(|&i, &j| better(means[i][seed], means[j][seed]).then(i.cmp(&j)));
-            SeedRanking {
-                seed: *seed,
+            order.sort_by(|&i, &j| better(means[i], means[j]).then(i.cmp(&j)));
+            Some(SeedRanking {
+                seed,
                 order: order.iter().map(|&i| scores[i].model.clone()).collect(),
-            }
+            })
         })
         .collect();
     let mut top_share: BTreeMap<String, f64> =
