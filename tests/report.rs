@@ -309,15 +309,20 @@ fn a_large_grid_is_compared_with_its_leader_only() {
 /// fold 2, the hard one (0.6 for `steady`), and scores `steady`'s value plus `edge` on the
 /// others.
 fn lucky_records(edge: f64) -> Vec<FoldRecord> {
+    named_lucky_records(edge, ["steady", "lucky"])
+}
+
+/// [`lucky_records`] with the two models named `[steady, lucky]`.
+fn named_lucky_records(edge: f64, [steady, lucky]: [&str; 2]) -> Vec<FoldRecord> {
     let mut out = Vec::new();
-    for model in ["steady", "lucky"] {
+    for model in [steady, lucky] {
         for seed in 0..6u64 {
             for fold in 0..3usize {
                 let easy = 0.9 + 0.01 * seed as f64 + 0.005 * fold as f64;
-                let failed = model == "lucky" && fold == 2;
-                let value = match (model, fold) {
-                    (_, 2) => 0.6,
-                    ("lucky", _) => easy + edge,
+                let failed = model == lucky && fold == 2;
+                let value = match fold {
+                    2 => 0.6,
+                    _ if model == lucky => easy + edge,
                     _ => easy,
                 };
                 out.push(FoldRecord {
@@ -397,4 +402,25 @@ fn a_model_that_fails_on_its_hardest_folds_is_not_read_as_ahead() {
         "{answer}"
     );
     assert!(!answer.contains("no paired comparison"), "{answer}");
+}
+
+#[test]
+fn a_grid_point_that_fails_on_its_hardest_folds_is_not_chosen_for_it() {
+    // ridge:alpha=10 fails on every seed's hard fold and trails by 0.01 on the others
+    let records = named_lucky_records(-0.01, ["ridge:alpha=1", "ridge:alpha=10"]);
+    let scale = |m: &str| m.parse::<Metric>().unwrap().scale();
+    let analysis = analyse(&records, &scale, &Options::default());
+    let selection = &analysis.selections[0];
+    let chosen: Vec<(&str, usize)> = selection
+        .points
+        .iter()
+        .map(|p| (p.model.as_str(), p.chosen))
+        .collect();
+    assert_eq!(chosen, [("ridge:alpha=1", 6), ("ridge:alpha=10", 0)]);
+    assert_eq!(selection.best, "ridge:alpha=1");
+    assert!(
+        (selection.points[0].mean - selection.points[1].mean - 0.01).abs() < 1e-12,
+        "the points' means are over the folds both scored: {:?}",
+        selection.points
+    );
 }

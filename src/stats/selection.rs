@@ -3,6 +3,7 @@
 //! choice — the simplest point whose mean is within one standard error of the best (Breiman et
 //! al. 1984, §3.4.3; Hastie, Tibshirani & Friedman 2009, §7.10).
 
+use super::summary::common_fold_means;
 use super::{mean, Scale, Scores};
 use crate::model::larger_is_simpler;
 use serde::{Deserialize, Serialize};
@@ -14,7 +15,7 @@ pub struct GridPoint {
     pub model: String,
     /// The varied parameter's value.
     pub value: f64,
-    /// Mean over split seeds of the seed means.
+    /// Mean over split seeds of the seed means, each over the folds every point scored.
     pub mean: f64,
     /// Smallest and largest seed mean (the band of the validation curve).
     pub seed_min: f64,
@@ -159,26 +160,19 @@ fn select(
 ) -> Option<Selection> {
     members.sort_by(|a, b| a.1.total_cmp(&b.1));
     let better = |a: f64, b: f64| if scale.higher_is_better { a > b } else { a < b };
-    // split seeds every point was scored on
-    let common: Vec<u64> = members[0]
-        .0
+    // per split seed every point was scored on, each point's mean over the folds of it every
+    // point scored: a point that fails on a seed's hardest folds is not favoured for it
+    let points: Vec<&Scores> = members.iter().map(|(s, _)| *s).collect();
+    let by_seed: Vec<Vec<f64>> = points[0]
         .seeds
         .iter()
-        .copied()
-        .filter(|seed| members.iter().all(|(s, _)| s.seeds.contains(seed)))
+        .filter_map(|&seed| common_fold_means(&points, seed))
         .collect();
-    if common.is_empty() {
+    if by_seed.is_empty() {
         return None;
     }
-    let seed_means: Vec<Vec<f64>> = members
-        .iter()
-        .map(|(s, _)| {
-            let all = s.seed_means();
-            common
-                .iter()
-                .map(|seed| all[s.seeds.binary_search(seed).expect("a common seed")])
-                .collect()
-        })
+    let seed_means: Vec<Vec<f64>> = (0..members.len())
+        .map(|i| by_seed.iter().map(|means| means[i]).collect())
         .collect();
     let kind = parts(&members[0].0.model).0.to_string();
     let simpler = larger_is_simpler(&kind, &parameter);
@@ -188,17 +182,11 @@ fn select(
         by_simplicity.reverse();
     }
     let mut chosen = vec![0; members.len()];
-    for (seed, _) in common.iter().enumerate() {
+    for on_seed in &by_seed {
         let winner = by_simplicity
             .iter()
             .copied()
-            .reduce(|w, i| {
-                if better(seed_means[i][seed], seed_means[w][seed]) {
-                    i
-                } else {
-                    w
-                }
-            })
+            .reduce(|w, i| if better(on_seed[i], on_seed[w]) { i } else { w })
             .expect("two points at least");
         chosen[winner] += 1;
     }
@@ -246,7 +234,7 @@ fn select(
             })
             .collect(),
         grid,
-        n_seeds: common.len(),
+        n_seeds: by_seed.len(),
         best: members[best].0.model.clone(),
         one_se_choice,
         one_se,

@@ -570,7 +570,7 @@ pub struct SeedRanking {
 /// Each model's mean on split seed `seed` over the folds of it that every model scored (so
 /// that a model is not ranked on fewer, easier folds than the others), or `None` when some
 /// model has no such fold.
-fn common_fold_means(scores: &[&Scores], seed: u64) -> Option<Vec<f64>> {
+pub(super) fn common_fold_means(scores: &[&Scores], seed: u64) -> Option<Vec<f64>> {
     let at: Vec<usize> = scores
         .iter()
         .map(|s| s.seeds.iter().position(|&t| t == seed))
