@@ -4,7 +4,7 @@
 use seedfold::metric::Metric;
 use seedfold::report::{render_html, render_markdown, render_summary_json, render_table};
 use seedfold::run::{FoldRecord, Status};
-use seedfold::stats::{analyse, group_scores, Analysis, Options};
+use seedfold::stats::{analyse, group_scores, paired_seeds, Analysis, Options};
 
 /// 6 seeds × 3 folds of two models on accuracy and rmse, from a fixed generator; model `b` has
 /// one failed fold.
@@ -359,6 +359,17 @@ fn a_model_that_fails_on_its_hardest_folds_is_not_read_as_ahead() {
         (effect.cohens_d, effect.cliffs_delta),
         (0.0, 0.0),
         "seed means over the folds both scored"
+    );
+    // the HTML report's per-seed differences are these: zero on every seed
+    let scores = group_scores(&lucky_records(0.0));
+    let find = |m: &str| scores.iter().find(|s| s.model == m).unwrap();
+    let seeds = paired_seeds(find("lucky"), find("steady"), true);
+    assert!(
+        seeds.len() == 6
+            && seeds
+                .iter()
+                .all(|s| s.mean_difference == 0.0 && s.differences.len() == 2),
+        "over the two folds both scored"
     );
     let md = render_markdown(&analysis, "synthetic", &about(), &[]);
     let answer = md.lines().find(|l| l.starts_with("- accuracy:")).unwrap();

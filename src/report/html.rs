@@ -10,7 +10,7 @@ use super::content::{
 use super::svg::{self, escape, Mark, Palette};
 use super::verdict::{answer_lines, leader_lines};
 use crate::metric::Metric;
-use crate::stats::{running_interval, Analysis, Scores, MAX_ALL_PAIRS};
+use crate::stats::{paired_seeds, running_interval, Analysis, Comparison, Scores, MAX_ALL_PAIRS};
 use std::fmt::Write;
 
 pub(super) const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
@@ -189,7 +189,7 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
         let rows: Vec<(String, Vec<f64>)> = pairs
             .iter()
             .map(|c| {
-                let differences = seed_differences(&summaries, &c.model_a, &c.model_b);
+                let differences = seed_differences(scores, c, first.higher_is_better);
                 (format!("{} − {}", c.model_a, c.model_b), differences)
             })
             .collect();
@@ -206,7 +206,7 @@ fn plots(out: &mut String, analysis: &Analysis, scores: &[Scores], metric: &str)
                 &format!("A − B ({metric}, oriented so > 0 favours A)"),
                 palette,
             ),
-            "Each dot is one split seed's score difference between the pair (right of the dashed zero line: A better); the green band is the region of practical equivalence. Dots mostly inside the band: equivalent; on both sides of zero: the winner depends on the seed.",
+            "Each dot is one split seed's score difference between the pair, over the folds both scored (right of the dashed zero line: A better); the green band is the region of practical equivalence. Dots mostly inside the band: equivalent; on both sides of zero: the winner depends on the seed.",
         );
     }
     if models.len() > 1 && models.len() <= MAX_ALL_PAIRS {
@@ -248,20 +248,16 @@ fn palette(analysis: &Analysis) -> Palette {
     Palette::new(analysis.summaries.iter().map(|s| s.model.as_str()))
 }
 
-/// Per common split seed, A's seed mean minus B's, oriented so that positive favours A.
-fn seed_differences(summaries: &[&crate::stats::Summary], a: &str, b: &str) -> Vec<f64> {
-    let find = |m: &str| summaries.iter().find(|s| s.model == m);
-    let (Some(a), Some(b)) = (find(a), find(b)) else {
+/// Per split seed, `c`'s A minus B over the folds both scored (the comparison's own seed
+/// differences), oriented so that positive favours A.
+fn seed_differences(scores: &[Scores], c: &Comparison, higher_is_better: bool) -> Vec<f64> {
+    let find = |m: &str| scores.iter().find(|s| s.model == m && s.metric == c.metric);
+    let (Some(a), Some(b)) = (find(&c.model_a), find(&c.model_b)) else {
         return Vec::new();
     };
-    let sign = if a.higher_is_better { 1.0 } else { -1.0 };
-    a.seeds
-        .iter()
-        .zip(&a.seed_means)
-        .filter_map(|(seed, ma)| {
-            let j = b.seeds.iter().position(|s| s == seed)?;
-            Some(sign * (ma - b.seed_means[j]))
-        })
+    paired_seeds(a, b, higher_is_better)
+        .into_iter()
+        .map(|seed| seed.mean_difference)
         .collect()
 }
 

@@ -51,7 +51,8 @@ pub use seeds::{
 pub use selection::{GridPoint, Selection, TunedPoint, Tuning};
 pub use settle::{settle, Settle};
 pub use summary::{
-    compare, rank, summarize, Comparison, Limit, LimitingFactor, Options, Ranking, Rope, Summary,
+    compare, paired_seeds, rank, summarize, Comparison, Limit, LimitingFactor, Options, PairedSeed,
+    Ranking, Rope, Summary,
 };
 pub use wilcoxon::{wilcoxon, Wilcoxon};
 

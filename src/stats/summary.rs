@@ -446,23 +446,25 @@ impl LimitingFactor {
     }
 }
 
-/// Compare `a` and `b` over their common (seed, fold) pairs; an error explains why they
-/// cannot be paired.
-pub fn compare(
-    a: &Scores,
-    b: &Scores,
-    scale: Scale,
-    options: &Options,
-) -> Result<Comparison, String> {
-    let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
-    // seed means oriented so that higher is better, for ASO and the effect sizes: over the
-    // folds both scored, so that a model is not favoured for failing on its hardest folds
-    let (mut oriented_a, mut oriented_b) = (Vec::new(), Vec::new());
+/// One split seed of two models, over the folds of it both scored: so that a model is not
+/// favoured for failing on its hardest folds.
+pub struct PairedSeed {
+    /// A's score minus B's per common fold, oriented so that positive favours A.
+    pub differences: Vec<f64>,
+    /// Their mean.
+    pub mean_difference: f64,
+    /// A's mean over the common folds.
+    pub mean_a: f64,
+    /// B's mean over the common folds.
+    pub mean_b: f64,
+}
+
+/// Every split seed `a` and `b` both scored on a common fold, in `a`'s seed order.
+pub fn paired_seeds(a: &Scores, b: &Scores, higher_is_better: bool) -> Vec<PairedSeed> {
+    let sign = if higher_is_better { 1.0 } else { -1.0 };
     let b_by_seed: BTreeMap<u64, usize> =
         b.seeds.iter().enumerate().map(|(i, &s)| (s, i)).collect();
-    let mut fold_diffs = Vec::new();
-    let mut seed_diffs = Vec::new();
-    let mut per_seed_pairs: Vec<Vec<f64>> = Vec::new();
+    let mut out = Vec::new();
     for (i, seed) in a.seeds.iter().enumerate() {
         let Some(&j) = b_by_seed.get(seed) else {
             continue;
@@ -473,21 +475,48 @@ pub fn compare(
             .copied()
             .zip(b.folds(j).iter().copied())
             .collect();
-        let (mut pairs, mut common_a, mut common_b) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut differences, mut common_a, mut common_b) = (Vec::new(), Vec::new(), Vec::new());
         for (f, &va) in a.fold_ids(i).iter().zip(a.folds(i)) {
             if let Some(&vb) = b_folds.get(f) {
-                pairs.push(sign * (va - vb));
+                differences.push(sign * (va - vb));
                 common_a.push(va);
                 common_b.push(vb);
             }
         }
-        if let (Some(m), Some(ma), Some(mb)) = (mean(&pairs), mean(&common_a), mean(&common_b)) {
-            oriented_a.push(sign * ma);
-            oriented_b.push(sign * mb);
-            seed_diffs.push(m);
-            fold_diffs.extend(&pairs);
-            per_seed_pairs.push(pairs);
+        if let (Some(mean_difference), Some(mean_a), Some(mean_b)) =
+            (mean(&differences), mean(&common_a), mean(&common_b))
+        {
+            out.push(PairedSeed {
+                differences,
+                mean_difference,
+                mean_a,
+                mean_b,
+            });
         }
+    }
+    out
+}
+
+/// Compare `a` and `b` over their common (seed, fold) pairs; an error explains why they
+/// cannot be paired.
+pub fn compare(
+    a: &Scores,
+    b: &Scores,
+    scale: Scale,
+    options: &Options,
+) -> Result<Comparison, String> {
+    let sign = if scale.higher_is_better { 1.0 } else { -1.0 };
+    // seed means oriented so that higher is better, for ASO and the effect sizes
+    let (mut oriented_a, mut oriented_b) = (Vec::new(), Vec::new());
+    let mut fold_diffs = Vec::new();
+    let mut seed_diffs = Vec::new();
+    let mut per_seed_pairs: Vec<Vec<f64>> = Vec::new();
+    for seed in paired_seeds(a, b, scale.higher_is_better) {
+        oriented_a.push(sign * seed.mean_a);
+        oriented_b.push(sign * seed.mean_b);
+        seed_diffs.push(seed.mean_difference);
+        fold_diffs.extend(&seed.differences);
+        per_seed_pairs.push(seed.differences);
     }
     if fold_diffs.is_empty() {
         return Err(format!(
