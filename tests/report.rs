@@ -360,6 +360,15 @@ fn a_model_that_fails_on_its_hardest_folds_is_not_read_as_ahead() {
         (0.0, 0.0),
         "seed means over the folds both scored"
     );
+    // tied on every seed: first place is shared, not given to the first listed
+    let ranking = &analysis.rankings[0];
+    let share = |m: &str| ranking.top_share[m];
+    assert!(
+        (share("lucky") - 0.5).abs() < 1e-12
+            && (share("steady") - 0.5).abs() < 1e-12
+            && ranking.top_changes == 0,
+        "{ranking:?}"
+    );
     // the HTML report's per-seed differences are these: zero on every seed
     let scores = group_scores(&lucky_records(0.0));
     let find = |m: &str| scores.iter().find(|s| s.model == m).unwrap();

@@ -581,9 +581,9 @@ pub struct Ranking {
     /// Per seed scored by every model: models from best to worst mean over the folds of the
     /// seed that every model scored.
     pub per_seed: Vec<SeedRanking>,
-    /// Share of those seeds on which each model ranks first.
+    /// Share of those seeds on which each model ranks first (a tie for first shared equally).
     pub top_share: BTreeMap<String, f64>,
-    /// Seeds on which the top model is not the overall best.
+    /// Seeds on which the overall best is not first (nor tied for first).
     pub top_changes: usize,
 }
 
@@ -650,28 +650,40 @@ pub fn rank(scores: &[&Scores], higher_is_better: bool) -> Option<Ranking> {
     let mut by_overall: Vec<usize> = (0..scores.len()).collect();
     by_overall.sort_by(|&i, &j| better(overall[i], overall[j]).then(i.cmp(&j)));
     let overall_best = scores[by_overall[0]].model.clone();
-    let per_seed: Vec<SeedRanking> = scores[0]
+    // per seed, the order and the models tied for first place
+    let ranked: Vec<(SeedRanking, Vec<usize>)> = scores[0]
         .seeds
         .iter()
         .filter_map(|&seed| {
             let means = common_fold_means(scores, seed)?;
             let mut order: Vec<usize> = (0..scores.len()).collect();
             order.sort_by(|&i, &j| better(means[i], means[j]).then(i.cmp(&j)));
-            Some(SeedRanking {
+            let first: Vec<usize> = order
+                .iter()
+                .copied()
+                .take_while(|&i| means[i] == means[order[0]])
+                .collect();
+            let ranking = SeedRanking {
                 seed,
                 order: order.iter().map(|&i| scores[i].model.clone()).collect(),
-            })
+            };
+            Some((ranking, first))
         })
         .collect();
+    // a tie for first place is shared: the first listed would otherwise take it
     let mut top_share: BTreeMap<String, f64> =
         scores.iter().map(|s| (s.model.clone(), 0.0)).collect();
-    for r in &per_seed {
-        *top_share.entry(r.order[0].clone()).or_default() += 1.0 / per_seed.len() as f64;
+    for (_, first) in &ranked {
+        for &i in first {
+            *top_share.entry(scores[i].model.clone()).or_default() +=
+                1.0 / ranked.len() as f64 / first.len() as f64;
+        }
     }
-    let top_changes = per_seed
+    let top_changes = ranked
         .iter()
-        .filter(|r| r.order[0] != overall_best)
+        .filter(|(_, first)| first.iter().all(|&i| scores[i].model != overall_best))
         .count();
+    let per_seed: Vec<SeedRanking> = ranked.into_iter().map(|(r, _)| r).collect();
     Some(Ranking {
         metric: scores[0].metric.clone(),
         overall_best,
