@@ -3,6 +3,8 @@
 mod cli;
 
 fn main() -> std::process::ExitCode {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    allocator::keep_freed_blocks();
     match cli::main() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -25,6 +27,18 @@ mod allocator {
 
     #[global_allocator]
     static ALLOCATOR: FreshPages = FreshPages;
+
+    /// Let the system allocator keep freed blocks of up to 64 MiB for reuse instead of
+    /// unmapping them: a multinomial Newton step allocates and frees a few 3.4 MB matrices, and
+    /// mapped afresh each time their pages faulted in again, both threads waiting on the
+    /// kernel (W10 8.15 → 6.61 s, W2 0.79 → 0.75 s; peak memory up to 24 MB more).
+    pub(super) fn keep_freed_blocks() {
+        // SAFETY: mallopt only sets the allocator's thresholds, before any thread starts.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+        }
+    }
 
     /// Blocks at least this large, aligned beyond malloc's 16 bytes and at most to a page.
     fn mapped(layout: Layout) -> bool {
