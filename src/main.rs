@@ -29,9 +29,11 @@ mod allocator {
     static ALLOCATOR: FreshPages = FreshPages;
 
     /// Let the system allocator keep freed blocks of up to 64 MiB for reuse instead of
-    /// unmapping them: a multinomial Newton step allocates and frees a few 3.4 MB matrices, and
-    /// mapped afresh each time their pages faulted in again, both threads waiting on the
-    /// kernel (W10 8.15 → 6.61 s, W2 0.79 → 0.75 s; peak memory up to 24 MB more).
+    /// unmapping them or trimming its heaps: a multinomial Newton step allocates and frees a
+    /// few 3.4 MB matrices, and mapped afresh each time their pages faulted in again, both
+    /// threads waiting on the kernel (W10 8.15 → 6.61 s, W2 0.79 → 0.75 s; peak memory up to
+    /// 24 MB more). Once the fits are done, `execute` maps large blocks again and trims the
+    /// heaps itself, so the memory per split seed does not grow (BENCHMARKS.md).
     pub(super) fn keep_freed_blocks() {
         // SAFETY: mallopt only sets the allocator's thresholds, before any thread starts.
         unsafe {
