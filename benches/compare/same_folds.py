@@ -7,7 +7,9 @@ metric accuracy or r2. Make such a file from any table with awkward.py.
 
 A tree's twin breaks ties between equally good features by its random_state (in a small node
 many features separate the same rows), so for `tree` scikit-learn's score is the mean over
-random_state 0 … 9 and the line ends with their range: seedfold should fall inside it.
+random_state 0 … 9 and the line ends with their range: seedfold should fall inside it. A fold
+scikit-learn cannot fit (e.g. one class in its training rows) prints whether seedfold failed
+it too.
 """
 import sys
 
@@ -45,10 +47,17 @@ for (seed, fold), rows in splits.groupby(["split_seed", "fold"]):
     test = rows[rows.role == "test"].row.to_numpy()
     for name in records.model.unique():
         fitted = [twins[name]] if name in twins else [tie_broken[name](random_state=s) for s in range(10)]
-        scores = [score(y[test], m.fit(X[train], y[train]).predict(X[test])) for m in fitted]
-        theirs = sum(scores) / len(scores)
-        spread = f" range {min(scores):.12f} {max(scores):.12f}" if len(scores) > 1 else ""
         ours = records[(records.model == name) & (records.split_seed == seed) & (records.fold == fold)]
         value, status = float(ours.value.iloc[0]), ours.status.iloc[0]
+        try:
+            scores = [score(y[test], m.fit(X[train], y[train]).predict(X[test])) for m in fitted]
+        except ValueError as e:
+            # a fold neither tool can fit (one class in its training rows) fails on both sides
+            agree = "both failed" if status == "failed" else "MISMATCH: only scikit-learn failed"
+            print(f"{name} seed {seed} fold {fold} seedfold {status} scikit-learn failed "
+                  f"({e}): {agree}")
+            continue
+        theirs = sum(scores) / len(scores)
+        spread = f" range {min(scores):.12f} {max(scores):.12f}" if len(scores) > 1 else ""
         print(f"{name} seed {seed} fold {fold} seedfold {value:.12f} scikit-learn {theirs:.12f} "
               f"diff {abs(value - theirs):.1e} {status}{spread}")
