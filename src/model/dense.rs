@@ -73,12 +73,17 @@ impl StripedMatrix {
                 add_lower_strips(weighted, &self.values, rows, n, sums);
             }),
         }
-        for i in 0..n {
-            for j in 0..i {
-                out[[j, i]] = out[[i, j]];
-            }
-        }
+        mirror_lower(&mut out);
         out
+    }
+}
+
+/// Copy the lower triangle of the square `a` onto its upper one.
+pub(crate) fn mirror_lower(a: &mut Array2<f64>) {
+    for i in 0..a.nrows() {
+        for j in 0..i {
+            a[[j, i]] = a[[i, j]];
+        }
     }
 }
 

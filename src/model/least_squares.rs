@@ -108,11 +108,7 @@ impl GramSystem {
         }
         let sums = ArrayView2::from_shape((d + 2, d + 2), &sums).expect("(d + 2)² sums");
         let mut gram = sums.slice(s![..=d, ..=d]).to_owned();
-        for i in 0..=d {
-            for j in 0..i {
-                gram[[j, i]] = gram[[i, j]];
-            }
-        }
+        dense::mirror_lower(&mut gram);
         (gram, sums.slice(s![d + 1, ..=d]).to_owned())
     }
 

@@ -53,9 +53,15 @@ fn direction(hessian: &Array2<f64>, gradient: &[f64]) -> Vec<f64> {
         .max(f64::MIN_POSITIVE);
     let mut damping = 0.0;
     for _ in 0..8 {
-        let mut h = hessian.clone();
-        h.diag_mut().iter_mut().for_each(|v| *v += damping);
-        if let Some(l) = cholesky(&h) {
+        // the Hessian itself first; a damped copy only when it is not safely definite
+        let factor = if damping == 0.0 {
+            cholesky(hessian)
+        } else {
+            let mut h = hessian.clone();
+            h.diag_mut().iter_mut().for_each(|v| *v += damping);
+            cholesky(&h)
+        };
+        if let Some(l) = factor {
             let mut step: Array1<f64> = gradient.iter().map(|g| -g).collect();
             solve_cholesky(&l, &mut step);
             if step.iter().all(|v| v.is_finite()) {

@@ -462,39 +462,25 @@ pub struct PairedSeed {
 /// Every split seed `a` and `b` both scored on a common fold, in `a`'s seed order.
 pub fn paired_seeds(a: &Scores, b: &Scores, higher_is_better: bool) -> Vec<PairedSeed> {
     let sign = if higher_is_better { 1.0 } else { -1.0 };
-    let b_by_seed: BTreeMap<u64, usize> =
-        b.seeds.iter().enumerate().map(|(i, &s)| (s, i)).collect();
-    let mut out = Vec::new();
-    for (i, seed) in a.seeds.iter().enumerate() {
-        let Some(&j) = b_by_seed.get(seed) else {
-            continue;
-        };
-        let b_folds: BTreeMap<u32, f64> = b
-            .fold_ids(j)
-            .iter()
-            .copied()
-            .zip(b.folds(j).iter().copied())
-            .collect();
-        let (mut differences, mut common_a, mut common_b) = (Vec::new(), Vec::new(), Vec::new());
-        for (f, &va) in a.fold_ids(i).iter().zip(a.folds(i)) {
-            if let Some(&vb) = b_folds.get(f) {
-                differences.push(sign * (va - vb));
-                common_a.push(va);
-                common_b.push(vb);
-            }
-        }
-        if let (Some(mean_difference), Some(mean_a), Some(mean_b)) =
-            (mean(&differences), mean(&common_a), mean(&common_b))
-        {
-            out.push(PairedSeed {
+    a.seeds
+        .iter()
+        .filter_map(|&seed| {
+            let [on_a, on_b]: [Vec<f64>; 2] = common_fold_scores(&[a, b], seed)?
+                .try_into()
+                .expect("two models");
+            let differences: Vec<f64> = on_a
+                .iter()
+                .zip(&on_b)
+                .map(|(va, vb)| sign * (va - vb))
+                .collect();
+            Some(PairedSeed {
+                mean_difference: mean(&differences)?,
+                mean_a: mean(&on_a)?,
+                mean_b: mean(&on_b)?,
                 differences,
-                mean_difference,
-                mean_a,
-                mean_b,
-            });
-        }
-    }
-    out
+            })
+        })
+        .collect()
 }
 
 /// Compare `a` and `b` over their common (seed, fold) pairs; an error explains why they
@@ -596,38 +582,37 @@ pub struct SeedRanking {
     pub order: Vec<String>,
 }
 
-/// Each model's mean on split seed `seed` over the folds of it that every model scored (so
-/// that a model is not ranked on fewer, easier folds than the others), or `None` when some
-/// model has no such fold.
-pub(super) fn common_fold_means(scores: &[&Scores], seed: u64) -> Option<Vec<f64>> {
+/// On split seed `seed`, each model's scores on the folds every model scored, in the first
+/// model's fold order (so that no model is credited for the hardest folds it failed), or
+/// `None` when a model lacks the seed or no fold is common to all.
+fn common_fold_scores(scores: &[&Scores], seed: u64) -> Option<Vec<Vec<f64>>> {
     let at: Vec<usize> = scores
         .iter()
-        .map(|s| s.seeds.iter().position(|&t| t == seed))
+        .map(|s| s.seeds.binary_search(&seed).ok())
         .collect::<Option<_>>()?;
-    let common: Vec<u32> = scores[0]
-        .fold_ids(at[0])
+    let mut out = vec![Vec::new(); scores.len()];
+    for fold in scores[0].fold_ids(at[0]) {
+        let values: Option<Vec<f64>> = scores
+            .iter()
+            .zip(&at)
+            .map(|(s, &i)| {
+                let k = s.fold_ids(i).iter().position(|f| f == fold)?;
+                Some(s.folds(i)[k])
+            })
+            .collect();
+        for (list, v) in out.iter_mut().zip(values.into_iter().flatten()) {
+            list.push(v);
+        }
+    }
+    (!out[0].is_empty()).then_some(out)
+}
+
+/// Each model's mean on split seed `seed` over the folds of it that every model scored
+/// ([`common_fold_scores`]), or `None` when there is no such fold.
+pub(super) fn common_fold_means(scores: &[&Scores], seed: u64) -> Option<Vec<f64>> {
+    common_fold_scores(scores, seed)?
         .iter()
-        .copied()
-        .filter(|f| {
-            scores
-                .iter()
-                .zip(&at)
-                .all(|(s, &i)| s.fold_ids(i).contains(f))
-        })
-        .collect();
-    scores
-        .iter()
-        .zip(&at)
-        .map(|(s, &i)| {
-            let kept: Vec<f64> = s
-                .fold_ids(i)
-                .iter()
-                .zip(s.folds(i))
-                .filter(|(f, _)| common.contains(f))
-                .map(|(_, &v)| v)
-                .collect();
-            mean(&kept)
-        })
+        .map(|v| mean(v))
         .collect()
 }
 
