@@ -444,3 +444,35 @@ fn a_grid_point_that_fails_on_its_hardest_folds_is_not_chosen_for_it() {
         selection.points
     );
 }
+
+#[test]
+fn a_metric_no_fold_could_score_is_not_blamed_on_the_fits() {
+    // the fits of c succeeded; its metric is undefined on every fold
+    let mut records = records();
+    let unscored: Vec<FoldRecord> = records
+        .iter()
+        .filter(|r| r.model == "a" && r.metric == "accuracy")
+        .map(|r| FoldRecord {
+            model: "c".into(),
+            value: None,
+            status: Status::Failed,
+            error: Some("roc_auc is undefined: the fold's test rows hold only one class".into()),
+            ..r.clone()
+        })
+        .collect();
+    records.extend(unscored);
+    let analysis = analyse(
+        &records,
+        &|m: &str| m.parse::<Metric>().unwrap().scale(),
+        &Options::default(),
+    );
+    let note = analysis
+        .notes
+        .iter()
+        .find(|n| n.starts_with("c has no scored fold on accuracy"))
+        .expect("a note says c has no scored fold");
+    assert!(
+        note.contains("all its 18 score(s) failed") && !note.contains("fit"),
+        "{note}"
+    );
+}

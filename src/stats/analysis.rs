@@ -114,8 +114,9 @@ pub fn analyse_scores(
         .filter_map(|(s, summary)| {
             if summary.is_none() {
                 notes.push(format!(
-                    "{} has no scored fold on {}: every fit failed",
-                    s.model, s.metric
+                    "{} has no scored fold on {}: all its {} score(s) failed (see the records' \
+                     status and error columns)",
+                    s.model, s.metric, s.n_failed
                 ));
             }
             summary
