@@ -9,12 +9,15 @@
 //! CPU: the C library picks an FMA variant at run time, and a last-bit change in a gradient
 //! can move a near tie between two splits.
 
+mod split;
+
 use super::cart::partition;
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
 use ndarray::{ArrayView1, ArrayView2};
 use rand_chacha::ChaCha8Rng;
+use split::{best_split, Split};
 
 /// scikit-learn's floor on a child's summed hessian.
 const MIN_HESSIAN: f64 = 1e-3;
@@ -141,8 +144,10 @@ fn bin_thresholds(column: ArrayView1<f64>, max_bins: usize) -> Vec<f64> {
     cuts
 }
 
-/// Gradient, hessian and row count summed over a bin or a node.
+/// Gradient, hessian and row count summed over a bin or a node; laid out in this order, as
+/// the split search reads the gradient and hessian as a pair.
 #[derive(Debug, Clone, Copy, Default)]
+#[repr(C)]
 struct Sums {
     g: f64,
     h: f64,
@@ -199,97 +204,6 @@ fn histogram(binned: &Binned, rows: &[usize], (g, h): (&[f64], &[f64]), hist: &m
             b.h += h;
             b.n += 1;
         }
-    }
-}
-
-/// The best split of a node: rows with code ≤ `bin` on `feature` go left, with sums `left`.
-#[derive(Debug, Clone, Copy)]
-struct Split {
-    gain: f64,
-    feature: usize,
-    bin: usize,
-    left: Sums,
-}
-
-/// scikit-learn's split search without missing values: every bin boundary, children of at
-/// least `min_samples_leaf` rows and `MIN_HESSIAN` hessian, the first largest positive gain.
-///
-/// A boundary's gain takes two divisions, which bound the search; most boundaries of a node
-/// fall well short of the best so far, and with `SCREEN` [`Beaten`] tells those from products
-/// alone, so only the others are weighed (with the same divisions as always: the same gains,
-/// the same split). Without it every boundary is weighed, the reference the tests hold the
-/// screen to.
-fn best_split<const SCREEN: bool>(
-    hist: &[Sums],
-    total: Sums,
-    binned: &Binned,
-    s: &BoostingSettings,
-) -> Option<Split> {
-    let mut best: Option<Split> = None;
-    let parent = total.score(s.l2);
-    let mut beaten = Beaten::new(0.0, parent, total, s.l2);
-    for feature in 0..binned.thresholds.len() {
-        let bins = binned.bins(hist, feature);
-        let mut left = Sums::default();
-        // the last bin has nothing to its right
-        for (bin, b) in bins[..bins.len() - 1].iter().enumerate() {
-            // an empty bin holds zeros (see `Sums::minus_bin`), so the boundary after it is the
-            // one before, already weighed, to the bit: no branch on emptiness, a coin toss
-            left.g += b.g;
-            left.h += b.h;
-            left.n += b.n;
-            let right = total.minus(left);
-            if left.n < s.min_samples_leaf || left.h < MIN_HESSIAN {
-                continue;
-            }
-            if right.n < s.min_samples_leaf || right.h < MIN_HESSIAN {
-                break;
-            }
-            if SCREEN && beaten.by(left, right, s.l2) {
-                continue;
-            }
-            let gain = left.score(s.l2) + right.score(s.l2) - parent;
-            if gain > best.map_or(0.0, |b| b.gain) {
-                best = Some(Split {
-                    gain,
-                    feature,
-                    bin,
-                    left,
-                });
-                beaten = Beaten::new(gain, parent, total, s.l2);
-            }
-        }
-    }
-    best
-}
-
-/// Whether a boundary's gain is certainly below the best so far, `best`: with
-/// H_L = h_L + λ and H_R = h_R + λ, its gain G_L²/H_L + G_R²/H_R − parent is below `best`
-/// when G_L²·H_R + G_R²·H_L < (best + parent)·H_L·H_R, a test of products only. The right side
-/// is shrunk by 10⁻⁹ of itself, far more than the few units in the last place by which either
-/// side or the divided gain can be rounded, so a boundary it rejects has a computed gain below
-/// `best` too and would not be taken. When the right side could leave [10⁻²⁰⁰, 10²⁰⁰] for
-/// some boundary of the node (H_L·H_R lies between 10⁻⁶, both children holding the least
-/// hessian, and (H + 2λ)²), underflow or overflow could swamp that margin: it rejects nothing.
-#[derive(Debug, Clone, Copy)]
-struct Beaten {
-    /// (best + parent)·(1 − 10⁻⁹), both scores non-negative; −∞ to reject nothing.
-    bar: f64,
-}
-
-impl Beaten {
-    fn new(best: f64, parent: f64, total: Sums, l2: f64) -> Beaten {
-        let bar = (best + parent) * (1.0 - 1e-9);
-        let widest = (total.h + 2.0 * l2) * (total.h + 2.0 * l2);
-        let safe = bar * (MIN_HESSIAN * MIN_HESSIAN / 2.0) >= 1e-200 && bar * widest * 2.0 <= 1e200;
-        Beaten {
-            bar: if safe { bar } else { f64::NEG_INFINITY },
-        }
-    }
-
-    fn by(self, left: Sums, right: Sums, l2: f64) -> bool {
-        let (hl, hr) = (left.h + l2, right.h + l2);
-        left.g * left.g * hr + right.g * right.g * hl < self.bar * (hl * hr)
     }
 }
 
@@ -382,7 +296,7 @@ fn grow(
     // an open node with its best split, if it may be split (only then has it a histogram)
     let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
         let split = (!hist.is_empty())
-            .then(|| best_split::<true>(&hist, sums, binned, s))
+            .then(|| best_split(&hist, sums, binned, s))
             .flatten();
         Open {
             node,
@@ -687,87 +601,6 @@ mod tests {
         assert_eq!(leaves.len(), 2, "{leaves:?}");
         assert!((leaf_values(&tree, &[&[10.0]])[0] - 1.0).abs() < 1e-12);
         assert!((leaf_values(&tree, &[&[90.0]])[0] + 1.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn boundaries_set_aside_by_products_are_never_the_best() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = ChaCha8Rng::seed_from_u64(7);
-        let mut searched = 0;
-        for case in 0..3000 {
-            let features = rng.gen_range(1..5);
-            let bins = rng.gen_range(2..40);
-            let rows = rng.gen_range(2..120);
-            let binned = Binned {
-                codes: Vec::new(),
-                columns: Vec::new(),
-                thresholds: vec![vec![0.0; bins - 1]; features],
-                stride: bins,
-                rows: 0,
-            };
-            // gradients from tiny to huge, hessians of squared error or log loss; features
-            // that copy another tie with it, or nearly tie where rows of small gradient moved
-            let scale = [1e-150, 1e-5, 1.0, 1e4, 1e150][case % 5];
-            let small: Vec<bool> = (0..rows).map(|_| rng.gen_bool(0.2)).collect();
-            let g: Vec<f64> = small
-                .iter()
-                .map(|&t| scale * if t { 1e-7 } else { 1.0 } * rng.gen_range(-1.0..1.0))
-                .collect();
-            let h: Vec<f64> = (0..rows)
-                .map(|_| {
-                    if case % 2 == 0 {
-                        1.0
-                    } else {
-                        rng.gen_range(0.0..0.25)
-                    }
-                })
-                .collect();
-            let mut hist = vec![Sums::default(); features * bins];
-            let mut codes: Vec<usize> = (0..rows).map(|_| rng.gen_range(0..bins)).collect();
-            for f in 0..features {
-                if f == 0 || rng.gen_bool(0.4) {
-                    codes = (0..rows).map(|_| rng.gen_range(0..bins)).collect();
-                } else if rng.gen_bool(0.5) {
-                    for (code, _) in codes.iter_mut().zip(&small).filter(|(_, &t)| t) {
-                        *code = rng.gen_range(0..bins);
-                    }
-                }
-                for r in 0..rows {
-                    let b = &mut hist[f * bins + codes[r]];
-                    b.g += g[r];
-                    b.h += h[r];
-                    b.n += 1;
-                }
-            }
-            let total = node_sums(&(0..rows).collect::<Vec<_>>(), &g, &h);
-            let s = BoostingSettings {
-                rounds: 1,
-                learning_rate: 0.1,
-                max_leaf_nodes: 31,
-                max_depth: None,
-                min_samples_leaf: [1, 2, 5][case % 3],
-                l2: [0.0, 1e-6, 1.0][case / 3 % 3],
-                max_bins: 255,
-            };
-            let fast = best_split::<true>(&hist, total, &binned, &s);
-            let every = best_split::<false>(&hist, total, &binned, &s);
-            let key = |sp: Option<Split>| {
-                sp.map(|sp| {
-                    let l = sp.left;
-                    (
-                        sp.gain.to_bits(),
-                        sp.feature,
-                        sp.bin,
-                        l.g.to_bits(),
-                        l.h.to_bits(),
-                        l.n,
-                    )
-                })
-            };
-            assert_eq!(key(fast), key(every), "case {case}");
-            searched += usize::from(every.is_some());
-        }
-        assert!(searched > 1000, "only {searched} cases had a split");
     }
 
     #[test]
