@@ -15,7 +15,7 @@ use super::cart::partition;
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
-use ndarray::{ArrayView1, ArrayView2};
+use ndarray::ArrayView2;
 use rand_chacha::ChaCha8Rng;
 use split::{best_split, Split};
 
@@ -73,16 +73,27 @@ impl Binned {
         let (rows, features) = x.dim();
         let mut codes = vec![0u8; rows * features];
         let mut columns = vec![0u8; rows * features];
+        let mut sorted: Vec<(f64, u32)> = Vec::with_capacity(rows);
         let thresholds = x
             .columns()
             .into_iter()
             .enumerate()
             .map(|(f, column)| {
-                let cuts = bin_thresholds(column, max_bins);
-                for (r, &v) in column.iter().enumerate() {
-                    let code = cuts.partition_point(|&t| t < v) as u8;
-                    codes[r * features + f] = code;
-                    columns[f * rows + r] = code;
+                // the column in order of value, each value with its row
+                sorted.clear();
+                sorted.extend(column.iter().zip(0..).map(|(&v, r)| (v, r)));
+                sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+                let values: Vec<f64> = sorted.iter().map(|&(v, _)| v).collect();
+                let cuts = bin_thresholds(&values, max_bins);
+                // a value's code is the number of cuts below it, which only grows along the
+                // sorted column
+                let mut code = 0;
+                for &(v, r) in &sorted {
+                    while code < cuts.len() && cuts[code] < v {
+                        code += 1;
+                    }
+                    codes[r as usize * features + f] = code as u8;
+                    columns[f * rows + r as usize] = code as u8;
                 }
                 cuts
             })
@@ -115,13 +126,12 @@ impl Binned {
     }
 }
 
-/// Bin thresholds of one feature, as scikit-learn's `_find_binning_thresholds`: midpoints
-/// between distinct values when there are at most `max_bins` of them, otherwise the
-/// `averaged_inverted_cdf` quantiles at 1/max_bins, 2/max_bins, … with duplicates removed.
-fn bin_thresholds(column: ArrayView1<f64>, max_bins: usize) -> Vec<f64> {
-    let mut sorted = column.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let mut distinct = sorted.clone();
+/// Bin thresholds of one feature, its values `sorted` ascending, as scikit-learn's
+/// `_find_binning_thresholds`: midpoints between distinct values when there are at most
+/// `max_bins` of them, otherwise the `averaged_inverted_cdf` quantiles at 1/max_bins,
+/// 2/max_bins, … with duplicates removed.
+fn bin_thresholds(sorted: &[f64], max_bins: usize) -> Vec<f64> {
+    let mut distinct = sorted.to_vec();
     distinct.dedup();
     let mut cuts: Vec<f64> = if distinct.len() <= max_bins {
         distinct.windows(2).map(|w| (w[0] + w[1]) / 2.0).collect()
@@ -554,25 +564,42 @@ fn softmax(r: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{array, Array1};
+    use ndarray::Array2;
 
     #[test]
     fn few_distinct_values_cut_at_midpoints_many_at_quantiles() {
-        assert_eq!(
-            bin_thresholds(array![3.0, 1.0, 1.0, 2.0].view(), 255),
-            vec![1.5, 2.5]
-        );
+        assert_eq!(bin_thresholds(&[1.0, 1.0, 2.0, 3.0], 255), vec![1.5, 2.5]);
         // 8 values into 4 bins: n·k/4 is whole for every k, so each cut is a mean of neighbours
-        let v = Array1::from_iter((0..8).map(f64::from));
-        assert_eq!(bin_thresholds(v.view(), 4), vec![1.5, 3.5, 5.5]);
+        let v: Vec<f64> = (0..8).map(f64::from).collect();
+        assert_eq!(bin_thresholds(&v, 4), vec![1.5, 3.5, 5.5]);
         // 7 values into 3 bins: 7/3 and 14/3 are not whole, so the cut is a value itself
-        let v = Array1::from_iter((0..7).map(f64::from));
-        assert_eq!(bin_thresholds(v.view(), 3), vec![2.0, 4.0]);
+        let v: Vec<f64> = (0..7).map(f64::from).collect();
+        assert_eq!(bin_thresholds(&v, 3), vec![2.0, 4.0]);
+    }
+
+    #[test]
+    fn a_code_counts_the_cuts_below_its_value() {
+        // ties, both zeros, few and many distinct values, in no order
+        let x = Array2::from_shape_fn((300, 3), |(i, j)| match j {
+            0 => [3.0, -0.0, 0.0, 1.0, -2.5][i * 7 % 5],
+            1 => ((i * 37 % 101) as f64 - 50.0) / 3.0,
+            _ => (i * i % 13) as f64,
+        });
+        for max_bins in [4, 16, 255] {
+            let binned = Binned::new(x.view(), max_bins);
+            for (f, cuts) in binned.thresholds.iter().enumerate() {
+                for (r, &v) in x.column(f).iter().enumerate() {
+                    let code = cuts.partition_point(|&t| t < v) as u8;
+                    assert_eq!(binned.column(f)[r], code, "feature {f}, row {r}");
+                    assert_eq!(binned.row(r)[f], code, "feature {f}, row {r}");
+                }
+            }
+        }
     }
 
     #[test]
     fn leaves_respect_min_samples_and_count() {
-        let x = ndarray::Array2::from_shape_fn((100, 1), |(i, _)| i as f64);
+        let x = Array2::from_shape_fn((100, 1), |(i, _)| i as f64);
         let binned = Binned::new(x.view(), 255);
         let g: Vec<f64> = (0..100).map(|i| if i < 50 { -1.0 } else { 1.0 }).collect();
         let h = vec![1.0; 100];
@@ -607,7 +634,7 @@ mod tests {
     fn rows_walked_side_by_side_reach_the_leaves_of_lone_walks() {
         // a deep, lopsided tree: the gradient rises in steps along the first feature and
         // flips with the second, so leaves sit at many depths
-        let x = ndarray::Array2::from_shape_fn((400, 2), |(i, j)| {
+        let x = Array2::from_shape_fn((400, 2), |(i, j)| {
             if j == 0 {
                 (i * i % 97) as f64
             } else {
