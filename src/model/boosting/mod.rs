@@ -54,12 +54,12 @@ impl Model for BoostingModel {
     }
 }
 
-/// The fold's training features cut into bins: codes row-major (a row's codes side by side,
-/// for the histograms, which read every feature of a row) and feature-major (a feature's codes
-/// side by side, for the partition, which reads one feature of every row of a node), and per
-/// feature the thresholds (a value goes to bin i when thresholds[i-1] < value ≤ thresholds[i]).
+/// The fold's training features cut into bins: codes for the histograms (see [`Codes`]) and
+/// feature-major (a feature's codes side by side, for the partition, which reads one feature
+/// of every row of a node), and per feature the thresholds (a value goes to bin i when
+/// thresholds[i-1] < value ≤ thresholds[i]).
 struct Binned {
-    codes: Vec<u8>,
+    codes: Codes,
     columns: Vec<u8>,
     thresholds: Vec<Vec<f64>>,
     /// Histogram entries per feature: the most bins any feature has. A fixed stride spares the
@@ -68,10 +68,24 @@ struct Binned {
     rows: usize,
 }
 
+/// The codes as the histograms read them, in the layout that keeps the bins they add to in
+/// the first-level cache.
+enum Codes {
+    /// A row's codes on every feature side by side, for histograms that fit in the cache: a
+    /// pass over a node's rows fills every feature's bins, a row's gradient read once.
+    Rows(Vec<u8>),
+    /// Group k's codes of row r (features 4k to 4k + 3; 0 past the last feature) at
+    /// `[k * rows + r]`, for histograms that do not fit (a 20-feature table's 255 bins each
+    /// take 120 KB): a pass over a node's rows per group, whose bins (24 KB at most) do.
+    Quads(Vec<[u8; 4]>),
+}
+
+/// The most bytes of histogram that [`Codes::Rows`] fills in one pass: a first-level cache.
+const ROWS_HISTOGRAM_BYTES: usize = 32 * 1024;
+
 impl Binned {
     fn new(x: ArrayView2<f64>, max_bins: usize) -> Binned {
         let (rows, features) = x.dim();
-        let mut codes = vec![0u8; rows * features];
         let mut columns = vec![0u8; rows * features];
         let mut sorted: Vec<(f64, u32)> = Vec::with_capacity(rows);
         let thresholds = x
@@ -92,13 +106,36 @@ impl Binned {
                     while code < cuts.len() && cuts[code] < v {
                         code += 1;
                     }
-                    codes[r as usize * features + f] = code as u8;
                     columns[f * rows + r as usize] = code as u8;
                 }
                 cuts
             })
             .collect::<Vec<Vec<f64>>>();
         let stride = thresholds.iter().map(|t| t.len() + 1).max().unwrap_or(1);
+        let code = |f: usize, r: usize| columns[f * rows + r];
+        let codes = if features * stride * std::mem::size_of::<Sums>() <= ROWS_HISTOGRAM_BYTES {
+            Codes::Rows(
+                (0..rows * features)
+                    .map(|i| code(i % features, i / features))
+                    .collect(),
+            )
+        } else {
+            Codes::Quads(
+                (0..features.div_ceil(4) * rows)
+                    .map(|i| {
+                        let (k, r) = (i / rows, i % rows);
+                        std::array::from_fn(|l| {
+                            let f = 4 * k + l;
+                            if f < features {
+                                code(f, r)
+                            } else {
+                                0
+                            }
+                        })
+                    })
+                    .collect(),
+            )
+        };
         Binned {
             codes,
             columns,
@@ -108,10 +145,14 @@ impl Binned {
         }
     }
 
-    /// Row `r`'s bin on every feature.
-    fn row(&self, r: usize) -> &[u8] {
+    /// Entries of a histogram: a stride per feature, and per lane of a group of four
+    /// features that has fewer.
+    fn histogram_len(&self) -> usize {
         let features = self.thresholds.len();
-        &self.codes[r * features..(r + 1) * features]
+        match self.codes {
+            Codes::Rows(_) => features * self.stride,
+            Codes::Quads(_) => features.div_ceil(4) * 4 * self.stride,
+        }
     }
 
     /// Every row's bin on feature `f`.
@@ -199,20 +240,54 @@ fn node_sums(rows: &[usize], g: &[f64], h: &[f64]) -> Sums {
 }
 
 /// Every feature's bin sums over `rows`, features one after another at a fixed stride (see
-/// [`Binned::bins`]), written into `hist`. A row at a time, all its features: its codes are
-/// side by side and its gradient is read once, and the features' updates do not wait on each
-/// other (a feature at a time, each update waited on the one before whenever the histogram
-/// left the cache). Each bin still sums its rows in row order, so the sums are the same.
-fn histogram(binned: &Binned, rows: &[usize], (g, h): (&[f64], &[f64]), hist: &mut Vec<Sums>) {
+/// [`Binned::bins`]), written into `hist`: a pass over the rows for all features, or one per
+/// group of four (see [`Codes`]). Within a pass, a row at a time, its features side by side,
+/// so the features' updates do not wait on each other. Each bin sums its rows in row order,
+/// so the sums are the same in either layout.
+fn histogram(
+    binned: &Binned,
+    rows: &[usize],
+    (g, h): (&[f64], &[f64]),
+    gathered: &mut Vec<(f64, f64)>,
+    hist: &mut Vec<Sums>,
+) {
     hist.clear();
-    hist.resize(binned.thresholds.len() * binned.stride, Sums::default());
-    for &r in rows {
-        let (g, h) = (g[r], h[r]);
-        for (bins, &code) in hist.chunks_exact_mut(binned.stride).zip(binned.row(r)) {
-            let b = &mut bins[code as usize];
-            b.g += g;
-            b.h += h;
-            b.n += 1;
+    hist.resize(binned.histogram_len(), Sums::default());
+    let stride = binned.stride;
+    let add = |b: &mut Sums, g: f64, h: f64| {
+        b.g += g;
+        b.h += h;
+        b.n += 1;
+    };
+    match &binned.codes {
+        Codes::Rows(codes) => {
+            let features = binned.thresholds.len();
+            for &r in rows {
+                let (g, h) = (g[r], h[r]);
+                let row = &codes[r * features..(r + 1) * features];
+                for (bins, &code) in hist.chunks_exact_mut(stride).zip(row) {
+                    add(&mut bins[code as usize], g, h);
+                }
+            }
+        }
+        Codes::Quads(quads) => {
+            gathered.clear();
+            gathered.extend(rows.iter().map(|&r| (g[r], h[r])));
+            for (group, quads) in hist
+                .chunks_exact_mut(4 * stride)
+                .zip(quads.chunks_exact(binned.rows))
+            {
+                let (lanes01, lanes23) = group.split_at_mut(2 * stride);
+                let (lane0, lane1) = lanes01.split_at_mut(stride);
+                let (lane2, lane3) = lanes23.split_at_mut(stride);
+                for (&r, &(g, h)) in rows.iter().zip(gathered.iter()) {
+                    let [c0, c1, c2, c3] = quads[r];
+                    add(&mut lane0[c0 as usize], g, h);
+                    add(&mut lane1[c1 as usize], g, h);
+                    add(&mut lane2[c2 as usize], g, h);
+                    add(&mut lane3[c3 as usize], g, h);
+                }
+            }
         }
     }
 }
@@ -296,6 +371,7 @@ fn grow(
 ) -> Vec<Node> {
     let mut order: Vec<usize> = (0..binned.rows).collect();
     let mut scratch = Vec::with_capacity(binned.rows);
+    let mut gathered = Vec::with_capacity(binned.rows);
     // whether a node at `depth` with `sums` may be split: deep enough, rows and hessian enough
     // for two children
     let splittable = |depth: usize, sums: Sums| {
@@ -321,7 +397,7 @@ fn grow(
     let mut hist = Vec::new();
     if splittable(0, root) {
         hist = spare.pop().unwrap_or_default();
-        histogram(binned, &order, gh, &mut hist);
+        histogram(binned, &order, gh, &mut gathered, &mut hist);
     }
     let mut tree = vec![Node::leaf(0, 0.0)];
     let mut frontier = vec![open(0, (0, binned.rows), 0, root, hist)];
@@ -370,7 +446,7 @@ fn grow(
         let mut small = Vec::new();
         if small_splits || large_splits {
             small = spare.pop().unwrap_or_default();
-            histogram(binned, &order[small_rows], gh, &mut small);
+            histogram(binned, &order[small_rows], gh, &mut gathered, &mut small);
         }
         if large_splits {
             large
@@ -591,10 +667,54 @@ mod tests {
                 for (r, &v) in x.column(f).iter().enumerate() {
                     let code = cuts.partition_point(|&t| t < v) as u8;
                     assert_eq!(binned.column(f)[r], code, "feature {f}, row {r}");
-                    assert_eq!(binned.row(r)[f], code, "feature {f}, row {r}");
+                    let layout = match &binned.codes {
+                        Codes::Rows(codes) => codes[r * binned.thresholds.len() + f],
+                        Codes::Quads(quads) => quads[f / 4 * binned.rows + r][f % 4],
+                    };
+                    assert_eq!(layout, code, "feature {f}, row {r}");
                 }
             }
         }
+    }
+
+    #[test]
+    fn both_code_layouts_give_the_same_histogram() {
+        // 6 features of up to 300 distinct values: 6 × 255 bins of 24 bytes exceed 32 KB
+        let x = Array2::from_shape_fn((300, 6), |(i, j)| ((i * (7 + 2 * j)) % 300) as f64);
+        let quads = Binned::new(x.view(), 255);
+        assert!(matches!(quads.codes, Codes::Quads(_)));
+        let rows = Binned {
+            codes: Codes::Rows(
+                (0..300)
+                    .flat_map(|r| (0..6).map(move |f| (f, r)))
+                    .map(|(f, r)| quads.column(f)[r])
+                    .collect(),
+            ),
+            columns: quads.columns.clone(),
+            thresholds: quads.thresholds.clone(),
+            stride: quads.stride,
+            rows: 300,
+        };
+        let g: Vec<f64> = (0..300)
+            .map(|i| ((i * 13 % 17) as f64 - 8.0) / 3.0)
+            .collect();
+        let h: Vec<f64> = (0..300).map(|i| 0.1 + (i % 5) as f64 / 7.0).collect();
+        let node: Vec<usize> = (0..300).filter(|r| r % 3 != 1).collect();
+        let (mut by_quads, mut by_rows) = (Vec::new(), Vec::new());
+        histogram(&quads, &node, (&g, &h), &mut Vec::new(), &mut by_quads);
+        histogram(&rows, &node, (&g, &h), &mut Vec::new(), &mut by_rows);
+        let bits = |s: &Sums| (s.g.to_bits(), s.h.to_bits(), s.n);
+        assert_eq!(
+            by_quads[..by_rows.len()]
+                .iter()
+                .map(bits)
+                .collect::<Vec<_>>(),
+            by_rows.iter().map(bits).collect::<Vec<_>>()
+        );
+        assert_eq!(by_rows.iter().map(|s| s.n).sum::<usize>(), 6 * node.len());
+        // the two lanes past the last feature count every row in their first bin, which no
+        // search reads
+        assert_eq!(by_quads.len() - by_rows.len(), 2 * quads.stride);
     }
 
     #[test]

@@ -267,7 +267,7 @@ mod tests {
             let bins = rng.gen_range(2..40);
             let rows = rng.gen_range(2..120);
             let binned = Binned {
-                codes: Vec::new(),
+                codes: super::super::Codes::Rows(Vec::new()),
                 columns: Vec::new(),
                 thresholds: (0..features)
                     .map(|_| vec![0.0; rng.gen_range(1..bins)])
