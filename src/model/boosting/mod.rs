@@ -248,7 +248,7 @@ fn histogram(
     binned: &Binned,
     rows: &[usize],
     (g, h): (&[f64], &[f64]),
-    gathered: &mut Vec<(f64, f64)>,
+    gathered: &mut Gathered,
     hist: &mut Vec<Sums>,
 ) {
     hist.clear();
@@ -271,17 +271,19 @@ fn histogram(
             }
         }
         Codes::Quads(quads) => {
-            gathered.clear();
-            gathered.extend(rows.iter().map(|&r| (g[r], h[r])));
+            let Gathered { gh, codes } = gathered;
+            gh.clear();
+            gh.extend(rows.iter().map(|&r| (g[r], h[r])));
             for (group, quads) in hist
                 .chunks_exact_mut(4 * stride)
                 .zip(quads.chunks_exact(binned.rows))
             {
+                codes.clear();
+                codes.extend(rows.iter().map(|&r| quads[r]));
                 let (lanes01, lanes23) = group.split_at_mut(2 * stride);
                 let (lane0, lane1) = lanes01.split_at_mut(stride);
                 let (lane2, lane3) = lanes23.split_at_mut(stride);
-                for (&r, &(g, h)) in rows.iter().zip(gathered.iter()) {
-                    let [c0, c1, c2, c3] = quads[r];
+                for (&[c0, c1, c2, c3], &(g, h)) in codes.iter().zip(gh.iter()) {
                     add(&mut lane0[c0 as usize], g, h);
                     add(&mut lane1[c1 as usize], g, h);
                     add(&mut lane2[c2 as usize], g, h);
@@ -290,6 +292,14 @@ fn histogram(
             }
         }
     }
+}
+
+/// A node's rows' gradients and hessians, and one group's codes, gathered side by side for
+/// the passes of [`histogram`] over [`Codes::Quads`].
+#[derive(Default)]
+struct Gathered {
+    gh: Vec<(f64, f64)>,
+    codes: Vec<[u8; 4]>,
 }
 
 /// A node of a grown tree: a split sends rows with `x[feature] ≤ threshold` to `next[0]`, the
@@ -371,7 +381,7 @@ fn grow(
 ) -> Vec<Node> {
     let mut order: Vec<usize> = (0..binned.rows).collect();
     let mut scratch = Vec::with_capacity(binned.rows);
-    let mut gathered = Vec::with_capacity(binned.rows);
+    let mut gathered = Gathered::default();
     // whether a node at `depth` with `sums` may be split: deep enough, rows and hessian enough
     // for two children
     let splittable = |depth: usize, sums: Sums| {
@@ -701,8 +711,20 @@ mod tests {
         let h: Vec<f64> = (0..300).map(|i| 0.1 + (i % 5) as f64 / 7.0).collect();
         let node: Vec<usize> = (0..300).filter(|r| r % 3 != 1).collect();
         let (mut by_quads, mut by_rows) = (Vec::new(), Vec::new());
-        histogram(&quads, &node, (&g, &h), &mut Vec::new(), &mut by_quads);
-        histogram(&rows, &node, (&g, &h), &mut Vec::new(), &mut by_rows);
+        histogram(
+            &quads,
+            &node,
+            (&g, &h),
+            &mut Gathered::default(),
+            &mut by_quads,
+        );
+        histogram(
+            &rows,
+            &node,
+            (&g, &h),
+            &mut Gathered::default(),
+            &mut by_rows,
+        );
         let bits = |s: &Sums| (s.g.to_bits(), s.h.to_bits(), s.n);
         assert_eq!(
             by_quads[..by_rows.len()]
