@@ -710,21 +710,12 @@ mod tests {
             .collect();
         let h: Vec<f64> = (0..300).map(|i| 0.1 + (i % 5) as f64 / 7.0).collect();
         let node: Vec<usize> = (0..300).filter(|r| r % 3 != 1).collect();
-        let (mut by_quads, mut by_rows) = (Vec::new(), Vec::new());
-        histogram(
-            &quads,
-            &node,
-            (&g, &h),
-            &mut Gathered::default(),
-            &mut by_quads,
-        );
-        histogram(
-            &rows,
-            &node,
-            (&g, &h),
-            &mut Gathered::default(),
-            &mut by_rows,
-        );
+        let fill = |binned: &Binned| {
+            let mut hist = Vec::new();
+            histogram(binned, &node, (&g, &h), &mut Gathered::default(), &mut hist);
+            hist
+        };
+        let (by_quads, by_rows) = (fill(&quads), fill(&rows));
         let bits = |s: &Sums| (s.g.to_bits(), s.h.to_bits(), s.n);
         assert_eq!(
             by_quads[..by_rows.len()]
