@@ -294,6 +294,14 @@ fn histogram(
     }
 }
 
+/// `parent` becomes its larger child's histogram: `parent` − `small`, bin by bin (see
+/// [`Sums::minus_bin`]).
+fn subtract(parent: &mut [Sums], small: &[Sums]) {
+    for (p, c) in parent.iter_mut().zip(small) {
+        *p = p.minus_bin(*c);
+    }
+}
+
 /// A node's rows' gradients and hessians, and one group's codes, gathered side by side for
 /// the passes of [`histogram`] over [`Codes::Quads`].
 #[derive(Default)]
@@ -459,10 +467,7 @@ fn grow(
             histogram(binned, &order[small_rows], gh, &mut gathered, &mut small);
         }
         if large_splits {
-            large
-                .iter_mut()
-                .zip(&small)
-                .for_each(|(p, c)| *p = p.minus_bin(*c));
+            subtract(&mut large, &small);
         } else {
             spare.push(std::mem::take(&mut large));
         }
@@ -682,6 +687,54 @@ mod tests {
                         Codes::Quads(quads) => quads[f / 4 * binned.rows + r][f % 4],
                     };
                     assert_eq!(layout, code, "feature {f}, row {r}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bins_past_a_features_own_stay_zero() {
+        // the four-lane split search relies on it (see `split`): two-valued features beside
+        // features of many values, in both layouts, built and subtracted as `grow` does
+        for (features, grouped) in [(2, false), (9, true)] {
+            let x = Array2::from_shape_fn((300, features), |(i, j)| {
+                if j % 2 == 0 {
+                    (i % 2) as f64
+                } else {
+                    ((i * 7) % 300) as f64
+                }
+            });
+            let binned = Binned::new(x.view(), 255);
+            assert_eq!(matches!(binned.codes, Codes::Quads(_)), grouped);
+            let g: Vec<f64> = (0..300).map(|i| (i % 11) as f64 - 5.0).collect();
+            let h = vec![1.0; 300];
+            let all: Vec<usize> = (0..300).collect();
+            let some: Vec<usize> = (0..300).filter(|r| r % 4 == 0).collect();
+            let mut gathered = Gathered::default();
+            // a buffer used before, as `grow` takes them from its spares
+            let (mut parent, mut child) = (
+                vec![
+                    Sums {
+                        g: 1.0,
+                        h: 1.0,
+                        n: 1
+                    };
+                    9000
+                ],
+                Vec::new(),
+            );
+            histogram(&binned, &all, (&g, &h), &mut gathered, &mut parent);
+            histogram(&binned, &some, (&g, &h), &mut gathered, &mut child);
+            subtract(&mut parent, &child);
+            for hist in [&parent, &child] {
+                for (f, cuts) in binned.thresholds.iter().enumerate() {
+                    let past = &hist[f * binned.stride + cuts.len() + 1..(f + 1) * binned.stride];
+                    assert!(!past.is_empty() || cuts.len() + 1 == binned.stride);
+                    assert!(
+                        past.iter()
+                            .all(|b| b.n == 0 && b.g.to_bits() == 0 && b.h.to_bits() == 0),
+                        "feature {f}"
+                    );
                 }
             }
         }
