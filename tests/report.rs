@@ -475,4 +475,12 @@ fn a_metric_no_fold_could_score_is_not_blamed_on_the_fits() {
         note.contains("all its 18 score(s) failed") && !note.contains("fit"),
         "{note}"
     );
+    // the answer names c and counts its failed scores with b's one
+    let md = render_markdown(&analysis, "synthetic", &about(), &[]);
+    let answer = md.lines().find(|l| l.starts_with("- accuracy:")).unwrap();
+    assert!(
+        answer.contains("No fold of c could be scored on accuracy.")
+            && answer.contains(" 19 score(s) failed, 0 warned"),
+        "{answer}"
+    );
 }

@@ -3,8 +3,8 @@
 
 use crate::record::UNSEEN_CATEGORY;
 use crate::stats::{
-    Analysis, Comparison, Decision, Limit, Maybe, SeedEffect, Settle, Summary, DETERMINISTIC,
-    POSTERIOR,
+    Analysis, Comparison, Decision, Limit, Maybe, SeedEffect, Settle, Summary, Unscored,
+    DETERMINISTIC, POSTERIOR,
 };
 
 /// A score with 4 decimals, or in scientific notation when that would hide it (|v| ≥ 10⁶ or
@@ -419,6 +419,7 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
         .summaries
         .iter()
         .map(|s| s.metric.as_str())
+        .chain(analysis.unscored.iter().map(|u| u.metric.as_str()))
         .collect();
     metrics.sort_unstable();
     metrics.dedup();
@@ -430,10 +431,23 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
                 .iter()
                 .filter(|s| s.metric == metric)
                 .collect();
-            let mut line = match leads.iter().find(|l| l.metric == metric) {
-                Some(lead) => leader_line(analysis, lead),
-                None => format!("{metric}: {} only.", summaries[0].model),
+            let unscored: Vec<&Unscored> = analysis
+                .unscored
+                .iter()
+                .filter(|u| u.metric == metric)
+                .collect();
+            let mut line = match (leads.iter().find(|l| l.metric == metric), summaries.first()) {
+                (Some(lead), _) => leader_line(analysis, lead),
+                (None, Some(only)) => format!("{metric}: {} only.", only.model),
+                (None, None) => format!("{metric}: no model has a scored fold."),
             };
+            if !unscored.is_empty() && !summaries.is_empty() {
+                let names: Vec<&str> = unscored.iter().map(|u| u.model.as_str()).collect();
+                line += &format!(
+                    " No fold of {} could be scored on {metric}.",
+                    names.join(", ")
+                );
+            }
             let seed: Vec<String> = summaries
                 .iter()
                 .filter_map(|s| {
@@ -452,7 +466,8 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
                     seed.join(", ")
                 );
             }
-            let failed: usize = summaries.iter().map(|s| s.n_failed).sum();
+            let failed: usize = summaries.iter().map(|s| s.n_failed).sum::<usize>()
+                + unscored.iter().map(|u| u.failed).sum::<usize>();
             let warned: usize = summaries.iter().map(|s| s.n_warnings).sum();
             line += &match (failed, warned) {
                 (0, 0) => " No fit failed or warned.".to_string(),

@@ -33,8 +33,22 @@ pub struct Analysis {
     pub learning_curve: Vec<CurvePoint>,
     /// Per model and metric, the gain of the learning curve's last step.
     pub learning_curve_last_step: Vec<LastStep>,
+    /// Per (model, metric) without a single scored fold, so without a summary.
+    pub unscored: Vec<Unscored>,
     /// What was left out and why.
     pub notes: Vec<String>,
+}
+
+/// A model with no scored fold on a metric (no fit succeeded, or the metric was undefined on
+/// every fold it fitted), and how many of its scores failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unscored {
+    /// Model name.
+    pub model: String,
+    /// Metric name.
+    pub metric: String,
+    /// Its failed scores on the metric: all of its records.
+    pub failed: usize,
 }
 
 /// Models above which a metric's models are compared with its leader only (m − 1 pairs instead
@@ -102,6 +116,7 @@ pub fn analyse_scores(
 ) -> Analysis {
     let scores = whole(all);
     let mut notes = Vec::new();
+    let mut unscored = Vec::new();
     // summaries are independent (each bootstrap has its own seeded stream): compute them in
     // parallel, keep them in order
     let computed: Vec<Option<Summary>> = scores
@@ -118,6 +133,11 @@ pub fn analyse_scores(
                      status and error columns)",
                     s.model, s.metric, s.n_failed
                 ));
+                unscored.push(Unscored {
+                    model: s.model.clone(),
+                    metric: s.metric.clone(),
+                    failed: s.n_failed,
+                });
             }
             summary
         })
@@ -176,6 +196,7 @@ pub fn analyse_scores(
         tuning: tunings(&scores),
         learning_curve,
         learning_curve_last_step,
+        unscored,
         notes,
     }
 }

@@ -24,7 +24,7 @@ mod settle;
 mod summary;
 mod wilcoxon;
 
-pub use analysis::{analyse, analyse_scores, Analysis, MAX_ALL_PAIRS};
+pub use analysis::{analyse, analyse_scores, Analysis, Unscored, MAX_ALL_PAIRS};
 pub use anova::{nested_components, one_way, NestedComponents, OneWay};
 pub use aso::{aso, violation_ratio, Aso};
 pub use benchmark::{
