@@ -222,7 +222,11 @@ fn merge_into(
         .map(|(dir, _)| record_rows(&dir.join("records.csv")))
         .collect::<seedfold::Result<Vec<_>>>()?;
     let mut book = ScoreBook::default();
-    write_records(out, MergeSorted::new(sources), |r| book.add(r))?;
+    std::thread::scope(|scope| {
+        write_records(scope, out, MergeSorted::new(sources), |r| book.add(r))?
+            .1
+            .wait()
+    })?;
     let dirs: Vec<&Path> = shards.iter().map(PathBuf::as_path).collect();
     let owner: BTreeMap<u64, usize> = manifests
         .iter()

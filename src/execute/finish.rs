@@ -25,7 +25,7 @@ pub(super) fn finish(
     (splitter, seeds): (&Splitter, &[u64]),
     (nested, permutation, split_seconds): (&Nested, PerModel<Maybe<PermutationTest>>, Option<f64>),
 ) -> Result<()> {
-    // splits.csv is written beside the records and the analysis
+    // splits.csv, records.csv and records.parquet are written beside the analysis
     std::thread::scope(|scope| {
         let splits = manifest.experiment.save_splits.then(|| {
             scope.spawn(move || {
@@ -45,7 +45,7 @@ pub(super) fn finish(
         let mut failures = Failures::default();
         let mut fits = FitCosts::default();
         let mut row_sums: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
-        let n_records = assemble_records(out, |r| {
+        let (n_records, records) = assemble_records(scope, out, |r| {
             book.add(r);
             failures.add(r);
             fits.add(r);
@@ -68,6 +68,9 @@ pub(super) fn finish(
             manifest.seed_budget = budget_advice(&analysis, split_seconds, &fits.per_run());
         }
         failures.warn(n_records);
+        records
+            .wait()
+            .with_context(|| format!("writing the records in {}", out.display()))?;
         match splits {
             Some(handle) => handle
                 .join()

@@ -17,13 +17,19 @@ use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::Path;
+use std::thread::{Scope, ScopedJoinHandle};
 
 /// Where one (model, share, split seed)'s rows lie in the checkpoint, and the line they start on.
 type Pieces = BTreeMap<(String, u64, u64), (Range<u64>, usize)>;
 
 /// Write `records.csv` and `records.parquet` in `dir` from its checkpoint, handing every
-/// record to `each` in the contract's order; returns how many there were.
-pub fn assemble_records(dir: &Path, each: impl FnMut(&FoldRecord)) -> Result<u64> {
+/// record to `each` in the contract's order; returns how many there were, and the files,
+/// still being written on a thread of `scope` (see [`write_records`]).
+pub fn assemble_records<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    dir: &'scope Path,
+    each: impl FnMut(&FoldRecord),
+) -> Result<(u64, RecordsWriting<'scope>)> {
     let partial = dir.join(RECORDS_PARTIAL);
     let pieces = find_pieces(&partial)?;
     let mut source = std::fs::File::open(&partial).map_err(|e| Error::Read {
@@ -46,38 +52,114 @@ pub fn assemble_records(dir: &Path, each: impl FnMut(&FoldRecord)) -> Result<u64
             Err(e) => vec![Err(e)],
         }
     });
-    write_records(dir, records, each)
+    write_records(scope, dir, records, each)
 }
 
+/// `records.csv` and `records.parquet` being written on a thread of their own.
+#[must_use = "the records files are in place only once `wait` says so"]
+pub struct RecordsWriting<'scope>(ScopedJoinHandle<'scope, Result<()>>);
+
+impl RecordsWriting<'_> {
+    /// Wait until both files are in place; the error of either, if one could not be written.
+    pub fn wait(self) -> Result<()> {
+        self.0.join().unwrap_or_else(|_| {
+            Err(Error::Write {
+                path: "records.csv".into(),
+                reason: "writing the records panicked".into(),
+            })
+        })
+    }
+}
+
+/// What the reading side hands the writing side: records in the contract's order, then word
+/// that every record was read (without it, neither file is put in place).
+enum Batch {
+    Records(Vec<FoldRecord>),
+    Complete,
+}
+
+/// Records per [`Batch`]: large enough that handing them over costs nothing next to writing.
+const BATCH_RECORDS: usize = 1024;
+
 /// Write `records.csv` and `records.parquet` in `dir` from `records` (in the contract's
-/// order), one record at a time, handing each to `each`; returns how many there were. Neither
+/// order), handing each to `each` as it is read; returns how many there were. The files are
+/// rendered and synced on a thread of `scope` while the caller goes on with the records it
+/// was handed (the analysis); [`RecordsWriting::wait`] says when they are in place. Neither
 /// file is put in place unless every record was read.
-pub fn write_records(
-    dir: &Path,
+pub fn write_records<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    dir: &'scope Path,
     records: impl Iterator<Item = Result<FoldRecord>>,
     mut each: impl FnMut(&FoldRecord),
-) -> Result<u64> {
-    let mut csv = AtomicFile::create(&dir.join("records.csv"))?;
-    let mut parquet_file = AtomicFile::create(&dir.join("records.parquet"))?;
+) -> Result<(u64, RecordsWriting<'scope>)> {
+    let csv = AtomicFile::create(&dir.join("records.csv"))?;
+    let parquet = AtomicFile::create(&dir.join("records.parquet"))?;
+    let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+    let writing = RecordsWriting(scope.spawn(move || write_files(dir, receiver, csv, parquet)));
+    let mut count = 0;
+    let mut batch = Vec::with_capacity(BATCH_RECORDS);
+    for record in records {
+        let record = record?;
+        each(&record);
+        count += 1;
+        batch.push(record);
+        if batch.len() == BATCH_RECORDS {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_RECORDS));
+            if sender.send(Batch::Records(full)).is_err() {
+                // the writer stopped: its error is the one to report
+                return Err(writing.wait().err().unwrap_or_else(writer_gone));
+            }
+        }
+    }
+    let sent = sender
+        .send(Batch::Records(batch))
+        .and_then(|()| sender.send(Batch::Complete));
+    if sent.is_err() {
+        return Err(writing.wait().err().unwrap_or_else(writer_gone));
+    }
+    Ok((count, writing))
+}
+
+/// The writer hung up without an error of its own.
+fn writer_gone() -> Error {
+    Error::Write {
+        path: "records.csv".into(),
+        reason: "the records writer stopped early".into(),
+    }
+}
+
+/// The writing side of [`write_records`]: both files from the batches, put in place once the
+/// last batch is followed by [`Batch::Complete`].
+fn write_files(
+    dir: &Path,
+    batches: std::sync::mpsc::Receiver<Batch>,
+    mut csv: AtomicFile,
+    mut parquet_file: AtomicFile,
+) -> Result<()> {
     let mut parquet = RecordsParquet::new(&mut parquet_file)?;
     let csv_error = |e: std::io::Error| Error::Write {
         path: dir.join("records.csv"),
         reason: e.to_string(),
     };
     writeln!(csv, "{RECORDS_HEADER}").map_err(csv_error)?;
-    let mut count = 0;
-    for record in records {
-        let record = record?;
-        csv.write_all(render_record_rows(std::slice::from_ref(&record)).as_bytes())
-            .map_err(csv_error)?;
-        each(&record);
-        count += 1;
-        parquet.push(record)?;
+    let mut complete = false;
+    for batch in batches {
+        match batch {
+            Batch::Records(records) => {
+                csv.write_all(render_record_rows(&records).as_bytes())
+                    .map_err(csv_error)?;
+                records.into_iter().try_for_each(|r| parquet.push(r))?;
+            }
+            Batch::Complete => complete = true,
+        }
+    }
+    if !complete {
+        // the reading side failed and says why; the temporary files go
+        return Ok(());
     }
     parquet.finish()?;
     csv.commit()?;
-    parquet_file.commit()?;
-    Ok(count)
+    parquet_file.commit()
 }
 
 /// Each (model, share, split seed)'s piece of the checkpoint; a piece met twice (the same
@@ -156,7 +238,11 @@ mod tests {
         }
         std::fs::write(dir.path().join(RECORDS_PARTIAL), partial).unwrap();
         let mut seen = Vec::new();
-        let n = assemble_records(dir.path(), |r| seen.push(r.clone())).unwrap();
+        let n = std::thread::scope(|scope| {
+            let (n, writing) = assemble_records(scope, dir.path(), |r| seen.push(r.clone()))?;
+            writing.wait().map(|()| n)
+        })
+        .unwrap();
         let mut all: Vec<FoldRecord> = [7, 2, 5].into_iter().flat_map(seed_rows).collect();
         all.sort_by(|x, y| x.key().cmp(&y.key()));
         assert_eq!(n, all.len() as u64);
@@ -179,6 +265,23 @@ mod tests {
     }
 
     #[test]
+    fn a_record_that_cannot_be_read_late_leaves_neither_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // past several batches, so the writer has already written some of both files
+        let good = (0..3 * BATCH_RECORDS as u64).map(|seed| Ok(record("m", 1.0, seed, 0, "r2")));
+        let bad = std::iter::once(Err(Error::Config("line 9999 is not a record".into())));
+        let mut handed = 0;
+        let e = std::thread::scope(|scope| {
+            write_records(scope, dir.path(), good.chain(bad), |_| handed += 1).map(|_| ())
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("line 9999"), "{e}");
+        assert_eq!(handed, 3 * BATCH_RECORDS);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
     fn a_seed_saved_twice_is_an_error_not_a_lost_or_doubled_record() {
         let dir = tempfile::tempdir().unwrap();
         let mut partial = format!("{RECORDS_HEADER}\n");
@@ -186,7 +289,7 @@ mod tests {
             partial += &render_record_rows(&seed_rows(seed));
         }
         std::fs::write(dir.path().join(RECORDS_PARTIAL), partial).unwrap();
-        let e = assemble_records(dir.path(), |_| {})
+        let e = std::thread::scope(|scope| assemble_records(scope, dir.path(), |_| {}).map(|_| ()))
             .unwrap_err()
             .to_string();
         assert!(e.contains("split seed 1 appear twice"), "{e}");
