@@ -230,20 +230,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                     .map(move |(f, fold)| (*seed, f, fold))
             })
             .collect();
-        // each seed goes to the observer as soon as it and every seed before it in the batch
-        // are finished (seed order keeps the checkpoint's files the same on any thread count)
-        let mut first_task = Vec::with_capacity(batch.len() + 1);
-        first_task.push(0);
-        for (_, folds) in &batch {
-            first_task.push(first_task.last().copied().unwrap_or(0) + folds.len());
-        }
-        let release = std::sync::Mutex::new(Release {
-            results: (0..tasks.len()).map(|_| None).collect(),
-            remaining: batch.iter().map(|(_, folds)| folds.len()).collect(),
-            next: 0,
-            out: std::mem::take(&mut out),
-            failed: None,
-        });
+        let release = Release::new(&batch, std::mem::take(&mut out));
         pool.install(|| {
             tasks
                 .par_iter()
@@ -255,40 +242,15 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                     } else {
                         run_fold(plan, &shared, seed, f, fold, observer)
                     };
-                    let seed_index = first_task.partition_point(|&start| start <= t) - 1;
-                    let mut state = release.lock().unwrap_or_else(|e| e.into_inner());
-                    state.results[t] = Some(result);
-                    state.remaining[seed_index] -= 1;
-                    while state.next < batch.len()
-                        && state.remaining[state.next] == 0
-                        && !stop::stop_requested()
-                    {
-                        let i = state.next;
-                        let (mut records, mut predictions) = (Vec::new(), Vec::new());
-                        let mut gathered = 0.0;
-                        for slot in &mut state.results[first_task[i]..first_task[i + 1]] {
-                            let fold = slot.take().unwrap_or_default();
-                            records.extend(fold.records);
-                            predictions.extend(fold.predictions);
-                            gathered += fold.gather_seconds;
-                        }
-                        state.out.gather_seconds += gathered;
-                        records.sort_by(|a, b| a.key().cmp(&b.key()));
-                        predictions.sort_by(|a, b| a.key().cmp(&b.key()));
-                        observer.seed_done(batch[i].0, &batch[i].1, &records, &predictions);
-                        if state.failed.is_none() {
-                            state.failed =
-                                records.iter().find(|r| r.status == Status::Failed).cloned();
-                        }
-                        if !observer.stores_results() {
-                            state.out.records.extend(records);
-                            state.out.predictions.extend(predictions);
-                        }
-                        state.next += 1;
-                    }
+                    release.store(t, result);
+                    release.hand_over(observer, false);
                 })
         });
-        let released = release.into_inner().unwrap_or_else(|e| e.into_inner());
+        release.hand_over(observer, true);
+        let released = release
+            .released
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
         out = released.out;
         if stop::stop_requested() {
             observer.finish();
@@ -320,18 +282,110 @@ struct Shared<'a> {
     preprocess: bool,
 }
 
-/// A batch's fold results on their way to the observer, seed by seed in order.
-struct Release {
-    /// Per task (seed-major, fold order): its result until its seed is released.
+/// A batch's fold results on their way to the observer, seed by seed in order (the order
+/// keeps the checkpoint's files the same on any thread count). A fold's result is stored under
+/// one lock; whichever thread then finds the hand-over free gives the observer every seed that
+/// is finished, so no thread waits while another writes the checkpoint.
+struct Release<'b> {
+    batch: &'b [(u64, Vec<Fold>)],
+    /// Per seed of the batch, its first task; then the number of tasks.
+    first_task: Vec<usize>,
+    pending: std::sync::Mutex<Pending>,
+    released: std::sync::Mutex<Released>,
+}
+
+/// Fold results not yet handed over.
+struct Pending {
+    /// Per task (seed-major, fold order): its result until its seed is handed over.
     results: Vec<Option<RunOutput>>,
     /// Per seed of the batch: folds still running.
     remaining: Vec<usize>,
-    /// The first seed not yet released.
+}
+
+/// What the observer has been given.
+struct Released {
+    /// The first seed not yet handed over.
     next: usize,
-    /// Everything released so far (the run's output).
+    /// Everything handed over so far (the run's output).
     out: RunOutput,
     /// The batch's first failed record (in seed order), for --fail-fast.
     failed: Option<FoldRecord>,
+}
+
+impl<'b> Release<'b> {
+    fn new(batch: &'b [(u64, Vec<Fold>)], out: RunOutput) -> Self {
+        let mut first_task = Vec::with_capacity(batch.len() + 1);
+        first_task.push(0);
+        for (_, folds) in batch {
+            first_task.push(first_task.last().copied().unwrap_or(0) + folds.len());
+        }
+        Release {
+            batch,
+            pending: std::sync::Mutex::new(Pending {
+                results: (0..first_task[batch.len()]).map(|_| None).collect(),
+                remaining: batch.iter().map(|(_, folds)| folds.len()).collect(),
+            }),
+            first_task,
+            released: std::sync::Mutex::new(Released {
+                next: 0,
+                out,
+                failed: None,
+            }),
+        }
+    }
+
+    /// Keep task `task`'s result until its seed is handed over.
+    fn store(&self, task: usize, result: RunOutput) {
+        let seed = self.first_task.partition_point(|&start| start <= task) - 1;
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        pending.results[task] = Some(result);
+        pending.remaining[seed] -= 1;
+    }
+
+    /// Give `observer` every finished seed after the last one given, in seed order. Unless
+    /// `wait`, a thread that finds another handing over leaves it at that: a seed finished
+    /// meanwhile goes with the next hand-over, at the latest the one (waiting) after the batch.
+    fn hand_over(&self, observer: &dyn Observer, wait: bool) {
+        let mut released = match self.released.try_lock() {
+            Ok(released) => released,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) if wait => {
+                self.released.lock().unwrap_or_else(|e| e.into_inner())
+            }
+            Err(std::sync::TryLockError::WouldBlock) => return,
+        };
+        while released.next < self.batch.len() && !stop::stop_requested() {
+            let i = released.next;
+            let folds: Vec<RunOutput> = {
+                let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+                if pending.remaining[i] > 0 {
+                    break;
+                }
+                pending.results[self.first_task[i]..self.first_task[i + 1]]
+                    .iter_mut()
+                    .map(|slot| slot.take().unwrap_or_default())
+                    .collect()
+            };
+            let (mut records, mut predictions) = (Vec::new(), Vec::new());
+            for fold in folds {
+                records.extend(fold.records);
+                predictions.extend(fold.predictions);
+                released.out.gather_seconds += fold.gather_seconds;
+            }
+            records.sort_by(|a, b| a.key().cmp(&b.key()));
+            predictions.sort_by(|a, b| a.key().cmp(&b.key()));
+            let (seed, folds) = &self.batch[i];
+            observer.seed_done(*seed, folds, &records, &predictions);
+            if released.failed.is_none() {
+                released.failed = records.iter().find(|r| r.status == Status::Failed).cloned();
+            }
+            if !observer.stores_results() {
+                released.out.records.extend(records);
+                released.out.predictions.extend(predictions);
+            }
+            released.next += 1;
+        }
+    }
 }
 
 /// The model seeds a model runs under.
