@@ -17,8 +17,12 @@ fn config(kind: SplitterKind, folds: usize) -> SplitConfig {
     }
 }
 
+/// The folds of `seed`, checked to be as many as the splitter says it gives.
 fn folds(table: &Table, config: &SplitConfig, seed: u64) -> Vec<Fold> {
-    Splitter::new(config, table).unwrap().split(seed)
+    let splitter = Splitter::new(config, table).unwrap();
+    let folds = splitter.split(seed);
+    assert_eq!(splitter.fold_count(), folds.len(), "{config:?}");
+    folds
 }
 
 fn assert_sorted_disjoint(fold: &Fold) {
@@ -331,6 +335,45 @@ fn group_kfold_group_counts_match_scikit_learn() {
         })
         .collect();
     assert_eq!(got, usizes(&case["groups_per_fold"]));
+}
+
+#[test]
+fn every_splitter_gives_as_many_folds_as_it_says() {
+    use seedfold::split::SplitSource;
+    let labels: Vec<usize> = (0..40).map(|i| i % 2).collect();
+    let groups: Vec<usize> = (0..40).map(|i| i % 7).collect();
+    let table = class_table(&labels, Some(groups));
+    let kinds = [
+        SplitterKind::Kfold,
+        SplitterKind::Stratified,
+        SplitterKind::Group,
+        SplitterKind::StratifiedGroup,
+        SplitterKind::ShuffleSplit,
+        SplitterKind::StratifiedShuffleSplit,
+        SplitterKind::GroupShuffleSplit,
+        SplitterKind::TimeSeries,
+        SplitterKind::Loo,
+        SplitterKind::LeaveOneGroupOut,
+    ];
+    let mut checked = 0;
+    for kind in kinds {
+        for source in [SplitSource::Seedfold, SplitSource::Sklearn, SplitSource::SklearnRepeated] {
+            for k in [2, 3, 5] {
+                let c = SplitConfig {
+                    source,
+                    ..config(kind, k)
+                };
+                if Splitter::new(&c, &table).is_ok() {
+                    for seed in [0, 3] {
+                        folds(&table, &c, seed);
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // every kind with seedfold's shuffles, and scikit-learn's where it has the splitter
+    assert!(checked >= 30 + 2 * 3, "{checked}");
 }
 
 #[test]

@@ -339,7 +339,11 @@ fn warn_if_large(
     metrics: &[Vec<crate::metric::Metric>],
     model_seeds: &[u64],
 ) {
-    let folds = seeds.first().map_or(0, |&s| splitter.split(s).len()) as u64;
+    let folds = if seeds.is_empty() {
+        0
+    } else {
+        splitter.fold_count() as u64
+    };
     let per_fold: u64 = models
         .iter()
         .zip(metrics)

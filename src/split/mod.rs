@@ -427,6 +427,16 @@ impl Splitter {
         }
     }
 
+    /// How many folds [`Splitter::split`] gives for every seed, without drawing them (a
+    /// large table's split costs a shuffle of its rows).
+    pub fn fold_count(&self) -> usize {
+        match self.config.kind {
+            SplitterKind::Loo => self.n,
+            SplitterKind::LeaveOneGroupOut => count_groups(&self.groups),
+            _ => self.config.folds,
+        }
+    }
+
     /// The folds for `seed`. Unseeded splitters return the same folds for every seed.
     pub fn split(&self, seed: u64) -> Vec<Fold> {
         let c = &self.config;
