@@ -37,7 +37,11 @@ twins = {
     "svm:kernel=linear": (SVC if classes else SVR)(C=1.0, kernel="linear"),
 }
 tie_broken = {"tree": DecisionTreeClassifier if classes else DecisionTreeRegressor}
-score = accuracy_score if classes else r2_score
+score, metric = (accuracy_score, "accuracy") if classes else (r2_score, "r2")
+if metric not in set(records.metric):
+    sys.exit(f"records.csv has no {metric} scores to compare with scikit-learn's; run seedfold "
+             f"with --metrics {metric}")
+records = records[records.metric == metric]
 unknown = sorted(set(records.model) - set(twins) - set(tie_broken))
 if unknown:
     sys.exit(f"no scikit-learn twin for {', '.join(unknown)}: this script refits "
