@@ -17,7 +17,7 @@ mod table;
 mod verdict;
 mod write;
 
-pub use assemble::{assemble_records, write_records};
+pub use assemble::{assemble_records, write_records, RecordsWriting};
 pub use content::{hard_row_lines, Section};
 pub use csv::{
     field, predictions_header, render_hardness, render_prediction_rows, render_record_rows,
