@@ -194,7 +194,13 @@ fn finish_reports(
     let experiment = &manifest.experiment;
     if experiment.save_predictions {
         // the checkpoint already holds predictions.csv, synced by its last commit: move it into place
-        std::fs::rename(out.join(PREDICTIONS_PARTIAL), out.join("predictions.csv"))?;
+        std::fs::rename(out.join(PREDICTIONS_PARTIAL), out.join("predictions.csv"))
+            .with_context(|| {
+                format!(
+                    "moving the checkpoint's predictions ({PREDICTIONS_PARTIAL}) into place as predictions.csv in {}",
+                    out.display()
+                )
+            })?;
     }
     manifest.seeds_done = seeds.to_vec();
     let hard = hard_rows(out, table.n_rows(), table.y.task() == Task::Classification)?;

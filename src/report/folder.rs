@@ -226,6 +226,12 @@ pub fn recover(dir: &Path, header: Option<&str>) -> Result<BTreeMap<u64, String>
         start_fresh(dir, header)?;
         return Ok(seeds);
     }
+    // a finish that failed after moving the checkpoint's predictions into place (the disk
+    // filled while the reports were written): they are the checkpoint's again
+    let (partial, moved) = (dir.join(PREDICTIONS_PARTIAL), dir.join("predictions.csv"));
+    if header.is_some() && !partial.exists() && moved.exists() {
+        std::fs::rename(&moved, &partial).map_err(|e| write_error(&partial, e))?;
+    }
     for (name, end) in [(RECORDS_PARTIAL, ends.0), (PREDICTIONS_PARTIAL, ends.1)] {
         let path = dir.join(name);
         if path.exists() && end > 0 {
@@ -450,4 +456,26 @@ pub fn close_folder(out: &Path) {
     let _ = std::fs::remove_dir_all(out.join(PREVIOUS));
     sweep_litter(out);
     let _ = std::fs::remove_file(out.join(LOCK));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predictions_a_failed_finish_moved_into_place_go_back_to_the_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = "split_seed,fold,row,prediction\n";
+        let predictions = format!("{header}0,0,3,1.5\n0,1,4,2.5\n");
+        let records = format!("{RECORDS_HEADER}\n");
+        let done = format!("0 {} {} hash\n", records.len(), predictions.len());
+        std::fs::write(dir.path().join(RECORDS_PARTIAL), &records).unwrap();
+        std::fs::write(dir.path().join(SEEDS_DONE), done).unwrap();
+        std::fs::write(dir.path().join("predictions.csv"), &predictions).unwrap();
+        let seeds = recover(dir.path(), Some(header)).unwrap();
+        assert_eq!(seeds.keys().copied().collect::<Vec<u64>>(), [0]);
+        let back = std::fs::read_to_string(dir.path().join(PREDICTIONS_PARTIAL)).unwrap();
+        assert_eq!(back, predictions);
+        assert!(!dir.path().join("predictions.csv").exists());
+    }
 }
