@@ -1,7 +1,7 @@
 //! Reading CSV and Parquet files (or a built-in data set) into a [`Table`].
 
 use super::columns::Feature;
-use super::{builtin, columns, numeric_csv, Builtin, Table, Target, Task};
+use super::{builtin, columns, cut_short, numeric_csv, Builtin, Table, Target, Task};
 use crate::preprocess::{Impute, Preprocess};
 use crate::{Error, Result};
 use ndarray::Array2;
@@ -80,7 +80,9 @@ pub fn load(spec: &DataSpec) -> Result<Loaded> {
         }
         DataSource::File(path) => {
             let mut read = FileRead::default();
-            let frame = guarded(path, || read_file(path, &na, spec, &mut read))?;
+            let frame = guarded(path, || {
+                cut_short::guarded_read(path, || read_file(path, &na, spec, &mut read))
+            })?;
             // a Parquet column left out with --drop was never read
             let mut spec = spec.clone();
             spec.preprocess
@@ -234,7 +236,8 @@ fn read_file(
         // the file's pages mapped as they are, not copied into fresh memory (whose first touch
         // cost an 80 MB file 90 ms); polars reads CSV files mapped the same way
         // SAFETY: the map is only read, and dropped before this returns. Like polars' own
-        // reader, it assumes no other process truncates the file meanwhile.
+        // reader, it cannot stop another process truncating the file meanwhile; the bus error
+        // that follows is reported as the file cut short (`cut_short`, around this read).
         let bytes = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::Read {
             path: path.to_path_buf(),
             reason: e.to_string(),

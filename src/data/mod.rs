@@ -9,6 +9,7 @@
 mod builtin;
 mod columns;
 mod csv_rows;
+mod cut_short;
 mod load;
 mod numeric_csv;
 mod predictions;
