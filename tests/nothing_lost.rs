@@ -60,6 +60,50 @@ fn merge_refuses_an_out_that_is_one_of_its_shards() {
     seedfold().arg("verify").arg(&s[0]).assert().success();
 }
 
+/// A merge stopped midway (killed, or out of disk) leaves its manifest saying `running` and
+/// some of its files; that folder is seedfold's to replace, and `verify` says how.
+#[test]
+fn a_merge_stopped_midway_is_replaced_by_merge_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = shards(dir.path());
+    let out = dir.path().join("merged");
+    let merge = |extra: &[&str]| {
+        seedfold()
+            .arg("merge")
+            .args(&s)
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(merge(&[]).status.success());
+    let complete = read(&out.join("summary.json"));
+    // what a merge killed after the records leaves: the reports not yet written
+    let manifest = read(&out.join("manifest.json"));
+    std::fs::write(
+        out.join("manifest.json"),
+        manifest.replace("\"status\": \"complete\"", "\"status\": \"running\""),
+    )
+    .unwrap();
+    for name in ["summary.json", "report.md", "report.html"] {
+        std::fs::remove_file(out.join(name)).unwrap();
+    }
+    let verified = seedfold().arg("verify").arg(&out).output().unwrap();
+    assert!(
+        stderr(&verified).contains("run it (or the merge) again with --overwrite"),
+        "{}",
+        stderr(&verified)
+    );
+    let again = merge(&[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("pass --overwrite"), "{}", stderr(&again));
+    let replaced = merge(&["--overwrite"]);
+    assert!(replaced.status.success(), "{}", stderr(&replaced));
+    assert_eq!(read(&out.join("summary.json")), complete);
+    seedfold().arg("verify").arg(&out).assert().success();
+}
+
 #[test]
 fn merge_refuses_a_shard_whose_files_changed_after_it_finished() {
     let dir = tempfile::tempdir().unwrap();

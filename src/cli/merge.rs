@@ -217,6 +217,17 @@ fn merge_into(
     manifests: &[(PathBuf, Manifest)],
     manifest: Manifest,
 ) -> Result<()> {
+    // until the merge completes its folder says so: a merge stopped midway (killed, or out of
+    // disk) leaves a folder seedfold knows as its own, which `merge --overwrite` replaces
+    write_manifest(
+        out,
+        &Manifest {
+            status: RunStatus::Running,
+            files: Default::default(),
+            experiment_sha256: String::new(),
+            ..manifest.clone()
+        },
+    )?;
     let sources = manifests
         .iter()
         .map(|(dir, _)| record_rows(&dir.join("records.csv")))

@@ -4,7 +4,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
 use seedfold::data::{record_rows, DataSource};
-use seedfold::report::folder::{read_manifest, LOCK};
+use seedfold::report::folder::{read_manifest, LOCK, RECORDS_PARTIAL};
 use seedfold::report::write_splits;
 use seedfold::run::{
     file_hashes, run, source_sha256, split_hash, Coverage, DataSummary, FoldRecord, ModelSet,
@@ -109,10 +109,13 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
     let e = &manifest.experiment;
     let mut problems = Vec::new();
     if manifest.status != RunStatus::Complete {
-        problems.push(
+        // a run keeps its checkpoint until it finishes; a merge has none to resume from
+        problems.push(if args.dir.join(RECORDS_PARTIAL).exists() {
             "the manifest says the run did not finish; finish it with `seedfold run ... --resume`"
-                .into(),
-        );
+                .into()
+        } else {
+            "the manifest says the run or merge did not finish and no checkpoint is left to resume from; run it (or the merge) again with --overwrite".into()
+        });
     }
     // every file the manifest lists is there with the bytes it was written with
     let hashes = file_hashes(&args.dir)?;

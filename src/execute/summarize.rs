@@ -31,13 +31,15 @@ pub struct Summary {
 }
 
 /// The manifest of a summary's folder: the files it wrote there with their SHA-256, so a
-/// later `--overwrite` knows what it may replace.
-fn write_summarize_manifest(out: &Path, records: &Path) -> Result<()> {
+/// later `--overwrite` knows what it may replace. Written first with no files and status
+/// `running` (`done` false), so a summary stopped midway leaves a folder `--overwrite` replaces.
+fn write_summarize_manifest(out: &Path, records: &Path, done: bool) -> Result<()> {
     let manifest = serde_json::json!({
         "seedfold_version": env!("CARGO_PKG_VERSION"),
         "source": "summarize",
+        "status": if done { "complete" } else { "running" },
         "records": records.display().to_string(),
-        "files": crate::run::file_hashes(out)?,
+        "files": if done { crate::run::file_hashes(out)? } else { Default::default() },
     });
     crate::report::write_atomic(
         &out.join("manifest.json"),
@@ -110,6 +112,7 @@ pub fn summarize(args: &Summary) -> Result<()> {
     };
     let _lock = claim(&out, overwrite)?;
     replacing(&out, || {
+        write_summarize_manifest(&out, &args.records, false)?;
         write_report(
             &out,
             &crate::stats::group_scores(&records),
@@ -119,7 +122,7 @@ pub fn summarize(args: &Summary) -> Result<()> {
             &about,
             (&[], &Default::default()),
         )?;
-        write_summarize_manifest(&out, &args.records)
+        write_summarize_manifest(&out, &args.records, true)
     })?;
     eprintln!("wrote {}", out.display());
     Ok(())
