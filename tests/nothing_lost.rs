@@ -97,7 +97,11 @@ fn a_merge_stopped_midway_is_replaced_by_merge_overwrite() {
     );
     let again = merge(&[]);
     assert_eq!(again.status.code(), Some(2));
-    assert!(stderr(&again).contains("pass --overwrite"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("pass --overwrite"),
+        "{}",
+        stderr(&again)
+    );
     let replaced = merge(&["--overwrite"]);
     assert!(replaced.status.success(), "{}", stderr(&replaced));
     assert_eq!(read(&out.join("summary.json")), complete);
