@@ -274,6 +274,41 @@ fn verify_of_an_interrupted_run_says_so_without_blaming_an_older_seedfold() {
     assert!(!e.contains("older seedfold"), "{e}");
 }
 
+/// A run with --overwrite killed midway keeps the report it replaces in a hidden folder:
+/// verify and the next run say where, and do not list it (or the checkpoint) as strays.
+#[test]
+fn a_killed_overwrite_says_where_the_report_it_replaces_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    assert!(run_into(&out, &[]).status.success());
+    // the state such a kill leaves: the old report aside, a running manifest, a checkpoint
+    let previous = out.join(".seedfold-previous");
+    std::fs::create_dir(&previous).unwrap();
+    for name in ["records.csv", "summary.json", "report.md"] {
+        std::fs::rename(out.join(name), previous.join(name)).unwrap();
+    }
+    let manifest = read(&out.join("manifest.json"));
+    std::fs::write(
+        out.join("manifest.json"),
+        manifest.replacen("\"status\": \"complete\"", "\"status\": \"running\"", 1),
+    )
+    .unwrap();
+    std::fs::write(out.join("records.partial.csv"), "").unwrap();
+    let e = stderr(&seedfold().arg("verify").arg(&out).output().unwrap());
+    assert!(
+        e.contains("is kept in") && e.contains(".seedfold-previous"),
+        "{e}"
+    );
+    assert!(!e.contains("did not write"), "{e}");
+    let again = run_into(&out, &[]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains(".seedfold-previous until it finishes"),
+        "{}",
+        stderr(&again)
+    );
+}
+
 #[test]
 fn summarize_refuses_impossible_scores_and_contradicting_directions() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,9 @@ use anyhow::{bail, Result};
 use clap::Args;
 use rayon::prelude::*;
 use seedfold::data::{record_rows, DataSource};
-use seedfold::report::folder::{read_manifest, LOCK, RECORDS_PARTIAL};
+use seedfold::report::folder::{
+    read_manifest, LOCK, PREDICTIONS_PARTIAL, PREVIOUS, RECORDS_PARTIAL, SEEDS_DONE,
+};
 use seedfold::report::write_splits;
 use seedfold::run::{
     file_hashes, run, source_sha256, split_hash, Coverage, DataSummary, FoldRecord, ModelSet,
@@ -116,6 +118,12 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         } else {
             "the manifest says the run or merge did not finish and no checkpoint is left to resume from; run it (or the merge) again with --overwrite".into()
         });
+        if args.dir.join(PREVIOUS).is_dir() {
+            problems.push(format!(
+                "the report this run replaces (--overwrite) is kept in {} until the run finishes",
+                args.dir.join(PREVIOUS).display()
+            ));
+        }
     }
     // every file the manifest lists is there with the bytes it was written with
     let hashes = file_hashes(&args.dir)?;
@@ -141,8 +149,14 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             );
         }
     }
-    let expected =
-        |name: &str| name == "manifest.json" || name == LOCK || manifest.files.contains_key(name);
+    // an unfinished run's checkpoint, and the report it replaces, are said above
+    let unfinished = [RECORDS_PARTIAL, PREDICTIONS_PARTIAL, SEEDS_DONE, PREVIOUS];
+    let expected = |name: &str| {
+        name == "manifest.json"
+            || name == LOCK
+            || manifest.files.contains_key(name)
+            || (manifest.status != RunStatus::Complete && unfinished.contains(&name))
+    };
     let mut stray: Vec<String> = std::fs::read_dir(&args.dir)?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -163,8 +163,16 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
             out.display()
         ),
         (false, Ok(previous)) if previous.status == RunStatus::Running && !mode.overwrite => bail!(
-            "{} holds an interrupted run; pass --resume to finish it, --overwrite to start over, or choose another --out",
-            out.display()
+            "{} holds an interrupted run; pass --resume to finish it, --overwrite to start over, or choose another --out{}",
+            out.display(),
+            if out.join(PREVIOUS).is_dir() {
+                format!(
+                    " (the report it replaces is kept in {} until it finishes)",
+                    out.join(PREVIOUS).display()
+                )
+            } else {
+                String::new()
+            }
         ),
         (false, _) => {
             clear_for_new_run(out, mode.overwrite)?;
