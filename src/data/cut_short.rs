@@ -14,14 +14,6 @@ pub(super) fn guarded_read<T>(path: &Path, read: impl FnOnce() -> T) -> T {
     imp::guarded_read(path, read)
 }
 
-/// What stderr says when the file at `path` was cut short.
-fn message(path: &Path) -> String {
-    format!(
-        "error: {} was cut short while seedfold read it (is another program writing it?); run again once the file is complete\n",
-        path.display()
-    )
-}
-
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod imp {
     use std::path::Path;
@@ -55,9 +47,17 @@ mod imp {
         }
     }
 
+    /// What stderr says when the file at `path` was cut short.
+    fn message(path: &Path) -> String {
+        format!(
+            "error: {} was cut short while seedfold read it (is another program writing it?); run again once the file is complete\n",
+            path.display()
+        )
+    }
+
     pub(super) fn guarded_read<T>(path: &Path, read: impl FnOnce() -> T) -> T {
         let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-        let mut message = super::message(path).into_bytes();
+        let mut message = message(path).into_bytes();
         MESSAGE.store(message.as_mut_ptr(), Ordering::SeqCst);
         MESSAGE_LEN.store(message.len(), Ordering::SeqCst);
         // SAFETY: sigaction with a zeroed, then filled-in action; the previous action is put

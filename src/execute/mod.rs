@@ -347,11 +347,7 @@ fn warn_if_large(
     metrics: &[Vec<crate::metric::Metric>],
     model_seeds: &[u64],
 ) {
-    let folds = if seeds.is_empty() {
-        0
-    } else {
-        splitter.fold_count() as u64
-    };
+    let folds = splitter.fold_count() as u64;
     let per_fold: u64 = models
         .iter()
         .zip(metrics)

@@ -178,11 +178,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     let pool = builder
         .build()
         .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
-    let folds = if plan.split_seeds.is_empty() {
-        0
-    } else {
-        plan.splitter.fold_count()
-    };
+    let folds = plan.splitter.fold_count();
     observer.start(count_fits(plan, folds));
     let table = plan.table;
     // the Gram system needs every fold to see the same columns: numbers without missing cells

@@ -51,6 +51,17 @@ pub struct Unscored {
     pub failed: usize,
 }
 
+impl Unscored {
+    /// What the notes say of it.
+    fn note(&self) -> String {
+        format!(
+            "{} has no scored fold on {}: all its {} score(s) failed (see the records' status \
+             and error columns)",
+            self.model, self.metric, self.failed
+        )
+    }
+}
+
 /// Models above which a metric's models are compared with its leader only (m − 1 pairs instead
 /// of m(m − 1)/2), so the analysis grows linearly with a large grid.
 pub const MAX_ALL_PAIRS: usize = 30;
@@ -128,16 +139,13 @@ pub fn analyse_scores(
         .zip(computed)
         .filter_map(|(s, summary)| {
             if summary.is_none() {
-                notes.push(format!(
-                    "{} has no scored fold on {}: all its {} score(s) failed (see the records' \
-                     status and error columns)",
-                    s.model, s.metric, s.n_failed
-                ));
-                unscored.push(Unscored {
+                let entry = Unscored {
                     model: s.model.clone(),
                     metric: s.metric.clone(),
                     failed: s.n_failed,
-                });
+                };
+                notes.push(entry.note());
+                unscored.push(entry);
             }
             summary
         })
