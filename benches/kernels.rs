@@ -58,7 +58,7 @@ fn gather_and_gram(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("gather fold", n), &n, |b, _| {
             b.iter(|| black_box(gather(&table, &fold).0))
         });
-        let gram = GramSystem::new(&x, y.view());
+        let gram = GramSystem::new(&x, y.view()).expect("no missing cells");
         group.bench_with_input(
             BenchmarkId::new("fold downdate + solve + predict", n),
             &n,

@@ -153,7 +153,7 @@ impl Steps {
             || kinds
                 .iter()
                 .any(|k| matches!(k, FeatureKind::Categorical(_)))
-            || x.iter().any(|v| v.is_nan())
+            || has_missing(x)
     }
 
     /// Fit on the `rows` of `x` (whose columns are `kinds`).
@@ -322,6 +322,18 @@ impl Fitted {
                 Column::OneHot { .. } => None,
             })
             .collect()
+    }
+}
+
+/// Whether any cell is missing (NaN): a scan of every cell, so a large table's is split over the
+/// worker threads and tested without a branch per cell.
+fn has_missing(x: &Array2<f64>) -> bool {
+    use rayon::prelude::*;
+    match x.as_slice_memory_order() {
+        Some(cells) => cells
+            .par_chunks(1 << 14)
+            .any(|chunk| chunk.iter().fold(false, |missing, v| missing | v.is_nan())),
+        None => x.iter().any(|v| v.is_nan()),
     }
 }
 

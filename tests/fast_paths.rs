@@ -62,7 +62,7 @@ fn generic(
 }
 
 fn check_least_squares(x: &Array2<f64>, y: &Array1<f64>, splitter: SplitterKind) -> f64 {
-    let gram = GramSystem::new(x, y.view());
+    let gram = GramSystem::new(x, y.view()).expect("no missing cells");
     let table = common::regression_table(y.to_vec(), None);
     let table = seedfold::data::Table {
         x: x.clone(),
@@ -131,8 +131,14 @@ fn least_squares_fast_path_matches_linfa_on_random_data_and_windows() {
     let mut columns = Array2::zeros(x.dim().f());
     columns.assign(&x);
     let (train, test): (Vec<usize>, Vec<usize>) = (0..n).partition(|r| r % 4 != 1);
-    let rows = GramSystem::new(&x, y.view()).fit_predict(&x, y.view(), (&train, &test), 0.5, None);
-    let cols = GramSystem::new(&columns, y.view()).fit_predict(
+    let rows = GramSystem::new(&x, y.view()).unwrap().fit_predict(
+        &x,
+        y.view(),
+        (&train, &test),
+        0.5,
+        None,
+    );
+    let cols = GramSystem::new(&columns, y.view()).unwrap().fit_predict(
         &columns,
         y.view(),
         (&train, &test),
@@ -153,7 +159,7 @@ fn least_squares_fast_path_refuses_ill_conditioned_systems() {
     });
     let x = ndarray::concatenate![Axis(1), x, x.column(0).to_owned().insert_axis(Axis(1))];
     let y: Array1<f64> = (0..40).map(|i| i as f64).collect();
-    let gram = GramSystem::new(&x, y.view());
+    let gram = GramSystem::new(&x, y.view()).unwrap();
     let train: Vec<usize> = (0..30).collect();
     let test: Vec<usize> = (30..40).collect();
     assert!(
@@ -166,6 +172,35 @@ fn least_squares_fast_path_refuses_ill_conditioned_systems() {
             .is_some(),
         "ridge regularises it"
     );
+}
+
+#[test]
+fn least_squares_fast_path_declines_missing_cells() {
+    let mut x = Array2::from_shape_fn((30, 2), |(i, j)| (i * (j + 2)) as f64 % 11.0);
+    let y: Array1<f64> = (0..30).map(|i| i as f64).collect();
+    assert!(GramSystem::new(&x, y.view()).is_some());
+    x[[17, 1]] = f64::NAN;
+    assert!(GramSystem::new(&x, y.view()).is_none());
+}
+
+#[test]
+fn ridge_on_missing_cells_imputed_in_each_fold_scores_as_linfa() {
+    let mut table = load(&DataSpec::builtin("diabetes")).unwrap().table;
+    for (row, column) in [(3, 0), (50, 4), (51, 4), (300, 9)] {
+        table.x[[row, column]] = f64::NAN;
+    }
+    table.steps.impute = Some(seedfold::preprocess::Impute::Mean);
+    let split = SplitConfig::default();
+    let scores = |exact_linfa| -> Vec<f64> {
+        common::study_on_path(&table, "ridge", &split, &[0, 1], &[0], &["r2"], exact_linfa)
+            .iter()
+            .map(|r| r.value.unwrap())
+            .collect()
+    };
+    let (fast, linfa) = (scores(false), scores(true));
+    assert_eq!(fast.len(), 10);
+    assert!(fast.iter().all(|v| v.is_finite()), "{fast:?}");
+    assert!(max_relative(&fast, &linfa) < 1e-9, "{fast:?} vs {linfa:?}");
 }
 
 fn binary(name_or_file: &str) -> (Array2<f64>, Array1<usize>) {

@@ -34,8 +34,9 @@ pub(super) fn missing(column: &Column) -> Vec<bool> {
 }
 
 /// A numeric column as `f64`, NaN for a missing cell; text is refused with the first row that
-/// is not a number, infinities with a count.
-pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
+/// is not a number, infinities with a count. A column without missing cells keeps polars'
+/// chunks (no copy: a large table's columns are read straight into its row-major matrix).
+pub(super) fn numeric(column: &Column) -> Result<Float64Chunked> {
     let name = column.name().to_string();
     if matches!(column.dtype(), DataType::String) {
         if let Some((row, value)) = first_text(column)? {
@@ -56,25 +57,29 @@ pub(super) fn numeric(column: &Column) -> Result<Vec<f64>> {
         .cast(&DataType::Float64)
         .map_err(|e| Error::Config(format!("column '{name}': {e}")))?;
     let cast = cast.f64().map_err(|e| Error::Config(e.to_string()))?;
-    // a column without missing cells is copied chunk by chunk, not cell by cell
-    let values: Vec<f64> = if cast.null_count() == 0 {
-        let mut values = Vec::with_capacity(cast.len());
-        cast.downcast_iter()
-            .for_each(|chunk| values.extend_from_slice(chunk.values()));
-        values
+    let values = if cast.null_count() == 0 {
+        cast.clone()
     } else {
-        cast.iter().map(|v| v.unwrap_or(f64::NAN)).collect()
+        let filled = cast.iter().map(|v| v.unwrap_or(f64::NAN)).collect();
+        Float64Chunked::from_vec(name.as_str().into(), filled)
     };
-    let mut bad = values.iter().enumerate().filter(|(_, v)| v.is_infinite());
+    let mut bad = cells(&values).enumerate().filter(|(_, v)| v.is_infinite());
     if let Some((first_row, _)) = bad.next() {
-        let count = 1 + bad.count();
         return Err(Error::NotFinite {
             column: name,
-            count,
+            count: 1 + bad.count(),
             first_row,
         });
     }
+    drop(bad);
     Ok(values)
+}
+
+/// The cells of a column without nulls (as [`numeric`] gives it), chunk after chunk.
+pub(super) fn cells(column: &Float64Chunked) -> impl Iterator<Item = f64> + '_ {
+    column
+        .downcast_iter()
+        .flat_map(|chunk| chunk.values().iter().copied())
 }
 
 /// The first cell of a text column that is not a number, with its row.
@@ -89,7 +94,7 @@ fn first_text(column: &Column) -> Result<Option<(usize, String)>> {
 /// What a feature column turns into.
 pub(super) enum Feature {
     /// Values (NaN when missing) and their kind.
-    Kept(Vec<f64>, FeatureKind),
+    Kept(Float64Chunked, FeatureKind),
     /// Text that is the same in every row (this one): it cannot tell rows apart.
     Constant(String),
     /// Text that differs in every row, like an identifier: one-hot it says nothing of new rows.
@@ -140,6 +145,7 @@ pub(super) fn feature(column: &Column, categorical: bool) -> Result<Feature> {
         .iter()
         .map(|v| v.map_or(f64::NAN, |v| position[v] as f64))
         .collect();
+    let codes = Float64Chunked::from_vec(name.as_str().into(), codes);
     Ok(Feature::Kept(codes, FeatureKind::Categorical(levels)))
 }
 

@@ -587,15 +587,32 @@ fn from_frame(
     };
     let y = match task {
         Task::Classification => columns::class_target(target)?,
-        Task::Regression => Target::Regression(columns::numeric(target)?.into()),
+        Task::Regression => {
+            Target::Regression(columns::cells(&columns::numeric(target)?).collect())
+        }
     };
     let mut kinds = Vec::with_capacity(feature_names.len());
     let mut columns = Vec::with_capacity(feature_names.len());
     let (mut kept_names, mut left_out, mut identifiers) = (Vec::new(), Vec::new(), Vec::new());
-    // converted side by side; the first failing column in order is the one reported
+    // converted and checked side by side; the first failing column in order is the one reported
     let converted: Vec<Result<Feature>> = feature_names
         .par_iter()
-        .map(|f| columns::feature(column(frame, f, "feature")?, p.categorical.contains(f)))
+        .map(|f| {
+            let feature =
+                columns::feature(column(frame, f, "feature")?, p.categorical.contains(f))?;
+            // without imputation a missing cell is an error
+            if let (Feature::Kept(values, kind), None) = (&feature, &p.steps.impute) {
+                if let Some((first, count)) = first_missing(values) {
+                    return Err(Error::Missing {
+                        column: f.clone(),
+                        count,
+                        first_row: kept[first],
+                        text: matches!(kind, crate::preprocess::FeatureKind::Categorical(_)),
+                    });
+                }
+            }
+            Ok(feature)
+        })
         .collect();
     for (f, feature) in feature_names.iter().zip(converted) {
         let (values, kind) = match feature? {
@@ -610,17 +627,6 @@ fn from_frame(
             }
         };
         kept_names.push(f.clone());
-        if p.steps.impute.is_none() {
-            let mut missing = values.iter().enumerate().filter(|(_, v)| v.is_nan());
-            if let Some((first, _)) = missing.next() {
-                return Err(Error::Missing {
-                    column: f.clone(),
-                    count: 1 + missing.count(),
-                    first_row: kept[first],
-                    text: matches!(kind, crate::preprocess::FeatureKind::Categorical(_)),
-                });
-            }
-        }
         kinds.push(kind);
         columns.push(values);
     }
@@ -674,21 +680,52 @@ const TRANSPOSE_ROWS: usize = 512;
 
 /// `columns` (each `n` long) side by side as one row-major `n × d` matrix, a block of rows at a
 /// time on the worker threads: cell by cell it would stride through memory for every row.
-fn row_major(columns: &[Vec<f64>], n: usize) -> Vec<f64> {
+fn row_major(columns: &[Float64Chunked], n: usize) -> Vec<f64> {
     let d = columns.len();
+    // each column's chunks with the row each starts at
+    let chunks: Vec<Vec<(usize, &[f64])>> = columns
+        .iter()
+        .map(|column| {
+            let mut start = 0;
+            column
+                .downcast_iter()
+                .map(|chunk| {
+                    let at = start;
+                    start += chunk.len();
+                    (at, chunk.values().as_slice())
+                })
+                .collect()
+        })
+        .collect();
     let mut values = vec![0.0; n * d];
     values
         .par_chunks_mut(TRANSPOSE_ROWS * d)
         .enumerate()
         .for_each(|(block, cells)| {
             let first = block * TRANSPOSE_ROWS;
-            for (c, column) in columns.iter().enumerate() {
-                for (row, &v) in cells.chunks_exact_mut(d).zip(&column[first..]) {
+            for (c, column) in chunks.iter().enumerate() {
+                let k = column.partition_point(|(start, _)| *start <= first) - 1;
+                let from = column[k..]
+                    .iter()
+                    .enumerate()
+                    .flat_map(
+                        |(i, &(start, part))| if i == 0 { &part[first - start..] } else { part },
+                    );
+                for (row, &v) in cells.chunks_exact_mut(d).zip(from) {
                     row[c] = v;
                 }
             }
         });
     values
+}
+
+/// The first missing (NaN) cell of a column and how many there are.
+fn first_missing(values: &Float64Chunked) -> Option<(usize, usize)> {
+    let mut missing = columns::cells(values)
+        .enumerate()
+        .filter(|(_, v)| v.is_nan());
+    let (first, _) = missing.next()?;
+    Some((first, 1 + missing.count()))
 }
 
 /// The rows kept: all but those with a missing target (an error with `strict`) and, with

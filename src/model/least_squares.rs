@@ -45,10 +45,14 @@ const BLOCK_ROWS: usize = 8192;
 const TILE_ROWS: usize = 256;
 
 impl GramSystem {
-    /// Build the system for features `x` and target `y`.
-    pub fn new(x: &Array2<f64>, y: ArrayView1<f64>) -> GramSystem {
+    /// Build the system for features `x` and target `y`; `None` when a column has a missing
+    /// (NaN) cell, found by its mean: the system needs every fold to see the same numbers.
+    pub fn new(x: &Array2<f64>, y: ArrayView1<f64>) -> Option<GramSystem> {
         let d = x.ncols();
         let (mean, scale) = column_moments(x);
+        if mean.iter().any(|m| m.is_nan()) {
+            return None;
+        }
         let y_mean = y.sum() / x.nrows().max(1) as f64;
         let mut system = GramSystem {
             mean,
@@ -69,7 +73,7 @@ impl GramSystem {
             system.gram += &gram;
             system.xty += &xty;
         }
-        system
+        Some(system)
     }
 
     /// Append the design of `rows` of the row-major `x` to `design`: standardised features,
@@ -279,19 +283,22 @@ thread_local! {
 /// rows: a row-major walk, where a column at a time would stride through memory.
 pub(crate) fn column_moments(x: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
     let (n, d) = x.dim();
-    let mut mean = Array1::<f64>::zeros(d);
-    for row in x.rows() {
-        mean += &row;
+    let x = x.as_standard_layout();
+    let rows = x.as_slice().expect("standard layout is contiguous");
+    let rows = rows.chunks_exact(d.max(1)).take(n);
+    let mut mean = vec![0.0; d];
+    for row in rows.clone() {
+        mean.iter_mut().zip(row).for_each(|(m, v)| *m += v);
     }
-    mean /= n.max(1) as f64;
-    let mut variance = Array1::<f64>::zeros(d);
-    for row in x.rows() {
+    mean.iter_mut().for_each(|m| *m /= n.max(1) as f64);
+    let mut variance = vec![0.0; d];
+    for row in rows {
         variance
             .iter_mut()
             .zip(row.iter().zip(&mean))
             .for_each(|(v, (x, m))| *v += (x - m) * (x - m));
     }
-    let scale = variance.mapv(|v| {
+    let scale = variance.iter().map(|v| {
         let s = (v / n.max(1) as f64).sqrt();
         if s > 0.0 {
             s
@@ -299,7 +306,7 @@ pub(crate) fn column_moments(x: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
             1.0
         }
     });
-    (mean, scale)
+    (Array1::from(mean), scale.collect())
 }
 
 /// The minimum-norm least-squares coefficients of `x` (training rows already centred) for the

@@ -181,22 +181,21 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     let folds = plan.splitter.fold_count();
     observer.start(count_fits(plan, folds));
     let table = plan.table;
-    // the Gram system needs every fold to see the same columns: numbers without missing cells
-    // (their in-fold scaling is folded into the penalty)
-    let plain_numbers = table.kinds.iter().all(|k| *k == FeatureKind::Numeric)
-        && !table.x.iter().any(|v| v.is_nan());
+    // the Gram system needs every fold to see the same columns: numbers (their in-fold scaling
+    // is folded into the penalty) without missing cells (it declines those itself)
+    let numbers = table.kinds.iter().all(|k| *k == FeatureKind::Numeric);
     let gram = match &plan.table.y {
         // more features than rows: the d × d system would dwarf the data (ridge goes dual)
         Target::Regression(y)
             if !plan.exact_linfa
-                && plain_numbers
+                && numbers
                 && plan.table.x.ncols() < plan.table.x.nrows()
                 && plan
                     .models
                     .iter()
                     .any(|m| m.least_squares_penalty().is_some()) =>
         {
-            Some(pool.install(|| GramSystem::new(&plan.table.x, y.view())))
+            pool.install(|| GramSystem::new(&plan.table.x, y.view()))
         }
         _ => None,
     };
