@@ -1,12 +1,14 @@
 //! The whole analysis of a run's records: every summary, comparison and ranking.
 
+use super::bootstrap::bootstrap_means;
 use super::decision::adjust_and_decide;
 use super::learning_curve::{learning_curve, CurvePoint, LastStep};
 use super::scores::whole;
 use super::selection::{selections as selections_of, tunings, Selection, Tuning};
 use super::settle::settle;
 use super::summary::{
-    compare, rank, summarize, test_share, Comparison, LimitingFactor, Options, Ranking, Summary,
+    compare, mean_difference, rank, summarize_with, test_share, Comparison, LimitingFactor,
+    Options, Ranking, Summary,
 };
 use super::{group_scores, Scale, Scores};
 use crate::record::FoldRecord;
@@ -128,11 +130,20 @@ pub fn analyse_scores(
     let scores = whole(all);
     let mut notes = Vec::new();
     let mut unscored = Vec::new();
-    // summaries are independent (each bootstrap has its own seeded stream): compute them in
-    // parallel, keep them in order
+    // the bootstrap intervals first, sharing their draws; then the summaries in parallel,
+    // kept in order
+    let seed_means: Vec<Vec<f64>> = scores.iter().map(|s| s.seed_means()).collect();
+    let sets: Vec<&[f64]> = seed_means.iter().map(Vec::as_slice).collect();
+    let intervals = bootstrap_means(
+        &sets,
+        options.resamples,
+        options.bootstrap_seed,
+        options.confidence,
+    );
     let computed: Vec<Option<Summary>> = scores
         .par_iter()
-        .map(|s| summarize(s, scale(&s.metric), options))
+        .zip(intervals)
+        .map(|(s, interval)| summarize_with(s, scale(&s.metric), options, interval))
         .collect();
     let summaries: Vec<Summary> = scores
         .iter()
@@ -165,10 +176,12 @@ pub fn analyse_scores(
             .collect();
         let first = comparisons.len();
         for (a, b) in pairs(&group, metric_scale.higher_is_better, metric, &mut notes) {
+            // the model the mean fold difference favours is compared over the other
+            let (a, b) = match mean_difference(a, b, metric_scale.higher_is_better) {
+                Some(d) if d < 0.0 => (b, a),
+                _ => (a, b),
+            };
             match compare(a, b, metric_scale, options) {
-                Ok(c) if c.mean_difference < 0.0 => {
-                    comparisons.extend(compare(b, a, metric_scale, options))
-                }
                 Ok(c) => comparisons.push(c),
                 Err(reason) => notes.push(format!("not compared: {reason}")),
             }

@@ -80,15 +80,17 @@ const LANES: usize = 8;
 /// Resamples per parallel task.
 const RESAMPLES_PER_TASK: usize = 1024;
 
-/// Means of `resamples` resamples of `values` from the `(seed, bootstrap)` stream. Resample r
-/// takes the stream's draws r·n … r·n + n − 1 and adds them in order. Tasks of
+/// Means of `resamples` resamples of each of `sets` (all of one length n) from the
+/// `(seed, bootstrap)` stream. Resample r takes the stream's draws r·n … r·n + n − 1 and adds
+/// the values they pick in order; every set takes the same draws, so each gets the bits it
+/// would get alone, and the draws (most of the cost) are made once. Tasks of
 /// [`RESAMPLES_PER_TASK`] run in parallel, each seeking the stream to its first draw; drawing
 /// in bulk and summing [`LANES`] resamples at once change nothing either: the result is the
 /// same bits as one resample after another.
-fn resample_means(values: &[f64], resamples: usize, seed: u64) -> Vec<f64> {
-    let n = values.len();
+fn resample_means(sets: &[&[f64]], resamples: usize, seed: u64) -> Vec<Vec<f64>> {
+    let n = sets[0].len();
     let firsts: Vec<usize> = (0..resamples).step_by(RESAMPLES_PER_TASK).collect();
-    let tasks: Vec<Vec<f64>> = firsts
+    let tasks: Vec<Vec<Vec<f64>>> = firsts
         .par_iter()
         .map(|&first| {
             let mut rng = rng::stream(seed, Purpose::Bootstrap);
@@ -96,40 +98,90 @@ fn resample_means(values: &[f64], resamples: usize, seed: u64) -> Vec<f64> {
             rng.set_word_pos((first as u128) * (n as u128));
             let count = (resamples - first).min(RESAMPLES_PER_TASK);
             let mut draws = vec![0u32; LANES * n];
-            let mut means = Vec::with_capacity(count);
-            while means.len() < count {
-                let lanes = (count - means.len()).min(LANES);
+            let mut means = vec![Vec::with_capacity(count); sets.len()];
+            let mut done = 0;
+            while done < count {
+                let lanes = (count - done).min(LANES);
                 let draws = &mut draws[..lanes * n];
                 rng.fill(draws);
-                let mut sums = [0.0; LANES];
+                let mut sums = vec![[0.0; LANES]; sets.len()];
                 for i in 0..n {
-                    for (lane, sum) in sums[..lanes].iter_mut().enumerate() {
-                        *sum += values[pick(draws[lane * n + i], n)];
+                    for lane in 0..lanes {
+                        let picked = pick(draws[lane * n + i], n);
+                        for (values, sum) in sets.iter().zip(&mut sums) {
+                            sum[lane] += values[picked];
+                        }
                     }
                 }
-                means.extend(sums[..lanes].iter().map(|s| s / n as f64));
+                for (means, sum) in means.iter_mut().zip(&sums) {
+                    means.extend(sum[..lanes].iter().map(|s| s / n as f64));
+                }
+                done += lanes;
             }
             means
         })
         .collect();
-    tasks.concat()
+    (0..sets.len())
+        .map(|k| {
+            tasks
+                .iter()
+                .flat_map(|task| task[k].iter().copied())
+                .collect()
+        })
+        .collect()
 }
 
 /// BCa interval of the mean of `values` from `resamples` resamples drawn from the
 /// `(seed, bootstrap)` stream.
 pub fn bootstrap_mean(values: &[f64], resamples: usize, seed: u64, level: f64) -> Maybe<Bootstrap> {
-    let n = values.len();
-    if n < 2 || resamples < 2 {
-        return Maybe::absent("needs at least 2 seeds");
+    bootstrap_means(&[values], resamples, seed, level).remove(0)
+}
+
+/// [`bootstrap_mean`] of each of `sets`, in order: sets of one length share the stream's
+/// draws, made once (a run's models and metrics mostly have the same seeds).
+pub fn bootstrap_means(
+    sets: &[&[f64]],
+    resamples: usize,
+    seed: u64,
+    level: f64,
+) -> Vec<Maybe<Bootstrap>> {
+    let mut intervals: Vec<Maybe<Bootstrap>> = sets
+        .iter()
+        .map(|_| Maybe::absent("needs at least 2 seeds"))
+        .collect();
+    let mut lengths: Vec<usize> = sets.iter().map(|s| s.len()).filter(|&n| n >= 2).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
+    if resamples < 2 {
+        return intervals;
     }
+    for n in lengths {
+        let members: Vec<usize> = (0..sets.len()).filter(|&k| sets[k].len() == n).collect();
+        let group: Vec<&[f64]> = members.iter().map(|&k| sets[k]).collect();
+        let replicates = resample_means(&group, resamples, seed);
+        for (&k, replicates) in members.iter().zip(&replicates) {
+            intervals[k] = interval(sets[k], replicates, resamples, seed, level);
+        }
+    }
+    intervals
+}
+
+/// The BCa interval of the mean of `values` from its bootstrap `replicates`.
+fn interval(
+    values: &[f64],
+    replicates: &[f64],
+    resamples: usize,
+    seed: u64,
+    level: f64,
+) -> Maybe<Bootstrap> {
+    let n = values.len();
     let total: f64 = values.iter().sum();
     let estimate = total / n as f64;
-    let replicates = resample_means(values, resamples, seed);
     let jackknife: Vec<f64> = values
         .iter()
         .map(|v| (total - v) / (n - 1) as f64)
         .collect();
-    match bca_interval(estimate, &replicates, &jackknife, level) {
+    match bca_interval(estimate, replicates, &jackknife, level) {
         Maybe::Value((lower, upper)) => Maybe::Value(Bootstrap {
             level,
             lower,
@@ -150,21 +202,44 @@ mod tests {
     #[test]
     fn parallel_bulk_resampling_gives_the_sequential_bits() {
         let values: Vec<f64> = (0..7).map(|i| (i as f64).sin() * 10.0).collect();
+        let other: Vec<f64> = (0..7).map(|i| (i as f64).cos() / 3.0).collect();
         let resamples = 3 * RESAMPLES_PER_TASK + 5;
-        let mut rng = rng::stream(9, Purpose::Bootstrap);
-        let sequential: Vec<f64> = (0..resamples)
-            .map(|_| {
-                (0..values.len())
-                    .map(|_| values[pick(rng.next_u32(), values.len())])
-                    .sum::<f64>()
-                    / values.len() as f64
-            })
-            .collect();
-        let ours = resample_means(&values, resamples, 9);
-        assert!(ours
+        // one resample after another, each set from a stream of its own
+        let sequential = |values: &[f64]| -> Vec<f64> {
+            let mut rng = rng::stream(9, Purpose::Bootstrap);
+            (0..resamples)
+                .map(|_| {
+                    (0..values.len())
+                        .map(|_| values[pick(rng.next_u32(), values.len())])
+                        .sum::<f64>()
+                        / values.len() as f64
+                })
+                .collect()
+        };
+        let ours = resample_means(&[&values, &other], resamples, 9);
+        for (ours, values) in ours.iter().zip([&values, &other]) {
+            let expected = sequential(values);
+            assert_eq!(ours.len(), resamples);
+            assert!(ours
+                .iter()
+                .zip(&expected)
+                .all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
+    }
+
+    #[test]
+    fn sets_bootstrapped_together_get_their_intervals_alone() {
+        let a: Vec<f64> = (0..12).map(|i| (i as f64 * 0.7).sin()).collect();
+        let b: Vec<f64> = (0..12).map(|i| (i as f64 * 1.3).cos() * 4.0).collect();
+        let c: Vec<f64> = (0..5).map(|i| i as f64 * i as f64).collect();
+        let together = bootstrap_means(&[&a, &c, &[1.0], &b], 2000, 3, 0.9);
+        let alone: Vec<Maybe<Bootstrap>> = [&a[..], &c, &[1.0], &b]
             .iter()
-            .zip(&sequential)
-            .all(|(a, b)| a.to_bits() == b.to_bits()));
-        assert_eq!(ours.len(), resamples);
+            .map(|set| bootstrap_mean(set, 2000, 3, 0.9))
+            .collect();
+        assert_eq!(together, alone);
+        assert!(matches!(together[0], Maybe::Value(_)));
+        assert!(matches!(together[2], Maybe::Absent { .. }));
+        assert_ne!(together[0], together[3]);
     }
 }

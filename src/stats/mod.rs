@@ -31,7 +31,7 @@ pub use benchmark::{
     benchmark, signed_rank, Benchmark, Friedman, ImanDavenport, Nemenyi, RankPair, SignedRank,
     SignedRankOptions,
 };
-pub use bootstrap::{bca_interval, bootstrap_mean, Bootstrap};
+pub use bootstrap::{bca_interval, bootstrap_mean, bootstrap_means, Bootstrap};
 pub use budget::{model_seeds_for, seed_budget, SeedBudget, MAX_MODEL_SEEDS};
 pub use decision::{decide, holm, Decision, POSTERIOR};
 pub use effect::{effect_size, EffectSize};

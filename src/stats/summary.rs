@@ -264,6 +264,23 @@ fn model_seed_cells(scores: &Scores) -> Vec<Vec<Vec<f64>>> {
 
 /// Summarise one model on one metric; `None` when it has no scored fold at all.
 pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Summary> {
+    let bootstrap = bootstrap_mean(
+        &scores.seed_means(),
+        options.resamples,
+        options.bootstrap_seed,
+        options.confidence,
+    );
+    summarize_with(scores, scale, options, bootstrap)
+}
+
+/// [`summarize`] with the bootstrap interval of the seed means already drawn (a run's
+/// summaries share their draws: [`bootstrap_means`](super::bootstrap::bootstrap_means)).
+pub(super) fn summarize_with(
+    scores: &Scores,
+    scale: Scale,
+    options: &Options,
+    bootstrap_ci: Maybe<Bootstrap>,
+) -> Option<Summary> {
     let higher_is_better = scale.higher_is_better;
     let level = options.confidence;
     let clip = |ci: Maybe<Interval>| match ci {
@@ -326,12 +343,7 @@ pub fn summarize(scores: &Scores, scale: Scale, options: &Options) -> Option<Sum
             corrected_ci: clip(corrected_interval(all, share / (1.0 - share), level)),
             ncv_ci: None,
         },
-        bootstrap_ci: bootstrap_mean(
-            &seed_means,
-            options.resamples,
-            options.bootstrap_seed,
-            level,
-        ),
+        bootstrap_ci,
         variance_components: one_way(&scores.per_seed().collect::<Vec<_>>()),
         model_seed_components: if scores.has_model_seeds() {
             nested_components(&model_seed_cells(scores))
@@ -481,6 +493,16 @@ pub fn paired_seeds(a: &Scores, b: &Scores, higher_is_better: bool) -> Vec<Paire
             })
         })
         .collect()
+}
+
+/// The mean of the fold differences of `a` over `b` (oriented: positive favours `a`), as
+/// [`compare`] gives it; `None` when they share no scored (seed, fold) pair.
+pub fn mean_difference(a: &Scores, b: &Scores, higher_is_better: bool) -> Option<f64> {
+    let fold_diffs: Vec<f64> = paired_seeds(a, b, higher_is_better)
+        .into_iter()
+        .flat_map(|seed| seed.differences)
+        .collect();
+    mean(&fold_diffs)
 }
 
 /// Compare `a` and `b` over their common (seed, fold) pairs; an error explains why they
