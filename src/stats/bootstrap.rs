@@ -98,23 +98,25 @@ fn resample_means(sets: &[&[f64]], resamples: usize, seed: u64) -> Vec<Vec<f64>>
             rng.set_word_pos((first as u128) * (n as u128));
             let count = (resamples - first).min(RESAMPLES_PER_TASK);
             let mut draws = vec![0u32; LANES * n];
+            let mut picks = vec![0usize; LANES * n];
             let mut means = vec![Vec::with_capacity(count); sets.len()];
             let mut done = 0;
             while done < count {
                 let lanes = (count - done).min(LANES);
                 let draws = &mut draws[..lanes * n];
                 rng.fill(draws);
-                let mut sums = vec![[0.0; LANES]; sets.len()];
-                for i in 0..n {
-                    for lane in 0..lanes {
-                        let picked = pick(draws[lane * n + i], n);
-                        for (values, sum) in sets.iter().zip(&mut sums) {
-                            sum[lane] += values[picked];
+                picks
+                    .iter_mut()
+                    .zip(draws.iter())
+                    .for_each(|(p, &d)| *p = pick(d, n));
+                for (values, means) in sets.iter().zip(&mut means) {
+                    let mut sums = [0.0; LANES];
+                    for i in 0..n {
+                        for (lane, sum) in sums[..lanes].iter_mut().enumerate() {
+                            *sum += values[picks[lane * n + i]];
                         }
                     }
-                }
-                for (means, sum) in means.iter_mut().zip(&sums) {
-                    means.extend(sum[..lanes].iter().map(|s| s / n as f64));
+                    means.extend(sums[..lanes].iter().map(|s| s / n as f64));
                 }
                 done += lanes;
             }
