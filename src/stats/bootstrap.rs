@@ -151,12 +151,12 @@ pub fn bootstrap_means(
         .iter()
         .map(|_| Maybe::absent("needs at least 2 seeds"))
         .collect();
-    let mut lengths: Vec<usize> = sets.iter().map(|s| s.len()).filter(|&n| n >= 2).collect();
-    lengths.sort_unstable();
-    lengths.dedup();
     if resamples < 2 {
         return intervals;
     }
+    let mut lengths: Vec<usize> = sets.iter().map(|s| s.len()).filter(|&n| n >= 2).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
     for n in lengths {
         let members: Vec<usize> = (0..sets.len()).filter(|&k| sets[k].len() == n).collect();
         let group: Vec<&[f64]> = members.iter().map(|&k| sets[k]).collect();
