@@ -7,6 +7,7 @@
 //! and NaN for a missing cell ([`FeatureKind`]).
 
 use ndarray::Array2;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What a feature column holds.
@@ -328,7 +329,6 @@ impl Fitted {
 /// Whether any cell is missing (NaN): a scan of every cell, so a large table's is split over the
 /// worker threads and tested without a branch per cell.
 fn has_missing(x: &Array2<f64>) -> bool {
-    use rayon::prelude::*;
     match x.as_slice_memory_order() {
         Some(cells) => cells
             .par_chunks(1 << 14)

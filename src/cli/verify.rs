@@ -110,7 +110,8 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
     let manifest = read_manifest(&args.dir)?;
     let e = &manifest.experiment;
     let mut problems = Vec::new();
-    if manifest.status != RunStatus::Complete {
+    let finished = manifest.status == RunStatus::Complete;
+    if !finished {
         // a run keeps its checkpoint until it finishes; a merge has none to resume from
         problems.push(if args.dir.join(RECORDS_PARTIAL).exists() {
             "the manifest says the run did not finish; finish it with `seedfold run ... --resume`"
@@ -139,7 +140,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
             _ => {}
         }
     }
-    if manifest.status == RunStatus::Complete {
+    if finished {
         if manifest.files.is_empty() || manifest.experiment_sha256.is_empty() {
             problems.push("the manifest lists no file or experiment hashes (written by an older seedfold); run again to get a report that can be verified".into());
         } else if manifest.experiment_sha256 != manifest.experiment_hash() {
@@ -155,7 +156,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
         name == "manifest.json"
             || name == LOCK
             || manifest.files.contains_key(name)
-            || (manifest.status != RunStatus::Complete && unfinished.contains(&name))
+            || (!finished && unfinished.contains(&name))
     };
     let mut stray: Vec<String> = std::fs::read_dir(&args.dir)?
         .flatten()
@@ -195,9 +196,7 @@ pub fn run_verify(args: &VerifyArgs) -> Result<()> {
                 .map(|p| format!("records.csv: {p}")),
         ),
         // an unfinished run has no records.csv yet, as said above
-        Err(_)
-            if manifest.status != RunStatus::Complete && !args.dir.join("records.csv").exists() => {
-        }
+        Err(_) if !finished && !args.dir.join("records.csv").exists() => {}
         Err(err) => problems.push(format!("records.csv cannot be read: {err}")),
     }
     if let DataSource::Arrays { name, .. } = &e.data.source {

@@ -352,7 +352,7 @@ impl<'b> Release<'b> {
         };
         while released.next < self.batch.len() && !stop::stop_requested() {
             let i = released.next;
-            let folds: Vec<RunOutput> = {
+            let results: Vec<RunOutput> = {
                 let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
                 if pending.remaining[i] > 0 {
                     break;
@@ -363,10 +363,10 @@ impl<'b> Release<'b> {
                     .collect()
             };
             let (mut records, mut predictions) = (Vec::new(), Vec::new());
-            for fold in folds {
-                records.extend(fold.records);
-                predictions.extend(fold.predictions);
-                released.out.gather_seconds += fold.gather_seconds;
+            for result in results {
+                records.extend(result.records);
+                predictions.extend(result.predictions);
+                released.out.gather_seconds += result.gather_seconds;
             }
             records.sort_by(|a, b| a.key().cmp(&b.key()));
             predictions.sort_by(|a, b| a.key().cmp(&b.key()));
