@@ -11,7 +11,7 @@ use ndarray::{Array1, Array2, Axis, ShapeBuilder};
 use rand::{Rng, SeedableRng};
 use seedfold::data::{load, DataSource, DataSpec, Target, Task};
 use seedfold::metric::Predictions;
-use seedfold::model::least_squares::GramSystem;
+use seedfold::model::least_squares::{FoldRows, GramSystem, LeftOut};
 use seedfold::model::newton_logistic::NewtonLogistic;
 use seedfold::model::{build_models, FoldData, FoldTrain, ModelSpec};
 use seedfold::rng::{stream, Purpose};
@@ -146,6 +146,96 @@ fn least_squares_fast_path_matches_linfa_on_random_data_and_windows() {
         None,
     );
     assert_eq!(rows, cols);
+}
+
+/// Folds of `splitter` (5 of them) on a regression table of `x`'s rows, for `seed`.
+fn folds_of(x: &Array2<f64>, splitter: SplitterKind, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
+    let table = seedfold::data::Table {
+        x: x.clone(),
+        ..common::regression_table(vec![0.0; x.nrows()], None)
+    };
+    let config = SplitConfig {
+        kind: splitter,
+        folds: 5,
+        ..SplitConfig::default()
+    };
+    let folds = Splitter::new(&config, &table).unwrap().split(seed);
+    folds.into_iter().map(|f| (f.train, f.test)).collect()
+}
+
+#[test]
+fn a_seeds_folds_fitted_in_one_pass_give_the_bits_of_fold_by_fold() {
+    // 1,503 rows: each fold holds one full tile of 256 rows and a part of one; the last
+    // column duplicates the first, so ordinary least squares (α = 0) must decline every fold
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let (n, d) = (1503, 6);
+    let mut x = Array2::from_shape_fn((n, d), |(_, j)| rng.gen::<f64>() * (j + 1) as f64 - 0.5);
+    let y: Array1<f64> = x.outer_iter().map(|r| r.sum() + rng.gen::<f64>()).collect();
+    let mut folds = folds_of(&x, SplitterKind::Kfold, 7);
+    // a fold whose test rows are not in ascending order gets its predictions in their order
+    folds[2].1.reverse();
+    let scales: Vec<Vec<f64>> = (0..folds.len())
+        .map(|f| {
+            (0..d)
+                .map(|j| 0.5 + ((f * d + j) % 7) as f64 / 3.0)
+                .collect()
+        })
+        .collect();
+    let pairs: Vec<FoldRows> = folds
+        .iter()
+        .map(|(a, b)| (a.as_slice(), b.as_slice()))
+        .collect();
+    let left_out = LeftOut::of(&pairs, n).expect("k-fold leaves out each fold's test rows");
+    let bits = |p: &Option<Vec<f64>>| {
+        p.as_ref()
+            .map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+    };
+    for duplicated in [false, true] {
+        if duplicated {
+            let first = x.column(0).to_owned();
+            x.column_mut(d - 1).assign(&first);
+        }
+        let gram = GramSystem::new(&x, y.view()).unwrap();
+        let alphas = [0.0, 1.0, 50.0];
+        // the work cut between 1 to 5 threads (7 are as many as 5 folds)
+        let parts = [1, 2, 3, 7];
+        let scaled = [None, Some(scales.as_slice())];
+        for (scaled, parts) in scaled.iter().flat_map(|s| parts.map(|p| (*s, p))) {
+            let together =
+                gram.fit_predict_folds(&x, y.view(), &pairs, &left_out, &alphas, scaled, parts);
+            for (a, &alpha) in alphas.iter().enumerate() {
+                for (f, &fold) in pairs.iter().enumerate() {
+                    let scale = scaled.map(|s| s[f].as_slice());
+                    let alone = gram.fit_predict(&x, y.view(), fold, alpha, scale);
+                    assert_eq!(alone.is_none(), duplicated && alpha == 0.0, "α {alpha}");
+                    assert_eq!(bits(&together[a][f]), bits(&alone), "α {alpha}, fold {f}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn only_folds_that_leave_out_their_test_rows_once_are_fitted_in_one_pass() {
+    let x = Array2::from_shape_fn((200, 2), |(i, j)| ((i * (j + 3)) % 17) as f64);
+    let fits = |folds: &[(Vec<usize>, Vec<usize>)]| {
+        let views: Vec<FoldRows> = folds
+            .iter()
+            .map(|(a, b)| (a.as_slice(), b.as_slice()))
+            .collect();
+        LeftOut::of(&views, x.nrows()).is_some()
+    };
+    assert!(fits(&folds_of(&x, SplitterKind::Kfold, 1)));
+    // a row tested by two folds (shuffle-split draws each fold's test rows anew)
+    assert!(!fits(&folds_of(&x, SplitterKind::ShuffleSplit, 1)));
+    // windows that train on fewer than half the rows
+    assert!(!fits(&folds_of(&x, SplitterKind::TimeSeries, 1)));
+    // a row both trained and tested on, with the counts still adding up to every row
+    let mut folds = folds_of(&x, SplitterKind::Kfold, 1);
+    let tested = folds[0].1[0];
+    let trained = folds[0].0.iter().position(|&r| r != tested).unwrap();
+    folds[0].0[trained] = tested;
+    assert!(!fits(&folds));
 }
 
 #[test]

@@ -80,15 +80,29 @@ impl GramSystem {
     /// the intercept's 1, then the centred target, one row per data row.
     fn design(&self, x: &[f64], y: ArrayView1<f64>, rows: &[usize], design: &mut Vec<f64>) {
         let d = self.mean.len();
-        let (mean, inverse) = (self.mean.as_slice().expect("contiguous"), &self.inverse);
         for (i, &r) in rows.iter().enumerate() {
             if let Some(&ahead) = rows.get(i + PREFETCH_ROWS) {
                 prefetch(&x[ahead * d..(ahead + 1) * d]);
             }
-            let features = x[r * d..(r + 1) * d].iter().zip(mean).zip(inverse);
-            design.extend(features.map(|((v, m), i)| (v - m) * i));
-            design.extend([1.0, y[r] - self.y_mean]);
+            let start = design.len();
+            design.resize(start + d + 2, 0.0);
+            self.design_row(x, y, r, &mut design[start..]);
         }
+    }
+
+    /// Row `r`'s design (see [`GramSystem::design`]) into `row`, d + 2 values.
+    #[inline]
+    fn design_row(&self, x: &[f64], y: ArrayView1<f64>, r: usize, row: &mut [f64]) {
+        let d = self.mean.len();
+        let (mean, inverse) = (self.mean.as_slice().expect("contiguous"), &self.inverse);
+        let (features, rest) = row.split_at_mut(d);
+        let values = x[r * d..(r + 1) * d].iter().zip(mean).zip(inverse);
+        features
+            .iter_mut()
+            .zip(values)
+            .for_each(|(z, ((v, m), i))| *z = (v - m) * i);
+        rest[0] = 1.0;
+        rest[1] = y[r] - self.y_mean;
     }
 
     /// G and b of `rows`: Z̃ᵀZ̃ and Z̃ᵀỹ of their design, which is left in `design`. It is
@@ -110,10 +124,42 @@ impl GramSystem {
             self.design(x, y, tile, design);
             dense::add_lower_gram(&design[start..], tile.len(), &mut sums);
         }
-        let sums = ArrayView2::from_shape((d + 2, d + 2), &sums).expect("(d + 2)² sums");
+        self.split_sums(&sums)
+    }
+
+    /// G and b from the lower-triangular sums of design rows (b is their last row).
+    fn split_sums(&self, sums: &[f64]) -> (Array2<f64>, Array1<f64>) {
+        let d = self.mean.len();
+        let sums = ArrayView2::from_shape((d + 2, d + 2), sums).expect("(d + 2)² sums");
         let mut gram = sums.slice(s![..=d, ..=d]).to_owned();
         dense::mirror_lower(&mut gram);
         (gram, sums.slice(s![d + 1, ..=d]).to_owned())
+    }
+
+    /// The ridge coefficients (α = 0: ordinary least squares) of a fold's training system
+    /// `(gram, xty)`, intercept last; `None` when it is ill-conditioned (see
+    /// [`GramSystem::fit_predict`] for `scales`).
+    fn solve(
+        &self,
+        (mut gram, mut xty): (Array2<f64>, Array1<f64>),
+        alpha: f64,
+        scales: Option<&[f64]>,
+    ) -> Option<Array1<f64>> {
+        if alpha == 0.0 && !self.safely_full_rank(&gram, scales) {
+            return None;
+        }
+        for j in 0..self.mean.len() {
+            let fold_scale = scales.map_or(1.0, |s| s[j]);
+            gram[[j, j]] += alpha * (fold_scale * fold_scale) / (self.scale[j] * self.scale[j]);
+        }
+        let factor = cholesky(&gram)?;
+        solve_cholesky(&factor, &mut xty);
+        Some(xty)
+    }
+
+    /// ŷ = z̃·β + ȳ for a standardised row `z` of the design (β's last entry is the intercept).
+    fn predict(&self, z: &[f64], beta: &Array1<f64>) -> f64 {
+        ArrayView1::from(&z[..beta.len()]).dot(beta) + self.y_mean
     }
 
     /// Fit ridge (α = 0: ordinary least squares) on `train`, predict `test`; `None` when the
@@ -127,7 +173,7 @@ impl GramSystem {
         &self,
         x: &Array2<f64>,
         y: ArrayView1<f64>,
-        fold: (&[usize], &[usize]),
+        fold: FoldRows,
         alpha: f64,
         scales: Option<&[f64]>,
     ) -> Option<Vec<f64>> {
@@ -139,7 +185,7 @@ impl GramSystem {
             // a large training set is the whole system minus the rows left out, in ascending
             // order; when those are the test rows (k-fold), their design gives the predictions
             let mut designed: Option<Vec<usize>> = None;
-            let (mut gram, mut xty) = if train.len() * 2 > n {
+            let system = if train.len() * 2 > n {
                 let mut kept = vec![0u64; n.div_ceil(64)];
                 train.iter().for_each(|&r| kept[r / 64] |= 1 << (r % 64));
                 let left_out: Vec<usize> = (0..n)
@@ -151,15 +197,7 @@ impl GramSystem {
             } else {
                 self.part(values, y, train, design)
             };
-            if alpha == 0.0 && !self.safely_full_rank(&gram, scales) {
-                return None;
-            }
-            for j in 0..d {
-                let fold_scale = scales.map_or(1.0, |s| s[j]);
-                gram[[j, j]] += alpha * (fold_scale * fold_scale) / (self.scale[j] * self.scale[j]);
-            }
-            let factor = cholesky(&gram)?;
-            solve_cholesky(&factor, &mut xty);
+            let beta = self.solve(system, alpha, scales)?;
             let (rows, in_test_order) = match designed {
                 Some(rows) if rows == test => (rows, true),
                 _ => {
@@ -171,19 +209,253 @@ impl GramSystem {
                     (rows, in_test_order)
                 }
             };
-            // ŷ = z̃·β + ȳ on the standardised test rows (β's last entry is the intercept)
             let predicted: Vec<f64> = design
                 .chunks_exact(d + 2)
-                .map(|z| ArrayView1::from(&z[..=d]).dot(&xty) + self.y_mean)
+                .map(|z| self.predict(z, &beta))
                 .collect();
             Some(if in_test_order {
                 predicted
             } else {
-                let at = |r: &usize| rows.binary_search(r).expect("every test row is designed");
-                test.iter().map(|r| predicted[at(r)]).collect()
+                in_order_of(test, &rows, predicted)
             })
         })
     }
+}
+
+/// A fold's training rows and test rows.
+pub type FoldRows<'a> = (&'a [usize], &'a [usize]);
+
+/// A split seed's folds as [`GramSystem::fit_predict_folds`] takes them: each fold trains on
+/// more than half the rows and leaves out exactly its test rows, and no row is left out twice
+/// (k-fold and its stratified and grouped forms). Each fold's system is then the whole one
+/// minus its test rows' part, as [`GramSystem::fit_predict`] computes it.
+pub struct LeftOut {
+    /// Per row, the fold that leaves it out ([`KEPT`] when every fold trains on it).
+    fold_of: Vec<u8>,
+    folds: usize,
+}
+
+/// [`LeftOut::fold_of`] of a row no fold leaves out.
+const KEPT: u8 = u8::MAX;
+
+impl LeftOut {
+    /// `folds` (training rows, test rows) over `n` rows, if they are such folds.
+    pub fn of(folds: &[FoldRows], n: usize) -> Option<LeftOut> {
+        if folds.len() >= usize::from(KEPT) {
+            return None;
+        }
+        let mut fold_of = vec![KEPT; n];
+        for (f, (train, test)) in folds.iter().enumerate() {
+            if train.len() * 2 <= n || train.len() + test.len() != n {
+                return None;
+            }
+            for &r in *test {
+                if fold_of[r] != KEPT {
+                    return None;
+                }
+                fold_of[r] = f as u8;
+            }
+        }
+        // with as many rows as there are, a fold that trains on none of its test rows trains
+        // on all the others
+        let disjoint = folds
+            .iter()
+            .enumerate()
+            .all(|(f, (train, _))| train.iter().all(|&r| usize::from(fold_of[r]) != f));
+        disjoint.then_some(LeftOut {
+            fold_of,
+            folds: folds.len(),
+        })
+    }
+}
+
+impl GramSystem {
+    /// [`GramSystem::fit_predict`] at each of `alphas` on every fold of `left_out`, with the
+    /// same numbers, from one pass over the rows for every fold's part (each row standardised
+    /// into its fold's tile, the tiles' products summed while they are in the core's cache,
+    /// in the order `fit_predict` sums them) and one for every prediction. Fold by fold, each
+    /// fold's rows are gathered and their design written out and read back. `parts`: how many
+    /// threads may share the work (the folds are cut between them for the first pass, the
+    /// rows for the second; the numbers do not depend on it). Per α, per fold: the test rows'
+    /// predictions in the order of `folds`' test rows.
+    #[allow(clippy::too_many_arguments)]
+    pub fn fit_predict_folds(
+        &self,
+        x: &Array2<f64>,
+        y: ArrayView1<f64>,
+        folds: &[FoldRows],
+        left_out: &LeftOut,
+        alphas: &[f64],
+        scales: Option<&[Vec<f64>]>,
+        parts: usize,
+    ) -> Vec<Vec<Option<Vec<f64>>>> {
+        let x = x.as_standard_layout();
+        let values = x.as_slice().expect("standard layout is contiguous");
+        let (n, k) = (left_out.fold_of.len(), left_out.folds);
+        let mut sums = vec![Vec::new(); k];
+        let parts = parts.clamp(1, k.max(1));
+        let summed: Vec<Vec<(usize, Vec<f64>)>> = (0..parts)
+            .into_par_iter()
+            .map(|part| self.left_out_sums(values, y, (folds, left_out), |f| f % parts == part))
+            .collect();
+        for (f, fold_sums) in summed.into_iter().flatten() {
+            sums[f] = fold_sums;
+        }
+        let training: Vec<(Array2<f64>, Array1<f64>)> = sums
+            .iter()
+            .map(|sums| {
+                let (g, b) = self.split_sums(sums);
+                (&self.gram - &g, &self.xty - &b)
+            })
+            .collect();
+        let betas: Vec<Vec<Option<Array1<f64>>>> = alphas
+            .iter()
+            .map(|&alpha| {
+                let scale = |f: usize| scales.map(|s| s[f].as_slice());
+                let solved = training.iter().enumerate();
+                solved
+                    .map(|(f, system)| self.solve(system.clone(), alpha, scale(f)))
+                    .collect()
+            })
+            .collect();
+        let step = n.div_ceil(parts).max(1);
+        let mut pieces: Vec<Vec<Vec<Vec<f64>>>> = (0..n)
+            .step_by(step)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|start| {
+                self.predict_rows(values, y, left_out, start..(start + step).min(n), &betas)
+            })
+            .collect();
+        // a fold's predictions in row order: the pieces' in turn
+        let mut joined = |a: usize, f: usize| {
+            let (first, rest) = pieces.split_first_mut().expect("at least one piece");
+            let mut all = std::mem::take(&mut first[a][f]);
+            rest.iter_mut()
+                .for_each(|piece| all.append(&mut piece[a][f]));
+            all
+        };
+        betas
+            .iter()
+            .enumerate()
+            .map(|(a, per_fold)| {
+                let folds = per_fold.iter().zip(folds).enumerate();
+                folds
+                    .map(|(f, (beta, (_, test)))| {
+                        beta.as_ref()?;
+                        let ascending = joined(a, f);
+                        Some(if test.is_sorted() {
+                            ascending
+                        } else {
+                            let mut rows = test.to_vec();
+                            rows.sort_unstable();
+                            in_order_of(test, &rows, ascending)
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The lower-triangular sums of the left-out rows' design of each fold `take` accepts,
+    /// in one pass over the rows (ascending, as [`GramSystem::part`] sums them): each row is
+    /// standardised into its fold's tile, whose products are summed while it is in the
+    /// core's cache.
+    fn left_out_sums(
+        &self,
+        values: &[f64],
+        y: ArrayView1<f64>,
+        (folds, left_out): (&[FoldRows], &LeftOut),
+        take: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, Vec<f64>)> {
+        let d = self.mean.len();
+        let width = d + 2;
+        let taken: Vec<bool> = (0..left_out.folds).map(&take).collect();
+        // per fold: its tile (no larger than the fold), the rows in it, and the sums so far
+        let mut tiles: Vec<Vec<f64>> = folds
+            .iter()
+            .zip(&taken)
+            .map(|((_, test), &taken)| {
+                vec![0.0; usize::from(taken) * test.len().min(TILE_ROWS) * width]
+            })
+            .collect();
+        let mut filled = vec![0; left_out.folds];
+        let mut sums = vec![vec![0.0; width * width]; left_out.folds];
+        for (r, &f) in left_out.fold_of.iter().enumerate() {
+            if let Some(ahead) = values.get((r + PREFETCH_ROWS) * d..(r + PREFETCH_ROWS + 1) * d) {
+                prefetch(ahead);
+            }
+            if f == KEPT || !taken[usize::from(f)] {
+                continue;
+            }
+            let f = usize::from(f);
+            let at = filled[f] * width;
+            self.design_row(values, y, r, &mut tiles[f][at..at + width]);
+            filled[f] += 1;
+            if filled[f] == TILE_ROWS {
+                dense::add_lower_gram(&tiles[f], TILE_ROWS, &mut sums[f]);
+                filled[f] = 0;
+            }
+        }
+        let summed = sums.into_iter().enumerate().filter(|&(f, _)| taken[f]);
+        summed
+            .map(|(f, mut sums)| {
+                if filled[f] > 0 {
+                    dense::add_lower_gram(&tiles[f][..filled[f] * width], filled[f], &mut sums);
+                }
+                (f, sums)
+            })
+            .collect()
+    }
+
+    /// Per α, per fold: the predictions of `betas` (per α, per fold) for the left-out rows in
+    /// `rows`, in row order.
+    fn predict_rows(
+        &self,
+        values: &[f64],
+        y: ArrayView1<f64>,
+        left_out: &LeftOut,
+        rows: std::ops::Range<usize>,
+        betas: &[Vec<Option<Array1<f64>>>],
+    ) -> Vec<Vec<Vec<f64>>> {
+        let mut counts = vec![0; left_out.folds];
+        for &f in &left_out.fold_of[rows.clone()] {
+            if f != KEPT {
+                counts[usize::from(f)] += 1;
+            }
+        }
+        let mut predicted: Vec<Vec<Vec<f64>>> = betas
+            .iter()
+            .map(|per_fold| {
+                let room = |(beta, &count): (&Option<_>, _)| beta.as_ref().map_or(0, |_| count);
+                let rooms = per_fold.iter().zip(&counts).map(room);
+                rooms.map(Vec::with_capacity).collect()
+            })
+            .collect();
+        let wanted: Vec<bool> = (0..left_out.folds)
+            .map(|f| betas.iter().any(|b| b[f].is_some()))
+            .collect();
+        let mut z = vec![0.0; self.mean.len() + 2];
+        for r in rows {
+            let f = usize::from(left_out.fold_of[r]);
+            if !wanted.get(f).copied().unwrap_or(false) {
+                continue;
+            }
+            self.design_row(values, y, r, &mut z);
+            for (per_fold, out) in betas.iter().zip(&mut predicted) {
+                if let Some(beta) = &per_fold[f] {
+                    out[f].push(self.predict(&z, beta));
+                }
+            }
+        }
+        predicted
+    }
+}
+
+/// `predicted`, one value per row of ascending `rows`, in the order of `test` (the same rows).
+fn in_order_of(test: &[usize], rows: &[usize], predicted: Vec<f64>) -> Vec<f64> {
+    let at = |r: &usize| rows.binary_search(r).expect("every test row is designed");
+    test.iter().map(|r| predicted[at(r)]).collect()
 }
 
 impl GramSystem {
@@ -259,7 +531,8 @@ fn condition_bound(a: &Array2<f64>) -> Option<f64> {
 
 /// How far ahead [`GramSystem::design`] asks for rows: a fold's rows are a random subset in
 /// ascending order, whose gaps the hardware cannot foresee, so without the hint every row
-/// waits for memory.
+/// waits for memory. [`GramSystem::fit_predict_folds`] reads every row in order, and the hint
+/// still saves it a twentieth: its tiles' products leave the hardware's prefetching behind.
 const PREFETCH_ROWS: usize = 8;
 
 /// Ask the core to bring `values` into its cache (a hint only: nothing is read or changed).

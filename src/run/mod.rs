@@ -3,6 +3,9 @@
 //!
 //! Work is cut into (split seed, fold) tasks: a task gathers its fold's rows once and fits
 //! each model on them. Seeds are processed in batches so that only a batch's folds are held.
+//! Before a batch's fold tasks, each of its split seeds fits its least-squares models on every
+//! fold at once when its folds allow ([`seed_fits`]): two passes over the rows, not one gather
+//! per fold.
 
 mod coverage;
 mod experiment;
@@ -10,6 +13,7 @@ mod manifest;
 mod ncv;
 mod permutation;
 mod progress;
+mod seed_fits;
 mod stop;
 mod timeout;
 mod tune;
@@ -42,6 +46,7 @@ use crate::{Error, Result};
 use linfa::DatasetBase;
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
+use seed_fits::SeedFits;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -217,13 +222,23 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                 .map(|&s| (s, plan.splitter.split(s)))
                 .collect()
         });
-        let tasks: Vec<(u64, usize, &Fold)> = batch
+        // a batch of fewer seeds than threads shares each seed's work between them
+        let parts = pool.current_num_threads().div_ceil(batch.len());
+        let fits: Vec<Option<SeedFits>> = match shared.gram {
+            Some(gram) if !stop::stop_requested() => pool.install(|| {
+                let fit = |folds: &Vec<Fold>| SeedFits::of(plan, gram, folds, parts);
+                batch.par_iter().map(|(_, folds)| fit(folds)).collect()
+            }),
+            _ => batch.iter().map(|_| None).collect(),
+        };
+        let tasks: Vec<(u64, usize, &Fold, Option<&SeedFits>)> = batch
             .iter()
-            .flat_map(|(seed, folds)| {
+            .zip(&fits)
+            .flat_map(|((seed, folds), fits)| {
                 folds
                     .iter()
                     .enumerate()
-                    .map(move |(f, fold)| (*seed, f, fold))
+                    .map(move |(f, fold)| (*seed, f, fold, fits.as_ref()))
             })
             .collect();
         let release = Release::new(&batch, std::mem::take(&mut out));
@@ -231,12 +246,12 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
             tasks
                 .par_iter()
                 .enumerate()
-                .for_each(|(t, &(seed, f, fold))| {
+                .for_each(|(t, &(seed, f, fold, fits))| {
                     // after a stop, folds not yet started are not fitted, and no seed is saved
                     let result = if stop::stop_requested() {
                         RunOutput::default()
                     } else {
-                        run_fold(plan, &shared, seed, f, fold, observer)
+                        run_fold(plan, &shared, (seed, f, fold), fits, observer)
                     };
                     release.store(t, result);
                     release.hand_over(observer, false);
@@ -481,13 +496,13 @@ impl TestTruth {
 }
 
 /// Fit every model on one fold at every training share of the plan (a nested, seeded subsample
-/// of the training rows below 1; predictions are kept for the whole share only).
+/// of the training rows below 1; predictions are kept for the whole share only). `fits`: the
+/// split seed's fits done at once, for the whole share.
 fn run_fold(
     plan: &RunPlan,
     shared: &Shared,
-    split_seed: u64,
-    f: usize,
-    fold: &Fold,
+    (split_seed, f, fold): (u64, usize, &Fold),
+    fits: Option<&SeedFits>,
     observer: &dyn Observer,
 ) -> RunOutput {
     let mut out = RunOutput::default();
@@ -504,6 +519,7 @@ fn run_fold(
             (split_seed, f),
             part.as_ref().unwrap_or(fold),
             fraction,
+            fits.filter(|_| part.is_none()),
             observer,
         );
         out.records.extend(step.records);
@@ -514,14 +530,15 @@ fn run_fold(
 }
 
 /// Fit every model on one fold's `train` rows: least squares from the Gram system when it is
-/// there (and the system is well conditioned), everything else on the fold's rows, gathered
-/// once when needed.
+/// there (and the system is well conditioned), taken from the split seed's `fits` when they
+/// hold it, everything else on the fold's rows, gathered once when needed.
 fn run_fold_at(
     plan: &RunPlan,
     shared: &Shared,
     (split_seed, f): (u64, usize),
     fold: &Fold,
     fraction: f64,
+    fits: Option<&SeedFits>,
     observer: &dyn Observer,
 ) -> RunOutput {
     let owned_truth = TestTruth::of(plan.table, &fold.test);
@@ -531,7 +548,7 @@ fn run_fold_at(
     let mut fold_scales: Option<Option<Vec<f64>>> = None;
     let mut note: Option<String> = None;
     let mut out = RunOutput::default();
-    for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
+    for (m, (model, metrics)) in plan.models.iter().zip(&plan.metrics).enumerate() {
         for &model_seed in model_seeds_of(model.as_ref(), plan.model_seeds) {
             let rng = rng::stream(
                 model_seed,
@@ -565,12 +582,19 @@ fn run_fold_at(
                     Err(e) => (model, None, Err(e)),
                 },
             };
+            // the split seed's share of the time its fits took together
+            let mut fitted_with_seed = 0.0;
             let fast = match (
+                fits.and_then(|fits| fits.get(m, f)),
                 shared.gram,
                 fit_model.least_squares_penalty(),
                 &plan.table.y,
             ) {
-                (Some(g), Some(alpha), Target::Regression(y)) => {
+                (Some((predicted, seconds)), ..) => {
+                    fitted_with_seed = seconds;
+                    predicted
+                }
+                (None, Some(g), Some(alpha), Target::Regression(y)) => {
                     let scales = fold_scales.get_or_insert_with(|| {
                         (plan.table.steps.scale != Scaling::None).then(|| {
                             let fitted =
@@ -635,7 +659,8 @@ fn run_fold_at(
             };
             out.gather_seconds += gathering.as_secs_f64();
             // whole microseconds, as records.csv keeps them
-            let seconds = ((started.elapsed() - gathering).as_secs_f64() * 1e6).round() / 1e6;
+            let seconds = (started.elapsed() - gathering).as_secs_f64() + fitted_with_seed;
+            let seconds = (seconds * 1e6).round() / 1e6;
             let record = |metric: Metric, scored: std::result::Result<f64, String>| FoldRecord {
                 model: model.name().to_string(),
                 split_seed,
