@@ -4,7 +4,7 @@
 //! Work is cut into (split seed, fold) tasks: a task gathers its fold's rows once and fits
 //! each model on them. Seeds are processed in batches so that only a batch's folds are held.
 //! Before a batch's fold tasks, each of its split seeds fits its least-squares models on every
-//! fold at once when its folds allow ([`seed_fits`]): two passes over the rows, not one gather
+//! fold at once when its folds allow (`seed_fits`): two passes over the rows, not one gather
 //! per fold.
 
 mod coverage;
