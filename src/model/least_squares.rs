@@ -273,8 +273,8 @@ impl GramSystem {
     /// [`GramSystem::fit_predict`] at each of `alphas` on every fold of `left_out`, with the
     /// same numbers, from one pass over the rows for every fold's part (each row standardised
     /// into its fold's tile, the tiles' products summed while they are in the core's cache,
-    /// in the order `fit_predict` sums them) and one for every prediction. Fold by fold, each
-    /// fold's rows are gathered and their design written out and read back. `parts`: how many
+    /// in the order `fit_predict` sums them) and one for every prediction, where `fit_predict`
+    /// gathers each fold's rows and writes their design out and back. `parts`: how many
     /// threads may share the work (the folds are cut between them for the first pass, the
     /// rows for the second; the numbers do not depend on it). Per α, per fold: the test rows'
     /// predictions in the order of `folds`' test rows.
@@ -437,10 +437,11 @@ impl GramSystem {
             .collect();
         let mut z = vec![0.0; self.mean.len() + 2];
         for r in rows {
-            let f = usize::from(left_out.fold_of[r]);
-            if !wanted.get(f).copied().unwrap_or(false) {
+            let f = left_out.fold_of[r];
+            if f == KEPT || !wanted[usize::from(f)] {
                 continue;
             }
+            let f = usize::from(f);
             self.design_row(values, y, r, &mut z);
             for (per_fold, out) in betas.iter().zip(&mut predicted) {
                 if let Some(beta) = &per_fold[f] {

@@ -32,7 +32,8 @@ impl SeedFits {
         let Target::Regression(y) = &plan.table.y else {
             return None;
         };
-        let alphas: Vec<Option<f64>> = plan
+        // per model: its penalty when it is fitted here
+        let penalties: Vec<Option<f64>> = plan
             .models
             .iter()
             .map(|m| {
@@ -42,8 +43,8 @@ impl SeedFits {
                     .flatten()
             })
             .collect();
-        let fitted: Vec<f64> = alphas.iter().flatten().copied().collect();
-        if fitted.is_empty() {
+        let alphas: Vec<f64> = penalties.iter().flatten().copied().collect();
+        if alphas.is_empty() {
             return None;
         }
         let pairs: Vec<FoldRows> = folds
@@ -70,16 +71,16 @@ impl SeedFits {
                 y.view(),
                 &pairs,
                 &left_out,
-                &fitted,
+                &alphas,
                 scales.as_deref(),
                 parts,
             )
             .into_iter();
-        let by_model = alphas
+        let by_model = penalties
             .iter()
             .map(|alpha| alpha.and_then(|_| predicted.next()))
             .collect();
-        let fits = fitted.len() * folds.len();
+        let fits = alphas.len() * folds.len();
         Some(SeedFits {
             by_model,
             seconds: started.elapsed().as_secs_f64() / fits as f64,
