@@ -214,7 +214,13 @@ impl WithSimd for LowerProduct<'_> {
                         }
                     }
                     let strip = panel(b, rows, j0, &chunk);
-                    accumulate(simd, (group, i0 % STRIP), strip, &mut tile);
+                    // a tile on the diagonal starting a strip: its right half lies wholly
+                    // above the diagonal, so only its left half is summed
+                    if j0 == i0 && 2 * GROUP == STRIP {
+                        accumulate::<S, true>(simd, (group, i0 % STRIP), strip, &mut tile);
+                    } else {
+                        accumulate::<S, false>(simd, (group, i0 % STRIP), strip, &mut tile);
+                    }
                     for (ii, row) in tile.iter().enumerate() {
                         if inside {
                             sums[at(ii)..at(ii) + STRIP].copy_from_slice(row);
@@ -234,16 +240,18 @@ impl WithSimd for LowerProduct<'_> {
 
 /// `tile[g][t] += Σ_r a[r][offset + g] · b[r][t]` over the rows r of two strips (rows of
 /// [`STRIP`] values), row by row, each product and sum rounded on its own: the tile's
-/// [`GROUP`] × [`STRIP`] sums stay in registers while the rows stream past.
+/// [`GROUP`] × [`STRIP`] sums stay in registers while the rows stream past. `LEFT`: only the
+/// left half of the strip's columns (the right half of `tile` is left as it is).
 #[inline(always)]
-fn accumulate<S: Simd>(
+fn accumulate<S: Simd, const LEFT: bool>(
     simd: S,
     (a, offset): (&[f64], usize),
     b: &[f64],
     tile: &mut [[f64; STRIP]; GROUP],
 ) {
-    // vectors per strip: 2 with AVX2, 8 on the scalar fallback
+    // vectors per strip: 2 with AVX2, 8 on the scalar fallback; those summed
     let vectors = STRIP / S::F64_LANES;
+    let summed = if LEFT { vectors / 2 } else { vectors };
     let mut acc = [[simd.splat_f64s(0.0); STRIP]; GROUP];
     for (acc, start) in acc.iter_mut().zip(tile.iter()) {
         acc[..vectors].copy_from_slice(S::as_simd_f64s(start).0);
@@ -252,7 +260,7 @@ fn accumulate<S: Simd>(
         let column = S::as_simd_f64s(rb).0;
         for (acc, &v) in acc.iter_mut().zip(&ra[offset..offset + GROUP]) {
             let v = simd.splat_f64s(v);
-            for k in 0..vectors {
+            for k in 0..summed {
                 acc[k] = simd.add_f64s(acc[k], simd.mul_f64s(v, column[k]));
             }
         }
@@ -295,7 +303,7 @@ impl WithSimd for Factor<'_> {
             // whole strips from the one holding row j0 (rows above it are not read)
             for i0 in (j0 - j0 % STRIP..n).step_by(STRIP) {
                 let mut tile = [[0.0; STRIP]; GROUP];
-                accumulate(simd, (done(j0), j0 % STRIP), done(i0), &mut tile);
+                accumulate::<S, false>(simd, (done(j0), j0 % STRIP), done(i0), &mut tile);
                 for (g, row) in tile.iter().enumerate() {
                     for (t, &s) in row.iter().enumerate() {
                         sums[i0 + t][g] = s;
