@@ -198,26 +198,17 @@ impl GramSystem {
                 self.part(values, y, train, design)
             };
             let beta = self.solve(system, alpha, scales)?;
-            let (rows, in_test_order) = match designed {
-                Some(rows) if rows == test => (rows, true),
-                _ => {
-                    let mut rows = test.to_vec();
-                    rows.sort_unstable();
-                    design.clear();
-                    self.design(values, y, &rows, design);
-                    let in_test_order = rows == test;
-                    (rows, in_test_order)
-                }
-            };
+            if designed.as_deref() != Some(test) {
+                let mut rows = test.to_vec();
+                rows.sort_unstable();
+                design.clear();
+                self.design(values, y, &rows, design);
+            }
             let predicted: Vec<f64> = design
                 .chunks_exact(d + 2)
                 .map(|z| self.predict(z, &beta))
                 .collect();
-            Some(if in_test_order {
-                predicted
-            } else {
-                in_order_of(test, &rows, predicted)
-            })
+            Some(in_test_order(test, predicted))
         })
     }
 }
@@ -343,14 +334,7 @@ impl GramSystem {
                 folds
                     .map(|(f, (beta, (_, test)))| {
                         beta.as_ref()?;
-                        let ascending = joined(a, f);
-                        Some(if test.is_sorted() {
-                            ascending
-                        } else {
-                            let mut rows = test.to_vec();
-                            rows.sort_unstable();
-                            in_order_of(test, &rows, ascending)
-                        })
+                        Some(in_test_order(test, joined(a, f)))
                     })
                     .collect()
             })
@@ -453,10 +437,16 @@ impl GramSystem {
     }
 }
 
-/// `predicted`, one value per row of ascending `rows`, in the order of `test` (the same rows).
-fn in_order_of(test: &[usize], rows: &[usize], predicted: Vec<f64>) -> Vec<f64> {
+/// `ascending`, one prediction per row of `test` in ascending row order, in the order of
+/// `test`.
+fn in_test_order(test: &[usize], ascending: Vec<f64>) -> Vec<f64> {
+    if test.is_sorted() {
+        return ascending;
+    }
+    let mut rows = test.to_vec();
+    rows.sort_unstable();
     let at = |r: &usize| rows.binary_search(r).expect("every test row is designed");
-    test.iter().map(|r| predicted[at(r)]).collect()
+    test.iter().map(|r| ascending[at(r)]).collect()
 }
 
 impl GramSystem {

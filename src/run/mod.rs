@@ -595,17 +595,8 @@ fn run_fold_at(
                     predicted
                 }
                 (None, Some(g), Some(alpha), Target::Regression(y)) => {
-                    let scales = fold_scales.get_or_insert_with(|| {
-                        (plan.table.steps.scale != Scaling::None).then(|| {
-                            let fitted =
-                                plan.table
-                                    .steps
-                                    .fit(&plan.table.x, &plan.table.kinds, &fold.train);
-                            fitted
-                                .scales()
-                                .expect("a Gram system's columns are numbers")
-                        })
-                    });
+                    let scales =
+                        fold_scales.get_or_insert_with(|| gram_scales(plan.table, &fold.train));
                     g.fit_predict(
                         &plan.table.x,
                         y.view(),
@@ -708,6 +699,17 @@ fn run_fold_at(
         }
     }
     out
+}
+
+/// The feature scales a fold fits on its `train` rows when the table scales its features, as
+/// the Gram path folds them into ridge's penalty ([`GramSystem::fit_predict`]).
+fn gram_scales(table: &Table, train: &[usize]) -> Option<Vec<f64>> {
+    (table.steps.scale != Scaling::None).then(|| {
+        let fitted = table.steps.fit(&table.x, &table.kinds, train);
+        fitted
+            .scales()
+            .expect("a Gram system's columns are numbers")
+    })
 }
 
 /// A model that returns the wrong number of predictions or non-finite values has failed.

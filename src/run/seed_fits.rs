@@ -2,10 +2,9 @@
 //! path's two passes over the rows serve every fold and every `ols`/`ridge` of the plan
 //! ([`GramSystem::fit_predict_folds`]), where fold by fold each fold gathers its own rows.
 
-use super::RunPlan;
+use super::{gram_scales, RunPlan};
 use crate::data::Target;
 use crate::model::least_squares::{FoldRows, GramSystem, LeftOut};
-use crate::preprocess::Scaling;
 use crate::split::Fold;
 use std::time::Instant;
 
@@ -54,17 +53,10 @@ impl SeedFits {
         let left_out = LeftOut::of(&pairs, plan.table.n_rows())?;
         let started = Instant::now();
         let table = plan.table;
-        let scales: Option<Vec<Vec<f64>>> = (table.steps.scale != Scaling::None).then(|| {
-            folds
-                .iter()
-                .map(|fold| {
-                    let fitted = table.steps.fit(&table.x, &table.kinds, &fold.train);
-                    fitted
-                        .scales()
-                        .expect("a Gram system's columns are numbers")
-                })
-                .collect()
-        });
+        let scales: Option<Vec<Vec<f64>>> = folds
+            .iter()
+            .map(|fold| gram_scales(table, &fold.train))
+            .collect();
         let mut predicted = gram
             .fit_predict_folds(
                 &table.x,
