@@ -28,8 +28,7 @@ const GROUP: usize = 4;
 const CHUNK_ROWS: usize = 256;
 
 thread_local! {
-    /// A block for [`add_lower_gram`], or weighted rows for [`StripedMatrix::gram`], in strips,
-    /// kept between calls.
+    /// Weighted rows for [`StripedMatrix::gram`], in strips, kept between calls.
     static STRIPS: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -55,7 +54,10 @@ impl StripedMatrix {
         let mut out = Array2::zeros((n, n));
         let sums = out.as_slice_mut().expect("fresh");
         match weights {
-            None => add_lower_strips(&self.values, &self.values, rows, n, sums),
+            None => {
+                let x = Strips::whole(&self.values, rows);
+                add_lower_strips(x, x, n, sums)
+            }
             Some(weights) => STRIPS.with_borrow_mut(|weighted| {
                 assert_eq!(weights.len(), rows, "one weight per row");
                 // the rows times their weights, multiplied once for every tile
@@ -70,7 +72,12 @@ impl StripedMatrix {
                         out.iter_mut().zip(row).for_each(|(o, &v)| *o = w * v);
                     }
                 }
-                add_lower_strips(weighted, &self.values, rows, n, sums);
+                add_lower_strips(
+                    Strips::whole(weighted, rows),
+                    Strips::whole(&self.values, rows),
+                    n,
+                    sums,
+                );
             }),
         }
         mirror_lower(&mut out);
@@ -107,15 +114,75 @@ pub(crate) fn product(a: ArrayView2<f64>, b: ArrayView2<f64>) -> Array2<f64> {
     Array2::from_shape_vec((a.nrows(), m), out).expect("rows × columns")
 }
 
-/// Add the lower triangle of `ZᵀZ` to `sums` (row-major, `c × c`), for a row-major
-/// `rows × c` block `Z`: half the work of a full product; the upper half is left alone.
-pub(crate) fn add_lower_gram(block: &[f64], rows: usize, sums: &mut [f64]) {
-    let c = block.len().checked_div(rows).unwrap_or(0);
-    let z = ArrayView2::from_shape((rows, c), block).expect("rows × c");
-    STRIPS.with_borrow_mut(|copy| {
-        stripe(z, copy);
-        add_lower_strips(copy, copy, rows, c, sums);
-    });
+/// The lower triangle of `ZᵀZ` (row-major, `n × n`) for rows `Z` given one at a time, each
+/// written straight into the layout the product kernel reads and summed a tile of
+/// `tile_rows` at a time while the tile is in the core's cache: for callers that build each
+/// row themselves (a row-major block would be copied into strips first).
+pub(crate) struct LowerGram {
+    /// The tile: strip s holds columns `STRIP·s ..` of its rows, [`stripe`]'s layout for
+    /// `tile_rows` rows (zeros past the last column, never overwritten).
+    strips: Vec<f64>,
+    tile_rows: usize,
+    /// Rows in the tile.
+    filled: usize,
+    /// The row being added, whole strips of it (zeros past the last column).
+    row: Vec<f64>,
+    n: usize,
+    sums: Vec<f64>,
+}
+
+impl LowerGram {
+    /// Sums starting at `sums` (`n × n`; only the lower triangle is added to).
+    pub(crate) fn new(sums: Vec<f64>, n: usize, tile_rows: usize) -> Self {
+        assert_eq!(sums.len(), n * n, "n × n sums");
+        let tile_rows = tile_rows.max(1);
+        LowerGram {
+            strips: vec![0.0; strip_count(n) * tile_rows * STRIP],
+            tile_rows,
+            filled: 0,
+            row: vec![0.0; strip_count(n) * STRIP],
+            n,
+            sums,
+        }
+    }
+
+    /// Add the row `z` (`n` values).
+    pub(crate) fn push(&mut self, z: &[f64]) {
+        self.push_with(|row| row.copy_from_slice(z));
+    }
+
+    /// Add the row that `write` writes into the `n` values it is given.
+    #[inline]
+    pub(crate) fn push_with(&mut self, write: impl FnOnce(&mut [f64])) {
+        write(&mut self.row[..self.n]);
+        // whole strips of the row (zeros past its end): copies of one size, inlined
+        for (s, part) in self.row.chunks_exact(STRIP).enumerate() {
+            let at = (s * self.tile_rows + self.filled) * STRIP;
+            self.strips[at..at + STRIP].copy_from_slice(part);
+        }
+        self.filled += 1;
+        if self.filled == self.tile_rows {
+            self.add_tile();
+        }
+    }
+
+    fn add_tile(&mut self) {
+        let tile = Strips {
+            values: &self.strips,
+            rows: self.filled,
+            stride: self.tile_rows,
+        };
+        add_lower_strips(tile, tile, self.n, &mut self.sums);
+        self.filled = 0;
+    }
+
+    /// The sums with every row added.
+    pub(crate) fn finish(mut self) -> Vec<f64> {
+        if self.filled > 0 {
+            self.add_tile();
+        }
+        self.sums
+    }
 }
 
 /// `x` (`rows × n`) into `out` in strips: strip s holds columns `STRIP·s ..` of every row, row
@@ -144,26 +211,46 @@ fn strip_count(n: usize) -> usize {
     n.next_multiple_of(GROUP).div_ceil(STRIP)
 }
 
+/// A factor of a product in [`stripe`]'s layout: its first `rows` rows, of strips laid out
+/// for `stride` rows.
+#[derive(Clone, Copy)]
+struct Strips<'a> {
+    values: &'a [f64],
+    rows: usize,
+    stride: usize,
+}
+
+impl<'a> Strips<'a> {
+    /// All the rows of strips laid out for them.
+    fn whole(values: &'a [f64], rows: usize) -> Self {
+        Strips {
+            values,
+            rows,
+            stride: rows,
+        }
+    }
+
+    /// Rows `chunk` of the strip holding column `j`.
+    fn panel(&self, j: usize, chunk: &std::ops::Range<usize>) -> &'a [f64] {
+        let start = (j / STRIP) * self.stride;
+        &self.values[(start + chunk.start) * STRIP..(start + chunk.end) * STRIP]
+    }
+}
+
 /// Add `Σ_r a[r][i]·b[r][j]` (rows in order) to `sums[i·n + j]` for `j ≤ i < n`, for factors
-/// of `rows` rows in [`stripe`].
-fn add_lower_strips(a: &[f64], b: &[f64], rows: usize, n: usize, sums: &mut [f64]) {
-    if rows == 0 || n == 0 {
+/// of as many rows.
+fn add_lower_strips(a: Strips, b: Strips, n: usize, sums: &mut [f64]) {
+    debug_assert_eq!(a.rows, b.rows, "factors of as many rows");
+    if a.rows == 0 || n == 0 {
         return;
     }
-    Arch::new().dispatch(LowerProduct {
-        a,
-        b,
-        rows,
-        n,
-        sums,
-    });
+    Arch::new().dispatch(LowerProduct { a, b, n, sums });
 }
 
 /// One call of [`add_lower_strips`].
 struct LowerProduct<'a> {
-    a: &'a [f64],
-    b: &'a [f64],
-    rows: usize,
+    a: Strips<'a>,
+    b: Strips<'a>,
     n: usize,
     sums: &'a mut [f64],
 }
@@ -173,28 +260,13 @@ impl WithSimd for LowerProduct<'_> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        let LowerProduct {
-            a,
-            b,
-            rows,
-            n,
-            sums,
-        } = self;
-        // rows `chunk` of the strip holding column `j`
-        fn panel<'x>(
-            x: &'x [f64],
-            rows: usize,
-            j: usize,
-            chunk: &std::ops::Range<usize>,
-        ) -> &'x [f64] {
-            let start = (j / STRIP) * rows;
-            &x[(start + chunk.start) * STRIP..(start + chunk.end) * STRIP]
-        }
+        let LowerProduct { a, b, n, sums } = self;
+        let rows = a.rows;
         for start in (0..rows).step_by(CHUNK_ROWS) {
             let chunk = start..(start + CHUNK_ROWS).min(rows);
             for i0 in (0..n).step_by(GROUP) {
                 let last_row = (i0 + GROUP).min(n) - 1;
-                let group = panel(a, rows, i0, &chunk);
+                let group = a.panel(i0, &chunk);
                 for j0 in (0..=last_row).step_by(STRIP) {
                     // the tile's sums so far (zeros where it covers no lower entry); a tile
                     // wholly below the diagonal is copied whole
@@ -213,7 +285,7 @@ impl WithSimd for LowerProduct<'_> {
                             }
                         }
                     }
-                    let strip = panel(b, rows, j0, &chunk);
+                    let strip = b.panel(j0, &chunk);
                     // a tile on the diagonal starting a strip: its right half lies wholly
                     // above the diagonal, so only its left half is summed
                     if j0 == i0 && 2 * GROUP == STRIP {
@@ -385,8 +457,20 @@ mod tests {
             let w = awkward(rows, 1, 1000 + rows as u64).remove_axis(ndarray::Axis(1));
             let striped = StripedMatrix::new(x.view());
             let (plain, weighted) = (striped.gram(None), striped.gram(w.as_slice()));
-            let mut gram = vec![0.5; n * n];
-            add_lower_gram(x.as_slice().unwrap(), rows, &mut gram);
+            // rows one at a time, in tiles of 7 (the last one part full) and of more than all
+            let lower = |tile_rows: usize| {
+                let mut lower = LowerGram::new(vec![0.5; n * n], n, tile_rows);
+                x.rows()
+                    .into_iter()
+                    .for_each(|z| lower.push(z.as_slice().unwrap()));
+                lower
+                    .finish()
+                    .into_iter()
+                    .map(f64::to_bits)
+                    .collect::<Vec<_>>()
+            };
+            let gram: Vec<f64> = lower(7).into_iter().map(f64::from_bits).collect();
+            assert_eq!(lower(rows + 1), lower(7), "{rows}×{n}: any tile size");
             for i in 0..n {
                 for j in 0..=i {
                     let sum = |start: f64, w: &dyn Fn(usize) -> f64| {

@@ -12,7 +12,7 @@ use linfa_linalg::{eigh::EigValsh, svd::SVD};
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
-use super::dense::{self, cholesky, solve_cholesky};
+use super::dense::{self, cholesky, solve_cholesky, LowerGram};
 
 /// scikit-learn's `LinearRegression(tol=1e-6)`: singular values of the centred design at or
 /// below this share of the largest count as zero (`scipy.linalg.lstsq`'s `cond`).
@@ -117,14 +117,17 @@ impl GramSystem {
         design: &mut Vec<f64>,
     ) -> (Array2<f64>, Array1<f64>) {
         let d = self.mean.len();
-        let mut sums = vec![0.0; (d + 2) * (d + 2)];
+        let width = d + 2;
+        let mut lower = LowerGram::new(vec![0.0; width * width], width, TILE_ROWS);
         design.clear();
         for tile in rows.chunks(TILE_ROWS) {
             let start = design.len();
             self.design(x, y, tile, design);
-            dense::add_lower_gram(&design[start..], tile.len(), &mut sums);
+            design[start..]
+                .chunks_exact(width)
+                .for_each(|z| lower.push(z));
         }
-        self.split_sums(&sums)
+        self.split_sums(&lower.finish())
     }
 
     /// G and b from the lower-triangular sums of design rows (b is their last row).
@@ -354,41 +357,29 @@ impl GramSystem {
     ) -> Vec<(usize, Vec<f64>)> {
         let d = self.mean.len();
         let width = d + 2;
-        let taken: Vec<bool> = (0..left_out.folds).map(&take).collect();
-        // per fold: its tile (no larger than the fold), the rows in it, and the sums so far
-        let mut tiles: Vec<Vec<f64>> = folds
+        // per fold taken: its rows' sums so far, a tile (no larger than the fold) at a time
+        let mut sums: Vec<Option<LowerGram>> = folds
             .iter()
-            .zip(&taken)
-            .map(|((_, test), &taken)| {
-                vec![0.0; usize::from(taken) * test.len().min(TILE_ROWS) * width]
+            .enumerate()
+            .map(|(f, (_, test))| {
+                let tile_rows = test.len().min(TILE_ROWS);
+                take(f).then(|| LowerGram::new(vec![0.0; width * width], width, tile_rows))
             })
             .collect();
-        let mut filled = vec![0; left_out.folds];
-        let mut sums = vec![vec![0.0; width * width]; left_out.folds];
         for (r, &f) in left_out.fold_of.iter().enumerate() {
             if let Some(ahead) = values.get((r + PREFETCH_ROWS) * d..(r + PREFETCH_ROWS + 1) * d) {
                 prefetch(ahead);
             }
-            if f == KEPT || !taken[usize::from(f)] {
+            if f == KEPT {
                 continue;
             }
-            let f = usize::from(f);
-            let at = filled[f] * width;
-            self.design_row(values, y, r, &mut tiles[f][at..at + width]);
-            filled[f] += 1;
-            if filled[f] == TILE_ROWS {
-                dense::add_lower_gram(&tiles[f], TILE_ROWS, &mut sums[f]);
-                filled[f] = 0;
+            if let Some(sums) = &mut sums[usize::from(f)] {
+                sums.push_with(|z| self.design_row(values, y, r, z));
             }
         }
-        let summed = sums.into_iter().enumerate().filter(|&(f, _)| taken[f]);
+        let summed = sums.into_iter().enumerate();
         summed
-            .map(|(f, mut sums)| {
-                if filled[f] > 0 {
-                    dense::add_lower_gram(&tiles[f][..filled[f] * width], filled[f], &mut sums);
-                }
-                (f, sums)
-            })
+            .filter_map(|(f, sums)| Some((f, sums?.finish())))
             .collect()
     }
 
