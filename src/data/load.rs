@@ -912,6 +912,8 @@ mod tests {
             "a,b\n1,\n",                     // an empty cell
             "a,b\n1,x\n",                    // text
             "a,b\n\"1\",2\n",                // quoted
+            "a,b\n1,2\"\n",                  // a quote after a number
+            "a,b\n\"1\n2\",3\n",             // a line break inside quotes
             "a,a\n1,2\n",                    // duplicate names
             "a,\n1,2\n",                     // an unnamed column
             "a,b\n1,2\n\n3,4\n",             // a blank line inside
