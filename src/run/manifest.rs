@@ -209,3 +209,29 @@ pub fn now_unix() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A split hash pinned to the value its definition gives, computed apart from seedfold
+    /// (Python's hashlib, bitmaps built a row at a time): the manifest's hashes of earlier
+    /// runs must keep verifying.
+    #[test]
+    fn split_hashes_follow_their_definition() {
+        let folds = [
+            Fold {
+                test: vec![1, 4, 7],
+                train: vec![9, 8, 6, 5, 3, 2, 0],
+            },
+            Fold {
+                test: Vec::new(),
+                train: vec![0, 2, 4, 6, 8],
+            },
+        ];
+        assert_eq!(
+            split_hash(&folds, 10),
+            "942cbc76142f255b2086731a3330bbd0a487336e1eac1da7eb0c98c52ab671bd"
+        );
+    }
+}
