@@ -220,8 +220,8 @@ impl GramSystem {
 pub type FoldRows<'a> = (&'a [usize], &'a [usize]);
 
 /// A split seed's folds as [`GramSystem::fit_predict_folds`] takes them: each fold trains on
-/// more than half the rows and leaves out exactly its test rows, and no row is left out twice
-/// (k-fold and its stratified and grouped forms). Each fold's system is then the whole one
+/// more than half the rows, each once, and leaves out exactly its test rows, and no row is
+/// left out twice (k-fold and its stratified and grouped forms). Each fold's system is then the whole one
 /// minus its test rows' part, as [`GramSystem::fit_predict`] computes it.
 pub struct LeftOut {
     /// Per row, the fold that leaves it out ([`KEPT`] when every fold trains on it).
@@ -250,13 +250,17 @@ impl LeftOut {
                 fold_of[r] = f as u8;
             }
         }
-        // with as many rows as there are, a fold that trains on none of its test rows trains
-        // on all the others
-        let disjoint = folds
-            .iter()
-            .enumerate()
-            .all(|(f, (train, _))| train.iter().all(|&r| usize::from(fold_of[r]) != f));
-        disjoint.then_some(LeftOut {
+        // with as many rows as there are, a fold that trains on each row once (its rows
+        // ascend, as every splitter lists them) and on none of its test rows trains on all
+        // the others
+        let complement = folds.iter().enumerate().all(|(f, (train, _))| {
+            // each row after the one before it (None < Some(r)) and not one of the fold's test rows
+            let next = |previous: Option<usize>, &r: &usize| {
+                (previous < Some(r) && usize::from(fold_of[r]) != f).then_some(Some(r))
+            };
+            train.iter().try_fold(None, next).is_some()
+        });
+        complement.then_some(LeftOut {
             fold_of,
             folds: folds.len(),
         })
