@@ -221,8 +221,8 @@ pub type FoldRows<'a> = (&'a [usize], &'a [usize]);
 
 /// A split seed's folds as [`GramSystem::fit_predict_folds`] takes them: each fold trains on
 /// more than half the rows, each once, and leaves out exactly its test rows, and no row is
-/// left out twice (k-fold and its stratified and grouped forms). Each fold's system is then the whole one
-/// minus its test rows' part, as [`GramSystem::fit_predict`] computes it.
+/// left out twice (k-fold and its stratified and grouped forms). Each fold's system is then
+/// the whole one minus its test rows' part, as [`GramSystem::fit_predict`] computes it.
 pub struct LeftOut {
     /// Per row, the fold that leaves it out ([`KEPT`] when every fold trains on it).
     fold_of: Vec<u8>,
