@@ -11,7 +11,7 @@ use ndarray::{Array1, Array2, Axis, ShapeBuilder};
 use rand::{Rng, SeedableRng};
 use seedfold::data::{load, DataSource, DataSpec, Target, Task};
 use seedfold::metric::Predictions;
-use seedfold::model::least_squares::{FoldRows, GramSystem, LeftOut};
+use seedfold::model::least_squares::{FoldRows, GramSystem, LeftOut, SeedFolds};
 use seedfold::model::newton_logistic::NewtonLogistic;
 use seedfold::model::{build_models, FoldData, FoldTrain, ModelSpec};
 use seedfold::rng::{stream, Purpose};
@@ -164,28 +164,37 @@ fn folds_of(x: &Array2<f64>, splitter: SplitterKind, seed: u64) -> Vec<(Vec<usiz
 }
 
 #[test]
-fn a_seeds_folds_fitted_in_one_pass_give_the_bits_of_fold_by_fold() {
-    // 1,503 rows: each fold holds one full tile of 256 rows and a part of one; the last
-    // column duplicates the first, so ordinary least squares (α = 0) must decline every fold
+fn seeds_fitted_in_one_pass_give_the_bits_of_fold_by_fold() {
+    // 1,503 rows: each fold holds whole tiles of rows and a part of one; the last column
+    // duplicates the first, so ordinary least squares (α = 0) must decline every fold
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
     let (n, d) = (1503, 6);
     let mut x = Array2::from_shape_fn((n, d), |(_, j)| rng.gen::<f64>() * (j + 1) as f64 - 0.5);
     let y: Array1<f64> = x.outer_iter().map(|r| r.sum() + rng.gen::<f64>()).collect();
-    let mut folds = folds_of(&x, SplitterKind::Kfold, 7);
-    // a fold whose test rows are not in ascending order gets its predictions in their order
-    folds[2].1.reverse();
-    let scales: Vec<Vec<f64>> = (0..folds.len())
-        .map(|f| {
-            (0..d)
-                .map(|j| 0.5 + ((f * d + j) % 7) as f64 / 3.0)
+    // two split seeds; a fold whose test rows are not in ascending order gets its predictions
+    // in their order
+    let mut folds = [7, 8].map(|seed| folds_of(&x, SplitterKind::Kfold, seed));
+    folds[0][2].1.reverse();
+    // per seed, per fold: the fold's column scales
+    let scales: Vec<Vec<Vec<f64>>> = (0..2)
+        .map(|s| {
+            let fold = |f: usize| (0..d).map(move |j| 0.5 + ((s + f * d + j) % 7) as f64 / 3.0);
+            (0..5).map(|f| fold(f).collect()).collect()
+        })
+        .collect();
+    let pairs: Vec<Vec<FoldRows>> = folds
+        .iter()
+        .map(|folds| {
+            folds
+                .iter()
+                .map(|(a, b)| (a.as_slice(), b.as_slice()))
                 .collect()
         })
         .collect();
-    let pairs: Vec<FoldRows> = folds
+    let left_outs: Vec<LeftOut> = pairs
         .iter()
-        .map(|(a, b)| (a.as_slice(), b.as_slice()))
+        .map(|p| LeftOut::of(p, n).expect("k-fold leaves out each fold's test rows"))
         .collect();
-    let left_out = LeftOut::of(&pairs, n).expect("k-fold leaves out each fold's test rows");
     let bits = |p: &Option<Vec<f64>>| {
         p.as_ref()
             .map(|v| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
@@ -197,18 +206,30 @@ fn a_seeds_folds_fitted_in_one_pass_give_the_bits_of_fold_by_fold() {
         }
         let gram = GramSystem::new(&x, y.view()).unwrap();
         let alphas = [0.0, 1.0, 50.0];
-        // the work cut between 1 to 5 threads (7 are as many as 5 folds)
-        let parts = [1, 2, 3, 7];
-        let scaled = [None, Some(scales.as_slice())];
-        for (scaled, parts) in scaled.iter().flat_map(|s| parts.map(|p| (*s, p))) {
-            let together =
-                gram.fit_predict_folds(&x, y.view(), &pairs, &left_out, &alphas, scaled, parts);
-            for (a, &alpha) in alphas.iter().enumerate() {
-                for (f, &fold) in pairs.iter().enumerate() {
-                    let scale = scaled.map(|s| s[f].as_slice());
-                    let alone = gram.fit_predict(&x, y.view(), fold, alpha, scale);
-                    assert_eq!(alone.is_none(), duplicated && alpha == 0.0, "α {alpha}");
-                    assert_eq!(bits(&together[a][f]), bits(&alone), "α {alpha}, fold {f}");
+        // the work cut between 1 to 10 threads (13 are as many as 10 folds)
+        let parts = [1, 2, 3, 13];
+        for (scaled, parts) in [false, true].iter().flat_map(|s| parts.map(|p| (*s, p))) {
+            let seeds: Vec<SeedFolds> = (0..2)
+                .map(|s| SeedFolds {
+                    folds: &pairs[s],
+                    left_out: &left_outs[s],
+                    scales: scaled.then_some(scales[s].as_slice()),
+                })
+                .collect();
+            // one seed alone, and both sharing the passes
+            for few in [&seeds[..1], &seeds[..]] {
+                let together = gram.fit_predict_seeds(&x, y.view(), few, &alphas, parts);
+                assert_eq!(together.len(), few.len());
+                for (s, (seed, predicted)) in few.iter().zip(&together).enumerate() {
+                    for (a, &alpha) in alphas.iter().enumerate() {
+                        for (f, &fold) in seed.folds.iter().enumerate() {
+                            let scale = seed.scales.map(|s| s[f].as_slice());
+                            let alone = gram.fit_predict(&x, y.view(), fold, alpha, scale);
+                            assert_eq!(alone.is_none(), duplicated && alpha == 0.0, "α {alpha}");
+                            let at = format!("seed {s}, α {alpha}, fold {f}, {parts} parts");
+                            assert_eq!(bits(&predicted[a][f]), bits(&alone), "{at}");
+                        }
+                    }
                 }
             }
         }

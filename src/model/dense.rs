@@ -125,7 +125,8 @@ pub(crate) struct LowerGram {
     tile_rows: usize,
     /// Rows in the tile.
     filled: usize,
-    /// The row being added, whole strips of it (zeros past the last column).
+    /// The row being added by [`LowerGram::push`], whole strips of it (zeros past the last
+    /// column).
     row: Vec<f64>,
     n: usize,
     sums: Vec<f64>,
@@ -140,23 +141,31 @@ impl LowerGram {
             strips: vec![0.0; strip_count(n) * tile_rows * STRIP],
             tile_rows,
             filled: 0,
-            row: vec![0.0; strip_count(n) * STRIP],
+            row: vec![0.0; Self::padded_len(n)],
             n,
             sums,
         }
     }
 
-    /// Add the row `z` (`n` values).
-    pub(crate) fn push(&mut self, z: &[f64]) {
-        self.push_with(|row| row.copy_from_slice(z));
+    /// Values in a row as [`LowerGram::push_padded`] takes it: whole strips.
+    pub(crate) fn padded_len(n: usize) -> usize {
+        strip_count(n) * STRIP
     }
 
-    /// Add the row that `write` writes into the `n` values it is given.
+    /// Add the row `z` (`n` values).
+    pub(crate) fn push(&mut self, z: &[f64]) {
+        let mut row = std::mem::take(&mut self.row);
+        row[..self.n].copy_from_slice(z);
+        self.push_padded(&row);
+        self.row = row;
+    }
+
+    /// Add the row whose `n` values start `row`, [`LowerGram::padded_len`] values with zeros
+    /// past the `n`: whole strips of it, copies of one size, inlined.
     #[inline]
-    pub(crate) fn push_with(&mut self, write: impl FnOnce(&mut [f64])) {
-        write(&mut self.row[..self.n]);
-        // whole strips of the row (zeros past its end): copies of one size, inlined
-        for (s, part) in self.row.chunks_exact(STRIP).enumerate() {
+    pub(crate) fn push_padded(&mut self, row: &[f64]) {
+        debug_assert_eq!(row.len(), Self::padded_len(self.n), "whole strips");
+        for (s, part) in row.chunks_exact(STRIP).enumerate() {
             let at = (s * self.tile_rows + self.filled) * STRIP;
             self.strips[at..at + STRIP].copy_from_slice(part);
         }

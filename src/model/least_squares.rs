@@ -44,6 +44,12 @@ const BLOCK_ROWS: usize = 8192;
 /// products are summed.
 const TILE_ROWS: usize = 256;
 
+/// Rows per tile when one pass sums the left-out rows of every fold of a few seeds: a row at a
+/// time goes into one of up to 20 tiles (four 5-fold seeds), which at this size stay in the
+/// core's cache between rows (W2: 20 KB each), where [`TILE_ROWS`] spilled (3.5 % more of
+/// W2's processor time). The sums do not depend on it.
+const PASS_TILE_ROWS: usize = 64;
+
 impl GramSystem {
     /// Build the system for features `x` and target `y`; `None` when a column has a missing
     /// (NaN) cell, found by its mean: the system needs every fold to see the same numbers.
@@ -219,14 +225,14 @@ impl GramSystem {
 /// A fold's training rows and test rows.
 pub type FoldRows<'a> = (&'a [usize], &'a [usize]);
 
-/// A split seed's folds as [`GramSystem::fit_predict_folds`] takes them: each fold trains on
-/// more than half the rows, each once, and leaves out exactly its test rows, and no row is
-/// left out twice (k-fold and its stratified and grouped forms). Each fold's system is then
-/// the whole one minus its test rows' part, as [`GramSystem::fit_predict`] computes it.
+/// The rows a split seed's folds leave out, when [`GramSystem::fit_predict_seeds`] may take
+/// the folds: each fold trains on more than half the rows, each once, and leaves out exactly
+/// its test rows, and no row is left out twice (k-fold and its stratified and grouped forms).
+/// Each fold's system is then the whole one minus its test rows' part, as
+/// [`GramSystem::fit_predict`] computes it.
 pub struct LeftOut {
     /// Per row, the fold that leaves it out ([`KEPT`] when every fold trains on it).
     fold_of: Vec<u8>,
-    folds: usize,
 }
 
 /// [`LeftOut::fold_of`] of a row no fold leaves out.
@@ -260,45 +266,123 @@ impl LeftOut {
             };
             train.iter().try_fold(None, next).is_some()
         });
-        complement.then_some(LeftOut {
-            fold_of,
-            folds: folds.len(),
-        })
+        complement.then_some(LeftOut { fold_of })
     }
 }
 
+/// A split seed's folds as [`GramSystem::fit_predict_seeds`] takes them.
+#[derive(Clone, Copy)]
+pub struct SeedFolds<'a> {
+    /// Each fold's training and test rows.
+    pub folds: &'a [FoldRows<'a>],
+    /// The rows `folds` leave out ([`LeftOut::of`] them).
+    pub left_out: &'a LeftOut,
+    /// Per fold, its training rows' column scales when folds scale their features (see
+    /// [`GramSystem::fit_predict`]).
+    pub scales: Option<&'a [Vec<f64>]>,
+}
+
+/// A seed's least-squares predictions, per α, per fold: a fold's test rows' predictions, or
+/// `None` where its system is ill-conditioned.
+pub type SeedPredictions = Vec<Vec<Option<Vec<f64>>>>;
+
 impl GramSystem {
-    /// [`GramSystem::fit_predict`] at each of `alphas` on every fold of `left_out`, with the
-    /// same numbers, from one pass over the rows for every fold's part (each row standardised
-    /// into its fold's tile, the tiles' products summed while they are in the core's cache,
-    /// in the order `fit_predict` sums them) and one for every prediction, where `fit_predict`
-    /// gathers each fold's rows and writes their design out and back. `parts`: how many
-    /// threads may share the work (the folds are cut between them for the first pass, the
-    /// rows for the second; the numbers do not depend on it). Per α, per fold: the test rows'
-    /// predictions in the order of `folds`' test rows.
-    #[allow(clippy::too_many_arguments)]
-    pub fn fit_predict_folds(
+    /// [`GramSystem::fit_predict`] at each of `alphas` on every fold of each of `seeds`, with
+    /// the same numbers, from one pass over the rows for every fold's part (each row
+    /// standardised once into the tile of each fold that leaves it out, the tiles' products
+    /// summed while they are in the core's cache, in the order `fit_predict` sums them) and
+    /// one for every prediction, where `fit_predict` gathers each fold's rows and writes their
+    /// design out and back. The seeds share each pass's reading and standardising of a row.
+    /// `parts`: how many threads may share the work (the seeds' folds are dealt between them
+    /// for the first pass, the rows cut between them for the second; the numbers do not
+    /// depend on it). Per seed: per α, per fold, the test rows' predictions in the order of
+    /// its folds' test rows.
+    pub fn fit_predict_seeds(
         &self,
         x: &Array2<f64>,
         y: ArrayView1<f64>,
-        folds: &[FoldRows],
-        left_out: &LeftOut,
+        seeds: &[SeedFolds],
         alphas: &[f64],
-        scales: Option<&[Vec<f64>]>,
         parts: usize,
-    ) -> Vec<Vec<Option<Vec<f64>>>> {
+    ) -> Vec<SeedPredictions> {
+        let n = x.nrows();
         let x = x.as_standard_layout();
         let values = x.as_slice().expect("standard layout is contiguous");
-        let (n, k) = (left_out.fold_of.len(), left_out.folds);
-        let mut sums = vec![Vec::new(); k];
-        let parts = parts.clamp(1, k.max(1));
-        let summed: Vec<Vec<(usize, Vec<f64>)>> = (0..parts)
-            .into_par_iter()
-            .map(|part| self.left_out_sums(values, y, (folds, left_out), |f| f % parts == part))
+        // each seed's folds after the folds of the seeds before it, dealt to the parts in turn
+        let first: Vec<usize> = seeds
+            .iter()
+            .scan(0, |next, seed| {
+                let at = *next;
+                *next += seed.folds.len();
+                Some(at)
+            })
             .collect();
-        for (f, fold_sums) in summed.into_iter().flatten() {
-            sums[f] = fold_sums;
+        let all_folds: usize = seeds.iter().map(|seed| seed.folds.len()).sum();
+        let parts = parts.clamp(1, all_folds.max(1));
+        let mut sums: Vec<Vec<Vec<f64>>> = seeds
+            .iter()
+            .map(|seed| vec![Vec::new(); seed.folds.len()])
+            .collect();
+        let summed: Vec<_> = (0..parts)
+            .into_par_iter()
+            .map(|part| {
+                let take = |s: usize, f: usize| (first[s] + f) % parts == part;
+                self.left_out_sums(values, y, seeds, take)
+            })
+            .collect();
+        for ((s, f), fold_sums) in summed.into_iter().flatten() {
+            sums[s][f] = fold_sums;
         }
+        let betas: Vec<Vec<Vec<Option<Array1<f64>>>>> = seeds
+            .par_iter()
+            .zip(&sums)
+            .map(|(seed, sums)| self.solve_folds(sums, alphas, seed.scales))
+            .collect();
+        let step = n.div_ceil(parts).max(1);
+        let mut pieces: Vec<_> = (0..n)
+            .step_by(step)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|start| {
+                let rows = start..(start + step).min(n);
+                self.predict_rows(values, y, seeds, rows, &betas)
+            })
+            .collect();
+        // a fold's predictions in row order: the pieces' in turn
+        let mut joined = |s: usize, a: usize, f: usize| {
+            let (first, rest) = pieces.split_first_mut().expect("at least one piece");
+            let mut all = std::mem::take(&mut first[s][a][f]);
+            rest.iter_mut()
+                .for_each(|piece| all.append(&mut piece[s][a][f]));
+            all
+        };
+        let seeds_betas = seeds.iter().zip(&betas).enumerate();
+        seeds_betas
+            .map(|(s, (seed, betas))| {
+                let alphas_betas = betas.iter().enumerate();
+                alphas_betas
+                    .map(|(a, per_fold)| {
+                        let folds = per_fold.iter().zip(seed.folds).enumerate();
+                        folds
+                            .map(|(f, (beta, (_, test)))| {
+                                beta.as_ref()?;
+                                Some(in_test_order(test, joined(s, a, f)))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Per α, per fold: the coefficients of each fold's training system (the whole system
+    /// minus the lower-triangular `sums` of its left-out rows), `None` where ill-conditioned.
+    fn solve_folds(
+        &self,
+        sums: &[Vec<f64>],
+        alphas: &[f64],
+        scales: Option<&[Vec<f64>]>,
+    ) -> Vec<Vec<Option<Array1<f64>>>> {
         let training: Vec<(Array2<f64>, Array1<f64>)> = sums
             .iter()
             .map(|sums| {
@@ -306,125 +390,130 @@ impl GramSystem {
                 (&self.gram - &g, &self.xty - &b)
             })
             .collect();
-        let betas: Vec<Vec<Option<Array1<f64>>>> = alphas
+        let scale = |f: usize| scales.map(|s| s[f].as_slice());
+        alphas
             .iter()
             .map(|&alpha| {
-                let scale = |f: usize| scales.map(|s| s[f].as_slice());
                 let solved = training.iter().enumerate();
                 solved
                     .map(|(f, system)| self.solve(system.clone(), alpha, scale(f)))
                     .collect()
             })
-            .collect();
-        let step = n.div_ceil(parts).max(1);
-        let mut pieces: Vec<Vec<Vec<Vec<f64>>>> = (0..n)
-            .step_by(step)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map(|start| {
-                self.predict_rows(values, y, left_out, start..(start + step).min(n), &betas)
-            })
-            .collect();
-        // a fold's predictions in row order: the pieces' in turn
-        let mut joined = |a: usize, f: usize| {
-            let (first, rest) = pieces.split_first_mut().expect("at least one piece");
-            let mut all = std::mem::take(&mut first[a][f]);
-            rest.iter_mut()
-                .for_each(|piece| all.append(&mut piece[a][f]));
-            all
-        };
-        betas
-            .iter()
-            .enumerate()
-            .map(|(a, per_fold)| {
-                let folds = per_fold.iter().zip(folds).enumerate();
-                folds
-                    .map(|(f, (beta, (_, test)))| {
-                        beta.as_ref()?;
-                        Some(in_test_order(test, joined(a, f)))
-                    })
-                    .collect()
-            })
             .collect()
     }
 
-    /// The lower-triangular sums of the left-out rows' design of each fold `take` accepts,
-    /// in one pass over the rows (ascending, as [`GramSystem::part`] sums them): each row is
-    /// standardised into its fold's tile, whose products are summed while it is in the
-    /// core's cache.
+    /// The lower-triangular sums of the left-out rows' design of each (seed, fold) `take`
+    /// accepts, in one pass over the rows (ascending, as [`GramSystem::part`] sums them): each
+    /// row is standardised once, into the tile of each taken fold that leaves it out, whose
+    /// products are summed while it is in the core's cache.
     fn left_out_sums(
         &self,
         values: &[f64],
         y: ArrayView1<f64>,
-        (folds, left_out): (&[FoldRows], &LeftOut),
-        take: impl Fn(usize) -> bool,
-    ) -> Vec<(usize, Vec<f64>)> {
+        seeds: &[SeedFolds],
+        take: impl Fn(usize, usize) -> bool,
+    ) -> Vec<((usize, usize), Vec<f64>)> {
         let d = self.mean.len();
         let width = d + 2;
-        // per fold taken: its rows' sums so far, a tile (no larger than the fold) at a time
-        let mut sums: Vec<Option<LowerGram>> = folds
+        // per seed, per fold taken: its rows' sums so far, a tile (no larger than the fold) at
+        // a time
+        let mut sums: Vec<Vec<Option<LowerGram>>> = seeds
             .iter()
             .enumerate()
-            .map(|(f, (_, test))| {
-                let tile_rows = test.len().min(TILE_ROWS);
-                take(f).then(|| LowerGram::new(vec![0.0; width * width], width, tile_rows))
+            .map(|(s, seed)| {
+                let folds = seed.folds.iter().enumerate();
+                folds
+                    .map(|(f, (_, test))| {
+                        let tile_rows = test.len().min(PASS_TILE_ROWS);
+                        let start = || LowerGram::new(vec![0.0; width * width], width, tile_rows);
+                        take(s, f).then(start)
+                    })
+                    .collect()
             })
             .collect();
-        for (r, &f) in left_out.fold_of.iter().enumerate() {
+        let n = seeds.first().map_or(0, |seed| seed.left_out.fold_of.len());
+        // the row's design, whole strips of it (zeros past its end)
+        let mut z = vec![0.0; LowerGram::padded_len(width)];
+        for r in 0..n {
             if let Some(ahead) = values.get((r + PREFETCH_ROWS) * d..(r + PREFETCH_ROWS + 1) * d) {
                 prefetch(ahead);
             }
-            if f == KEPT {
-                continue;
-            }
-            if let Some(sums) = &mut sums[usize::from(f)] {
-                sums.push_with(|z| self.design_row(values, y, r, z));
+            let mut designed = false;
+            for (seed, sums) in seeds.iter().zip(&mut sums) {
+                // a kept row's fold (KEPT) is past the last
+                let fold = sums.get_mut(usize::from(seed.left_out.fold_of[r]));
+                let Some(sums) = fold.and_then(Option::as_mut) else {
+                    continue;
+                };
+                if !designed {
+                    self.design_row(values, y, r, &mut z[..width]);
+                    designed = true;
+                }
+                sums.push_padded(&z);
             }
         }
-        let summed = sums.into_iter().enumerate();
-        summed
-            .filter_map(|(f, sums)| Some((f, sums?.finish())))
-            .collect()
+        let folds = sums.into_iter().enumerate().flat_map(|(s, per_fold)| {
+            let per_fold = per_fold.into_iter().enumerate();
+            per_fold.filter_map(move |(f, sums)| Some(((s, f), sums?.finish())))
+        });
+        folds.collect()
     }
 
-    /// Per α, per fold: the predictions of `betas` (per α, per fold) for the left-out rows in
-    /// `rows`, in row order.
+    /// Per seed, per α, per fold: the predictions of `betas` (per seed, per α, per fold) for
+    /// the left-out rows in `rows`, in row order.
     fn predict_rows(
         &self,
         values: &[f64],
         y: ArrayView1<f64>,
-        left_out: &LeftOut,
+        seeds: &[SeedFolds],
         rows: std::ops::Range<usize>,
-        betas: &[Vec<Option<Array1<f64>>>],
-    ) -> Vec<Vec<Vec<f64>>> {
-        let mut counts = vec![0; left_out.folds];
-        for &f in &left_out.fold_of[rows.clone()] {
-            if f != KEPT {
-                counts[usize::from(f)] += 1;
-            }
-        }
-        let mut predicted: Vec<Vec<Vec<f64>>> = betas
+        betas: &[Vec<Vec<Option<Array1<f64>>>>],
+    ) -> Vec<Vec<Vec<Vec<f64>>>> {
+        let mut predicted: Vec<Vec<Vec<Vec<f64>>>> = seeds
             .iter()
-            .map(|per_fold| {
+            .zip(betas)
+            .map(|(seed, betas)| {
+                let mut counts = vec![0; seed.folds.len()];
+                for &f in &seed.left_out.fold_of[rows.clone()] {
+                    if f != KEPT {
+                        counts[usize::from(f)] += 1;
+                    }
+                }
                 let room = |(beta, &count): (&Option<_>, _)| beta.as_ref().map_or(0, |_| count);
-                let rooms = per_fold.iter().zip(&counts).map(room);
-                rooms.map(Vec::with_capacity).collect()
+                let per_alpha = betas.iter().map(|per_fold| {
+                    let rooms = per_fold.iter().zip(&counts).map(room);
+                    rooms.map(Vec::with_capacity).collect()
+                });
+                per_alpha.collect()
             })
             .collect();
-        let wanted: Vec<bool> = (0..left_out.folds)
-            .map(|f| betas.iter().any(|b| b[f].is_some()))
+        // per seed, per fold: whether any α predicts its rows
+        let wanted: Vec<Vec<bool>> = seeds
+            .iter()
+            .zip(betas)
+            .map(|(seed, betas)| {
+                let folds = 0..seed.folds.len();
+                folds
+                    .map(|f| betas.iter().any(|b| b[f].is_some()))
+                    .collect()
+            })
             .collect();
         let mut z = vec![0.0; self.mean.len() + 2];
         for r in rows {
-            let f = left_out.fold_of[r];
-            if f == KEPT || !wanted[usize::from(f)] {
-                continue;
-            }
-            let f = usize::from(f);
-            self.design_row(values, y, r, &mut z);
-            for (per_fold, out) in betas.iter().zip(&mut predicted) {
-                if let Some(beta) = &per_fold[f] {
-                    out[f].push(self.predict(&z, beta));
+            let mut designed = false;
+            for (s, seed) in seeds.iter().enumerate() {
+                let f = usize::from(seed.left_out.fold_of[r]);
+                if !wanted[s].get(f).copied().unwrap_or(false) {
+                    continue;
+                }
+                if !designed {
+                    self.design_row(values, y, r, &mut z);
+                    designed = true;
+                }
+                for (per_fold, out) in betas[s].iter().zip(&mut predicted[s]) {
+                    if let Some(beta) = &per_fold[f] {
+                        out[f].push(self.predict(&z, beta));
+                    }
                 }
             }
         }
@@ -517,7 +606,7 @@ fn condition_bound(a: &Array2<f64>) -> Option<f64> {
 
 /// How far ahead [`GramSystem::design`] asks for rows: a fold's rows are a random subset in
 /// ascending order, whose gaps the hardware cannot foresee, so without the hint every row
-/// waits for memory. [`GramSystem::fit_predict_folds`] reads every row in order, and the hint
+/// waits for memory. [`GramSystem::fit_predict_seeds`] reads every row in order, and the hint
 /// still saves it a twentieth: its tiles' products leave the hardware's prefetching behind.
 const PREFETCH_ROWS: usize = 8;
 

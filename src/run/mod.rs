@@ -3,9 +3,9 @@
 //!
 //! Work is cut into (split seed, fold) tasks: a task gathers its fold's rows once and fits
 //! each model on them. Seeds are processed in batches so that only a batch's folds are held.
-//! Before a batch's fold tasks, each of its split seeds fits its least-squares models on every
-//! fold at once when its folds allow (`seed_fits`): two passes over the rows, not one gather
-//! per fold.
+//! Before a batch's fold tasks, its split seeds fit their least-squares models on every fold
+//! at once when their folds allow (`seed_fits`): two passes over the rows for a few seeds, not
+//! one gather per fold.
 
 mod coverage;
 mod experiment;
@@ -52,8 +52,9 @@ use std::time::{Duration, Instant};
 
 /// Most split seeds handled per batch: enough tasks to keep every core busy.
 const SEEDS_PER_BATCH: usize = 32;
-/// Fold row indices held at once at most (per batch), so large data sets stay lean.
-const INDICES_PER_BATCH: usize = 4_000_000;
+/// Fold row indices held at once at most (per batch), so large data sets stay lean: 64 MB, two
+/// batches of four 200,000-row 5-fold seeds, whose least-squares passes each share.
+const INDICES_PER_BATCH: usize = 8_000_000;
 
 /// What to run.
 #[derive(Clone)]
@@ -222,13 +223,11 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                 .map(|&s| (s, plan.splitter.split(s)))
                 .collect()
         });
-        // a batch of fewer seeds than threads shares each seed's work between them
-        let parts = pool.current_num_threads().div_ceil(batch.len());
         let fits: Vec<Option<SeedFits>> = match shared.gram {
-            Some(gram) if !stop::stop_requested() => pool.install(|| {
-                let fit = |folds: &Vec<Fold>| SeedFits::of(plan, gram, folds, parts);
-                batch.par_iter().map(|(_, folds)| fit(folds)).collect()
-            }),
+            Some(gram) if !stop::stop_requested() => {
+                let threads = pool.current_num_threads();
+                pool.install(|| SeedFits::of_seeds(plan, gram, &batch, threads))
+            }
             _ => batch.iter().map(|_| None).collect(),
         };
         let tasks: Vec<(u64, usize, &Fold, Option<&SeedFits>)> = batch
