@@ -47,8 +47,8 @@ const TILE_ROWS: usize = 256;
 /// Rows of all the tiles one pass holds at once: a row at a time goes into the tile of one of
 /// the folds of each seed, so a pass over four 5-fold seeds holds 20 tiles of 64 rows (W2:
 /// 20 KB each), which stay in the core's cache between rows where 256-row tiles spilled (3.5 %
-/// more of W2's processor time), while one seed's folds keep tiles of [`TILE_ROWS`] (a
-/// million rows: 3.59 s against 3.66 s with 64). The sums do not depend on it.
+/// more of W2's processor time), while one seed's folds keep tiles of [`TILE_ROWS`], as
+/// before seeds shared passes. The sums do not depend on it.
 const PASS_TILE_BUDGET: usize = 5 * TILE_ROWS;
 
 impl GramSystem {
