@@ -508,6 +508,7 @@ impl GramSystem {
         for r in rows {
             let mut designed = false;
             for (s, seed) in seeds.iter().enumerate() {
+                // a kept row's fold (KEPT) is past the last
                 let f = usize::from(seed.left_out.fold_of[r]);
                 if !wanted[s].get(f).copied().unwrap_or(false) {
                     continue;

@@ -52,8 +52,9 @@ use std::time::{Duration, Instant};
 
 /// Most split seeds handled per batch: enough tasks to keep every core busy.
 const SEEDS_PER_BATCH: usize = 32;
-/// Fold row indices held at once at most (per batch), so large data sets stay lean: 64 MB, two
-/// batches of four 200,000-row 5-fold seeds, whose least-squares passes each share.
+/// Fold row indices held at once at most (per batch), so large data sets stay lean: 64 MB,
+/// eight 200,000-row 5-fold seeds, whose least-squares passes two threads share four at a
+/// time (`seed_fits`).
 const INDICES_PER_BATCH: usize = 8_000_000;
 
 /// What to run.
