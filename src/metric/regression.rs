@@ -34,7 +34,7 @@ fn one_minus_ratio(num: f64, den: f64) -> f64 {
 
 pub(super) fn score(metric: Metric, y: &[f64], p: &[f64]) -> f64 {
     let errors = || y.iter().zip(p).map(|(t, q)| t - q);
-    let y_mean = mean(y.iter().copied());
+    let y_mean = || mean(y.iter().copied());
     match metric {
         Metric::Mse => mean(errors().map(|e| e * e)),
         Metric::Rmse => mean(errors().map(|e| e * e)).sqrt(),
@@ -47,12 +47,16 @@ pub(super) fn score(metric: Metric, y: &[f64], p: &[f64]) -> f64 {
         Metric::MedianAe => median(errors().map(f64::abs).collect()),
         Metric::MaxError => errors().map(f64::abs).fold(0.0, f64::max),
         Metric::R2 => {
-            let ss_res: f64 = errors().map(|e| e * e).sum();
-            let ss_tot: f64 = y.iter().map(|t| (t - y_mean).powi(2)).sum();
+            let y_mean = y_mean();
+            // both sums in one pass, each still in row order: their adds wait on each other's
+            // less than on their own
+            let (ss_res, ss_tot) = errors().zip(y).fold((0.0, 0.0), |(res, tot), (e, t)| {
+                (res + e * e, tot + (t - y_mean).powi(2))
+            });
             one_minus_ratio(ss_res, ss_tot)
         }
         Metric::ExplainedVariance => {
-            let e_mean = mean(errors());
+            let (e_mean, y_mean) = (mean(errors()), y_mean());
             let var_e = mean(errors().map(|e| (e - e_mean).powi(2)));
             let var_y = mean(y.iter().map(|t| (t - y_mean).powi(2)));
             one_minus_ratio(var_e, var_y)
