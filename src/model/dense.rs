@@ -478,8 +478,9 @@ mod tests {
                     .map(f64::to_bits)
                     .collect::<Vec<_>>()
             };
-            let gram: Vec<f64> = lower(7).into_iter().map(f64::from_bits).collect();
-            assert_eq!(lower(rows + 1), lower(7), "{rows}×{n}: any tile size");
+            let in_sevens = lower(7);
+            assert_eq!(lower(rows + 1), in_sevens, "{rows}×{n}: any tile size");
+            let gram: Vec<f64> = in_sevens.into_iter().map(f64::from_bits).collect();
             for i in 0..n {
                 for j in 0..=i {
                     let sum = |start: f64, w: &dyn Fn(usize) -> f64| {
