@@ -1,49 +1,87 @@
-//! Squared Euclidean distances from a few test rows to every training row as products,
-//! ‖a‖² + ‖b‖² − 2a·b, in one SIMD kernel chosen for the machine at run time (pulp).
+//! Sums over packed training rows, in SIMD kernels chosen for the machine at run time (pulp).
 //!
-//! kNN's rows are short (tens of features), where a general matrix product spends much of
-//! its time packing and storing; here the training rows are packed once per fit, eight at a
-//! time feature by feature, so the kernel reads them as one stream and keeps its sums in
-//! registers. The sums may be fused or not, by machine: the distances are only candidates'
-//! bounds (see `knn::nearest`), never results.
+//! kNN's and the SVM's rows are short (tens of features), where a general matrix product
+//! spends much of its time packing and storing; here the training rows are packed once per
+//! fit, a block of rows at a time feature by feature, so a kernel reads them as one stream and
+//! keeps its sums in registers. [`PackedRows::sums`] gives the scalar sums' bits (the SVM's
+//! kernel values); [`BoundRows::distances`] gives kNN's squared distances as float32 products,
+//! ‖a‖² + ‖b‖² − 2a·b, fused or not by machine: they are only candidates' bounds (see
+//! `knn::nearest`), never results.
 
 use ndarray::{ArrayView1, ArrayView2};
 use pulp::{Arch, Simd, WithSimd};
 
-/// Test rows per pass of the kernel: their sums, two vectors of four each, take 12 of an
-/// AVX2 core's 16 registers, enough independent sums to keep both FMA units busy.
+/// Test rows per pass of the bound kernel: their sums, two AVX2 vectors of eight float32s
+/// each, take 12 of an AVX2 core's 16 registers, enough independent sums to keep both FMA
+/// units busy.
 pub(crate) const TILE: usize = 6;
 
-/// Training rows per block of the packed layout: a span of rows given to
-/// [`PackedRows::distances`] starts at a multiple of it.
+/// Training rows per block of [`PackedRows`]: a span of blocks given to [`PackedRows::sums`]
+/// starts at a multiple of it.
 pub(crate) const BLOCK: usize = 8;
 
-/// Training rows packed for [`PackedRows::distances`], with their squared norms.
+/// Training rows per block of [`BoundRows`] (two AVX2 vectors of float32s): a span of rows
+/// given to [`BoundRows::distances`] starts at a multiple of it.
+pub(crate) const BOUND_BLOCK: usize = 16;
+
+/// The rows of `x` in blocks of `block` rows, each block feature by feature (rows past the
+/// end are zeros), each value converted by `value`.
+fn pack<T: Copy + Default>(x: ArrayView2<f64>, block: usize, value: impl Fn(f64) -> T) -> Vec<T> {
+    let (rows, features) = x.dim();
+    let mut data = vec![T::default(); rows.div_ceil(block) * block * features];
+    for (i, row) in x.outer_iter().enumerate() {
+        let (b, lane) = (i / block, i % block);
+        for (f, &v) in row.iter().enumerate() {
+            data[(b * features + f) * block + lane] = value(v);
+        }
+    }
+    data
+}
+
+/// Training rows packed for [`PackedRows::sums`].
 pub(crate) struct PackedRows {
     /// Block b holds rows 8b..8b+8 feature by feature (rows past the end are zeros).
     data: Vec<f64>,
-    /// Squared norms, summed in feature order, padded with zeros.
-    norms: Vec<f64>,
-    rows: usize,
     features: usize,
 }
 
 impl PackedRows {
     pub(crate) fn new(x: ArrayView2<f64>) -> Self {
-        let (rows, features) = x.dim();
-        let blocks = rows.div_ceil(BLOCK);
-        let mut data = vec![0.0; blocks * BLOCK * features];
-        for (i, row) in x.outer_iter().enumerate() {
-            let (block, lane) = (i / BLOCK, i % BLOCK);
-            for (f, &v) in row.iter().enumerate() {
-                data[(block * features + f) * BLOCK + lane] = v;
-            }
-        }
-        let mut norms: Vec<f64> = x.outer_iter().map(|r| r.dot(&r)).collect();
-        norms.resize(blocks * BLOCK, 0.0);
         PackedRows {
-            data,
+            data: pack(x, BLOCK, |v| v),
+            features: x.ncols(),
+        }
+    }
+}
+
+/// Training rows packed for [`BoundRows::distances`]: multiplied by a power of two that brings
+/// the largest magnitude to at most 1 (so no square overflows float32) and rounded to float32,
+/// with their squared norms.
+pub(crate) struct BoundRows {
+    /// Block b holds rows 16b..16b+16 feature by feature (rows past the end are zeros).
+    data: Vec<f32>,
+    /// Squared norms of the scaled rows, summed in float64 and rounded, padded with zeros.
+    norms: Vec<f32>,
+    /// The largest squared norm of a scaled row, in float64.
+    widest: f64,
+    rows: usize,
+    features: usize,
+}
+
+impl BoundRows {
+    /// The rows of `x`, each value multiplied by `scale` (a power of two).
+    pub(crate) fn new(x: ArrayView2<f64>, scale: f64) -> Self {
+        let (rows, features) = x.dim();
+        let squared: Vec<f64> = x
+            .outer_iter()
+            .map(|r| r.iter().map(|v| (v * scale) * (v * scale)).sum())
+            .collect();
+        let mut norms: Vec<f32> = squared.iter().map(|&n| n as f32).collect();
+        norms.resize(rows.div_ceil(BOUND_BLOCK) * BOUND_BLOCK, 0.0);
+        BoundRows {
+            data: pack(x, BOUND_BLOCK, |v| (v * scale) as f32),
             norms,
+            widest: squared.iter().fold(0.0, |m, &v| m.max(v)),
             rows,
             features,
         }
@@ -53,21 +91,21 @@ impl PackedRows {
         self.rows
     }
 
-    /// The squared norms of the training rows, in row order.
-    pub(crate) fn norms(&self) -> &[f64] {
-        &self.norms[..self.rows]
+    /// The largest squared norm of a scaled training row.
+    pub(crate) fn widest(&self) -> f64 {
+        self.widest
     }
 
     /// `out[r][j] = own[r] + ‖x_j‖² − 2·t_r·x_j` for training rows `j` in `span` (starting at
-    /// a multiple of [`BLOCK`]) and the `TILE` test rows t_r of `tile`, stored feature by
-    /// feature (`tile[f * TILE + r]`, zeros for absent rows); `out` holds `TILE` rows of
-    /// `span.len()` rounded up to a block.
+    /// a multiple of [`BOUND_BLOCK`]) and the `TILE` test rows t_r of `tile` (scaled as the
+    /// training rows are), stored feature by feature (`tile[f * TILE + r]`, zeros for absent
+    /// rows); `out` holds `TILE` rows of `span.len()` rounded up to a block.
     pub(crate) fn distances(
         &self,
-        tile: &[f64],
-        own: &[f64; TILE],
+        tile: &[f32],
+        own: &[f32; TILE],
         span: std::ops::Range<usize>,
-        out: &mut [f64],
+        out: &mut [f32],
     ) {
         Arch::new().dispatch(self.kernel(tile, own, span, out));
     }
@@ -75,20 +113,20 @@ impl PackedRows {
     /// The kernel call for [`Self::distances`], for any instruction set.
     fn kernel<'a>(
         &'a self,
-        tile: &'a [f64],
-        own: &'a [f64; TILE],
+        tile: &'a [f32],
+        own: &'a [f32; TILE],
         span: std::ops::Range<usize>,
-        out: &'a mut [f64],
+        out: &'a mut [f32],
     ) -> Kernel<'a> {
-        debug_assert!(span.start.is_multiple_of(BLOCK) && tile.len() == TILE * self.features);
-        let blocks = span.start / BLOCK..span.end.div_ceil(BLOCK);
-        let width = blocks.len() * BLOCK;
-        let block_len = BLOCK * self.features;
+        debug_assert!(span.start.is_multiple_of(BOUND_BLOCK) && tile.len() == TILE * self.features);
+        let blocks = span.start / BOUND_BLOCK..span.end.div_ceil(BOUND_BLOCK);
+        let width = blocks.len() * BOUND_BLOCK;
+        let block_len = BOUND_BLOCK * self.features;
         Kernel {
             tile,
             own,
             packed: &self.data[blocks.start * block_len..blocks.end * block_len],
-            norms: &self.norms[blocks.start * BLOCK..blocks.end * BLOCK],
+            norms: &self.norms[blocks.start * BOUND_BLOCK..blocks.end * BOUND_BLOCK],
             features: self.features,
             out: &mut out[..TILE * width],
         }
@@ -136,7 +174,6 @@ impl PackedRows {
         for f in 0..self.features {
             self.data.swap(at(i, f), at(j, f));
         }
-        self.norms.swap(i, j);
     }
 }
 
@@ -215,14 +252,14 @@ fn sum_blocks<const G: usize, const SQUARED: bool, S: Simd>(
     }
 }
 
-/// One call of the distance kernel (see [`PackedRows::distances`]).
+/// One call of the bound kernel (see [`BoundRows::distances`]).
 struct Kernel<'a> {
-    tile: &'a [f64],
-    own: &'a [f64; TILE],
-    packed: &'a [f64],
-    norms: &'a [f64],
+    tile: &'a [f32],
+    own: &'a [f32; TILE],
+    packed: &'a [f32],
+    norms: &'a [f32],
     features: usize,
-    out: &'a mut [f64],
+    out: &'a mut [f32],
 }
 
 impl WithSimd for Kernel<'_> {
@@ -238,30 +275,31 @@ impl WithSimd for Kernel<'_> {
             features,
             out,
         } = self;
-        // vectors per block: 2 with AVX2, 8 on the scalar fallback
-        let vectors = BLOCK / S::F64_LANES;
+        // vectors per block: 2 with AVX2, 16 on the scalar fallback
+        let vectors = BOUND_BLOCK / S::F32_LANES;
         let width = norms.len();
-        let zero = simd.splat_f64s(0.0);
-        for (b, block) in packed.chunks_exact(BLOCK * features).enumerate() {
-            let mut sums = [[zero; BLOCK]; TILE];
-            for (column, tile) in block.chunks_exact(BLOCK).zip(tile.chunks_exact(TILE)) {
-                let column = S::as_simd_f64s(column).0;
+        let zero = simd.splat_f32s(0.0);
+        for (b, block) in packed.chunks_exact(BOUND_BLOCK * features).enumerate() {
+            let mut sums = [[zero; BOUND_BLOCK]; TILE];
+            for (column, tile) in block.chunks_exact(BOUND_BLOCK).zip(tile.chunks_exact(TILE)) {
+                let column = S::as_simd_f32s(column).0;
                 for (sums, &t) in sums.iter_mut().zip(tile) {
-                    let a = simd.splat_f64s(t);
+                    let a = simd.splat_f32s(t);
                     for v in 0..vectors {
-                        sums[v] = simd.mul_add_e_f64s(a, column[v], sums[v]);
+                        sums[v] = simd.mul_add_e_f32s(a, column[v], sums[v]);
                     }
                 }
             }
-            let norms = S::as_simd_f64s(&norms[b * BLOCK..(b + 1) * BLOCK]).0;
+            let at = b * BOUND_BLOCK;
+            let norms = S::as_simd_f32s(&norms[at..at + BOUND_BLOCK]).0;
             for (r, sums) in sums.iter().enumerate() {
-                let own = simd.splat_f64s(own[r]);
-                let at = r * width + b * BLOCK;
-                let out = S::as_mut_simd_f64s(&mut out[at..at + BLOCK]).0;
+                let own = simd.splat_f32s(own[r]);
+                let at = r * width + at;
+                let out = S::as_mut_simd_f32s(&mut out[at..at + BOUND_BLOCK]).0;
                 for v in 0..vectors {
                     // (own + ‖x‖²) − 2p, rounded as the scalar expression is (2p is exact)
-                    let twice = simd.add_f64s(sums[v], sums[v]);
-                    out[v] = simd.sub_f64s(simd.add_f64s(own, norms[v]), twice);
+                    let twice = simd.add_f32s(sums[v], sums[v]);
+                    out[v] = simd.sub_f32s(simd.add_f32s(own, norms[v]), twice);
                 }
             }
         }
@@ -284,22 +322,23 @@ mod tests {
 
     #[test]
     fn distances_equal_the_formula_on_small_integers() {
-        // small integers: every product and sum is exact, fused or not
-        let x = Array2::from_shape_fn((19, 3), |(i, j)| ((i * 7 + j * 3) % 5) as f64 - 2.0);
+        // small integers, halved by the scale: every product and sum is exact in float32,
+        // fused or not
+        let x = Array2::from_shape_fn((37, 3), |(i, j)| ((i * 7 + j * 3) % 5) as f64 - 2.0);
         let tests = Array2::from_shape_fn((3, 3), |(i, j)| (i + 2 * j) as f64 - 1.0);
-        let packed = PackedRows::new(x.view());
+        let packed = BoundRows::new(x.view(), 0.5);
         let mut tile = vec![0.0; TILE * 3];
         let mut own = [0.0; TILE];
         for (r, row) in tests.outer_iter().enumerate() {
             for (f, &v) in row.iter().enumerate() {
-                tile[f * TILE + r] = v;
+                tile[f * TILE + r] = (v * 0.5) as f32;
             }
-            own[r] = row.dot(&row);
+            own[r] = (row.dot(&row) * 0.25) as f32;
         }
         // the whole width, and a span that starts past the first block
-        for span in [0..19, 8..19] {
-            let width = span.len().div_ceil(BLOCK) * BLOCK;
-            let mut out = vec![f64::NAN; TILE * width];
+        for span in [0..37, 16..37] {
+            let width = span.len().div_ceil(BOUND_BLOCK) * BOUND_BLOCK;
+            let mut out = vec![f32::NAN; TILE * width];
             // the machine's own instruction set, and the portable path other machines take
             let mut portable = out.clone();
             packed.distances(&tile, &own, span.clone(), &mut out);
@@ -308,7 +347,7 @@ mod tests {
             for (r, row) in tests.outer_iter().enumerate() {
                 for j in span.clone() {
                     let at = r * width + j - span.start;
-                    let want = squared_distance(row, x.row(j));
+                    let want = (squared_distance(row, x.row(j)) * 0.25) as f32;
                     assert_eq!(out[at], want, "test row {r}, training row {j}");
                     assert_eq!(
                         portable[at], want,
@@ -317,7 +356,9 @@ mod tests {
                 }
             }
         }
-        assert_eq!(packed.norms().len(), 19);
+        assert_eq!(packed.rows(), 37);
+        let widest = x.outer_iter().map(|r| r.dot(&r)).fold(0.0, f64::max);
+        assert_eq!(packed.widest(), widest * 0.25);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! test row, ties in distance broken by training-row order so the neighbours are always the
 //! same; classes get the neighbours' shares as probabilities, values their mean.
 
-use super::distances::{squared_distance, PackedRows, BLOCK, TILE};
+use super::distances::{squared_distance, BoundRows, BOUND_BLOCK, TILE};
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
@@ -17,51 +17,80 @@ pub(crate) struct KnnModel {
     pub k: usize,
 }
 
-/// Training rows per span of the distance kernel: a span's distances for a tile of test
-/// rows (6 × 1,024 × 8 bytes = 48 KiB) are read back from the cache they were written to.
+/// Training rows per span of the bound kernel: a span's distances for a tile of test rows
+/// (6 × 1,024 × 4 bytes = 24 KiB) are read back from the cache they were written to.
 const SPAN: usize = 1024;
+
+/// Tiles of test rows that pass over each span in turn: the span's packed rows (80 KiB at 20
+/// features) are then read from the second-level cache by all of them, where one tile at a
+/// time streamed the whole training set from memory for every six test rows.
+const TILES_PER_GROUP: usize = 16;
 
 /// The k nearest training rows of every test row, nearest first (ties in distance by training
 /// row order), handed to `each` in test-row order.
 ///
-/// Distances come first from products, ‖a‖² + ‖b‖² − 2a·b (see [`PackedRows`]), which are
-/// fast but round: their error is at most E = γ·2(‖a‖² + max ‖b‖²) with γ = (features + 2)·2u
-/// (Higham 2002, §3.1, doubled for safety). Every training row whose product distance is
-/// within the k-th smallest plus that margin is a candidate, and the candidates' distances are
-/// then summed exactly as [`squared_distance`] does, so the neighbours are those of the
-/// exhaustive search, bit for bit.
+/// Distances come first from float32 products, ‖a‖² + ‖b‖² − 2a·b (see [`BoundRows`]), on
+/// the rows scaled by a power of two to magnitudes of at most 1. They are fast but round: the
+/// inputs' rounding to float32 moves a squared distance by at most 4u(1+u)(‖a‖² + ‖b‖²) and
+/// the products' arithmetic by γ_{d+2}·2(‖a‖² + ‖b‖²) (Higham 2002, §3.1), with u = 2⁻²⁴;
+/// the margin E = (d + 4)·2u·2(‖a‖² + max ‖b‖²) covers both with room to spare, plus terms
+/// for values that underflow float32's normal range and for the exact float64 sums' own
+/// underflow (where tiny rows tie at 0 there, they must tie here too). Every training row whose product
+/// distance is within the k-th smallest plus that margin is a candidate, and the candidates'
+/// distances are then summed exactly in float64 as [`squared_distance`] does, so the
+/// neighbours are those of the exhaustive search, bit for bit.
 fn nearest(
     x: &Array2<f64>,
     x_test: &Array2<f64>,
     k: usize,
     mut each: impl FnMut(&[usize]) -> Result<(), String>,
 ) -> Result<(), String> {
-    let packed = PackedRows::new(x.view());
+    let scale = bound_scale(x, x_test);
+    let packed = BoundRows::new(x.view(), scale);
     let features = x.ncols();
-    let widest = packed.norms().iter().fold(0.0f64, |m, &v| m.max(v));
+    let relative = (features as f64 + 4.0) * f64::from(f32::EPSILON) * 2.0;
+    // float32's smallest normal number for each rounding that may fall below it, and the
+    // exact sums' own underflow (float64's smallest step per term, in scaled units)
+    let underflow = (4.0 * features as f64 + 16.0) * f64::from(f32::MIN_POSITIVE)
+        + (features as f64 + 2.0) * f64::from_bits(1) * scale * scale;
+    // the rounding of the threshold's own arithmetic, in float64
     let gamma = (features as f64 + 2.0) * f64::EPSILON;
-    let mut searches: [Search; TILE] = std::array::from_fn(|_| Search::default());
-    let mut tile = vec![0.0; TILE * features];
-    let mut own = [0.0; TILE];
-    let mut out = vec![0.0; TILE * SPAN];
+    const GROUP_ROWS: usize = TILE * TILES_PER_GROUP;
+    let mut searches: Vec<Search> = (0..GROUP_ROWS).map(|_| Search::default()).collect();
+    // each tile's scaled rows feature by feature, and their squared norms
+    let mut tiles = vec![0.0f32; GROUP_ROWS * features];
+    let mut owns = [[0.0f32; TILE]; TILES_PER_GROUP];
+    let mut out = vec![0.0f32; TILE * SPAN];
     let mut near: Vec<usize> = Vec::with_capacity(k);
-    for start in (0..x_test.nrows()).step_by(TILE) {
+    for start in (0..x_test.nrows()).step_by(GROUP_ROWS) {
         super::cancel::check()?;
-        let rows = x_test.slice(s![start..(start + TILE).min(x_test.nrows()), ..]);
-        tile.fill(0.0);
-        for (r, row) in rows.outer_iter().enumerate() {
+        let rows = x_test.slice(s![start..(start + GROUP_ROWS).min(x_test.nrows()), ..]);
+        tiles.fill(0.0);
+        for (i, row) in rows.outer_iter().enumerate() {
+            let (t, r) = (i / TILE, i % TILE);
+            let mut own = 0.0;
             for (f, &v) in row.iter().enumerate() {
-                tile[f * TILE + r] = v;
+                tiles[(t * features + f) * TILE + r] = (v * scale) as f32;
+                own += (v * scale) * (v * scale);
             }
-            own[r] = row.dot(&row);
-            searches[r].start(gamma * 2.0 * (own[r] + widest), gamma);
+            owns[t][r] = own as f32;
+            let margin = relative * (own + packed.widest()) + underflow;
+            searches[i].start(margin, gamma);
         }
+        let tile_count = rows.nrows().div_ceil(TILE);
         for first in (0..packed.rows()).step_by(SPAN) {
             let span = first..(first + SPAN).min(packed.rows());
-            packed.distances(&tile, &own, span.clone(), &mut out);
-            let width = span.len().div_ceil(BLOCK) * BLOCK;
-            for (r, search) in searches.iter_mut().enumerate().take(rows.nrows()) {
-                search.scan(first, &out[r * width..r * width + span.len()], k);
+            let width = span.len().div_ceil(BOUND_BLOCK) * BOUND_BLOCK;
+            for t in 0..tile_count {
+                let tile = &tiles[t * TILE * features..(t + 1) * TILE * features];
+                packed.distances(tile, &owns[t], span.clone(), &mut out);
+                let in_tile = (rows.nrows() - t * TILE).min(TILE);
+                for (r, search) in searches[t * TILE..t * TILE + in_tile]
+                    .iter_mut()
+                    .enumerate()
+                {
+                    search.scan(first, &out[r * width..r * width + span.len()], k);
+                }
             }
         }
         for (search, row) in searches.iter_mut().zip(rows.outer_iter()) {
@@ -80,6 +109,18 @@ fn nearest(
         }
     }
     Ok(())
+}
+
+/// The power of two that brings the largest magnitude in `x` and `x_test` to 1 or below (to
+/// within float64's rounding of its logarithm; 1 when every value is 0): no square of a
+/// scaled value overflows float32.
+fn bound_scale(x: &Array2<f64>, x_test: &Array2<f64>) -> f64 {
+    let largest = x.iter().chain(x_test).fold(0.0f64, |m, v| m.max(v.abs()));
+    if largest > 0.0 && largest.is_finite() {
+        2f64.powi(-(largest.log2().ceil().clamp(-1000.0, 1000.0) as i32))
+    } else {
+        1.0
+    }
 }
 
 /// One test row's search through the product distances, fed a span at a time: it takes every
@@ -105,18 +146,20 @@ impl Search {
     }
 
     /// Take the rows `first..` whose distances `d` are within the threshold. Eight at a time
-    /// are checked first (the compiler vectorises that): most eights lie wholly beyond it.
-    fn scan(&mut self, first: usize, d: &[f64], k: usize) {
+    /// are checked first, as one vector comparison: most eights lie wholly beyond it. Before
+    /// k rows are found (no threshold yet) every eight is admitted.
+    fn scan(&mut self, first: usize, d: &[f32], k: usize) {
         const LANES: usize = 8;
         let chunks = d.chunks_exact(LANES);
         let rest = chunks.remainder();
         // with the machine's widest vectors
         pulp::Arch::new().dispatch(|| {
             for (c, chunk) in chunks.enumerate() {
-                let low = chunk
+                let t = self.threshold;
+                let within = chunk
                     .iter()
-                    .fold(f64::INFINITY, |m, &v| if v < m { v } else { m });
-                if low <= self.threshold {
+                    .fold(false, |hit, &v| hit | (f64::from(v) <= t));
+                if within || t == f64::INFINITY {
                     self.admit(first + c * LANES, chunk, k);
                 }
             }
@@ -126,8 +169,8 @@ impl Search {
 
     /// Rare after the first few spans, so kept out of the scan's loop.
     #[cold]
-    fn admit(&mut self, first: usize, d: &[f64], k: usize) {
-        for (i, &v) in (first..).zip(d) {
+    fn admit(&mut self, first: usize, d: &[f32], k: usize) {
+        for (i, v) in (first..).zip(d.iter().map(|&v| f64::from(v))) {
             if v > self.threshold {
                 continue;
             }
@@ -246,9 +289,9 @@ mod tests {
         let mut search = Search::default();
         for n in [1, 2, 7, 9, 100] {
             // few distinct values, so ties abound
-            let d: Vec<f64> = (0..n).map(|_| rng.gen_range(0..5) as f64 - 2.0).collect();
+            let d: Vec<f32> = (0..n).map(|_| rng.gen_range(0..5) as f32 - 2.0).collect();
             let mut sorted = d.clone();
-            sorted.sort_by(f64::total_cmp);
+            sorted.sort_by(f32::total_cmp);
             for k in 1..=n {
                 // no margin: the threshold is the k-th smallest itself
                 search.start(0.0, 0.0);
@@ -271,11 +314,24 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         // large offsets with tiny differences (the product's rounding dwarfs the distances),
         // exact duplicates (ties), integer grids (many equal distances) and plain noise
-        let cases: [fn(&mut ChaCha8Rng) -> f64; 4] = [
+        // float32 bounds: tiny values (scaled up), magnitudes spread so far that most fall
+        // below float32's normal range once the largest is 1, values differing beyond
+        // float32's precision, and rows whose squares fall to float32's subnormal numbers
+        let cases: [fn(&mut ChaCha8Rng) -> f64; 8] = [
             |r| 1e8 + r.gen_range(0.0..1e-3),
             |r| r.gen_range(0..3) as f64,
             |r| r.gen_range(-1.0..1.0),
             |r| if r.gen_bool(0.5) { 1e150 } else { -1e150 } * r.gen_range(0.5..1.0),
+            |r| r.gen_range(-1.0..1.0) * 1e-200,
+            |r| r.gen_range(-1.0..1.0) * 10f64.powi(r.gen_range(-60..2)),
+            |r| 1.0 + r.gen_range(0.0..1e-5),
+            |r| {
+                if r.gen_bool(0.01) {
+                    1.0
+                } else {
+                    r.gen_range(-1.0..1.0) * 1e-22
+                }
+            },
         ];
         for (c, value) in cases.iter().enumerate() {
             // several tiles with a partial last one; several spans of training rows (2,500)
