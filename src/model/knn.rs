@@ -314,15 +314,17 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         // large offsets with tiny differences (the product's rounding dwarfs the distances),
         // exact duplicates (ties), integer grids (many equal distances) and plain noise
-        // float32 bounds: tiny values (scaled up), magnitudes spread so far that most fall
+        // float32 bounds: tiny values (scaled up; at 1e-160 the exact float64 squares are
+        // subnormal, which float64 bounds without an underflow term missed), magnitudes spread so far that most fall
         // below float32's normal range once the largest is 1, values differing beyond
         // float32's precision, and rows whose squares fall to float32's subnormal numbers
-        let cases: [fn(&mut ChaCha8Rng) -> f64; 8] = [
+        let cases: [fn(&mut ChaCha8Rng) -> f64; 9] = [
             |r| 1e8 + r.gen_range(0.0..1e-3),
             |r| r.gen_range(0..3) as f64,
             |r| r.gen_range(-1.0..1.0),
             |r| if r.gen_bool(0.5) { 1e150 } else { -1e150 } * r.gen_range(0.5..1.0),
             |r| r.gen_range(-1.0..1.0) * 1e-200,
+            |r| r.gen_range(-1.0..1.0) * 1e-160,
             |r| r.gen_range(-1.0..1.0) * 10f64.powi(r.gen_range(-60..2)),
             |r| 1.0 + r.gen_range(0.0..1e-5),
             |r| {
