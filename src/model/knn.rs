@@ -35,10 +35,11 @@ const TILES_PER_GROUP: usize = 16;
 /// the products' arithmetic by γ_{d+2}·2(‖a‖² + ‖b‖²) (Higham 2002, §3.1), with u = 2⁻²⁴;
 /// the margin E = (d + 4)·2u·2(‖a‖² + max ‖b‖²) covers both with room to spare, plus terms
 /// for values that underflow float32's normal range and for the exact float64 sums' own
-/// underflow (where tiny rows tie at 0 there, they must tie here too). Every training row whose product
-/// distance is within the k-th smallest plus that margin is a candidate, and the candidates'
-/// distances are then summed exactly in float64 as [`squared_distance`] does, so the
-/// neighbours are those of the exhaustive search, bit for bit.
+/// underflow (where tiny rows tie at 0 there, they must be candidates here too). Every
+/// training row whose product distance is within the k-th smallest plus that margin is a
+/// candidate, and the candidates' distances are then summed exactly in float64 as
+/// [`squared_distance`] does, so the neighbours are those of the exhaustive search, bit for
+/// bit.
 fn nearest(
     x: &Array2<f64>,
     x_test: &Array2<f64>,
@@ -315,9 +316,10 @@ mod tests {
         // large offsets with tiny differences (the product's rounding dwarfs the distances),
         // exact duplicates (ties), integer grids (many equal distances) and plain noise
         // float32 bounds: tiny values (scaled up; at 1e-160 the exact float64 squares are
-        // subnormal, which float64 bounds without an underflow term missed), magnitudes spread so far that most fall
-        // below float32's normal range once the largest is 1, values differing beyond
-        // float32's precision, and rows whose squares fall to float32's subnormal numbers
+        // subnormal, which float64 bounds without an underflow term missed), magnitudes
+        // spread so far that most fall below float32's normal range once the largest is 1,
+        // values differing beyond float32's precision, and rows whose squares fall to
+        // float32's subnormal numbers
         let cases: [fn(&mut ChaCha8Rng) -> f64; 9] = [
             |r| 1e8 + r.gen_range(0.0..1e-3),
             |r| r.gen_range(0..3) as f64,
