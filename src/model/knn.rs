@@ -46,7 +46,7 @@ fn nearest(
     k: usize,
     mut each: impl FnMut(&[usize]) -> Result<(), String>,
 ) -> Result<(), String> {
-    let scale = bound_scale(x, x_test);
+    let scale = bound_scale(largest_magnitude(x, x_test));
     let packed = BoundRows::new(x.view(), scale);
     let features = x.ncols();
     let relative = (features as f64 + 4.0) * f64::from(f32::EPSILON) * 2.0;
@@ -112,11 +112,15 @@ fn nearest(
     Ok(())
 }
 
-/// The power of two that brings the largest magnitude in `x` and `x_test` to 1 or below (to
+/// The largest magnitude among the values of `x` and `x_test`.
+fn largest_magnitude(x: &Array2<f64>, x_test: &Array2<f64>) -> f64 {
+    x.iter().chain(x_test).fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+/// The power of two that brings the `largest` magnitude of the values to 1 or below (to
 /// within float64's rounding of its logarithm; 1 when every value is 0): no square of a
 /// scaled value overflows float32.
-fn bound_scale(x: &Array2<f64>, x_test: &Array2<f64>) -> f64 {
-    let largest = x.iter().chain(x_test).fold(0.0f64, |m, v| m.max(v.abs()));
+fn bound_scale(largest: f64) -> f64 {
     if largest > 0.0 && largest.is_finite() {
         2f64.powi(-(largest.log2().ceil().clamp(-1000.0, 1000.0) as i32))
     } else {
@@ -201,8 +205,7 @@ impl Search {
 /// beyond 2^500 (else 1): squared distances of features near 1e160 would overflow to
 /// infinity and tie every row, while a power of two scales every value exactly and so keeps
 /// every order of distances.
-fn overflow_scale(x: &ndarray::Array2<f64>, x_test: &ndarray::Array2<f64>) -> f64 {
-    let largest = x.iter().chain(x_test).fold(0.0f64, |m, v| m.max(v.abs()));
+fn overflow_scale(largest: f64) -> f64 {
     if largest.is_finite() && largest > 2f64.powi(500) {
         2f64.powi(-largest.log2().ceil() as i32)
     } else {
@@ -228,7 +231,7 @@ impl Model for KnnModel {
             ));
         }
         // features beyond 2^500 are scaled (exactly) in a copy; the usual fold is not copied
-        let scale = overflow_scale(x, &data.x_test);
+        let scale = overflow_scale(largest_magnitude(x, &data.x_test));
         let scaled = (scale != 1.0).then(|| (x * scale, &data.x_test * scale));
         let (x, x_test) = match &scaled {
             Some((x, x_test)) => (x, x_test),
