@@ -122,10 +122,17 @@ fn largest_magnitude(x: &Array2<f64>, x_test: &Array2<f64>) -> f64 {
 /// scaled value overflows float32.
 fn bound_scale(largest: f64) -> f64 {
     if largest > 0.0 && largest.is_finite() {
-        2f64.powi(-(largest.log2().ceil().clamp(-1000.0, 1000.0) as i32))
+        unit_scale(largest)
     } else {
         1.0
     }
+}
+
+/// 2^−⌈log₂ largest⌉ for a positive, finite `largest`, exactly: the power of two that brings
+/// it to 1 or below (at most 2^1023, for the tiniest). `2f64.powi(-1024)` is 0, as it divides
+/// by 2^1024, which overflows.
+fn unit_scale(largest: f64) -> f64 {
+    libm::ldexp(1.0, -(largest.log2().ceil() as i32).max(-1023))
 }
 
 /// One test row's search through the product distances, fed a span at a time: it takes every
@@ -207,7 +214,7 @@ impl Search {
 /// every order of distances.
 fn overflow_scale(largest: f64) -> f64 {
     if largest.is_finite() && largest > 2f64.powi(500) {
-        2f64.powi(-largest.log2().ceil() as i32)
+        unit_scale(largest)
     } else {
         1.0
     }
@@ -285,6 +292,31 @@ mod tests {
             .collect();
         all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         all[..k].iter().map(|&(_, i)| i).collect()
+    }
+
+    #[test]
+    fn scales_bring_the_largest_magnitude_to_one_or_below() {
+        // beyond 2^1023 the power of two is subnormal; below 2^-1023 it is capped
+        for largest in [
+            1.5 * 2f64.powi(501),
+            1e308,
+            f64::MAX,
+            3.0,
+            1.0,
+            0.75,
+            1e-300,
+        ] {
+            let scaled = largest * bound_scale(largest);
+            assert!((0.5..=1.0).contains(&scaled), "bounds, {largest:e}");
+        }
+        for largest in [1.5 * 2f64.powi(501), 1e308, f64::MAX] {
+            // as at run time: a constant argument lets the compiler fold `powi` exactly
+            let largest = std::hint::black_box(largest);
+            let scaled = largest * overflow_scale(largest);
+            assert!((0.5..=1.0).contains(&scaled), "overflow, {largest:e}");
+        }
+        assert_eq!(overflow_scale(1e150), 1.0);
+        assert_eq!(bound_scale(f64::from_bits(1)), 2f64.powi(1023));
     }
 
     #[test]
