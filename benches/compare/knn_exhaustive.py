@@ -1,11 +1,11 @@
 """Are kNN's neighbours those of the exhaustive search? Random tables (normal values, a large
 offset with tiny differences, integer grids with ties, magnitudes spread over 45 decades,
-values near 1e-160 whose squares are subnormal, values near 1e200, near-duplicates), each
-run through seedfold with its folds and predictions saved, then every test row's neighbours
-found again here by brute force: squared distances summed in feature order in float64, ties
-to the earlier training row, a fold whose largest magnitude is beyond 2^500 first scaled by
-the power of two that brings it to about 1 (so squares do not overflow), as seedfold defines
-them. Prints, per table, the rows whose class shares differ.
+values near 1e-160 whose squares are subnormal, values near 1e200 and up to 1.7e308,
+near-duplicates), each run through seedfold with its folds and predictions saved, then every
+test row's neighbours found again here by brute force: squared distances summed in feature
+order in float64, ties to the earlier training row, a fold whose largest magnitude is beyond
+2^500 first scaled by the power of two that brings it to about 1 (so squares do not
+overflow), as seedfold defines them. Prints, per table, the rows whose class shares differ.
 
     python benches/compare/knn_exhaustive.py SEEDFOLD_BINARY [TABLES]
 """
@@ -18,6 +18,7 @@ KINDS = {
     "spread": lambda r: r.uniform(-1, 1) * 10 ** r.randint(-40, 5),
     "tiny": lambda r: r.uniform(-1, 1) * 1e-160,
     "huge": lambda r: r.uniform(-1, 1) * 1e200,
+    "largest": lambda r: r.uniform(-1, 1) * 1.7e308,
     "duplicates": lambda r: float(r.randint(0, 1)) + (0.5 if r.random() < 0.1 else 0.0),
 }
 
@@ -65,7 +66,7 @@ def differing(rows, out, k):
     return bad
 
 
-def main(binary, tables=28):
+def main(binary, tables=32):
     total = 0
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(tables):
