@@ -251,8 +251,10 @@ fn histogram(
     gathered: &mut Gathered,
     hist: &mut Vec<Sums>,
 ) {
-    hist.clear();
-    hist.resize(binned.histogram_len(), Sums::default());
+    let len = binned.histogram_len();
+    hist.truncate(len);
+    hist.fill(Sums::default());
+    hist.resize(len, Sums::default());
     let stride = binned.stride;
     let add = |b: &mut Sums, g: f64, h: f64| {
         b.g += g;
