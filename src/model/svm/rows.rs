@@ -73,8 +73,8 @@ impl Points {
         }
     }
 
-    /// K(a, b) for the rows b of `span`, in float32, into `out`.
-    fn fill(&mut self, a: usize, span: Range<usize>, out: &mut [f32]) {
+    /// K(a, b) for the rows b of `span`, in float32, appended to `out`.
+    fn fill(&mut self, a: usize, span: Range<usize>, out: &mut Vec<f32>) {
         let blocks = span.start / BLOCK..span.end.div_ceil(BLOCK);
         self.products.resize(blocks.len() * BLOCK, 0.0);
         let row = &self.x[a * self.d..(a + 1) * self.d];
@@ -89,9 +89,7 @@ impl Points {
             }
             exponentiate(values);
         }
-        for (o, &v) in out.iter_mut().zip(values.iter()) {
-            *o = v as f32;
-        }
+        out.extend(values.iter().map(|&v| v as f32));
     }
 
     fn swap(&mut self, i: usize, j: usize) {
@@ -149,13 +147,13 @@ impl Cache {
         self.rows[a] = Vec::new();
     }
 
-    /// Row `key` over at least its first `len` entries; `fill(start, entries)` computes the
-    /// entries from `start` on that are not held yet.
+    /// Row `key` over at least its first `len` entries; `fill(start, row)` appends the entries
+    /// from `start` on to `len` that are not held yet.
     pub(super) fn row(
         &mut self,
         key: usize,
         len: usize,
-        fill: impl FnOnce(usize, &mut [f32]),
+        fill: impl FnOnce(usize, &mut Vec<f32>),
     ) -> &[f32] {
         self.exchange_entries();
         let held = self.rows[key].len();
@@ -170,8 +168,8 @@ impl Cache {
             self.free -= more;
             let row = &mut self.rows[key];
             row.reserve_exact(more);
-            row.resize(len, 0.0);
-            fill(held, &mut row[held..]);
+            fill(held, row);
+            debug_assert_eq!(row.len(), len, "filled to the length asked for");
         }
         if !self.rows[key].is_empty() {
             self.push_newest(key);
@@ -234,6 +232,14 @@ pub(super) struct Positions {
 }
 
 impl Positions {
+    pub(super) fn signs(&self) -> &[f64] {
+        &self.signs
+    }
+
+    pub(super) fn diagonal(&self) -> &[f64] {
+        &self.diagonal
+    }
+
     fn swap(&mut self, i: usize, j: usize) {
         self.signs.swap(i, j);
         self.diagonal.swap(i, j);
@@ -245,13 +251,13 @@ impl Positions {
 pub(super) trait Rows {
     fn positions(&self) -> &Positions;
     fn signs(&self) -> &[f64] {
-        &self.positions().signs
+        self.positions().signs()
     }
-    fn diagonal(&self) -> &[f64] {
-        &self.positions().diagonal
-    }
-    /// Q_i over the first `len` positions, into `out`.
-    fn row(&mut self, i: usize, len: usize, out: &mut [f32]);
+    /// Q_i over the first `len` positions, beside the positions' signs and diagonal.
+    fn row(&mut self, i: usize, len: usize) -> (&[f32], &Positions);
+    /// Q_i and Q_j (i ≠ j) over the first `len` positions, beside the positions' signs and
+    /// diagonal; Q_i read by [`Rows::row`] just before is not computed again.
+    fn pair(&mut self, i: usize, j: usize, len: usize) -> ([&[f32]; 2], &Positions);
     /// Exchange positions `i` and `j`.
     fn swap(&mut self, i: usize, j: usize);
 }
@@ -275,6 +281,19 @@ impl ClassRows {
             points,
         }
     }
+
+    /// Q_i over at least its first `len` positions into the cache, read in place from there
+    /// (libsvm's `get_Q`) rather than copied out.
+    fn fetch(&mut self, i: usize, len: usize) {
+        let (points, signs) = (&mut self.points, &self.positions.signs);
+        self.cache.row(i, len, |start, row| {
+            points.fill(i, start..len, row);
+            // y_i y_j K, as libsvm rounds it: the sign of a float32 value
+            for (v, &s) in row[start..].iter_mut().zip(&signs[start..]) {
+                *v *= (signs[i] * s) as f32;
+            }
+        });
+    }
 }
 
 impl Rows for ClassRows {
@@ -282,16 +301,18 @@ impl Rows for ClassRows {
         &self.positions
     }
 
-    fn row(&mut self, i: usize, len: usize, out: &mut [f32]) {
-        let (points, signs) = (&mut self.points, &self.positions.signs);
-        let values = self.cache.row(i, len, |start, fresh| {
-            points.fill(i, start..start + fresh.len(), fresh);
-            // y_i y_j K, as libsvm rounds it: the sign of a float32 value
-            for (v, &s) in fresh.iter_mut().zip(&signs[start..]) {
-                *v *= (signs[i] * s) as f32;
-            }
-        });
-        out[..len].copy_from_slice(&values[..len]);
+    fn row(&mut self, i: usize, len: usize) -> (&[f32], &Positions) {
+        self.fetch(i, len);
+        (&self.cache.rows[i][..len], &self.positions)
+    }
+
+    fn pair(&mut self, i: usize, j: usize, len: usize) -> ([&[f32]; 2], &Positions) {
+        // the newest row is never dropped for the next (the cache holds two whole rows), so
+        // Q_i is still held once Q_j is
+        self.fetch(i, len);
+        self.fetch(j, len);
+        let rows = &self.cache.rows;
+        ([&rows[i][..len], &rows[j][..len]], &self.positions)
     }
 
     fn swap(&mut self, i: usize, j: usize) {
@@ -312,6 +333,10 @@ pub(super) struct RegressionRows {
     /// multiplied by ±1 (the same value) so that a row's read is plain loads.
     flips: Vec<u32>,
     cache: Cache,
+    /// Rows of Q as [`Rows::row`] and [`Rows::pair`] read them, and the position and length
+    /// of the first (while no exchange has moved it).
+    signed: [Vec<f32>; 2],
+    first: Option<(usize, usize)>,
 }
 
 impl RegressionRows {
@@ -330,21 +355,20 @@ impl RegressionRows {
                 .collect(),
             cache: Cache::new(n, n),
             points,
+            signed: [Vec::new(), Vec::new()],
+            first: None,
         }
     }
-}
 
-impl Rows for RegressionRows {
-    fn positions(&self) -> &Positions {
-        &self.positions
-    }
-
-    fn row(&mut self, i: usize, len: usize, out: &mut [f32]) {
+    /// Q_i over the first `len` positions into `signed[slot]`.
+    fn read(&mut self, i: usize, len: usize, slot: usize) {
         let (points, a) = (&mut self.points, self.source[i] as usize);
         let n = points.len();
         let values = self
             .cache
-            .row(a, n, |start, fresh| points.fill(a, start..n, fresh));
+            .row(a, n, |start, row| points.fill(a, start..n, row));
+        let out = &mut self.signed[slot];
+        out.resize(len.max(out.len()), 0.0);
         assert!(values.len() >= n && self.source.len() >= len && self.flips.len() >= len);
         // SAFETY: every source entry is below n (made as t mod n, then only exchanged), so
         // within `values`; the other slices hold `len` entries
@@ -358,8 +382,31 @@ impl Rows for RegressionRows {
             )
         }
     }
+}
+
+impl Rows for RegressionRows {
+    fn positions(&self) -> &Positions {
+        &self.positions
+    }
+
+    fn row(&mut self, i: usize, len: usize) -> (&[f32], &Positions) {
+        self.read(i, len, 0);
+        self.first = Some((i, len));
+        (&self.signed[0][..len], &self.positions)
+    }
+
+    fn pair(&mut self, i: usize, j: usize, len: usize) -> ([&[f32]; 2], &Positions) {
+        if self.first != Some((i, len)) {
+            self.read(i, len, 0);
+            self.first = Some((i, len));
+        }
+        self.read(j, len, 1);
+        let [q_i, q_j] = &self.signed;
+        ([&q_i[..len], &q_j[..len]], &self.positions)
+    }
 
     fn swap(&mut self, i: usize, j: usize) {
+        self.first = None;
         self.positions.swap(i, j);
         self.source.swap(i, j);
         self.flips.swap(i, j);
@@ -486,9 +533,7 @@ mod tests {
         cache.free = 6;
         let mut row = |cache: &mut Cache, a: usize, len: usize| {
             cache
-                .row(a, len, |start, out| {
-                    points.fill(a, start..start + out.len(), out)
-                })
+                .row(a, len, |start, out| points.fill(a, start..len, out))
                 .to_vec()
         };
         assert_eq!(row(&mut cache, 1, 2), [0.0, 1.0]);
@@ -506,9 +551,8 @@ mod tests {
         let values = [0.5, -1.0, 2.0, 3.5, -0.25, 1.5, 4.0, -2.0, 0.75];
         let signs = vec![1.0, -1.0, 1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0];
         let mut q = ClassRows::new(linear_points(&values), signs.clone());
-        let mut out = vec![0.0; 9];
         for i in 0..9 {
-            q.row(i, 9 - i % 3, &mut out);
+            q.row(i, 9 - i % 3);
         }
         q.swap(1, 7);
         q.swap(2, 8);
@@ -516,7 +560,7 @@ mod tests {
         order.swap(1, 7);
         order.swap(2, 8);
         for i in 0..9 {
-            q.row(i, 9, &mut out);
+            let (out, _) = q.row(i, 9);
             for j in 0..9 {
                 let (a, b) = (order[i], order[j]);
                 let want = (signs[a] * signs[b]) as f32 * (values[a] * values[b]) as f32;

@@ -38,8 +38,6 @@ pub(super) struct Solver<Q: Rows> {
     /// The variable each position holds.
     original: Vec<usize>,
     unshrink: bool,
-    q_i: Vec<f32>,
-    q_j: Vec<f32>,
     /// Room for [`Violations`] and [`Objectives`].
     up: Vec<f64>,
     down: Vec<f64>,
@@ -69,8 +67,6 @@ impl<Q: Rows> Solver<Q> {
             p,
             original: (0..l).collect(),
             unshrink: false,
-            q_i: vec![0.0; l],
-            q_j: vec![0.0; l],
             up: vec![0.0; l],
             down: vec![0.0; l],
             objective: vec![0.0; l],
@@ -144,7 +140,7 @@ impl<Q: Rows> Solver<Q> {
 
     /// The working set (i, j) of Fan, Chen & Lin (2005, WSS 3): i the maximal violator, j the
     /// partner whose step decreases the objective most; `None` when the largest violation is
-    /// below the tolerance. Leaves Q_i in `q_i`. The per-position terms are computed without
+    /// below the tolerance. The per-position terms are computed without
     /// branches into buffers, so that they vectorise, then scanned as libsvm scans them (the
     /// last of equal maxima or minima wins).
     fn select(&mut self) -> Option<(usize, usize)> {
@@ -174,15 +170,10 @@ impl<Q: Rows> Solver<Q> {
             .iter()
             .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
         let i = i?;
-        self.q.row(i, active, &mut self.q_i);
-        let (y_i, d_i) = (self.q.signs()[i], self.q.diagonal()[i]);
-        let terms = self
-            .q
-            .signs()
-            .iter()
-            .zip(self.q.diagonal())
-            .zip(&self.q_i)
-            .zip(&self.down);
+        let (q_i, positions) = self.q.row(i, active);
+        let (signs, diagonal) = (positions.signs(), positions.diagonal());
+        let (y_i, d_i) = (signs[i], diagonal[i]);
+        let terms = signs.iter().zip(diagonal).zip(q_i).zip(&self.down);
         let objective = &mut self.objective[..active];
         vectorised(|| {
             for (out, (((&y, &d), &q), &down)) in objective.iter_mut().zip(terms) {
@@ -208,17 +199,18 @@ impl<Q: Rows> Solver<Q> {
     }
 
     /// Optimise α_i and α_j with the others fixed, clipped to the box, and update the
-    /// gradient (libsvm's update, bound by bound). Q_i is in `q_i` from [`Solver::select`].
+    /// gradient (libsvm's update, bound by bound).
     fn step(&mut self, i: usize, j: usize) {
         let len = self.active_size;
-        self.q.row(j, len, &mut self.q_j);
+        let ([q_i, q_j], positions) = self.q.pair(i, j, len);
+        let (signs, diagonal) = (positions.signs(), positions.diagonal());
         let c = self.c;
         let (old_i, old_j) = (self.alpha[i], self.alpha[j]);
-        let (d_i, d_j) = (self.q.diagonal()[i], self.q.diagonal()[j]);
-        let q_ij = f64::from(self.q_i[j]);
+        let (d_i, d_j) = (diagonal[i], diagonal[j]);
+        let q_ij = f64::from(q_i[j]);
         let (g_i, g_j) = (self.gradient[i], self.gradient[j]);
         let (mut a_i, mut a_j) = (old_i, old_j);
-        if self.q.signs()[i] != self.q.signs()[j] {
+        if signs[i] != signs[j] {
             let quad = d_i + d_j + 2.0 * q_ij;
             let delta = (-g_i - g_j) / if quad > 0.0 { quad } else { TAU };
             let diff = a_i - a_j;
@@ -272,7 +264,7 @@ impl<Q: Rows> Solver<Q> {
         }
         (self.alpha[i], self.alpha[j]) = (a_i, a_j);
         let (delta_i, delta_j) = (self.alpha[i] - old_i, self.alpha[j] - old_j);
-        let rows = self.q_i[..len].iter().zip(&self.q_j[..len]);
+        let rows = q_i.iter().zip(q_j);
         let gradient = &mut self.gradient[..len];
         vectorised(|| {
             for (g, (&qi, &qj)) in gradient.iter_mut().zip(rows) {
@@ -284,9 +276,9 @@ impl<Q: Rows> Solver<Q> {
             let was_upper = self.status[t] == Bound::Upper;
             self.update_status(t);
             if was_upper != (self.status[t] == Bound::Upper) {
-                self.q.row(t, l, &mut self.q_i);
+                let (q_t, _) = self.q.row(t, l);
                 let change = if was_upper { -c } else { c };
-                for (g, &q) in self.gradient_bar.iter_mut().zip(&self.q_i) {
+                for (g, &q) in self.gradient_bar.iter_mut().zip(q_t) {
                     *g += change * f64::from(q);
                 }
             }
@@ -307,20 +299,21 @@ impl<Q: Rows> Solver<Q> {
             .count();
         if free * l > 2 * active * (l - active) {
             for i in active..l {
-                self.q.row(i, active, &mut self.q_i);
-                for t in 0..active {
-                    if self.status[t] == Bound::Free {
-                        self.gradient[i] += self.alpha[t] * f64::from(self.q_i[t]);
+                let (q_i, _) = self.q.row(i, active);
+                let terms = q_i.iter().zip(&self.status).zip(&self.alpha);
+                for ((&q, &status), &alpha) in terms {
+                    if status == Bound::Free {
+                        self.gradient[i] += alpha * f64::from(q);
                     }
                 }
             }
         } else {
             for i in 0..active {
                 if self.status[i] == Bound::Free {
-                    self.q.row(i, l, &mut self.q_i);
+                    let (q_i, _) = self.q.row(i, l);
                     let alpha_i = self.alpha[i];
-                    for t in active..l {
-                        self.gradient[t] += alpha_i * f64::from(self.q_i[t]);
+                    for (g, &q) in self.gradient[active..l].iter_mut().zip(&q_i[active..]) {
+                        *g += alpha_i * f64::from(q);
                     }
                 }
             }
