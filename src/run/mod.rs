@@ -178,13 +178,7 @@ pub fn metrics_for(
 pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     plan.splitter.check_seeds(plan.split_seeds)?;
     stop::clear_stop();
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = plan.threads {
-        builder = builder.num_threads(t);
-    }
-    let pool = builder
-        .build()
-        .map_err(|e| Error::Config(format!("cannot start worker threads: {e}")))?;
+    let pool = Workers::new(plan.threads)?;
     let folds = plan.splitter.fold_count();
     observer.start(count_fits(plan, folds));
     let table = plan.table;
@@ -226,7 +220,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         });
         let fits: Vec<Option<SeedFits>> = match shared.gram {
             Some(gram) if !stop::stop_requested() => {
-                let threads = pool.current_num_threads();
+                let threads = pool.count();
                 pool.install(|| SeedFits::of_seeds(plan, gram, &batch, threads))
             }
             _ => batch.iter().map(|_| None).collect(),
@@ -283,6 +277,41 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     out.records.sort_by(|a, b| a.key().cmp(&b.key()));
     out.predictions.sort_by(|a, b| a.key().cmp(&b.key()));
     Ok(out)
+}
+
+/// The threads a run's work goes to: the global pool when the run takes every core it has,
+/// else a pool of its own (starting two threads cost a small run more than its fits).
+enum Workers {
+    Global,
+    Own(rayon::ThreadPool),
+}
+
+impl Workers {
+    fn new(threads: Option<usize>) -> Result<Workers> {
+        match threads {
+            Some(t) if t != rayon::current_num_threads() => rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map(Workers::Own)
+                .map_err(|e| Error::Config(format!("cannot start worker threads: {e}"))),
+            _ => Ok(Workers::Global),
+        }
+    }
+
+    /// `work` on one of the threads, its parallel parts shared among them.
+    fn install<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match self {
+            Workers::Global => rayon::scope(|_| work()),
+            Workers::Own(pool) => pool.install(work),
+        }
+    }
+
+    fn count(&self) -> usize {
+        match self {
+            Workers::Global => rayon::current_num_threads(),
+            Workers::Own(pool) => pool.current_num_threads(),
+        }
+    }
 }
 
 /// What every fold of a run shares, prepared or decided once before the first fold.
