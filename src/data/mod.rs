@@ -17,7 +17,7 @@ mod record_rows;
 mod records;
 
 pub use builtin::{builtin, Builtin, BUILTINS};
-pub use csv_rows::{CsvRow, CsvRows};
+pub use csv_rows::{CsvRow, CsvRows, Fields};
 pub use load::{load, source_reader, DataSource, DataSpec, Loaded};
 pub use predictions::{for_each_prediction, PredictionLine};
 pub use record_rows::{

@@ -37,21 +37,15 @@ pub fn for_each_prediction(path: &Path, mut each: impl FnMut(PredictionLine)) ->
         return Err(bad("no predictions.csv header".into()));
     }
     for row in rows {
-        let CsvRow {
-            mut fields, line, ..
-        } = row.map_err(|e| bad(e.to_string()))?;
+        let CsvRow { fields, line, .. } = row.map_err(|e| bad(e.to_string()))?;
         let data_row = fields.get(4).and_then(|r| r.parse().ok());
-        match (data_row, fields.len() >= 7) {
-            (Some(row), true) => {
-                let prediction = std::mem::take(&mut fields[6]);
-                let truth = std::mem::take(&mut fields[5]);
-                each(PredictionLine {
-                    model: std::mem::take(&mut fields[0]),
-                    row,
-                    truth,
-                    prediction,
-                })
-            }
+        match (data_row, fields.get(0), fields.get(5), fields.get(6)) {
+            (Some(row), Some(model), Some(truth), Some(prediction)) => each(PredictionLine {
+                model: model.to_string(),
+                row,
+                truth: truth.to_string(),
+                prediction: prediction.to_string(),
+            }),
             _ => return Err(bad(format!("line {line} is not a prediction"))),
         }
     }

@@ -157,40 +157,40 @@ impl<R: BufRead> Iterator for MergeSorted<R> {
 
 /// One row of the records contract.
 fn parse(row: CsvRow) -> std::result::Result<FoldRecord, String> {
-    let Ok::<[String; 14], _>(
-        [model, split_seed, model_seed, fold, metric, value, n_train, n_test, fit_seconds, status, error, warning, train_fraction, chosen],
-    ) = row.fields.try_into()
-    else {
+    let fields = &row.fields;
+    if fields.len() != 14 {
         return Err("a records row has 14 fields".into());
-    };
+    }
+    let [model, split_seed, model_seed, fold, metric, value, n_train, n_test, fit_seconds, status, error, warning, train_fraction, chosen] =
+        std::array::from_fn(|i| fields.get(i).unwrap_or_default());
     fn number<T: std::str::FromStr>(name: &str, text: &str) -> std::result::Result<T, String> {
         text.parse()
             .map_err(|_| format!("{name} '{text}' is not a number of the right kind"))
     }
-    let status = match status.as_str() {
+    let status = match status {
         "ok" => Status::Ok,
         "failed" => Status::Failed,
         other => return Err(format!("status '{other}' is neither ok nor failed")),
     };
-    let optional = |text: String| (!text.is_empty()).then_some(text);
+    let optional = |text: &str| (!text.is_empty()).then(|| text.to_string());
     Ok(FoldRecord {
-        model,
-        split_seed: number("split_seed", &split_seed)?,
-        model_seed: number("model_seed", &model_seed)?,
-        fold: number("fold", &fold)?,
-        metric,
+        model: model.to_string(),
+        split_seed: number("split_seed", split_seed)?,
+        model_seed: number("model_seed", model_seed)?,
+        fold: number("fold", fold)?,
+        metric: metric.to_string(),
         value: if value.is_empty() {
             None
         } else {
-            Some(number("value", &value)?)
+            Some(number("value", value)?)
         },
-        n_train: number("n_train", &n_train)?,
-        n_test: number("n_test", &n_test)?,
-        fit_seconds: number("fit_seconds", &fit_seconds)?,
+        n_train: number("n_train", n_train)?,
+        n_test: number("n_test", n_test)?,
+        fit_seconds: number("fit_seconds", fit_seconds)?,
         status,
         error: optional(error),
         warning: optional(warning),
-        train_fraction: number("train_fraction", &train_fraction)?,
+        train_fraction: number("train_fraction", train_fraction)?,
         chosen: optional(chosen),
     })
 }
