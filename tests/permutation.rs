@@ -14,24 +14,37 @@ fn the_permutation_test_equals_scikit_learns_on_the_same_folds_and_permutations(
         let dir = tempfile::tempdir().unwrap();
         let seed = case["seed"].as_u64().unwrap().to_string();
         let metric = case["metric"].as_str().unwrap();
+        let grouped = dir.path().join("grouped.csv");
+        let source = match case["dataset"].as_str().unwrap() {
+            "diabetes-grouped" => {
+                grouped_diabetes(&grouped);
+                let path = grouped.to_str().unwrap();
+                vec!["--data", path, "--target", "progression", "--groups", "g"]
+            }
+            name => vec!["--dataset", name],
+        };
+        let out = dir.path().join("out");
+        let dir = &out;
         run_ok(
-            dir.path(),
+            dir,
             &[
-                "--dataset",
-                case["dataset"].as_str().unwrap(),
-                "--splitter",
-                case["splitter"].as_str().unwrap(),
-                "--seed-list",
-                &seed,
-                "--model",
-                case["model"].as_str().unwrap(),
-                "--metrics",
-                metric,
-                "--permutations",
-                &n,
-            ],
+                &source[..],
+                &[
+                    "--splitter",
+                    case["splitter"].as_str().unwrap(),
+                    "--seed-list",
+                    &seed,
+                    "--model",
+                    case["model"].as_str().unwrap(),
+                    "--metrics",
+                    metric,
+                    "--permutations",
+                    &n,
+                ],
+            ]
+            .concat(),
         );
-        let summary = common::json(&dir.path().join("summary.json"));
+        let summary = common::json(&dir.join("summary.json"));
         let test = &summary["summaries"][0]["permutation_test"];
         let null = floats(&case["null"]);
         let mean = null.iter().sum::<f64>() / null.len() as f64;
@@ -53,8 +66,21 @@ fn the_permutation_test_equals_scikit_learns_on_the_same_folds_and_permutations(
         }
         assert_eq!(test["p_value"], case["p_value"]);
         assert_eq!(test["permutations"].as_u64().unwrap(), null.len() as u64);
-        assert!(read(&dir.path().join("report.md")).contains("## Better than chance?"));
+        assert!(read(&dir.join("report.md")).contains("## Better than chance?"));
     }
+}
+
+/// diabetes.csv with a first column g = (7 · row) mod 45: 45 groups spread through the file,
+/// whose text order is not their numeric order (make_permutation_reference.py writes the same).
+fn grouped_diabetes(path: &std::path::Path) {
+    let text =
+        read(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/diabetes.csv"));
+    let mut lines = text.lines();
+    let mut out = format!("g,{}\n", lines.next().unwrap());
+    for (row, line) in lines.enumerate() {
+        out += &format!("{},{line}\n", (7 * row) % 45);
+    }
+    std::fs::write(path, out).unwrap();
 }
 
 #[test]

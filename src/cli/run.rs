@@ -94,8 +94,8 @@ pub struct RunArgs {
     #[arg(long, value_enum, help_heading = "Statistics")]
     interval: Option<ExtraInterval>,
     /// Also test every model against chance: the first split seed's folds refitted on N
-    /// permutations of the target (scikit-learn's permutation_test_score, same permutations),
-    /// p = (1 + permutations scoring as well) / (1 + N).
+    /// permutations of the target (scikit-learn's permutation_test_score, same permutations;
+    /// within each group with --groups), p = (1 + permutations scoring as well) / (1 + N).
     #[arg(long, help_heading = "Statistics")]
     permutations: Option<usize>,
     #[command(flatten)]

@@ -75,7 +75,7 @@ impl RandomState {
     }
 
     /// `shuffle(values)`: a backward Fisher–Yates.
-    pub(super) fn shuffle<T>(&mut self, values: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, values: &mut [T]) {
         for i in (1..values.len()).rev() {
             let j = self.0.interval(i as u32) as usize;
             values.swap(i, j);
