@@ -546,6 +546,49 @@ mod tests {
     }
 
     #[test]
+    fn pairs_are_the_rows_even_where_the_cache_holds_only_two() {
+        let values = [0.5, -1.0, 2.0, 3.5, -0.25, 1.5];
+        let n = values.len();
+        // classification with room for two whole rows: every fetch drops the older rows, and
+        // Q_i, the newest, must outlive Q_j's fetch
+        let signs = vec![1.0, -1.0, 1.0, 1.0, -1.0, -1.0];
+        let want =
+            |a: usize, b: usize| (signs[a] * signs[b]) as f32 * (values[a] * values[b]) as f32;
+        let mut q = ClassRows::new(linear_points(&values), signs.clone());
+        q.cache.free = 2 * n;
+        for (i, j) in [(0, 1), (2, 3), (1, 0), (4, 5), (5, 0), (3, 2)] {
+            q.row(i, n);
+            let ([q_i, q_j], _) = q.pair(i, j, n);
+            for t in 0..n {
+                assert_eq!(
+                    (q_i[t], q_j[t]),
+                    (want(i, t), want(j, t)),
+                    "({i}, {j}), {t}"
+                );
+            }
+        }
+        // regression: the Q_i that `row` read is read again once an exchange has moved it
+        let sign = |t: usize| if t < n { 1.0 } else { -1.0 };
+        let want = |a: usize, b: usize| {
+            (sign(a) * sign(b)) as f32 * (values[a % n] * values[b % n]) as f32
+        };
+        let mut q = RegressionRows::new(linear_points(&values));
+        let mut order: Vec<usize> = (0..2 * n).collect();
+        q.row(1, 2 * n);
+        q.swap(1, 8);
+        order.swap(1, 8);
+        let ([q_i, q_j], _) = q.pair(1, 3, 2 * n);
+        for t in 0..2 * n {
+            let (i, j, t_at) = (order[1], order[3], order[t]);
+            assert_eq!(
+                (q_i[t], q_j[t]),
+                (want(i, t_at), want(j, t_at)),
+                "entry {t}"
+            );
+        }
+    }
+
+    #[test]
     fn exchanged_positions_read_as_the_exchanged_rows() {
         // the cache and the points swapped together give the kernel of the swapped data
         let values = [0.5, -1.0, 2.0, 3.5, -0.25, 1.5, 4.0, -2.0, 0.75];
