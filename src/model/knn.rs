@@ -27,7 +27,8 @@ const SPAN: usize = 1024;
 const TILES_PER_GROUP: usize = 16;
 
 /// The k nearest training rows of every test row, nearest first (ties in distance by training
-/// row order), handed to `each` in test-row order.
+/// row order), handed to `each` in test-row order; `largest` is the largest magnitude among
+/// the values of `x` and `x_test` ([`largest_magnitude`]).
 ///
 /// Distances come first from float32 products, ‖a‖² + ‖b‖² − 2a·b (see [`BoundRows`]), on
 /// the rows scaled by a power of two to magnitudes of at most 1. They are fast but round: the
@@ -43,10 +44,11 @@ const TILES_PER_GROUP: usize = 16;
 fn nearest(
     x: &Array2<f64>,
     x_test: &Array2<f64>,
+    largest: f64,
     k: usize,
     mut each: impl FnMut(&[usize]) -> Result<(), String>,
 ) -> Result<(), String> {
-    let scale = bound_scale(largest_magnitude(x, x_test));
+    let scale = bound_scale(largest);
     let packed = BoundRows::new(x.view(), scale);
     let features = x.ncols();
     let relative = (features as f64 + 4.0) * f64::from(f32::EPSILON) * 2.0;
@@ -237,8 +239,11 @@ impl Model for KnnModel {
                 x.nrows()
             ));
         }
-        // features beyond 2^500 are scaled (exactly) in a copy; the usual fold is not copied
-        let scale = overflow_scale(largest_magnitude(x, &data.x_test));
+        // features beyond 2^500 are scaled (exactly, the largest magnitude with them) in a
+        // copy; the usual fold is not copied
+        let largest = largest_magnitude(x, &data.x_test);
+        let scale = overflow_scale(largest);
+        let largest = largest * scale;
         let scaled = (scale != 1.0).then(|| (x * scale, &data.x_test * scale));
         let (x, x_test) = match &scaled {
             Some((x, x_test)) => (x, x_test),
@@ -248,7 +253,7 @@ impl Model for KnnModel {
             Ok(match &data.train {
                 FoldTrain::Values(t) => {
                     let mut values = Vec::with_capacity(x_test.nrows());
-                    nearest(x, x_test, self.k, |near| {
+                    nearest(x, x_test, largest, self.k, |near| {
                         values
                             .push(near.iter().map(|&i| t.targets[i]).sum::<f64>() / self.k as f64);
                         Ok(())
@@ -258,7 +263,7 @@ impl Model for KnnModel {
                 FoldTrain::Classes(t, k) => {
                     let mut shares = vec![0.0; x_test.nrows() * k];
                     let mut out = shares.chunks_mut(*k);
-                    nearest(x, x_test, self.k, |near| {
+                    nearest(x, x_test, largest, self.k, |near| {
                         let out = out.next().expect("one share row per test row");
                         for &i in near {
                             out[t.targets[i]] += 1.0;
@@ -385,7 +390,8 @@ mod tests {
                 // some test rows duplicate training rows
                 x_test.row_mut(0).assign(&x.row(3));
                 let mut got = Vec::new();
-                nearest(&x, &x_test, k, |near| {
+                let largest = largest_magnitude(&x, &x_test);
+                nearest(&x, &x_test, largest, k, |near| {
                     got.push(near.to_vec());
                     Ok(())
                 })

@@ -140,9 +140,9 @@ impl<Q: Rows> Solver<Q> {
 
     /// The working set (i, j) of Fan, Chen & Lin (2005, WSS 3): i the maximal violator, j the
     /// partner whose step decreases the objective most; `None` when the largest violation is
-    /// below the tolerance. The per-position terms are computed without
-    /// branches into buffers, so that they vectorise, then scanned as libsvm scans them (the
-    /// last of equal maxima or minima wins).
+    /// below the tolerance. The per-position terms are computed without branches into buffers,
+    /// so that they vectorise, then scanned as libsvm scans them (the last of equal maxima or
+    /// minima wins).
     fn select(&mut self) -> Option<(usize, usize)> {
         let active = self.active_size;
         let signs = &self.q.signs()[..active];
