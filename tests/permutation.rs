@@ -15,6 +15,7 @@ fn the_permutation_test_equals_scikit_learns_on_the_same_folds_and_permutations(
         let seed = case["seed"].as_u64().unwrap().to_string();
         let metric = case["metric"].as_str().unwrap();
         let grouped = dir.path().join("grouped.csv");
+        let within_groups = case["dataset"] == "diabetes-grouped";
         let source = match case["dataset"].as_str().unwrap() {
             "diabetes-grouped" => {
                 grouped_diabetes(&grouped);
@@ -66,7 +67,18 @@ fn the_permutation_test_equals_scikit_learns_on_the_same_folds_and_permutations(
         }
         assert_eq!(test["p_value"], case["p_value"]);
         assert_eq!(test["permutations"].as_u64().unwrap(), null.len() as u64);
-        assert!(read(&dir.join("report.md")).contains("## Better than chance?"));
+        // the report says which null it tested against: a grouped null is a different test
+        assert_eq!(test["within_groups"].as_bool(), Some(within_groups));
+        let report = read(&dir.join("report.md"));
+        assert!(report.contains("## Better than chance?"));
+        assert_eq!(
+            report.contains("with the target permuted within each group (chance)"),
+            within_groups
+        );
+        assert_eq!(
+            report.contains("with the target permuted (chance)"),
+            !within_groups
+        );
     }
 }
 

@@ -16,13 +16,20 @@ pub(super) fn permutation_tests(
     n: usize,
 ) -> PerModel<Maybe<PermutationTest>> {
     let mut out = Vec::new();
+    let within_groups = plan.table.groups.is_some();
     for (model, metrics) in plan.models.iter().zip(&plan.metrics) {
         let scores = permutation_scores(plan, model.as_ref(), metrics, seed, n);
         for (m, &metric) in metrics.iter().enumerate() {
             let test = match &scores {
                 Ok(scores) => {
                     let (observed, null) = &scores[m];
-                    permutation_test(*observed, null, metric.higher_is_better(), seed)
+                    permutation_test(
+                        *observed,
+                        null,
+                        metric.higher_is_better(),
+                        seed,
+                        within_groups,
+                    )
                 }
                 Err(e) => Maybe::absent(e.clone()),
             };

@@ -364,8 +364,10 @@ pub fn chance_lines(analysis: &Analysis) -> Vec<String> {
             let test = s.permutation_test.as_ref()?;
             Some(match test.value() {
                 Some(t) => format!(
-                    "{} on {}: {:.4} on split seed {}'s folds against {:.4} ± {:.4} with the target permuted (chance); p = {:.4} from {} permutations{}.",
-                    s.model, s.metric, t.observed, t.split_seed, t.null_mean, t.null_sd, t.p_value, t.permutations,
+                    "{} on {}: {:.4} on split seed {}'s folds against {:.4} ± {:.4} with the target permuted{} (chance); p = {:.4} from {} permutations{}.",
+                    s.model, s.metric, t.observed, t.split_seed, t.null_mean, t.null_sd,
+                    if t.within_groups { " within each group" } else { "" },
+                    t.p_value, t.permutations,
                     if t.p_value * (t.permutations + 1) as f64 <= 1.0 + 1e-9 {
                         " (no permutation scored as well: the smallest p this many permutations can give)"
                     } else {

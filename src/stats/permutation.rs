@@ -22,6 +22,10 @@ pub struct PermutationTest {
     /// The split seed whose folds were used; permutation i is the i-th
     /// `numpy.random.RandomState(split seed).permutation(n)`, as scikit-learn draws them.
     pub split_seed: u64,
+    /// Whether the target was permuted within each group (a run with `--groups`), so the
+    /// chance level keeps the grouping the folds respect; absent in older summaries.
+    #[serde(default)]
+    pub within_groups: bool,
 }
 
 /// The test from the real score `observed` and the permuted ones `null`.
@@ -30,6 +34,7 @@ pub fn permutation_test(
     null: &[f64],
     higher_is_better: bool,
     split_seed: u64,
+    within_groups: bool,
 ) -> Maybe<PermutationTest> {
     let (Some(null_mean), Some(null_sd)) = (mean(null), std_dev(null)) else {
         return Maybe::absent("needs at least 2 permutations");
@@ -51,5 +56,6 @@ pub fn permutation_test(
         null_mean,
         null_sd,
         split_seed,
+        within_groups,
     })
 }
