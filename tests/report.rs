@@ -4,7 +4,7 @@
 use seedfold::metric::Metric;
 use seedfold::report::{render_html, render_markdown, render_summary_json, render_table};
 use seedfold::run::{FoldRecord, Status};
-use seedfold::stats::{analyse, group_scores, paired_seeds, Analysis, Options};
+use seedfold::stats::{analyse, group_scores, paired_seeds, Analysis, Decision, Options};
 
 /// 6 seeds × 3 folds of two models on accuracy and rmse, from a fixed generator; model `b` has
 /// one failed fold.
@@ -303,6 +303,24 @@ fn a_large_grid_is_compared_with_its_leader_only() {
         .notes
         .iter()
         .any(|n| n.contains("compared with the leader m39 only")));
+    // the answer's verdicts on the 38 models behind the runner-up name five a verdict
+    let md = render_markdown(&analysis, "synthetic", &about(), &[]);
+    let answer = md.lines().find(|l| l.starts_with("- accuracy:")).unwrap();
+    let rest = answer
+        .split("Against the rest, m39 is ")
+        .nth(1)
+        .and_then(|r| r.split_once('.'))
+        .map(|(rest, _)| rest)
+        .unwrap_or_else(|| panic!("{answer}"));
+    let named: usize = rest
+        .split("; ")
+        .map(|clause| {
+            let (names, more) = clause.split_once(" and ").unwrap_or((clause, "0 more"));
+            assert!(names.split(", ").count() <= 5, "{clause}");
+            names.split(", ").count() + more.trim_end_matches(" more").parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(named, 38, "{rest}");
 }
 
 /// Two models over 6 seeds × 3 folds of accuracy: `steady` scores every fold, `lucky` fails on
@@ -483,4 +501,86 @@ fn a_metric_no_fold_could_score_is_not_blamed_on_the_fits() {
             && answer.contains(" 19 score(s) failed, 0 warned"),
         "{answer}"
     );
+}
+
+#[test]
+fn the_answer_gives_the_leaders_verdict_on_every_other_model() {
+    // top leads close (the runner-up); against the rest: far is clearly behind, near within
+    // the ROPE, and noisy too noisy to call
+    let mut state: u64 = 7;
+    let mut noise = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let mut records = Vec::new();
+    for seed in 0..10u64 {
+        for fold in 0..5usize {
+            let shared = 0.02 * noise();
+            for (model, value) in [
+                ("top", 0.900 + shared),
+                ("close", 0.899 + shared + 0.004 * noise()),
+                ("near", 0.895 + shared + 0.0005 * noise()),
+                ("noisy", 0.880 + shared + 0.2 * noise()),
+                ("far", 0.600 + shared + 0.004 * noise()),
+            ] {
+                records.push(FoldRecord {
+                    model: model.into(),
+                    split_seed: seed,
+                    model_seed: 0,
+                    fold,
+                    metric: "accuracy".into(),
+                    value: Some(value),
+                    n_train: 400,
+                    n_test: 100,
+                    fit_seconds: 0.0,
+                    status: Status::Ok,
+                    error: None,
+                    warning: None,
+                    train_fraction: 1.0,
+                    chosen: None,
+                });
+            }
+        }
+    }
+    let analysis = analyse(
+        &records,
+        &|m: &str| m.parse::<Metric>().unwrap().scale(),
+        &Options::default(),
+    );
+    let md = render_markdown(&analysis, "synthetic", &about(), &[]);
+    let answer = md.lines().find(|l| l.starts_with("- accuracy:")).unwrap();
+    assert!(
+        answer.contains("top and close are practically equivalent")
+            && answer.contains(
+                "Against the rest, top is better than far; practically equivalent to near; not decided against noisy."
+            ),
+        "{answer}"
+    );
+    // each clause is the comparison's own verdict
+    let verdict = |other: &str| {
+        let c = analysis
+            .comparisons
+            .iter()
+            .find(|c| c.model_a == "top" && c.model_b == other)
+            .unwrap();
+        c.decision
+    };
+    assert_eq!(
+        ["far", "near", "noisy"].map(verdict),
+        [Decision::ABetter, Decision::Equivalent, Decision::Undecided]
+    );
+    // two models: the leader line alone
+    let pair: Vec<FoldRecord> = records
+        .into_iter()
+        .filter(|r| r.model == "top" || r.model == "far")
+        .collect();
+    let analysis = analyse(
+        &pair,
+        &|m: &str| m.parse::<Metric>().unwrap().scale(),
+        &Options::default(),
+    );
+    let md = render_markdown(&analysis, "synthetic", &about(), &[]);
+    assert!(!md.contains("Against the rest"), "{md}");
 }

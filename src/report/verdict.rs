@@ -306,23 +306,9 @@ pub fn leads(analysis: &Analysis) -> Vec<Lead<'_>> {
             let leader = on_metric().find(|s| s.model == r.overall_best)?;
             let runner_up = on_metric()
                 .filter(|s| s.model != leader.model)
-                .max_by(|a, b| {
-                    let key = |s: &Summary| {
-                        if s.higher_is_better {
-                            s.across_seeds.mean
-                        } else {
-                            -s.across_seeds.mean
-                        }
-                    };
-                    key(a).total_cmp(&key(b))
-                });
-            let comparison = runner_up.and_then(|b| {
-                analysis.comparisons.iter().find(|c| {
-                    let pair = [&leader.model, &b.model];
-                    c.metric == r.metric
-                        && ([&c.model_a, &c.model_b] == pair || [&c.model_b, &c.model_a] == pair)
-                })
-            });
+                .max_by(|a, b| goodness(a).total_cmp(&goodness(b)));
+            let comparison =
+                runner_up.and_then(|b| pair(analysis, &r.metric, &leader.model, &b.model));
             Some(Lead {
                 metric: &r.metric,
                 leader,
@@ -331,6 +317,75 @@ pub fn leads(analysis: &Analysis) -> Vec<Lead<'_>> {
             })
         })
         .collect()
+}
+
+/// A summary's mean over seeds, larger when better.
+fn goodness(s: &Summary) -> f64 {
+    if s.higher_is_better {
+        s.across_seeds.mean
+    } else {
+        -s.across_seeds.mean
+    }
+}
+
+/// The comparison of models `a` and `b` on `metric`, in whichever direction it was made.
+fn pair<'a>(analysis: &'a Analysis, metric: &str, a: &str, b: &str) -> Option<&'a Comparison> {
+    analysis.comparisons.iter().find(|c| {
+        c.metric == metric && (c.model_a == a && c.model_b == b || c.model_a == b && c.model_b == a)
+    })
+}
+
+/// " Against the rest, forest is better than tree; not decided against naive_bayes." — the
+/// leader's verdicts on the models behind the runner-up, so the answer covers every model;
+/// nothing when there are none.
+fn rest_sentence(analysis: &Analysis, lead: &Lead) -> String {
+    let leader = lead.leader.model.as_str();
+    let mut rest: Vec<&Summary> = analysis
+        .summaries
+        .iter()
+        .filter(|s| s.metric == lead.metric && s.model != leader)
+        .filter(|s| lead.runner_up.is_none_or(|r| r.model != s.model))
+        .collect();
+    rest.sort_by(|a, b| goodness(b).total_cmp(&goodness(a)));
+    let mut groups: [(&str, Vec<&str>); 6] = [
+        ("better than", Vec::new()),
+        ("practically equivalent to", Vec::new()),
+        ("tied with", Vec::new()),
+        ("not decided against", Vec::new()),
+        ("worse, on the folds both scored, than", Vec::new()),
+        ("not compared with", Vec::new()),
+    ];
+    for other in rest {
+        let group = match pair(analysis, lead.metric, leader, &other.model) {
+            None => 5,
+            Some(c) if c.mean_difference == 0.0 => 2,
+            Some(c) => match c.decision {
+                Decision::ABetter if c.model_a == leader => 0,
+                Decision::ABetter => 4,
+                Decision::Equivalent => 1,
+                Decision::Undecided => 3,
+            },
+        };
+        groups[group].1.push(&other.model);
+    }
+    let clauses: Vec<String> = groups
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(verdict, names)| format!("{verdict} {}", name_list(names)))
+        .collect();
+    if clauses.is_empty() {
+        return String::new();
+    }
+    format!(" Against the rest, {leader} is {}.", clauses.join("; "))
+}
+
+/// "a, b, c" — or the first five and how many more.
+fn name_list(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    match names.len() {
+        n if n <= SHOWN => names.join(", "),
+        n => format!("{} and {} more", names[..SHOWN].join(", "), n - SHOWN),
+    }
 }
 
 /// One line per metric: the model with the best mean against the runner-up, in words that
@@ -411,8 +466,8 @@ fn failed_scores(summaries: &[&Summary]) -> String {
 }
 
 /// The answer a reader wants first, one line per metric: the leader and the verdict (as
-/// [`leader_lines`]), how much of the uncertainty is the seed, and the fits that failed or
-/// warned.
+/// [`leader_lines`]), the leader's verdicts on the other models, how much of the uncertainty
+/// is the seed, and the fits that failed or warned.
 pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
     let leads = leads(analysis);
     let mut metrics: Vec<&str> = analysis
@@ -437,7 +492,7 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
                 .filter(|u| u.metric == metric)
                 .collect();
             let mut line = match (leads.iter().find(|l| l.metric == metric), summaries.first()) {
-                (Some(lead), _) => leader_line(analysis, lead),
+                (Some(lead), _) => leader_line(analysis, lead) + &rest_sentence(analysis, lead),
                 (None, Some(only)) => format!("{metric}: {} only.", only.model),
                 (None, None) => format!("{metric}: no model has a scored fold."),
             };
