@@ -308,3 +308,41 @@ fn the_four_model_report_answers_first_in_words_that_match_its_numbers() {
     // the check of "A is better than B" is not empty: this run has such verdicts
     assert!(claims > 0);
 }
+
+#[test]
+fn a_regression_report_with_lower_is_better_metrics_answers_in_words_that_match_its_numbers() {
+    check(&[
+        "--dataset",
+        "diabetes",
+        "--model",
+        "ols",
+        "--model",
+        "lasso:alpha=0.5",
+        "--model",
+        "tree",
+        "--model",
+        "knn",
+        "--metrics",
+        "r2,mae,rmse",
+        "--seeds",
+        "12",
+    ]);
+}
+
+#[test]
+fn a_multiclass_report_answers_in_words_that_match_its_numbers() {
+    check(&[
+        "--dataset",
+        "wine",
+        "--model",
+        "logistic",
+        "--model",
+        "naive_bayes",
+        "--model",
+        "tree",
+        "--model",
+        "knn",
+        "--seeds",
+        "12",
+    ]);
+}
