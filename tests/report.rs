@@ -321,6 +321,15 @@ fn a_large_grid_is_compared_with_its_leader_only() {
         })
         .sum();
     assert_eq!(named, 38, "{rest}");
+    // the seed's share: the two compared, then the range of the other 38
+    let shares = answer
+        .split("The seed's share of one run's uncertainty: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{answer}"));
+    assert!(
+        shares.starts_with("m38 0 %, m39 0 %, the other 38 models 0–0 % (the rest"),
+        "{shares}"
+    );
 }
 
 /// Two models over 6 seeds × 3 folds of accuracy: `steady` scores every fold, `lucky` fails on
@@ -505,8 +514,8 @@ fn a_metric_no_fold_could_score_is_not_blamed_on_the_fits() {
 
 #[test]
 fn the_answer_gives_the_leaders_verdict_on_every_other_model() {
-    // top leads close (the runner-up); against the rest: far is clearly behind, near within
-    // the ROPE, and noisy too noisy to call
+    // top leads close (the runner-up); against the rest: far and farther are clearly behind,
+    // near within the ROPE, and noisy too noisy to call
     let mut state: u64 = 7;
     let mut noise = move || {
         state = state
@@ -524,6 +533,7 @@ fn the_answer_gives_the_leaders_verdict_on_every_other_model() {
                 ("near", 0.895 + shared + 0.0005 * noise()),
                 ("noisy", 0.880 + shared + 0.2 * noise()),
                 ("far", 0.600 + shared + 0.004 * noise()),
+                ("farther", 0.500 + shared + 0.03 * noise()),
             ] {
                 records.push(FoldRecord {
                     model: model.into(),
@@ -554,10 +564,31 @@ fn the_answer_gives_the_leaders_verdict_on_every_other_model() {
     assert!(
         answer.contains("top and close are practically equivalent")
             && answer.contains(
-                "Against the rest, top is better than far; practically equivalent to near; not decided against noisy."
+                "Against the rest, top is better than far, farther; practically equivalent to near; not decided against noisy."
             ),
         "{answer}"
     );
+    // six models: the seed's share of the two compared, then the others' range
+    let share = |model: &str| {
+        let s = analysis
+            .summaries
+            .iter()
+            .find(|s| s.model == model)
+            .unwrap();
+        let e = s.seed_effect.value().unwrap();
+        (100.0 * (e.share.split_seed + e.share.model_seed)).round()
+    };
+    let others = ["near", "noisy", "far", "farther"].map(share);
+    let (low, high) = (
+        others.iter().copied().fold(f64::INFINITY, f64::min),
+        others.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
+    let expected = format!(
+        "The seed's share of one run's uncertainty: close {} %, top {} %, the other 4 models {low}–{high} % (the rest is the finite data).",
+        share("close"),
+        share("top")
+    );
+    assert!(answer.contains(&expected), "{expected} not in {answer}");
     // each clause is the comparison's own verdict
     let verdict = |other: &str| {
         let c = analysis
@@ -568,8 +599,13 @@ fn the_answer_gives_the_leaders_verdict_on_every_other_model() {
         c.decision
     };
     assert_eq!(
-        ["far", "near", "noisy"].map(verdict),
-        [Decision::ABetter, Decision::Equivalent, Decision::Undecided]
+        ["far", "farther", "near", "noisy"].map(verdict),
+        [
+            Decision::ABetter,
+            Decision::ABetter,
+            Decision::Equivalent,
+            Decision::Undecided
+        ]
     );
     // two models: the leader line alone
     let pair: Vec<FoldRecord> = records

@@ -379,6 +379,50 @@ fn rest_sentence(analysis: &Analysis, lead: &Lead) -> String {
     format!(" Against the rest, {leader} is {}.", clauses.join("; "))
 }
 
+/// " The seed's share of one run's uncertainty: forest 8 %, logistic 5 % (the rest is the
+/// finite data)." — every model's, or with more than five the leader's and the runner-up's
+/// and the range of the others'; nothing when no model's share is known.
+fn seed_share_sentence(summaries: &[&Summary], lead: Option<&Lead>) -> String {
+    const SHOWN: usize = 5;
+    let shares: Vec<(&str, f64)> = summaries
+        .iter()
+        .filter_map(|s| {
+            let e = s.seed_effect.value()?;
+            Some((s.model.as_str(), e.share.split_seed + e.share.model_seed))
+        })
+        .collect();
+    let named = |model: &str| {
+        lead.is_some_and(|l| {
+            l.leader.model == model || l.runner_up.is_some_and(|r| r.model == model)
+        })
+    };
+    let (shown, others): (Vec<_>, Vec<_>) = shares
+        .iter()
+        .partition(|(model, _)| shares.len() <= SHOWN || named(model));
+    let mut parts: Vec<String> = shown
+        .iter()
+        .map(|(model, share)| format!("{model} {}", percent(Some(*share))))
+        .collect();
+    if let (Some(low), Some(high)) = (
+        others.iter().map(|(_, s)| *s).min_by(f64::total_cmp),
+        others.iter().map(|(_, s)| *s).max_by(f64::total_cmp),
+    ) {
+        parts.push(format!(
+            "the other {} models {}–{}",
+            others.len(),
+            percent(Some(low)).trim_end_matches(" %"),
+            percent(Some(high))
+        ));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(
+        " The seed's share of one run's uncertainty: {} (the rest is the finite data).",
+        parts.join(", ")
+    )
+}
+
 /// "a, b, c" — or the first five and how many more.
 fn name_list(names: &[&str]) -> String {
     const SHOWN: usize = 5;
@@ -491,7 +535,8 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
                 .iter()
                 .filter(|u| u.metric == metric)
                 .collect();
-            let mut line = match (leads.iter().find(|l| l.metric == metric), summaries.first()) {
+            let lead = leads.iter().find(|l| l.metric == metric);
+            let mut line = match (lead, summaries.first()) {
                 (Some(lead), _) => leader_line(analysis, lead) + &rest_sentence(analysis, lead),
                 (None, Some(only)) => format!("{metric}: {} only.", only.model),
                 (None, None) => format!("{metric}: no model has a scored fold."),
@@ -503,24 +548,7 @@ pub fn answer_lines(analysis: &Analysis) -> Vec<String> {
                     names.join(", ")
                 );
             }
-            let seed: Vec<String> = summaries
-                .iter()
-                .filter_map(|s| {
-                    s.seed_effect.value().map(|e| {
-                        format!(
-                            "{} {}",
-                            s.model,
-                            percent(Some(e.share.split_seed + e.share.model_seed))
-                        )
-                    })
-                })
-                .collect();
-            if !seed.is_empty() {
-                line += &format!(
-                    " The seed's share of one run's uncertainty: {} (the rest is the finite data).",
-                    seed.join(", ")
-                );
-            }
+            line += &seed_share_sentence(&summaries, lead);
             let failed: usize = summaries.iter().map(|s| s.n_failed).sum::<usize>()
                 + unscored.iter().map(|u| u.failed).sum::<usize>();
             let warned: usize = summaries.iter().map(|s| s.n_warnings).sum();
