@@ -883,3 +883,30 @@ fn a_learning_curve_adds_nested_shares_without_touching_the_whole_share() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not in (0, 1]"));
 }
+
+#[test]
+fn the_large_run_warning_counts_every_learning_curve_share() {
+    // 1,000,000 seeds × 5 folds × 3 metrics = 15 million records, under the 20 million that
+    // warn; with three shares besides the whole, 60 million. `--resume` into an empty folder
+    // stops the run right after the warning.
+    let warning = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let o = common::seedfold()
+            .args(["run", "--dataset", "diabetes", "--model", "ols"])
+            .args(["--metrics", "r2,mae,mse", "--seeds", "1000000", "--resume"])
+            .args(extra)
+            .arg("--out")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        let err = common::stderr(&o);
+        assert!(err.contains("nothing to resume"), "{err}");
+        err.lines()
+            .find(|l| l.contains("records (records.csv"))
+            .map(str::to_string)
+    };
+    assert_eq!(warning(&[]), None);
+    let warned = warning(&["--learning-curve", "0.25,0.5,0.75"]).expect("a warning");
+    assert!(warned.contains("writes 60000000 records"), "{warned}");
+}

@@ -137,6 +137,7 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         &models,
         &metrics,
         &experiment.model_seeds,
+        experiment.train_fractions().len(),
     );
     // --seeds auto resumes with the seeds it had decided on
     let adopt = |previous: &Manifest| {
@@ -346,6 +347,7 @@ fn warn_if_large(
     models: &[Arc<dyn Model>],
     metrics: &[Vec<crate::metric::Metric>],
     model_seeds: &[u64],
+    train_fractions: usize,
 ) {
     let folds = splitter.fold_count() as u64;
     let per_fold: u64 = models
@@ -360,7 +362,8 @@ fn warn_if_large(
             (runs * scored.len()) as u64
         })
         .sum();
-    let records = seeds.len() as u64 * folds * per_fold;
+    // a learning curve scores every fold once per training fraction
+    let records = seeds.len() as u64 * folds * per_fold * train_fractions as u64;
     if records > LARGE_RUN_RECORDS {
         warn(&[format!(
             "this study writes {records} records (records.csv ~{} MB, ~{} MB of scores held for the analysis); consider fewer seeds or --shard",
