@@ -262,29 +262,35 @@ fn verdicts_name_the_better_model_and_their_rule() {
     }
 }
 
+/// A scored accuracy of `model` on a fold of 80 training and 20 test rows.
+fn scored(model: &str, split_seed: u64, fold: usize, value: f64) -> FoldRecord {
+    FoldRecord {
+        model: model.into(),
+        split_seed,
+        model_seed: 0,
+        fold,
+        metric: "accuracy".into(),
+        value: Some(value),
+        n_train: 80,
+        n_test: 20,
+        fit_seconds: 0.0,
+        status: Status::Ok,
+        error: None,
+        warning: None,
+        train_fraction: 1.0,
+        chosen: None,
+    }
+}
+
 #[test]
 fn a_large_grid_is_compared_with_its_leader_only() {
     // 40 models: 39 comparisons a metric instead of 780, and a note that says so
     let records: Vec<FoldRecord> = (0..40)
         .flat_map(|m| {
             (0..4u64).flat_map(move |seed| {
-                (0..3usize).map(move |fold| FoldRecord {
-                    model: format!("m{m:02}"),
-                    split_seed: seed,
-                    model_seed: 0,
-                    fold,
-                    metric: "accuracy".into(),
-                    value: Some(
-                        0.5 + 0.005 * m as f64 + 0.01 * ((seed as usize + fold) % 3) as f64,
-                    ),
-                    n_train: 80,
-                    n_test: 20,
-                    fit_seconds: 0.0,
-                    status: Status::Ok,
-                    error: None,
-                    warning: None,
-                    train_fraction: 1.0,
-                    chosen: None,
+                (0..3usize).map(move |fold| {
+                    let value = 0.5 + 0.005 * m as f64 + 0.01 * ((seed as usize + fold) % 3) as f64;
+                    scored(&format!("m{m:02}"), seed, fold, value)
                 })
             })
         })
@@ -535,22 +541,7 @@ fn the_answer_gives_the_leaders_verdict_on_every_other_model() {
                 ("far", 0.600 + shared + 0.004 * noise()),
                 ("farther", 0.500 + shared + 0.03 * noise()),
             ] {
-                records.push(FoldRecord {
-                    model: model.into(),
-                    split_seed: seed,
-                    model_seed: 0,
-                    fold,
-                    metric: "accuracy".into(),
-                    value: Some(value),
-                    n_train: 400,
-                    n_test: 100,
-                    fit_seconds: 0.0,
-                    status: Status::Ok,
-                    error: None,
-                    warning: None,
-                    train_fraction: 1.0,
-                    chosen: None,
-                });
+                records.push(scored(model, seed, fold, value));
             }
         }
     }

@@ -87,20 +87,24 @@ fn whole_word(text: &str, word: &str, joiners: &str) -> Option<usize> {
     })
 }
 
-/// Checks the report of a run with `args`; how many "A is better than B" claims it verified.
-fn check(args: &[&str]) -> usize {
-    let (html, summary) = report(args);
-    let what = args.join(" ");
+/// The distinct values of `field` ("model", "metric") over summary.json's summaries.
+fn summary_names<'a>(
+    summary: &'a serde_json::Value,
+    field: &str,
+) -> std::collections::BTreeSet<&'a str> {
+    let summaries = summary["summaries"].as_array().unwrap().iter();
+    summaries.map(|s| s[field].as_str().unwrap()).collect()
+}
+
+/// Checks the report of a run with the arguments `what` (split at spaces); how many "A is
+/// better than B" claims it verified.
+fn check(what: &str) -> usize {
+    let (html, summary) = report(&what.split_whitespace().collect::<Vec<_>>());
     // the answer comes first, before any plot
     let answer_at = html.find("class=\"answer\"").expect("an answer block");
     assert!(answer_at < html.find("<svg").unwrap(), "{what}");
     let answer = text(&html[answer_at..html[answer_at..].find("</div>").unwrap() + answer_at]);
-    let metrics: std::collections::BTreeSet<&str> = summary["summaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["metric"].as_str().unwrap())
-        .collect();
+    let metrics = summary_names(&summary, "metric");
     for m in &metrics {
         let line = answer
             .split(&format!("{m}: "))
@@ -162,12 +166,7 @@ fn check(args: &[&str]) -> usize {
     // metric it speaks of: each list item and table row is read with the metrics it names
     // (every metric when it names none), cut into clauses at '.', ';' and line breaks
     let comparisons = summary["comparisons"].as_array().unwrap();
-    let models: std::collections::BTreeSet<&str> = summary["summaries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["model"].as_str().unwrap())
-        .collect();
+    let models = summary_names(&summary, "model");
     let blocks = html.replace("<tr>", "<li>").replace("<p>", "<li>");
     let mut claims = 0;
     for block in blocks.split("<li>").map(text) {
@@ -275,74 +274,28 @@ fn check(args: &[&str]) -> usize {
 
 #[test]
 fn the_readme_report_answers_first_in_words_that_match_its_numbers() {
-    check(&[
-        "--dataset",
-        "diabetes",
-        "--model",
-        "ols",
-        "--model",
-        "ridge",
-        "--seeds",
-        "100",
-    ]);
+    check("--dataset diabetes --model ols --model ridge --seeds 100");
 }
 
 #[test]
 fn the_four_model_report_answers_first_in_words_that_match_its_numbers() {
-    let claims = check(&[
-        "--dataset",
-        "breast_cancer",
-        "--model",
-        "logistic",
-        "--model",
-        "knn",
-        "--model",
-        "tree",
-        "--model",
-        "forest:trees=30",
-        "--model-seeds",
-        "3",
-        "--seeds",
-        "10",
-    ]);
+    let claims = check(
+        "--dataset breast_cancer --model logistic --model knn --model tree --model forest:trees=30 --model-seeds 3 --seeds 10",
+    );
     // the check of "A is better than B" is not empty: this run has such verdicts
     assert!(claims > 0);
 }
 
 #[test]
 fn a_regression_report_with_lower_is_better_metrics_answers_in_words_that_match_its_numbers() {
-    check(&[
-        "--dataset",
-        "diabetes",
-        "--model",
-        "ols",
-        "--model",
-        "lasso:alpha=0.5",
-        "--model",
-        "tree",
-        "--model",
-        "knn",
-        "--metrics",
-        "r2,mae,rmse",
-        "--seeds",
-        "12",
-    ]);
+    check(
+        "--dataset diabetes --model ols --model lasso:alpha=0.5 --model tree --model knn --metrics r2,mae,rmse --seeds 12",
+    );
 }
 
 #[test]
 fn a_multiclass_report_answers_in_words_that_match_its_numbers() {
-    check(&[
-        "--dataset",
-        "wine",
-        "--model",
-        "logistic",
-        "--model",
-        "naive_bayes",
-        "--model",
-        "tree",
-        "--model",
-        "knn",
-        "--seeds",
-        "12",
-    ]);
+    check(
+        "--dataset wine --model logistic --model naive_bayes --model tree --model knn --seeds 12",
+    );
 }
