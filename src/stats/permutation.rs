@@ -19,8 +19,9 @@ pub struct PermutationTest {
     pub null_mean: f64,
     /// Their standard deviation.
     pub null_sd: f64,
-    /// The split seed whose folds were used; permutation i is the i-th
-    /// `numpy.random.RandomState(split seed).permutation(n)`, as scikit-learn draws them.
+    /// The split seed whose folds were used; permutation i is drawn as scikit-learn draws it
+    /// from `numpy.random.RandomState(split seed)`: the i-th `permutation(n)`, or with groups
+    /// each group's rows shuffled in turn.
     pub split_seed: u64,
     /// Whether the target was permuted within each group (a run with `--groups`), so the
     /// chance level keeps the grouping the folds respect; absent in older summaries.
