@@ -149,6 +149,23 @@ fn a_study_runs_every_data_set_and_compares_the_models_over_them() {
     let answer_at = html.find("class=\"answer\"").unwrap();
     assert!(answer_at < html.find("<svg").unwrap());
     assert!(html[answer_at..].contains("ranks first over"), "{html}");
+    // and the rank test of the first against the third model, the one the pair leaves out
+    let mut by_rank: Vec<usize> = (0..3).collect();
+    by_rank.sort_by(|&x, &y| average[x].total_cmp(&average[y]));
+    let (first, third) = (models[by_rank[0]], models[by_rank[2]]);
+    let pair = b["holm"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["a"] == first && p["b"] == third || p["a"] == third && p["b"] == first)
+        .unwrap();
+    let verdict = if pair["significant"] == true {
+        "ahead beyond chance of"
+    } else {
+        "not told apart from"
+    };
+    let rest = format!("Against the rest, {first} is {verdict} {third}.");
+    assert!(html[answer_at..].contains(&rest), "{rest} not in {html}");
     let md = read(&out.join("report.md"));
     assert!(md.find("## The answer").unwrap() < md.find("## Data sets").unwrap());
 

@@ -2,6 +2,7 @@
 //! report.html, which compare the models across data sets (each data set's own report sits in
 //! its sub-folder). Pure renderers of a [`Study`].
 
+use super::verdict::name_list;
 use super::{html, markdown, svg};
 use crate::stats::{Benchmark, Maybe};
 use serde::Serialize;
@@ -47,9 +48,8 @@ pub fn write_study_json(study: &Study, mut out: impl std::io::Write) -> std::io:
     out.write_all(b"\n")
 }
 
-/// The sentences on one metric's comparison over data sets.
 /// The study's answer, one line per metric: which model ranks first over the data sets, by
-/// how much, and whether the rank tests separate it from the second.
+/// how much, whether the rank tests separate it from the second, and from each of the others.
 fn answer_lines(study: &Study) -> Vec<String> {
     study
         .benchmark
@@ -90,11 +90,44 @@ fn answer_lines(study: &Study) -> Vec<String> {
                 ),
                 None => " The pair was not tested.".into(),
             };
-            line
+            let rest: Vec<&str> = order[2..].iter().map(|&i| b.models[i].as_str()).collect();
+            line + &rest_sentence(b, m1, &rest)
         })
         .collect()
 }
 
+/// " Against the rest, logistic is ahead beyond chance of tree; not told apart from knn." —
+/// the rank tests of `first` against each model of `rest`; nothing when `rest` is empty.
+fn rest_sentence(b: &Benchmark, first: &str, rest: &[&str]) -> String {
+    let mut groups: [(&str, Vec<&str>); 3] = [
+        ("ahead beyond chance of", Vec::new()),
+        ("not told apart from", Vec::new()),
+        ("not tested against", Vec::new()),
+    ];
+    for &other in rest {
+        let pair = b.holm.iter().find(|p| {
+            (p.a.as_str(), p.b.as_str()) == (first, other)
+                || (p.a.as_str(), p.b.as_str()) == (other, first)
+        });
+        let group = match pair {
+            Some(p) if p.significant => 0,
+            Some(_) => 1,
+            None => 2,
+        };
+        groups[group].1.push(other);
+    }
+    let clauses: Vec<String> = groups
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(verdict, names)| format!("{verdict} {}", name_list(names)))
+        .collect();
+    if clauses.is_empty() {
+        return String::new();
+    }
+    format!(" Against the rest, {first} is {}.", clauses.join("; "))
+}
+
+/// The sentences on one metric's comparison over data sets.
 fn lines(b: &Benchmark) -> Vec<String> {
     let mut lines = vec![format!(
         "{} models over {} data sets; each data set ranks them by {} ({} is better), ties sharing their mean rank.",

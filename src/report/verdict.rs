@@ -424,7 +424,7 @@ fn seed_share_sentence(summaries: &[&Summary], lead: Option<&Lead>) -> String {
 }
 
 /// "a, b, c" — or the first five and how many more.
-fn name_list(names: &[&str]) -> String {
+pub(super) fn name_list(names: &[&str]) -> String {
     const SHOWN: usize = 5;
     match names.len() {
         n if n <= SHOWN => names.join(", "),
