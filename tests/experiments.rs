@@ -244,6 +244,71 @@ fn killed_run_resumes_to_the_same_records() {
     );
 }
 
+/// Ctrl-C (SIGINT) stops a run after the fits in progress: it says so, ends with status 2
+/// (not killed by the signal), keeps the seeds finished by then, and resumes to the records
+/// of a run never stopped.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn ctrl_c_stops_after_the_fits_in_progress_and_resumes_to_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "--dataset",
+        "wine",
+        "--model",
+        "forest:trees=40",
+        "--model",
+        "logistic",
+        "--model-seeds",
+        "2",
+        "--seeds",
+        "160",
+        "--threads",
+        "1",
+        "--quiet",
+        "--out",
+    ];
+    let stopped = dir.path().join("stopped");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("seedfold"))
+        .args(args)
+        .arg(&stopped)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while read_or_empty(&stopped.join("seeds.done")).lines().count() == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no seed finished in time"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let signalled = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let ended = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&ended.stderr);
+    assert_eq!(ended.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("stopping after the fits in progress")
+            && stderr.contains("interrupted: the finished split seeds are saved"),
+        "{stderr}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(&stopped.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["status"], "running");
+    assert!(!stopped.join("records.csv").exists());
+    let done = read(&stopped.join("seeds.done")).lines().count();
+    assert!(0 < done && done < 160, "{done} seeds saved");
+    assert!(resume(&args, &stopped).contains(&format!("resuming: {done} of 160 seeds done")));
+    let whole = dir.path().join("whole");
+    seedfold().args(args).arg(&whole).assert().success();
+    assert_same_report(&stopped, &whole);
+}
+
 #[test]
 fn resume_with_no_saved_seed_starts_over() {
     let dir = tempfile::tempdir().unwrap();

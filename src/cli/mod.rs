@@ -2,6 +2,7 @@
 
 mod args;
 mod datasets;
+mod interrupt;
 mod interval_coverage;
 mod merge;
 mod metrics;

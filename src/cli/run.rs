@@ -1,6 +1,7 @@
 //! `seedfold run`: options and experiment file in, resolved experiment out to `execute`.
 
 use super::args::{DataArgs, SeedArgs, SplitArgs};
+use super::interrupt::stopping_on_ctrl_c;
 use super::report::StatsArgs;
 use anyhow::{bail, Result};
 use clap::Args;
@@ -163,11 +164,14 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         if flags_name_data(&args.data.section()) {
             bail!("the experiment file lists its data sets in [[data]]: leave out --dataset, --data, --target, --features, --groups and --task, or use a file with one [data]");
         }
-        return super::study::run_study(&file, &how);
+        return stopping_on_ctrl_c(|| super::study::run_study(&file, &how));
     }
-    let table = super::load(&file.data_spec()?)?;
-    let experiment = file.resolve(table.y.task())?;
-    seedfold::execute::execute(&experiment, table, &how)
+    // from the load on: Ctrl-C while the data loads stops the run as soon as it starts
+    stopping_on_ctrl_c(|| {
+        let table = super::load(&file.data_spec()?)?;
+        let experiment = file.resolve(table.y.task())?;
+        seedfold::execute::execute(&experiment, table, &how)
+    })
 }
 
 /// Whether the command line names data or its columns.

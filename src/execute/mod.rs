@@ -68,6 +68,8 @@ pub fn execute(experiment: &Experiment, table: Table, how: &Execution) -> Result
     let (out, mode) = (how.out, how.mode);
     let _lock = lock(out)?;
     let ran = execute_locked(experiment, table, how);
+    // a stop no run took (asked for while the reports were written) ends with this run
+    crate::run::clear_stop();
     // an interrupted run stays resumable, as a killed one does: its seeds are not thrown away
     let interrupted =
         matches!(&ran, Err(e) if matches!(e.downcast_ref(), Some(crate::Error::Interrupted)));

@@ -32,6 +32,7 @@ pub use manifest::{
 pub use ncv::nested_reps;
 pub use permutation::permutation_scores;
 pub use progress::{Observer, Silent};
+pub(crate) use stop::clear_stop;
 pub use stop::request_stop;
 pub use tune::inner_folds;
 
@@ -174,10 +175,11 @@ pub fn metrics_for(
         .collect())
 }
 
-/// Run the plan. Failed fits are recorded, not fatal (unless `fail_fast`).
+/// Run the plan. Failed fits are recorded, not fatal (unless `fail_fast`). A stop asked for
+/// ([`request_stop`], before or during the run) ends it after the fits in progress with
+/// [`Error::Interrupted`], the seeds finished by then handed to `observer`.
 pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
     plan.splitter.check_seeds(plan.split_seeds)?;
-    stop::clear_stop();
     let pool = Workers::new(plan.threads)?;
     let folds = plan.splitter.fold_count();
     observer.start(count_fits(plan, folds));
@@ -259,6 +261,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
         out = released.out;
         if stop::stop_requested() {
             observer.finish();
+            stop::clear_stop();
             return Err(Error::Interrupted);
         }
         if plan.fail_fast {
