@@ -154,48 +154,57 @@ fn bad_experiment_files_name_the_key_and_line() {
     );
 }
 
-#[test]
-fn killed_run_resumes_to_the_same_records() {
-    let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "run",
-        "--dataset",
-        "wine",
-        "--model",
-        "forest:trees=40",
-        "--model",
-        "logistic",
-        "--model-seeds",
-        "2",
-        "--seeds",
-        "160",
-        "--threads",
-        "1",
-        "--quiet",
-        "--save-predictions",
-        "--save-splits",
-        "--out",
-    ];
-    let killed = dir.path().join("killed");
+/// A run long enough to stop part way: 160 seeds of two models on one thread.
+const LONG_RUN: [&str; 17] = [
+    "run",
+    "--dataset",
+    "wine",
+    "--model",
+    "forest:trees=40",
+    "--model",
+    "logistic",
+    "--model-seeds",
+    "2",
+    "--seeds",
+    "160",
+    "--threads",
+    "1",
+    "--quiet",
+    "--save-predictions",
+    "--save-splits",
+    "--out",
+];
+
+/// [`LONG_RUN`] into `out`, started and waited on until it has saved a seed.
+fn long_run_with_a_seed_saved(out: &Path, stderr: std::process::Stdio) -> std::process::Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("seedfold"))
-        .args(args)
-        .arg(&killed)
+        .args(LONG_RUN)
+        .arg(out)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let started = Instant::now();
-    while read_or_empty(&killed.join("seeds.done")).lines().count() == 0 {
+    while read_or_empty(&out.join("seeds.done")).lines().count() == 0 {
         assert!(
             started.elapsed() < Duration::from_secs(120),
             "no seed finished in time"
         );
         assert!(
             child.try_wait().unwrap().is_none(),
-            "the run finished before it could be killed"
+            "the run finished before it could be stopped"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    child
+}
+
+#[test]
+fn killed_run_resumes_to_the_same_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = LONG_RUN;
+    let killed = dir.path().join("killed");
+    let mut child = long_run_with_a_seed_saved(&killed, std::process::Stdio::null());
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert!(
@@ -251,39 +260,9 @@ fn killed_run_resumes_to_the_same_records() {
 #[test]
 fn ctrl_c_stops_after_the_fits_in_progress_and_resumes_to_the_same_records() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "run",
-        "--dataset",
-        "wine",
-        "--model",
-        "forest:trees=40",
-        "--model",
-        "logistic",
-        "--model-seeds",
-        "2",
-        "--seeds",
-        "160",
-        "--threads",
-        "1",
-        "--quiet",
-        "--out",
-    ];
+    let args = LONG_RUN;
     let stopped = dir.path().join("stopped");
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("seedfold"))
-        .args(args)
-        .arg(&stopped)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while read_or_empty(&stopped.join("seeds.done")).lines().count() == 0 {
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "no seed finished in time"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let child = long_run_with_a_seed_saved(&stopped, std::process::Stdio::piped());
     let signalled = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

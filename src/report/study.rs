@@ -2,7 +2,7 @@
 //! report.html, which compare the models across data sets (each data set's own report sits in
 //! its sub-folder). Pure renderers of a [`Study`].
 
-use super::verdict::name_list;
+use super::verdict::against_the_rest;
 use super::{html, markdown, svg};
 use crate::stats::{Benchmark, Maybe};
 use serde::Serialize;
@@ -116,15 +116,7 @@ fn rest_sentence(b: &Benchmark, first: &str, rest: &[&str]) -> String {
         };
         groups[group].1.push(other);
     }
-    let clauses: Vec<String> = groups
-        .iter()
-        .filter(|(_, names)| !names.is_empty())
-        .map(|(verdict, names)| format!("{verdict} {}", name_list(names)))
-        .collect();
-    if clauses.is_empty() {
-        return String::new();
-    }
-    format!(" Against the rest, {first} is {}.", clauses.join("; "))
+    against_the_rest(first, &groups)
 }
 
 /// The sentences on one metric's comparison over data sets.

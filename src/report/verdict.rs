@@ -368,6 +368,13 @@ fn rest_sentence(analysis: &Analysis, lead: &Lead) -> String {
         };
         groups[group].1.push(&other.model);
     }
+    against_the_rest(leader, &groups)
+}
+
+/// " Against the rest, a is better than b, c; not decided against d." — `first`'s verdicts
+/// (verdict, the models it was reached on) in the groups' order, empty groups left out;
+/// nothing when every group is.
+pub(super) fn against_the_rest(first: &str, groups: &[(&str, Vec<&str>)]) -> String {
     let clauses: Vec<String> = groups
         .iter()
         .filter(|(_, names)| !names.is_empty())
@@ -376,7 +383,7 @@ fn rest_sentence(analysis: &Analysis, lead: &Lead) -> String {
     if clauses.is_empty() {
         return String::new();
     }
-    format!(" Against the rest, {leader} is {}.", clauses.join("; "))
+    format!(" Against the rest, {first} is {}.", clauses.join("; "))
 }
 
 /// " The seed's share of one run's uncertainty: forest 8 %, logistic 5 % (the rest is the
@@ -424,7 +431,7 @@ fn seed_share_sentence(summaries: &[&Summary], lead: Option<&Lead>) -> String {
 }
 
 /// "a, b, c" — or the first five and how many more.
-pub(super) fn name_list(names: &[&str]) -> String {
+fn name_list(names: &[&str]) -> String {
     const SHOWN: usize = 5;
     match names.len() {
         n if n <= SHOWN => names.join(", "),
