@@ -175,10 +175,14 @@ const LONG_RUN: [&str; 17] = [
     "--out",
 ];
 
-/// [`LONG_RUN`] into `out`, started and waited on until it has saved a seed.
-fn long_run_with_a_seed_saved(out: &Path, stderr: std::process::Stdio) -> std::process::Child {
+/// `seedfold` with `args` into `out`, started and waited on until it has saved a seed.
+fn started_until_a_seed_is_saved(
+    args: &[&str],
+    out: &Path,
+    stderr: std::process::Stdio,
+) -> std::process::Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("seedfold"))
-        .args(LONG_RUN)
+        .args(args)
         .arg(out)
         .stdout(std::process::Stdio::null())
         .stderr(stderr)
@@ -204,7 +208,7 @@ fn killed_run_resumes_to_the_same_records() {
     let dir = tempfile::tempdir().unwrap();
     let args = LONG_RUN;
     let killed = dir.path().join("killed");
-    let mut child = long_run_with_a_seed_saved(&killed, std::process::Stdio::null());
+    let mut child = started_until_a_seed_is_saved(&args, &killed, std::process::Stdio::null());
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     assert!(
@@ -262,7 +266,20 @@ fn ctrl_c_stops_after_the_fits_in_progress_and_resumes_to_the_same_records() {
     let dir = tempfile::tempdir().unwrap();
     let args = LONG_RUN;
     let stopped = dir.path().join("stopped");
-    let child = long_run_with_a_seed_saved(&stopped, std::process::Stdio::piped());
+    let child = started_until_a_seed_is_saved(&args, &stopped, std::process::Stdio::piped());
+    interrupt_and_expect_a_resumable_stop(child, &stopped);
+    let done = read(&stopped.join("seeds.done")).lines().count();
+    assert!(0 < done && done < 160, "{done} seeds saved");
+    assert!(resume(&args, &stopped).contains(&format!("resuming: {done} of 160 seeds done")));
+    let whole = dir.path().join("whole");
+    seedfold().args(args).arg(&whole).assert().success();
+    assert_same_report(&stopped, &whole);
+}
+
+/// Send `child` (a run into `out`) Ctrl-C (SIGINT) and check it stopped as an interrupted run
+/// does: status 2 (not killed by the signal), both messages, no report, a running manifest.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn interrupt_and_expect_a_resumable_stop(child: std::process::Child, out: &Path) {
     let signalled = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -277,15 +294,41 @@ fn ctrl_c_stops_after_the_fits_in_progress_and_resumes_to_the_same_records() {
         "{stderr}"
     );
     let manifest: serde_json::Value =
-        serde_json::from_str(&read(&stopped.join("manifest.json"))).unwrap();
+        serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
     assert_eq!(manifest["status"], "running");
-    assert!(!stopped.join("records.csv").exists());
-    let done = read(&stopped.join("seeds.done")).lines().count();
-    assert!(0 < done && done < 160, "{done} seeds saved");
-    assert!(resume(&args, &stopped).contains(&format!("resuming: {done} of 160 seeds done")));
-    let whole = dir.path().join("whole");
-    seedfold().args(args).arg(&whole).assert().success();
-    assert_same_report(&stopped, &whole);
+    for file in ["records.csv", "summary.json", "report.html"] {
+        assert!(!out.join(file).exists(), "{file} written by a stopped run");
+    }
+}
+
+/// Ctrl-C during the permutation test's fits, after every seed is saved, stops them too: no
+/// report is written from a test cut short, and `--resume` finishes the run with the test.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn ctrl_c_during_the_permutation_fits_stops_them_without_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    // 300 permutations of a 40-tree forest take seconds; the one seed is saved first
+    let args = [
+        "run",
+        "--dataset",
+        "wine",
+        "--model",
+        "forest:trees=40",
+        "--seeds",
+        "1",
+        "--permutations",
+        "300",
+        "--quiet",
+        "--out",
+    ];
+    let stopped = dir.path().join("stopped");
+    let child = started_until_a_seed_is_saved(&args, &stopped, std::process::Stdio::piped());
+    interrupt_and_expect_a_resumable_stop(child, &stopped);
+    resume(&args, &stopped);
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&stopped.join("summary.json"))).unwrap();
+    let test = &summary["summaries"][0]["permutation_test"];
+    assert_eq!(test["permutations"], 300, "{test}");
 }
 
 #[test]

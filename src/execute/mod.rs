@@ -283,6 +283,11 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         (Some(n), Some(&seed)) => permutation_tests(&plan, seed, n),
         _ => Vec::new(),
     };
+    // a stop during those fits: their results are cut short, so no report is written from
+    // them; every seed is saved and `--resume` fits them again
+    if crate::run::stop_requested() {
+        return Err(crate::Error::Interrupted.into());
+    }
     release_freed_memory();
     hand_back_large_blocks();
     manifest.split_hashes = done;

@@ -32,8 +32,8 @@ pub use manifest::{
 pub use ncv::nested_reps;
 pub use permutation::permutation_scores;
 pub use progress::{Observer, Silent};
-pub(crate) use stop::clear_stop;
 pub use stop::request_stop;
+pub(crate) use stop::{clear_stop, stop_requested};
 pub use tune::inner_folds;
 
 use crate::data::{Table, Target, Task};

@@ -56,6 +56,10 @@ pub fn nested_reps(
             let fitted = pairs
                 .par_iter()
                 .map(|&pair| {
+                    // after a stop the rest are skipped: `execute` ends the run interrupted, unreported
+                    if super::stop::stop_requested() {
+                        return Err("interrupted".to_string());
+                    }
                     pair_losses(
                         plan,
                         model,

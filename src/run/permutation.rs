@@ -41,6 +41,10 @@ pub fn permutation_scores(
     let scores = orders
         .par_iter()
         .map(|order| {
+            // after a stop the rest are skipped: `execute` ends the run interrupted, unreported
+            if super::stop::stop_requested() {
+                return Err("interrupted".to_string());
+            }
             let permuted;
             let table = match order {
                 None => plan.table,

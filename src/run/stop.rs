@@ -1,6 +1,8 @@
 //! Stopping a run part-way, as an interrupt does: the seeds finished by then are handed to the
 //! observer (and so saved by a checkpoint), the seeds in progress are not, and the run returns
-//! [`Error::Interrupted`](crate::Error::Interrupted) so a resumed run fits them again. A model
+//! [`Error::Interrupted`](crate::Error::Interrupted) so a resumed run fits them again (the
+//! nested cross-validation's and the permutation test's fits, after the seeds', stop too, and
+//! `execute` writes no report from them). A model
 //! whose fit was interrupted (a Python estimator's `KeyboardInterrupt`), Ctrl-C on the command
 //! line or a signal handler calls [`request_stop`]; the flag is the process's, like the
 //! interrupt it stands for. A stop asked for before a run starts (while the data loads) stops
