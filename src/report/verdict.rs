@@ -386,11 +386,13 @@ pub(super) fn against_the_rest(first: &str, groups: &[(&str, Vec<&str>)]) -> Str
     format!(" Against the rest, {first} is {}.", clauses.join("; "))
 }
 
+/// Most models an answer names in one list; beyond it a list is cut short.
+const NAMED: usize = 5;
+
 /// " The seed's share of one run's uncertainty: forest 8 %, logistic 5 % (the rest is the
 /// finite data)." — every model's, or with more than five the leader's and the runner-up's
 /// and the range of the others'; nothing when no model's share is known.
 fn seed_share_sentence(summaries: &[&Summary], lead: Option<&Lead>) -> String {
-    const SHOWN: usize = 5;
     let shares: Vec<(&str, f64)> = summaries
         .iter()
         .filter_map(|s| {
@@ -405,7 +407,7 @@ fn seed_share_sentence(summaries: &[&Summary], lead: Option<&Lead>) -> String {
     };
     let (shown, others): (Vec<_>, Vec<_>) = shares
         .iter()
-        .partition(|(model, _)| shares.len() <= SHOWN || named(model));
+        .partition(|(model, _)| shares.len() <= NAMED || named(model));
     let mut parts: Vec<String> = shown
         .iter()
         .map(|(model, share)| format!("{model} {}", percent(Some(*share))))
@@ -432,10 +434,9 @@ fn seed_share_sentence(summaries: &[&Summary], lead: Option<&Lead>) -> String {
 
 /// "a, b, c" — or the first five and how many more.
 fn name_list(names: &[&str]) -> String {
-    const SHOWN: usize = 5;
     match names.len() {
-        n if n <= SHOWN => names.join(", "),
-        n => format!("{} and {} more", names[..SHOWN].join(", "), n - SHOWN),
+        n if n <= NAMED => names.join(", "),
+        n => format!("{} and {} more", names[..NAMED].join(", "), n - NAMED),
     }
 }
 

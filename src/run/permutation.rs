@@ -75,7 +75,7 @@ fn shuffled(state: &mut RandomState, n: usize, groups: Option<&[usize]>) -> Vec<
     let Some(groups) = groups else {
         return state.permutation(n);
     };
-    let mut members = vec![Vec::new(); groups.iter().max().map_or(0, |g| g + 1)];
+    let mut members = vec![Vec::new(); crate::split::count_groups(groups)];
     for (row, &g) in groups.iter().enumerate() {
         members[g].push(row);
     }

@@ -510,7 +510,7 @@ impl Splitter {
 }
 
 /// The number of groups, for groups numbered densely from 0.
-fn count_groups(groups: &[usize]) -> usize {
+pub(crate) fn count_groups(groups: &[usize]) -> usize {
     groups.iter().max().map_or(0, |g| g + 1)
 }
 
