@@ -142,6 +142,9 @@ pub(crate) enum Term {
     SquaredDifference,
 }
 
+/// Rows [`PackedRows::sums_of`] sums together, in one pass over the training rows.
+pub(crate) const MAX_ROWS: usize = 4;
+
 impl PackedRows {
     /// `out[k]` = the sum of `term` over the features of `a` and training row
     /// `blocks.start · BLOCK + k`, for the rows of `blocks` (`out` holds at least
@@ -154,7 +157,25 @@ impl PackedRows {
         blocks: std::ops::Range<usize>,
         out: &mut [f64],
     ) {
-        let out = &mut out[..blocks.len() * BLOCK];
+        self.sums_of(&[a], term, blocks, out);
+    }
+
+    /// [`PackedRows::sums`] for each row `a_r` of `rows` (at most [`MAX_ROWS`]) into
+    /// `out[r · w..(r + 1) · w]`, w = `blocks.len() · BLOCK`, with the same bits. Each training
+    /// value is read once for all of them: where the training rows do not fit in the cache,
+    /// one row's sums wait on reading them.
+    pub(crate) fn sums_of(
+        &self,
+        rows: &[&[f64]],
+        term: Term,
+        blocks: std::ops::Range<usize>,
+        out: &mut [f64],
+    ) {
+        assert!(
+            (1..=MAX_ROWS).contains(&rows.len()),
+            "1 to {MAX_ROWS} rows at once"
+        );
+        let out = &mut out[..rows.len() * blocks.len() * BLOCK];
         if self.features == 0 {
             out.fill(0.0);
             return;
@@ -162,7 +183,7 @@ impl PackedRows {
         let block_len = BLOCK * self.features;
         Arch::new().dispatch(Sums {
             packed: &self.data[blocks.start * block_len..blocks.end * block_len],
-            a,
+            rows,
             term,
             out,
         });
@@ -177,10 +198,10 @@ impl PackedRows {
     }
 }
 
-/// One call of [`PackedRows::sums`].
+/// One call of [`PackedRows::sums_of`].
 struct Sums<'a> {
     packed: &'a [f64],
-    a: &'a [f64],
+    rows: &'a [&'a [f64]],
     term: Term,
     out: &'a mut [f64],
 }
@@ -190,65 +211,79 @@ impl WithSimd for Sums<'_> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        match self.term {
-            Term::Product => self.run::<false, S>(simd),
-            Term::SquaredDifference => self.run::<true, S>(simd),
+        // `G` blocks of `R` rows' sums at once: each lane's sum is a chain of dependent adds,
+        // so eight AVX2 sums are kept in flight to hide the adds' latency
+        match (self.rows.len(), self.term) {
+            (1, Term::Product) => self.run::<4, 1, false, S>(simd),
+            (1, Term::SquaredDifference) => self.run::<4, 1, true, S>(simd),
+            (2, Term::Product) => self.run::<2, 2, false, S>(simd),
+            (2, Term::SquaredDifference) => self.run::<2, 2, true, S>(simd),
+            (3, Term::Product) => self.run::<1, 3, false, S>(simd),
+            (3, Term::SquaredDifference) => self.run::<1, 3, true, S>(simd),
+            (_, Term::Product) => self.run::<1, 4, false, S>(simd),
+            (_, Term::SquaredDifference) => self.run::<1, 4, true, S>(simd),
         }
     }
 }
-
-/// Blocks summed at once: each lane's sum is a chain of dependent adds, so four blocks (eight
-/// AVX2 sums) are kept in flight to hide the adds' latency.
-const GROUP: usize = 4;
 
 impl Sums<'_> {
     #[inline(always)]
-    fn run<const SQUARED: bool, S: Simd>(self, simd: S) {
-        let block_len = BLOCK * self.a.len();
-        let mut groups = self.packed.chunks_exact(GROUP * block_len);
-        let mut outs = self.out.chunks_exact_mut(GROUP * BLOCK);
-        for (group, out) in (&mut groups).zip(&mut outs) {
-            sum_blocks::<GROUP, SQUARED, S>(simd, group, self.a, out);
+    fn run<const G: usize, const R: usize, const SQUARED: bool, S: Simd>(self, simd: S) {
+        let rows: [&[f64]; R] = std::array::from_fn(|r| self.rows[r]);
+        let block_len = BLOCK * rows[0].len();
+        let blocks = self.packed.len() / block_len;
+        let width = blocks * BLOCK;
+        let whole = blocks / G * G;
+        for b in (0..whole).step_by(G) {
+            let group = &self.packed[b * block_len..(b + G) * block_len];
+            sum_blocks::<G, R, SQUARED, S>(simd, group, &rows, self.out, width, b * BLOCK);
         }
-        let rest = groups.remainder().chunks_exact(block_len);
-        for (block, out) in rest.zip(outs.into_remainder().chunks_exact_mut(BLOCK)) {
-            sum_blocks::<1, SQUARED, S>(simd, block, self.a, out);
+        for b in whole..blocks {
+            let block = &self.packed[b * block_len..(b + 1) * block_len];
+            sum_blocks::<1, R, SQUARED, S>(simd, block, &rows, self.out, width, b * BLOCK);
         }
     }
 }
 
-/// [`PackedRows::sums`] over `G` consecutive blocks: products, or squared differences when
-/// `SQUARED`.
+/// [`PackedRows::sums_of`] over `G` consecutive blocks for `R` rows: products, or squared
+/// differences when `SQUARED`; row r's sums go to `out[r · width + at..]`.
 #[inline(always)]
-fn sum_blocks<const G: usize, const SQUARED: bool, S: Simd>(
+fn sum_blocks<const G: usize, const R: usize, const SQUARED: bool, S: Simd>(
     simd: S,
     blocks: &[f64],
-    a: &[f64],
+    rows: &[&[f64]; R],
     out: &mut [f64],
+    width: usize,
+    at: usize,
 ) {
     let vectors = BLOCK / S::F64_LANES;
-    let block_len = BLOCK * a.len();
+    let block_len = BLOCK * rows[0].len();
     let zero = simd.splat_f64s(0.0);
-    let mut sums = [[zero; BLOCK]; G];
-    for (f, &v) in a.iter().enumerate() {
-        let v = simd.splat_f64s(v);
-        for (g, sums) in sums.iter_mut().enumerate() {
-            let at = g * block_len + f * BLOCK;
-            let column = S::as_simd_f64s(&blocks[at..at + BLOCK]).0;
-            for k in 0..vectors {
-                let term = if SQUARED {
-                    let d = simd.sub_f64s(v, column[k]);
-                    simd.mul_f64s(d, d)
-                } else {
-                    simd.mul_f64s(v, column[k])
-                };
-                sums[k] = simd.add_f64s(sums[k], term);
+    let mut sums = [[[zero; BLOCK]; G]; R];
+    for (f, column_at) in (0..block_len).step_by(BLOCK).enumerate() {
+        let values: [S::f64s; R] = std::array::from_fn(|r| simd.splat_f64s(rows[r][f]));
+        for g in 0..G {
+            let start = g * block_len + column_at;
+            let column = S::as_simd_f64s(&blocks[start..start + BLOCK]).0;
+            for (sums, &v) in sums.iter_mut().zip(&values) {
+                for k in 0..vectors {
+                    let term = if SQUARED {
+                        let d = simd.sub_f64s(v, column[k]);
+                        simd.mul_f64s(d, d)
+                    } else {
+                        simd.mul_f64s(v, column[k])
+                    };
+                    sums[g][k] = simd.add_f64s(sums[g][k], term);
+                }
             }
         }
     }
-    for (sums, out) in sums.iter().zip(out.chunks_exact_mut(BLOCK)) {
-        let out = S::as_mut_simd_f64s(out).0;
-        out[..vectors].copy_from_slice(&sums[..vectors]);
+    for (r, sums) in sums.iter().enumerate() {
+        for (g, sums) in sums.iter().enumerate() {
+            let start = r * width + at + g * BLOCK;
+            let out = S::as_mut_simd_f64s(&mut out[start..start + BLOCK]).0;
+            out[..vectors].copy_from_slice(&sums[..vectors]);
+        }
     }
 }
 
@@ -375,7 +410,7 @@ mod tests {
             let mut portable = vec![f64::NAN; 48];
             let sums = Sums {
                 packed: &packed.data,
-                a: &a,
+                rows: &[&a],
                 term,
                 out: &mut portable,
             };
@@ -390,6 +425,39 @@ mod tests {
             let mut after = vec![f64::NAN; 48];
             swapped.sums(&a, term, 0..6, &mut after);
             assert_eq!((after[3], after[44]), (out[44], out[3]), "{term:?}");
+            // several rows in one pass: each row's own sums, here and on the portable path
+            let others: Vec<Vec<f64>> = (1..4)
+                .map(|r| a.iter().map(|v| v * (r as f64 + 0.7).ln()).collect())
+                .collect();
+            for count in 2..=MAX_ROWS {
+                let rows: Vec<&[f64]> = [&a[..]]
+                    .into_iter()
+                    .chain(others.iter().map(|o| &o[..]))
+                    .take(count)
+                    .collect();
+                let mut together = vec![f64::NAN; count * 16];
+                packed.sums_of(&rows, term, 3..5, &mut together);
+                let mut portable = vec![f64::NAN; count * 48];
+                let sums = Sums {
+                    packed: &packed.data,
+                    rows: &rows,
+                    term,
+                    out: &mut portable,
+                };
+                sums.with_simd(pulp::Scalar::new());
+                for (r, row) in rows.iter().enumerate() {
+                    let mut alone = vec![f64::NAN; 48];
+                    packed.sums(row, term, 0..6, &mut alone);
+                    let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                    let context = format!("{term:?}, {count} rows, row {r}");
+                    assert_eq!(
+                        bits(&together[r * 16..][..16]),
+                        bits(&alone[24..40]),
+                        "{context}"
+                    );
+                    assert_eq!(bits(&portable[r * 48..][..48]), bits(&alone), "{context}");
+                }
+            }
             for (j, row) in x.outer_iter().enumerate() {
                 let want = row.iter().zip(&a).fold(0.0, |s, (x, v)| match term {
                     Term::Product => s + v * x,
