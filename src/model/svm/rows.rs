@@ -6,7 +6,7 @@
 //! cache; regression keeps whole kernel rows by data row, each standing for two variables.
 
 use super::exp::exponentiate;
-use super::Kernel;
+use super::{vectorised, Kernel};
 use crate::model::distances::{PackedRows, Term, BLOCK, MAX_ROWS};
 use ndarray::{ArrayView1, ArrayView2};
 use std::ops::Range;
@@ -331,6 +331,11 @@ pub(super) trait Rows {
     fn pair(&mut self, i: usize, j: usize, len: usize) -> ([&[f32]; 2], &Positions);
     /// Exchange positions `i` and `j`.
     fn swap(&mut self, i: usize, j: usize);
+    /// Add `change` · Q_t, over every position, to libsvm's G_bar: the gradient's part from
+    /// the variables at their upper bound, kept to rebuild the gradient of shrunk variables.
+    fn add_to_gradient_bar(&mut self, t: usize, change: f64);
+    /// G_bar at position `t`.
+    fn gradient_bar(&self, t: usize) -> f64;
     /// Whether the data is large enough that rows computed together cost less than alone.
     fn large(&self) -> bool;
     /// Whether Q_i is not computed yet, over any positions.
@@ -346,6 +351,8 @@ pub(super) struct ClassRows {
     points: Points,
     positions: Positions,
     cache: Cache,
+    /// [`Rows::gradient_bar`] by position.
+    gradient_bar: Vec<f64>,
 }
 
 impl ClassRows {
@@ -357,6 +364,7 @@ impl ClassRows {
                 signs,
             },
             cache: Cache::new(n, n),
+            gradient_bar: vec![0.0; n],
             points,
         }
     }
@@ -399,6 +407,21 @@ impl Rows for ClassRows {
         ([&rows[i][..len], &rows[j][..len]], &self.positions)
     }
 
+    fn add_to_gradient_bar(&mut self, t: usize, change: f64) {
+        let l = self.gradient_bar.len();
+        self.fetch(t, l);
+        let (bar, q_t) = (&mut self.gradient_bar, &self.cache.rows[t][..l]);
+        vectorised(|| {
+            for (g, &q) in bar.iter_mut().zip(q_t) {
+                *g += change * f64::from(q);
+            }
+        });
+    }
+
+    fn gradient_bar(&self, t: usize) -> f64 {
+        self.gradient_bar[t]
+    }
+
     fn large(&self) -> bool {
         self.points.large()
     }
@@ -419,6 +442,7 @@ impl Rows for ClassRows {
     }
 
     fn swap(&mut self, i: usize, j: usize) {
+        self.gradient_bar.swap(i, j);
         self.cache.swap(i, j);
         self.points.swap(i, j);
         self.positions.swap(i, j);
@@ -436,6 +460,9 @@ pub(super) struct RegressionRows {
     /// multiplied by ±1 (the same value) so that a row's read is plain loads.
     flips: Vec<u32>,
     cache: Cache,
+    /// [`Rows::gradient_bar`] by data row for the positions of α: Q_ut = ±K(u, t), so the
+    /// sum by position is this one signed, and adding to it needs no gather.
+    gradient_bar: Vec<f64>,
     /// Rows of Q as [`Rows::row`] and [`Rows::pair`] read them, and the position and length
     /// of the first (while no exchange has moved it).
     signed: [Vec<f32>; 2],
@@ -457,6 +484,7 @@ impl RegressionRows {
                 .map(|t| if t < n { 0 } else { SIGN_BIT })
                 .collect(),
             cache: Cache::new(n, n),
+            gradient_bar: vec![0.0; n],
             points,
             signed: [Vec::new(), Vec::new()],
             first: None,
@@ -506,6 +534,29 @@ impl Rows for RegressionRows {
         self.read(j, len, 1);
         let [q_i, q_j] = &self.signed;
         ([&q_i[..len], &q_j[..len]], &self.positions)
+    }
+
+    fn add_to_gradient_bar(&mut self, t: usize, change: f64) {
+        let (points, a) = (&mut self.points, self.source[t] as usize);
+        let n = points.len();
+        let k = self
+            .cache
+            .row(a, n, |start, row| points.fill(a, start..n, row));
+        // change · Q_ut = change · (±1 for t)(±1 for u) K(t, u): t's sign here, u's when read;
+        // exact, as a float's rounding does not depend on its sign
+        let change = if self.flips[t] == 0 { change } else { -change };
+        let bar = &mut self.gradient_bar;
+        vectorised(|| {
+            for (g, &k) in bar.iter_mut().zip(k) {
+                *g += change * f64::from(k);
+            }
+        });
+    }
+
+    fn gradient_bar(&self, t: usize) -> f64 {
+        let g = self.gradient_bar[self.source[t] as usize];
+        // + 0.0: where the terms cancel, a sum by position holds +0 whatever the sign
+        (if self.flips[t] == 0 { g } else { -g }) + 0.0
     }
 
     fn large(&self) -> bool {
@@ -765,6 +816,49 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn gradient_bar_is_the_sum_of_the_rows_by_position() {
+        // G_bar_u = Σ change_t · Q_tu in the order added, as libsvm sums it by position (a
+        // cancelled sum +0); regression keeps it by data row and signs it when read
+        let x = Array2::from_shape_fn((7, 2), |(i, j)| ((i * 3 + j) as f64).cos() * 1.5);
+        let rows: Vec<usize> = (0..7).collect();
+        let kernel = Kernel::Gaussian { gamma: 0.7 };
+        let signs: Vec<f64> = (0..7)
+            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
+        let class = ClassRows::new(Points::new(x.view(), &rows, kernel), signs);
+        let regression = RegressionRows::new(Points::new(x.view(), &rows, kernel));
+        fn check(mut q: impl Rows, l: usize) {
+            let mut want = vec![0.0f64; l];
+            let changes = [
+                (2, 1.0),
+                (2, -1.0),
+                (1, 1.0),
+                (l - 2, 1.0),
+                (4, -1.0),
+                (1, -1.0),
+                (0, 1.0),
+                (l - 2, -1.0),
+            ];
+            for (step, &(t, change)) in changes.iter().enumerate() {
+                if step == 5 {
+                    q.swap(1, l - 1);
+                    want.swap(1, l - 1);
+                }
+                let (q_t, _) = q.row(t, l);
+                for (w, &v) in want.iter_mut().zip(q_t) {
+                    *w += change * f64::from(v);
+                }
+                q.add_to_gradient_bar(t, change);
+                let got: Vec<u64> = (0..l).map(|u| q.gradient_bar(u).to_bits()).collect();
+                let want: Vec<u64> = want.iter().map(|w| w.to_bits()).collect();
+                assert_eq!(got, want, "after {} additions", step + 1);
+            }
+        }
+        check(class, 7);
+        check(regression, 14);
     }
 
     #[test]

@@ -34,9 +34,6 @@ pub(super) struct Solver<Q: Rows> {
     c: f64,
     active_size: usize,
     gradient: Vec<f64>,
-    /// The gradient's part from variables at their upper bound, kept to rebuild the gradient
-    /// of shrunk variables.
-    gradient_bar: Vec<f64>,
     alpha: Vec<f64>,
     status: Vec<Bound>,
     p: Vec<f64>,
@@ -66,7 +63,6 @@ impl<Q: Rows> Solver<Q> {
             active_size: l,
             // α = 0: the gradient Qα + p is p
             gradient: p.clone(),
-            gradient_bar: vec![0.0; l],
             alpha: vec![0.0; l],
             status: vec![Bound::Lower; l],
             p,
@@ -91,7 +87,6 @@ impl<Q: Rows> Solver<Q> {
     fn swap(&mut self, i: usize, j: usize) {
         self.q.swap(i, j);
         self.gradient.swap(i, j);
-        self.gradient_bar.swap(i, j);
         self.alpha.swap(i, j);
         self.status.swap(i, j);
         self.p.swap(i, j);
@@ -323,28 +318,24 @@ impl<Q: Rows> Solver<Q> {
                 *g += f64::from(qi) * delta_i + f64::from(qj) * delta_j;
             }
         });
-        let l = self.alpha.len();
         for t in [i, j] {
             let was_upper = self.status[t] == Bound::Upper;
             self.update_status(t);
             if was_upper != (self.status[t] == Bound::Upper) {
-                let (q_t, _) = self.q.row(t, l);
-                let change = if was_upper { -c } else { c };
-                for (g, &q) in self.gradient_bar.iter_mut().zip(q_t) {
-                    *g += change * f64::from(q);
-                }
+                self.q
+                    .add_to_gradient_bar(t, if was_upper { -c } else { c });
             }
         }
     }
 
-    /// Rebuild the gradient of the shrunk variables from `gradient_bar` and the free ones.
+    /// Rebuild the gradient of the shrunk variables from G_bar and the free ones.
     fn reconstruct_gradient(&mut self) {
         let (active, l) = (self.active_size, self.alpha.len());
         if active == l {
             return;
         }
         for t in active..l {
-            self.gradient[t] = self.gradient_bar[t] + self.p[t];
+            self.gradient[t] = self.q.gradient_bar(t) + self.p[t];
         }
         let free = (0..active)
             .filter(|&t| self.status[t] == Bound::Free)
@@ -502,6 +493,12 @@ mod tests {
         }
         fn swap(&mut self, i: usize, j: usize) {
             self.q.swap(i, j)
+        }
+        fn add_to_gradient_bar(&mut self, t: usize, change: f64) {
+            self.q.add_to_gradient_bar(t, change)
+        }
+        fn gradient_bar(&self, t: usize) -> f64 {
+            self.q.gradient_bar(t)
         }
         fn large(&self) -> bool {
             self.together
