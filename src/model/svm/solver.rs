@@ -450,19 +450,38 @@ impl<Q: Rows> Solver<Q> {
 
 /// The last position whose value beats all before it by `wins` (libsvm's scans: `>=` for the
 /// maximal violator, `<=` for the best partner), among the finite values, and that value
-/// (`start` when none is finite).
+/// (`start` when none is finite). `wins` is `>=` or `<=`: the position is then the last that
+/// holds the extreme finite value, found by two passes that vectorise (that value, then the
+/// last position equal to it) instead of one whose every step waits on the step before.
 fn last_extreme(
     values: &[f64],
     start: f64,
-    wins: impl Fn(f64, f64) -> bool,
+    wins: impl Fn(f64, f64) -> bool + Copy,
 ) -> (f64, Option<usize>) {
-    let mut best = (start, None);
-    for (t, &v) in values.iter().enumerate() {
-        if wins(v, best.0) && v.is_finite() {
-            best = (v, Some(t));
+    const LANES: usize = 8;
+    let extreme = vectorised(|| {
+        let mut lanes = [start; LANES];
+        let mut chunks = values.chunks_exact(LANES);
+        for chunk in &mut chunks {
+            for (lane, &v) in lanes.iter_mut().zip(chunk) {
+                *lane = if v.is_finite() && wins(v, *lane) {
+                    v
+                } else {
+                    *lane
+                };
+            }
         }
+        let rest = chunks.remainder().iter().chain(&lanes);
+        rest.fold(
+            start,
+            |m, &v| if v.is_finite() && wins(v, m) { v } else { m },
+        )
+    });
+    if !extreme.is_finite() {
+        return (start, None);
     }
-    best
+    let last = values.iter().rposition(|&v| v == extreme);
+    last.map_or((start, None), |t| (values[t], Some(t)))
 }
 
 #[cfg(test)]
@@ -523,6 +542,49 @@ mod tests {
         let solution = Solver::new(told, p, 10.0).solve().expect("solved");
         let alpha = solution.alpha.iter().map(|a| a.to_bits()).collect();
         (alpha, solution.rho.to_bits(), passes.get())
+    }
+
+    #[test]
+    fn extremes_are_libsvm_scans() {
+        // libsvm's scan, one step after another: the last finite value that beats all before
+        fn scan(
+            values: &[f64],
+            start: f64,
+            wins: impl Fn(f64, f64) -> bool,
+        ) -> (u64, Option<usize>) {
+            let mut best = (start, None);
+            for (t, &v) in values.iter().enumerate() {
+                if wins(v, best.0) && v.is_finite() {
+                    best = (v, Some(t));
+                }
+            }
+            (best.0.to_bits(), best.1)
+        }
+        let specials = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for len in [0, 1, 7, 8, 9, 17, 40] {
+            for seed in 0..60usize {
+                // ties, signed zeros and non-finite values at every kind of position
+                let values: Vec<f64> = (0..len)
+                    .map(|t| specials[(t * 7 + seed * 13 + t * t * seed) % specials.len()])
+                    .collect();
+                let bits = |(v, t): (f64, Option<usize>)| (v.to_bits(), t);
+                let up = |v: f64, best: f64| v >= best;
+                let down = |v: f64, best: f64| v <= best;
+                let context = format!("{values:?}");
+                let ours = bits(last_extreme(&values, f64::NEG_INFINITY, up));
+                assert_eq!(ours, scan(&values, f64::NEG_INFINITY, up), "max {context}");
+                let ours = bits(last_extreme(&values, f64::INFINITY, down));
+                assert_eq!(ours, scan(&values, f64::INFINITY, down), "min {context}");
+            }
+        }
     }
 
     #[test]
