@@ -725,39 +725,28 @@ mod tests {
         let values = [0.5, -1.0, 2.0, 3.5, -0.25, 1.5];
         let n = values.len();
         // classification with room for two whole rows: every fetch drops the older rows, and
-        // Q_i, the newest, must outlive Q_j's fetch
+        // Q_i, the newest, must outlive Q_j's fetch; then with the smallest cache the solver
+        // gets and Q_j's row fetched with the most others, Q_i must outlive them too
         let signs = vec![1.0, -1.0, 1.0, 1.0, -1.0, -1.0];
         let want =
             |a: usize, b: usize| (signs[a] * signs[b]) as f32 * (values[a] * values[b]) as f32;
-        let mut q = ClassRows::new(linear_points(&values), signs.clone());
-        q.cache.free = 2 * n;
-        for (i, j) in [(0, 1), (2, 3), (1, 0), (4, 5), (5, 0), (3, 2)] {
-            q.row(i, n);
-            let ([q_i, q_j], _) = q.pair(i, j, n);
-            for t in 0..n {
-                assert_eq!(
-                    (q_i[t], q_j[t]),
-                    (want(i, t), want(j, t)),
-                    "({i}, {j}), {t}"
-                );
-            }
-        }
-        // the smallest cache the solver gets, and Q_j's row fetched with the most others:
-        // Q_i still outlives them
-        let mut q = ClassRows::new(linear_points(&values), signs.clone());
-        q.cache.free = Cache::new(n, n).free.min((MAX_ROWS + 1) * n);
-        for (i, j) in [(0, 1), (2, 3), (1, 0), (4, 5), (5, 0), (3, 2)] {
-            q.row(i, n);
-            let others = (0..n).filter(|&t| t != i && t != j).take(MAX_ROWS - 1);
-            let together: Vec<usize> = others.chain([j]).collect();
-            q.fetch_together(&together, n);
-            let ([q_i, q_j], _) = q.pair(i, j, n);
-            for t in 0..n {
-                assert_eq!(
-                    (q_i[t], q_j[t]),
-                    (want(i, t), want(j, t)),
-                    "({i}, {j}), {t}"
-                );
+        for (room, together) in [(2 * n, false), ((MAX_ROWS + 1) * n, true)] {
+            let mut q = ClassRows::new(linear_points(&values), signs.clone());
+            q.cache.free = room;
+            for (i, j) in [(0, 1), (2, 3), (1, 0), (4, 5), (5, 0), (3, 2)] {
+                q.row(i, n);
+                if together {
+                    let others = (0..n).filter(|&t| t != i && t != j).take(MAX_ROWS - 1);
+                    q.fetch_together(&others.chain([j]).collect::<Vec<_>>(), n);
+                }
+                let ([q_i, q_j], _) = q.pair(i, j, n);
+                for t in 0..n {
+                    assert_eq!(
+                        (q_i[t], q_j[t]),
+                        (want(i, t), want(j, t)),
+                        "({i}, {j}), {t}, together: {together}"
+                    );
+                }
             }
         }
         // regression: the Q_i that `row` read is read again once an exchange has moved it
