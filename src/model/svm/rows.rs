@@ -4,6 +4,9 @@
 //! As in libsvm, classification keeps its rows in the solver's position order, so a row is
 //! computed only over the positions still active and shrinking exchanges positions in the
 //! cache; regression keeps whole kernel rows by data row, each standing for two variables.
+//! On large data the solver asks for a few rows at once, computed in one pass over the data
+//! ([`Rows::fetch_together`]). libsvm's G_bar lives here too, by position for classification
+//! and by data row for regression, where adding a row to it then needs no gather.
 
 use super::exp::exponentiate;
 use super::{vectorised, Kernel};
@@ -21,7 +24,7 @@ const CACHE_BYTES: usize = 200 << 20;
 /// ([`Rows::fetch_together`]). Below it the data stays in a core's second-level cache (2 MiB
 /// on the Intel Xeon of BENCHMARKS.md), a row's pass does not wait on reading it, and finding
 /// the likely rows costs more than computing them together saves: there, 8,000 rows of 20
-/// features took 7 % longer with it, 16,000 rows 5–16 % less.
+/// features took 7 % longer with it, 16,000 rows 4–19 % less.
 const TOGETHER_FROM_BYTES: usize = 2 << 20;
 
 /// Sum of products in index order, as libsvm's dense kernels add them.

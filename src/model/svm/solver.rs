@@ -205,8 +205,8 @@ impl<Q: Rows> Solver<Q> {
     /// `need` after the positions other than `skip` whose rows are not computed yet among the
     /// [`LIKELY`] largest violations of [`Solver::select`]'s pass on either side (I_up's and
     /// I_low's, alternately), as many as one pass over the data computes beside `need`'s row
-    /// ([`MAX_ROWS`]): they are the likeliest i's and j's of the steps to come (nearly every
-    /// one is asked for before the cache drops it), and computed together they cost little
+    /// ([`MAX_ROWS`]): they are the likeliest i's and j's of the steps to come (most are asked
+    /// for before the cache drops them: BENCHMARKS.md), and computed together they cost little
     /// more than one row alone. Kernel values are the same whenever they are computed, so
     /// this changes no iterate.
     fn with_likely_rows(&self, need: usize, skip: usize) -> Vec<usize> {
