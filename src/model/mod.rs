@@ -20,6 +20,7 @@ mod newton;
 pub mod newton_logistic;
 mod params;
 mod regressors;
+pub(crate) mod spare;
 mod svm;
 mod trees;
 mod tuned;

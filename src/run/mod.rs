@@ -39,7 +39,7 @@ pub use tune::inner_folds;
 use crate::data::{Table, Target, Task};
 use crate::metric::{default_metrics, score, Metric, Predictions, Truth};
 use crate::model::least_squares::GramSystem;
-use crate::model::{FoldData, FoldTrain, Model};
+use crate::model::{spare, FoldData, FoldTrain, Model};
 use crate::preprocess::{FeatureKind, Scaling};
 use crate::rng::{self, Purpose};
 use crate::split::{Fold, Splitter};
@@ -48,6 +48,7 @@ use linfa::DatasetBase;
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use seed_fits::SeedFits;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -238,11 +239,13 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
             })
             .collect();
         let release = Release::new(&batch, std::mem::take(&mut out));
+        let (started, finished) = (AtomicUsize::new(0), AtomicUsize::new(0));
         pool.install(|| {
             tasks
                 .par_iter()
                 .enumerate()
                 .for_each(|(t, &(seed, f, fold, fits))| {
+                    started.fetch_add(1, Ordering::Relaxed);
                     // after a stop, folds not yet started are not fitted, and no seed is saved
                     let result = if stop::stop_requested() {
                         RunOutput::default()
@@ -251,6 +254,14 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                     };
                     release.store(t, result);
                     release.hand_over(observer, false);
+                    finished.fetch_add(1, Ordering::Release);
+                    // with no fit left to start, lend this worker to those still running
+                    // (only from the global pool: a fit on a thread of its own offers work
+                    // there, and a pool of fewer threads is a limit to keep)
+                    let global = matches!(pool, Workers::Global);
+                    if global && started.load(Ordering::Relaxed) == tasks.len() {
+                        spare::wait(|| finished.load(Ordering::Acquire) == tasks.len());
+                    }
                 })
         });
         release.hand_over(observer, true);

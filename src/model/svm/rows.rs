@@ -11,6 +11,7 @@
 use super::exp::exponentiate;
 use super::{vectorised, Kernel};
 use crate::model::distances::{PackedRows, Term, BLOCK, MAX_ROWS};
+use crate::model::spare;
 use ndarray::{ArrayView1, ArrayView2};
 use std::ops::Range;
 
@@ -26,6 +27,9 @@ const CACHE_BYTES: usize = 200 << 20;
 /// the likely rows costs more than computing them together saves: there, 8,000 rows of 20
 /// features took 7 % longer with it, 16,000 rows 4–19 % less.
 const TOGETHER_FROM_BYTES: usize = 2 << 20;
+
+/// Entries from which a row's pass is split with a waiting worker.
+const SPLIT_FROM: usize = 4096;
 
 /// Sum of products in index order, as libsvm's dense kernels add them.
 pub(super) fn dot(a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
@@ -43,6 +47,10 @@ pub(super) struct Points {
     kernel: Kernel,
     /// Room for a row's dot products.
     products: Vec<f64>,
+    /// Room for a split pass's second half: its dot products, and each row's values.
+    second: (Vec<f64>, Vec<Vec<f32>>),
+    /// Held while rows are long enough to split.
+    _offering: Option<spare::Offering>,
 }
 
 impl Points {
@@ -58,6 +66,8 @@ impl Points {
             d,
             kernel,
             products: Vec::new(),
+            second: Default::default(),
+            _offering: (rows.len() >= SPLIT_FROM).then(spare::Offering::new),
         }
     }
 
@@ -90,30 +100,65 @@ impl Points {
 
     /// K(a, b) for the rows b of `span`, in float32, appended to `out`.
     fn fill(&mut self, a: usize, span: Range<usize>, out: &mut Vec<f32>) {
-        let blocks = span.start / BLOCK..span.end.div_ceil(BLOCK);
-        self.products.resize(blocks.len() * BLOCK, 0.0);
-        let row = &self.x[a * self.d..(a + 1) * self.d];
-        self.packed
-            .sums(row, Term::Product, blocks.clone(), &mut self.products);
-        let skip = span.start - blocks.start * BLOCK;
-        let products = &mut self.products[skip..skip + span.len()];
-        append_values(self.kernel, self.norms[a], &self.norms[span], products, out);
+        self.fill_rows(&[a], span, std::slice::from_mut(out));
     }
 
     /// K(a, b) for the rows b < `len`, for each row a of `rows` (at most [`MAX_ROWS`]), in
     /// float32, appended to the `Vec` of `outs` at its index: the same values as
     /// [`Points::fill`], the data read once for all of them.
     fn fill_together(&mut self, rows: &[usize], len: usize, outs: &mut [Vec<f32>]) {
-        let blocks = 0..len.div_ceil(BLOCK);
+        self.fill_rows(rows, 0..len, outs);
+    }
+
+    /// K(a, b) for the rows b of `span`, for each row a of `rows`, appended to `outs`; a long
+    /// span's second half [computed by a waiting worker](spare::join).
+    fn fill_rows(&mut self, rows: &[usize], span: Range<usize>, outs: &mut [Vec<f32>]) {
+        let cut = span.start + spare::cut(span.len(), SPLIT_FROM);
+        let middle = cut.next_multiple_of(BLOCK).min(span.end);
+        let mut products = std::mem::take(&mut self.products);
+        let (mut second_products, mut second) = std::mem::take(&mut self.second);
+        second.resize_with(rows.len(), Vec::new);
+        second.iter_mut().for_each(Vec::clear);
+        let this = &*self;
+        spare::join(
+            middle < span.end,
+            || this.values(rows, span.start..middle, &mut products, outs),
+            || this.values(rows, middle..span.end, &mut second_products, &mut second),
+        );
+        for (out, half) in outs.iter_mut().zip(&second) {
+            out.extend_from_slice(half);
+        }
+        self.products = products;
+        self.second = (second_products, second);
+    }
+
+    /// [`Points::fill_rows`] on this thread, `products` its room for dot products.
+    fn values(
+        &self,
+        rows: &[usize],
+        span: Range<usize>,
+        products: &mut Vec<f64>,
+        outs: &mut [Vec<f32>],
+    ) {
+        if span.is_empty() {
+            return;
+        }
+        let blocks = span.start / BLOCK..span.end.div_ceil(BLOCK);
         let width = blocks.len() * BLOCK;
-        self.products.resize(rows.len() * width, 0.0);
-        let d = self.d;
-        let a: Vec<&[f64]> = rows.iter().map(|&a| &self.x[a * d..(a + 1) * d]).collect();
+        products.resize(rows.len() * width, 0.0);
+        let a: Vec<&[f64]> = rows.iter().map(|&a| self.row(a)).collect();
         self.packed
-            .sums_of(&a, Term::Product, blocks, &mut self.products);
-        for ((&a, out), products) in rows.iter().zip(outs).zip(self.products.chunks_mut(width)) {
-            let norms = &self.norms[..len];
-            append_values(self.kernel, self.norms[a], norms, &mut products[..len], out);
+            .sums_of(&a, Term::Product, blocks.clone(), products);
+        let skip = span.start - blocks.start * BLOCK;
+        for ((&a, out), products) in rows.iter().zip(outs).zip(products.chunks_mut(width)) {
+            let products = &mut products[skip..skip + span.len()];
+            append_values(
+                self.kernel,
+                self.norms[a],
+                &self.norms[span.clone()],
+                products,
+                out,
+            );
         }
     }
 
@@ -504,17 +549,15 @@ impl RegressionRows {
         let out = &mut self.signed[slot];
         out.resize(len.max(out.len()), 0.0);
         assert!(values.len() >= n && self.source.len() >= len && self.flips.len() >= len);
+        let (source, flips, flip) = (&self.source[..len], &self.flips[..len], self.flips[i]);
         // SAFETY: every source entry is below n (made as t mod n, then only exchanged), so
-        // within `values`; the other slices hold `len` entries
-        unsafe {
-            gather(
-                values,
-                &self.source,
-                &self.flips,
-                self.flips[i],
-                &mut out[..len],
-            )
-        }
+        // within `values`; `out` holds the entries of the range `r`
+        let gather = |out: &mut [f32], r: Range<usize>| unsafe {
+            gather(values, &source[r.clone()], &flips[r], flip, out)
+        };
+        let cut = spare::cut(len, SPLIT_FROM);
+        let (out, rest) = out[..len].split_at_mut(cut);
+        spare::join(cut < len, || gather(out, 0..cut), || gather(rest, cut..len));
     }
 }
 

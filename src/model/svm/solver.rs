@@ -7,6 +7,11 @@
 use super::rows::Rows;
 use super::vectorised;
 use crate::model::distances::MAX_ROWS;
+use crate::model::spare;
+use std::ops::Range;
+
+/// Positions from which a step's scans and gradient update are split with a waiting worker.
+const SPLIT_STEPS_FROM: usize = 4096;
 
 /// The largest violation of the optimality conditions at which the solver stops (libsvm's
 /// `eps`, scikit-learn's `tol`).
@@ -145,57 +150,51 @@ impl<Q: Rows> Solver<Q> {
     /// minima wins).
     fn select(&mut self) -> Option<(usize, usize)> {
         let active = self.active_size;
-        let signs = &self.q.signs()[..active];
-        let terms = signs.iter().zip(&self.status).zip(&self.gradient);
-        let (up, down) = (&mut self.up[..active], &mut self.down[..active]);
-        vectorised(|| {
-            for ((up, down), ((&y, &status), &g)) in up.iter_mut().zip(down.iter_mut()).zip(terms) {
-                // −y∇ where α may move up along y (libsvm's I_up), y∇ where it may move down
-                // (I_low), −∞ where it may not
-                let (may_rise, may_fall) = if y > 0.0 {
-                    (status != Bound::Upper, status != Bound::Lower)
-                } else {
-                    (status != Bound::Lower, status != Bound::Upper)
-                };
-                *up = if may_rise {
-                    -(y * g)
-                } else {
-                    f64::NEG_INFINITY
-                };
-                *down = if may_fall { y * g } else { f64::NEG_INFINITY };
-            }
-        });
-        let (g_max, i) = last_extreme(&self.up[..active], f64::NEG_INFINITY, |v, best| v >= best);
-        let g_max2 = self.down[..active]
-            .iter()
-            .fold(f64::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+        let (signs, status, gradient) = (self.q.signs(), &self.status, &self.gradient);
+        let scan = |up: &mut [f64], down: &mut [f64], r: Range<usize>| {
+            violations(
+                up,
+                down,
+                &signs[r.clone()],
+                &status[r.clone()],
+                &gradient[r],
+            )
+        };
+        let cut = spare::cut(active, SPLIT_STEPS_FROM);
+        let (up, up_rest) = self.up[..active].split_at_mut(cut);
+        let (down, down_rest) = self.down[..active].split_at_mut(cut);
+        let ((first, first_max), (second, second_max)) = spare::join(
+            cut < active,
+            || scan(up, down, 0..cut),
+            || scan(up_rest, down_rest, cut..active),
+        );
+        let (g_max, i) = joined(first, second, cut, |v, best| v >= best);
+        let g_max2 = greater(first_max, second_max);
         let i = i?;
         if self.q.large() && self.q.absent(i) {
             let rows = self.with_likely_rows(i, i);
             self.q.fetch_together(&rows, active);
         }
         let (q_i, positions) = self.q.row(i, active);
-        let (signs, diagonal) = (positions.signs(), positions.diagonal());
+        let (signs, diagonal, down) = (positions.signs(), positions.diagonal(), &self.down);
         let (y_i, d_i) = (signs[i], diagonal[i]);
-        let terms = signs.iter().zip(diagonal).zip(q_i).zip(&self.down);
-        let objective = &mut self.objective[..active];
-        vectorised(|| {
-            for (out, (((&y, &d), &q), &down)) in objective.iter_mut().zip(terms) {
-                // for t in I_low with b = G_max + y_t∇_t > 0, the objective's decrease −b²/a
-                // when i and t move, a = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when not positive)
-                let difference = g_max + down;
-                let quad = d_i + d - 2.0 * y_i * y * f64::from(q);
-                let quad = if quad > 0.0 { quad } else { TAU };
-                *out = if difference > 0.0 {
-                    -(difference * difference) / quad
-                } else {
-                    f64::INFINITY
-                };
-            }
-        });
-        let (_, j) = last_extreme(&self.objective[..active], f64::INFINITY, |v, best| {
-            v <= best
-        });
+        let scan = |objective: &mut [f64], r: Range<usize>| {
+            let terms = (
+                &signs[r.clone()],
+                &diagonal[r.clone()],
+                &q_i[r.clone()],
+                &down[r],
+            );
+            objectives(objective, terms, g_max, y_i, d_i)
+        };
+        let cut = spare::cut(active, SPLIT_STEPS_FROM);
+        let (objective, objective_rest) = self.objective[..active].split_at_mut(cut);
+        let (first, second) = spare::join(
+            cut < active,
+            || scan(objective, 0..cut),
+            || scan(objective_rest, cut..active),
+        );
+        let (_, j) = joined(first, second, cut, |v, best| v <= best);
         if g_max + g_max2 < TOLERANCE {
             return None;
         }
@@ -311,13 +310,21 @@ impl<Q: Rows> Solver<Q> {
         }
         (self.alpha[i], self.alpha[j]) = (a_i, a_j);
         let (delta_i, delta_j) = (self.alpha[i] - old_i, self.alpha[j] - old_j);
-        let rows = q_i.iter().zip(q_j);
-        let gradient = &mut self.gradient[..len];
-        vectorised(|| {
-            for (g, (&qi, &qj)) in gradient.iter_mut().zip(rows) {
-                *g += f64::from(qi) * delta_i + f64::from(qj) * delta_j;
-            }
-        });
+        let update = |gradient: &mut [f64], r: Range<usize>| {
+            let rows = q_i[r.clone()].iter().zip(&q_j[r]);
+            vectorised(|| {
+                for (g, (&qi, &qj)) in gradient.iter_mut().zip(rows) {
+                    *g += f64::from(qi) * delta_i + f64::from(qj) * delta_j;
+                }
+            })
+        };
+        let cut = spare::cut(len, SPLIT_STEPS_FROM);
+        let (gradient, gradient_rest) = self.gradient[..len].split_at_mut(cut);
+        spare::join(
+            cut < len,
+            || update(gradient, 0..cut),
+            || update(gradient_rest, cut..len),
+        );
         for t in [i, j] {
             let was_upper = self.status[t] == Bound::Upper;
             self.update_status(t);
@@ -448,6 +455,91 @@ impl<Q: Rows> Solver<Q> {
     }
 }
 
+/// The terms of [`Solver::select`]'s first scan for positions of `signs` (I_up's in `up`,
+/// I_low's in `down`), the maximal violator among them and the largest of I_low's.
+fn violations(
+    up: &mut [f64],
+    down: &mut [f64],
+    signs: &[f64],
+    status: &[Bound],
+    gradient: &[f64],
+) -> ((f64, Option<usize>), f64) {
+    let terms = signs.iter().zip(status).zip(gradient);
+    vectorised(|| {
+        for ((up, down), ((&y, &status), &g)) in up.iter_mut().zip(down.iter_mut()).zip(terms) {
+            // −y∇ where α may move up along y (libsvm's I_up), y∇ where it may move down
+            // (I_low), −∞ where it may not
+            let (may_rise, may_fall) = if y > 0.0 {
+                (status != Bound::Upper, status != Bound::Lower)
+            } else {
+                (status != Bound::Lower, status != Bound::Upper)
+            };
+            *up = if may_rise {
+                -(y * g)
+            } else {
+                f64::NEG_INFINITY
+            };
+            *down = if may_fall { y * g } else { f64::NEG_INFINITY };
+        }
+    });
+    let best = last_extreme(up, f64::NEG_INFINITY, |v, best| v >= best);
+    (
+        best,
+        down.iter().fold(f64::NEG_INFINITY, |m, &v| greater(m, v)),
+    )
+}
+
+/// `v` if it is greater than `m`, else `m`: a fold with it keeps the first of equal maxima
+/// (libsvm's G_max2), and folding two halves' folds gives the whole's.
+fn greater(m: f64, v: f64) -> f64 {
+    if v > m {
+        v
+    } else {
+        m
+    }
+}
+
+/// The terms of [`Solver::select`]'s second scan (from positions' signs, Q_tt, Q_it and
+/// I_low's terms) and its best partner.
+fn objectives(
+    objective: &mut [f64],
+    (signs, diagonal, q_i, down): (&[f64], &[f64], &[f32], &[f64]),
+    g_max: f64,
+    y_i: f64,
+    d_i: f64,
+) -> (f64, Option<usize>) {
+    let terms = signs.iter().zip(diagonal).zip(q_i).zip(down);
+    vectorised(|| {
+        for (out, (((&y, &d), &q), &down)) in objective.iter_mut().zip(terms) {
+            // for t in I_low with b = G_max + y_t∇_t > 0, the objective's decrease −b²/a
+            // when i and t move, a = Q_ii + Q_tt − 2 y_i y_t Q_it (τ when not positive)
+            let difference = g_max + down;
+            let quad = d_i + d - 2.0 * y_i * y * f64::from(q);
+            let quad = if quad > 0.0 { quad } else { TAU };
+            *out = if difference > 0.0 {
+                -(difference * difference) / quad
+            } else {
+                f64::INFINITY
+            };
+        }
+    });
+    last_extreme(objective, f64::INFINITY, |v, best| v <= best)
+}
+
+/// Two halves' [`last_extreme`]s as the scan of both, the second's positions from `cut` on:
+/// the second's when it wins or ties.
+fn joined(
+    first: (f64, Option<usize>),
+    (v, t): (f64, Option<usize>),
+    cut: usize,
+    wins: impl Fn(f64, f64) -> bool,
+) -> (f64, Option<usize>) {
+    match t {
+        Some(t) if first.1.is_none() || wins(v, first.0) => (v, Some(t + cut)),
+        _ => first,
+    }
+}
+
 /// The last position whose value beats all before it by `wins` (libsvm's scans: `>=` for the
 /// maximal violator, `<=` for the best partner), among the finite values, and that value
 /// (`start` when none is finite). `wins` is `>=` or `<=`: the position is then the last that
@@ -487,6 +579,7 @@ fn last_extreme(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::spare;
     use crate::model::svm::rows::{ClassRows, Points, Positions, RegressionRows};
     use crate::model::svm::Kernel;
     use ndarray::Array2;
@@ -584,6 +677,94 @@ mod tests {
                 let ours = bits(last_extreme(&values, f64::INFINITY, down));
                 assert_eq!(ours, scan(&values, f64::INFINITY, down), "min {context}");
             }
+        }
+    }
+
+    #[test]
+    fn halves_scan_as_one() {
+        let specials = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let bits = |(v, t): (f64, Option<usize>)| (v.to_bits(), t);
+        let largest = |values: &[f64]| values.iter().fold(f64::NEG_INFINITY, |m, &v| greater(m, v));
+        for len in [0, 1, 9, 17, 40] {
+            for seed in 0..60usize {
+                let values: Vec<f64> = (0..len)
+                    .map(|t| specials[(t * 7 + seed * 13 + t * t * seed) % specials.len()])
+                    .collect();
+                for cut in 0..=len {
+                    let (first, second) = values.split_at(cut);
+                    let context = format!("{values:?} cut at {cut}");
+                    for (start, wins) in [
+                        (
+                            f64::NEG_INFINITY,
+                            (|v, best| v >= best) as fn(f64, f64) -> bool,
+                        ),
+                        (f64::INFINITY, |v, best| v <= best),
+                    ] {
+                        let halves = joined(
+                            last_extreme(first, start, wins),
+                            last_extreme(second, start, wins),
+                            cut,
+                            wins,
+                        );
+                        let whole = last_extreme(&values, start, wins);
+                        assert_eq!(bits(halves), bits(whole), "{context}");
+                    }
+                    let halves = greater(largest(first), largest(second));
+                    assert_eq!(halves.to_bits(), largest(&values).to_bits(), "{context}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_waiting_worker_changes_no_iterate() {
+        // enough positions and kernel row entries to split (4,096 and more)
+        let n = 4_200;
+        let x = Array2::from_shape_fn((n, 2), |(i, j)| ((i * 7 + j * 13) as f64 * 0.37).sin());
+        let rows: Vec<usize> = (0..n).collect();
+        let target: Vec<f64> = (0..n)
+            .map(|i| x[[i, 0]] - 0.5 * x[[i, 1]] + 0.3 * (i as f64 * 1.7).cos())
+            .collect();
+        let signs: Vec<f64> = target
+            .iter()
+            .map(|&t| if t > 0.0 { 1.0 } else { -1.0 })
+            .collect();
+        let points = || Points::new(x.view(), &rows, Kernel::Gaussian { gamma: 0.5 });
+        let bits = |solution: Solution| {
+            let alpha: Vec<u64> = solution.alpha.iter().map(|a| a.to_bits()).collect();
+            (alpha, solution.rho.to_bits())
+        };
+        let classify = || {
+            let q = ClassRows::new(points(), signs.clone());
+            bits(Solver::new(q, vec![-1.0; n], 10.0).solve().expect("solved"))
+        };
+        let p: Vec<f64> = target
+            .iter()
+            .map(|t| 0.1 - t)
+            .chain(target.iter().map(|t| 0.1 + t))
+            .collect();
+        let regress = || {
+            let q = RegressionRows::new(points());
+            bits(Solver::new(q, p.clone(), 10.0).solve().expect("solved"))
+        };
+        for (name, solve) in [
+            ("classification", &classify as &(dyn Fn() -> _ + Sync)),
+            ("regression", &regress),
+        ] {
+            let alone = solve();
+            let taken = spare::TAKEN.load(std::sync::atomic::Ordering::Relaxed);
+            let beside = spare::beside_a_waiting_worker(solve);
+            let now = spare::TAKEN.load(std::sync::atomic::Ordering::Relaxed);
+            assert!(now > taken, "{name}: no half taken by the waiting worker");
+            assert!(alone == beside, "{name}: α or ρ differ");
         }
     }
 
