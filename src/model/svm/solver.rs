@@ -625,6 +625,20 @@ mod tests {
     }
 
     /// α's and ρ's bits, and the passes that computed rows together.
+    /// `n` rows of `d` features, their classes as ±1, and ε-SVR's p (ε = 0.1) for a target
+    /// of the features and a cosine.
+    fn problem(n: usize, d: usize) -> (Array2<f64>, Vec<f64>, Vec<f64>) {
+        let x = Array2::from_shape_fn((n, d), |(i, j)| ((i * 7 + j * 13) as f64 * 0.37).sin());
+        let target: Vec<f64> = (0..n)
+            .map(|i| x[[i, 0]] - 0.5 * x[[i, d / 2]] + 0.3 * (i as f64 * 1.7).cos())
+            .collect();
+        let signs = target.iter().map(|&t| if t > 0.0 { 1.0 } else { -1.0 });
+        let epsilon = 0.1;
+        let p = target.iter().map(|t| epsilon - t);
+        let p = p.chain(target.iter().map(|t| epsilon + t)).collect();
+        (x, signs.collect(), p)
+    }
+
     fn solve(q: impl Rows, together: bool, p: Vec<f64>) -> (Vec<u64>, u64, usize) {
         let passes = Rc::new(Cell::new(0));
         let told = Told {
@@ -728,15 +742,8 @@ mod tests {
     fn a_waiting_worker_changes_no_iterate() {
         // enough positions and kernel row entries to split (4,096 and more)
         let n = 4_200;
-        let x = Array2::from_shape_fn((n, 2), |(i, j)| ((i * 7 + j * 13) as f64 * 0.37).sin());
+        let (x, signs, p) = problem(n, 2);
         let rows: Vec<usize> = (0..n).collect();
-        let target: Vec<f64> = (0..n)
-            .map(|i| x[[i, 0]] - 0.5 * x[[i, 1]] + 0.3 * (i as f64 * 1.7).cos())
-            .collect();
-        let signs: Vec<f64> = target
-            .iter()
-            .map(|&t| if t > 0.0 { 1.0 } else { -1.0 })
-            .collect();
         let points = || Points::new(x.view(), &rows, Kernel::Gaussian { gamma: 0.5 });
         let bits = |solution: Solution| {
             let alpha: Vec<u64> = solution.alpha.iter().map(|a| a.to_bits()).collect();
@@ -746,11 +753,6 @@ mod tests {
             let q = ClassRows::new(points(), signs.clone());
             bits(Solver::new(q, vec![-1.0; n], 10.0).solve().expect("solved"))
         };
-        let p: Vec<f64> = target
-            .iter()
-            .map(|t| 0.1 - t)
-            .chain(target.iter().map(|t| 0.1 + t))
-            .collect();
         let regress = || {
             let q = RegressionRows::new(points());
             bits(Solver::new(q, p.clone(), 10.0).solve().expect("solved"))
@@ -771,15 +773,8 @@ mod tests {
     #[test]
     fn rows_computed_together_change_no_iterate() {
         let n = 300;
-        let x = Array2::from_shape_fn((n, 4), |(i, j)| ((i * 7 + j * 13) as f64 * 0.37).sin());
+        let (x, signs, p) = problem(n, 4);
         let rows: Vec<usize> = (0..n).collect();
-        let target: Vec<f64> = (0..n)
-            .map(|i| x[[i, 0]] - 0.5 * x[[i, 2]] + 0.3 * (i as f64 * 1.7).cos())
-            .collect();
-        let signs: Vec<f64> = target
-            .iter()
-            .map(|&t| if t > 0.0 { 1.0 } else { -1.0 })
-            .collect();
         let kernel = Kernel::Gaussian { gamma: 0.5 };
         let points = || Points::new(x.view(), &rows, kernel);
         let classify = |together| {
@@ -797,12 +792,6 @@ mod tests {
             (together.0, together.1),
             "classification"
         );
-        let epsilon = 0.1;
-        let p: Vec<f64> = target
-            .iter()
-            .map(|t| epsilon - t)
-            .chain(target.iter().map(|t| epsilon + t))
-            .collect();
         let regress = |together| solve(RegressionRows::new(points()), together, p.clone());
         let (alone, together) = (regress(false), regress(true));
         assert!(together.2 > 0, "no rows computed together");
