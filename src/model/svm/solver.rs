@@ -625,6 +625,22 @@ mod tests {
     }
 
     /// α's and ρ's bits, and the passes that computed rows together.
+    /// `len` values with ties, signed zeros and non-finite values at every kind of position,
+    /// one arrangement for each `seed`.
+    fn awkward(len: usize, seed: usize) -> Vec<f64> {
+        let specials = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let special = |t: usize| specials[(t * 7 + seed * 13 + t * t * seed) % specials.len()];
+        (0..len).map(special).collect()
+    }
+
     /// `n` rows of `d` features, their classes as ±1, and ε-SVR's p (ε = 0.1) for a target
     /// of the features and a cosine.
     fn problem(n: usize, d: usize) -> (Array2<f64>, Vec<f64>, Vec<f64>) {
@@ -667,21 +683,9 @@ mod tests {
             }
             (best.0.to_bits(), best.1)
         }
-        let specials = [
-            0.0,
-            -0.0,
-            1.5,
-            -2.0,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ];
         for len in [0, 1, 7, 8, 9, 17, 40] {
             for seed in 0..60usize {
-                // ties, signed zeros and non-finite values at every kind of position
-                let values: Vec<f64> = (0..len)
-                    .map(|t| specials[(t * 7 + seed * 13 + t * t * seed) % specials.len()])
-                    .collect();
+                let values = awkward(len, seed);
                 let bits = |(v, t): (f64, Option<usize>)| (v.to_bits(), t);
                 let up = |v: f64, best: f64| v >= best;
                 let down = |v: f64, best: f64| v <= best;
@@ -696,22 +700,11 @@ mod tests {
 
     #[test]
     fn halves_scan_as_one() {
-        let specials = [
-            0.0,
-            -0.0,
-            1.5,
-            -2.0,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ];
         let bits = |(v, t): (f64, Option<usize>)| (v.to_bits(), t);
         let largest = |values: &[f64]| values.iter().fold(f64::NEG_INFINITY, |m, &v| greater(m, v));
         for len in [0, 1, 9, 17, 40] {
             for seed in 0..60usize {
-                let values: Vec<f64> = (0..len)
-                    .map(|t| specials[(t * 7 + seed * 13 + t * t * seed) % specials.len()])
-                    .collect();
+                let values = awkward(len, seed);
                 for cut in 0..=len {
                     let (first, second) = values.split_at(cut);
                     let context = format!("{values:?} cut at {cut}");
