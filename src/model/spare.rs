@@ -31,6 +31,48 @@ const SPIN_BEFORE_NAP: Duration = Duration::from_millis(1);
 /// How long a waiting worker naps between looks while no fit may offer work.
 const NAP: Duration = Duration::from_micros(200);
 
+/// A batch's fits, counted as they start and finish, so that a worker with none left to start
+/// can [`wait`] for the others.
+pub(crate) struct Fits {
+    total: usize,
+    started: AtomicUsize,
+    finished: AtomicUsize,
+}
+
+impl Fits {
+    pub(crate) fn new(total: usize) -> Fits {
+        Fits {
+            total,
+            started: AtomicUsize::new(0),
+            finished: AtomicUsize::new(0),
+        }
+    }
+
+    /// `fit()`, one of the batch's; then, if `lend` and no fit is left to start, take the
+    /// others' offers until they have finished. A fit that panics counts as finished, so the
+    /// panic reaches the batch's caller instead of leaving a worker waiting.
+    pub(crate) fn run<R>(&self, lend: bool, fit: impl FnOnce() -> R) -> R {
+        self.started.fetch_add(1, Ordering::Relaxed);
+        let result = {
+            let _finished = CountOnDrop(&self.finished);
+            fit()
+        };
+        if lend && self.started.load(Ordering::Relaxed) == self.total {
+            wait(|| self.finished.load(Ordering::Acquire) == self.total);
+        }
+        result
+    }
+}
+
+/// Counts one when dropped.
+struct CountOnDrop<'a>(&'a AtomicUsize);
+
+impl Drop for CountOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::Release);
+    }
+}
+
 /// Held by a fit that may [`join`] its passes: while one is, waiting workers spin rather than
 /// nap, so an offered half is taken within a microsecond.
 pub(crate) struct Offering(());
@@ -109,10 +151,10 @@ impl Drop for SetOnDrop<'_> {
     }
 }
 
-/// On a worker with no fit left to start while others run: take the work they offer until
-/// `done`. While a fit may offer some, spin on a line no one writes until a half is offered
+/// On a worker with no fit left to start while others run ([`Fits::run`]): take the work they
+/// offer until `done`. While a fit may offer some, spin on a line no one writes until a half is offered
 /// (a pause a turn, so the fit's own core loses little); otherwise nap after a short spin.
-pub(crate) fn wait(done: impl Fn() -> bool) {
+fn wait(done: impl Fn() -> bool) {
     WAITING.fetch_add(1, Ordering::Relaxed);
     let since = Instant::now();
     while !done() {
@@ -201,5 +243,41 @@ mod tests {
         let (here, there) = (here.into_inner(), there.into_inner());
         assert!(here > 0 && there > 0 && here != there, "{here} {there}");
         assert!(caught.expect("ran").is_err(), "the panic is the caller's");
+    }
+
+    #[test]
+    fn a_fit_that_panics_ends_the_wait_and_reaches_the_caller() {
+        // on a thread of its own, so that a batch left waiting fails the test
+        let (sender, ended) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap();
+            let fits = Fits::new(2);
+            let both_started = || {
+                while fits.started.load(Ordering::Relaxed) < 2 {
+                    std::hint::spin_loop();
+                }
+            };
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pool.install(|| {
+                    rayon::join(
+                        || {
+                            fits.run(true, || {
+                                both_started();
+                                // the other fit is waiting by now
+                                std::thread::sleep(Duration::from_millis(20));
+                                panic!("in a fit")
+                            })
+                        },
+                        || fits.run(true, both_started),
+                    )
+                })
+            }));
+            let _ = sender.send((run.is_err(), fits.finished.into_inner()));
+        });
+        let ended = ended.recv_timeout(Duration::from_secs(60));
+        assert_eq!(ended, Ok((true, 2)), "the panic reaches the caller");
     }
 }

@@ -48,7 +48,6 @@ use linfa::DatasetBase;
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use seed_fits::SeedFits;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -239,29 +238,27 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
             })
             .collect();
         let release = Release::new(&batch, std::mem::take(&mut out));
-        let (started, finished) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let batch_fits = spare::Fits::new(tasks.len());
+        // a worker with no fold left to start is lent to those still running, only from the
+        // global pool: a fit on a thread of its own offers work there, and a pool of fewer
+        // threads is a limit to keep
+        let lend = matches!(pool, Workers::Global);
         pool.install(|| {
             tasks
                 .par_iter()
                 .enumerate()
                 .for_each(|(t, &(seed, f, fold, fits))| {
-                    started.fetch_add(1, Ordering::Relaxed);
-                    // after a stop, folds not yet started are not fitted, and no seed is saved
-                    let result = if stop::stop_requested() {
-                        RunOutput::default()
-                    } else {
-                        run_fold(plan, &shared, (seed, f, fold), fits, observer)
-                    };
-                    release.store(t, result);
-                    release.hand_over(observer, false);
-                    finished.fetch_add(1, Ordering::Release);
-                    // with no fit left to start, lend this worker to those still running
-                    // (only from the global pool: a fit on a thread of its own offers work
-                    // there, and a pool of fewer threads is a limit to keep)
-                    let global = matches!(pool, Workers::Global);
-                    if global && started.load(Ordering::Relaxed) == tasks.len() {
-                        spare::wait(|| finished.load(Ordering::Acquire) == tasks.len());
-                    }
+                    batch_fits.run(lend, || {
+                        // after a stop, folds not yet started are not fitted, and no seed is
+                        // saved
+                        let result = if stop::stop_requested() {
+                            RunOutput::default()
+                        } else {
+                            run_fold(plan, &shared, (seed, f, fold), fits, observer)
+                        };
+                        release.store(t, result);
+                        release.hand_over(observer, false);
+                    })
                 })
         });
         release.hand_over(observer, true);
