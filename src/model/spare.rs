@@ -3,8 +3,8 @@
 //! Five folds on two cores fit two, two, then one alone. A lone fit of a large SVM spends its
 //! time in passes over positions or training rows whose entries do not depend on each other
 //! (kernel rows, the working set's scans, the gradient's update), so a worker that has run out
-//! of fits to start [`wait`]s, taking the second halves of the passes that running fits
-//! split ([`join`]). Splitting a pass changes no value: every entry is computed alone, and a scan's
+//! of fits to start [`wait`]s, taking the second halves of the passes that running fits split
+//! ([`join`]). Splitting a pass changes no value: every entry is computed alone, and a scan's
 //! halves are joined as one scan would have found its answer.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -152,8 +152,9 @@ impl Drop for SetOnDrop<'_> {
 }
 
 /// On a worker with no fit left to start while others run ([`Fits::run`]): take the work they
-/// offer until `done`. While a fit may offer some, spin on a line no one writes until a half is offered
-/// (a pause a turn, so the fit's own core loses little); otherwise nap after a short spin.
+/// offer until `done`. While a fit may offer some, spin reading the count of offers, written
+/// only when one is made or taken (a pause a turn, so the fit's own core loses little);
+/// otherwise nap after a short spin.
 fn wait(done: impl Fn() -> bool) {
     WAITING.fetch_add(1, Ordering::Relaxed);
     let since = Instant::now();
@@ -175,26 +176,27 @@ fn wait(done: impl Fn() -> bool) {
     WAITING.fetch_sub(1, Ordering::Relaxed);
 }
 
-/// `work`'s result, computed on a pool of two threads while the other one [`wait`]s.
+/// `work`'s result, computed on this thread (as a fit under a time limit runs on a thread of
+/// its own, outside the pool) while a worker of the global pool [`wait`]s: every half `work`
+/// offers is then run by another thread, whether the waiting worker or another.
 #[cfg(test)]
-pub(crate) fn beside_a_waiting_worker<R: Send>(work: impl FnOnce() -> R + Send) -> R {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
-    let done = AtomicBool::new(false);
-    let waited = || wait(|| done.load(Ordering::Acquire));
-    pool.install(|| {
-        rayon::join(waited, || {
-            while cut(16, 16) == 16 {
-                std::hint::spin_loop();
-            }
-            let result = work();
-            done.store(true, Ordering::Release);
-            result
-        })
-        .1
-    })
+pub(crate) fn beside_a_waiting_worker<R>(work: impl FnOnce() -> R) -> R {
+    use std::sync::Arc;
+    let (waiting, done) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let (now_waiting, ended) = (Arc::clone(&waiting), Arc::clone(&done));
+    rayon::spawn(move || {
+        now_waiting.store(true, Ordering::Release);
+        wait(|| ended.load(Ordering::Acquire));
+    });
+    while !waiting.load(Ordering::Acquire) || WAITING.load(Ordering::Relaxed) == 0 {
+        std::hint::spin_loop();
+    }
+    let result = work();
+    done.store(true, Ordering::Release);
+    result
 }
 
 #[cfg(test)]
