@@ -7,6 +7,7 @@
 //! ([`join`]). Splitting a pass changes no value: every entry is computed alone, and a scan's
 //! halves are joined as one scan would have found its answer.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -140,6 +141,22 @@ pub(crate) fn join<RA: Send, RB: Send>(
         first
     });
     (first, second.expect("the scope ends after `b`"))
+}
+
+/// `part(values, 0..cut)` and `part(rest, cut..len)` for the [`cut`] of `values` (`len`
+/// long), the second half [joined](join) apart when the cut splits them; both results, and
+/// the cut.
+pub(crate) fn in_halves<T: Send, R: Send>(
+    values: &mut [T],
+    from: usize,
+    part: impl Fn(&mut [T], Range<usize>) -> R + Sync,
+) -> ((R, R), usize) {
+    let len = values.len();
+    let cut = cut(len, from);
+    let (first, second) = values.split_at_mut(cut);
+    let part = &part;
+    let results = join(cut < len, || part(first, 0..cut), || part(second, cut..len));
+    (results, cut)
 }
 
 /// Sets its flag when dropped.

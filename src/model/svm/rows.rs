@@ -428,6 +428,15 @@ impl ClassRows {
     }
 }
 
+/// `sums[t] += change · row[t]`: a row of Q (or of the kernel) added to G_bar.
+fn add_scaled(sums: &mut [f64], change: f64, row: &[f32]) {
+    vectorised(|| {
+        for (g, &q) in sums.iter_mut().zip(row) {
+            *g += change * f64::from(q);
+        }
+    });
+}
+
 /// y_i y_t K for the kernel values K of `row` and the signs y_t of `signs`, as libsvm rounds
 /// it: the sign of a float32 value.
 fn sign(row: &mut [f32], y_i: f64, signs: &[f64]) {
@@ -458,12 +467,7 @@ impl Rows for ClassRows {
     fn add_to_gradient_bar(&mut self, t: usize, change: f64) {
         let l = self.gradient_bar.len();
         self.fetch(t, l);
-        let (bar, q_t) = (&mut self.gradient_bar, &self.cache.rows[t][..l]);
-        vectorised(|| {
-            for (g, &q) in bar.iter_mut().zip(q_t) {
-                *g += change * f64::from(q);
-            }
-        });
+        add_scaled(&mut self.gradient_bar, change, &self.cache.rows[t][..l]);
     }
 
     fn gradient_bar(&self, t: usize) -> f64 {
@@ -555,9 +559,7 @@ impl RegressionRows {
         let gather = |out: &mut [f32], r: Range<usize>| unsafe {
             gather(values, &source[r.clone()], &flips[r], flip, out)
         };
-        let cut = spare::cut(len, SPLIT_FROM);
-        let (out, rest) = out[..len].split_at_mut(cut);
-        spare::join(cut < len, || gather(out, 0..cut), || gather(rest, cut..len));
+        spare::in_halves(&mut out[..len], SPLIT_FROM, gather);
     }
 }
 
@@ -591,12 +593,7 @@ impl Rows for RegressionRows {
         // change · Q_ut = change · (±1 for t)(±1 for u) K(t, u): t's sign here, u's when read;
         // exact, as a float's rounding does not depend on its sign
         let change = if self.flips[t] == 0 { change } else { -change };
-        let bar = &mut self.gradient_bar;
-        vectorised(|| {
-            for (g, &k) in bar.iter_mut().zip(k) {
-                *g += change * f64::from(k);
-            }
-        });
+        add_scaled(&mut self.gradient_bar, change, k);
     }
 
     fn gradient_bar(&self, t: usize) -> f64 {

@@ -17,7 +17,7 @@ const SPLIT_STEPS_FROM: usize = 4096;
 /// `eps`, scikit-learn's `tol`).
 const TOLERANCE: f64 = 1e-3;
 
-/// The largest violators on each side [`Solver::with_likely_rows`] looks among: rows further
+/// The largest violators on each side [`Solver::fetch_with_likely_rows`] looks among: rows further
 /// down the order are asked for later, if at all (6 and 24 took as long as 12 on W15).
 const LIKELY: usize = 12;
 
@@ -171,10 +171,7 @@ impl<Q: Rows> Solver<Q> {
         let (g_max, i) = joined(first, second, cut, |v, best| v >= best);
         let g_max2 = greater(first_max, second_max);
         let i = i?;
-        if self.q.large() && self.q.absent(i) {
-            let rows = self.with_likely_rows(i, i);
-            self.q.fetch_together(&rows, active);
-        }
+        self.fetch_with_likely_rows(i, i, active);
         let (q_i, positions) = self.q.row(i, active);
         let (signs, diagonal, down) = (positions.signs(), positions.diagonal(), &self.down);
         let (y_i, d_i) = (signs[i], diagonal[i]);
@@ -187,13 +184,8 @@ impl<Q: Rows> Solver<Q> {
             );
             objectives(objective, terms, g_max, y_i, d_i)
         };
-        let cut = spare::cut(active, SPLIT_STEPS_FROM);
-        let (objective, objective_rest) = self.objective[..active].split_at_mut(cut);
-        let (first, second) = spare::join(
-            cut < active,
-            || scan(objective, 0..cut),
-            || scan(objective_rest, cut..active),
-        );
+        let objective = &mut self.objective[..active];
+        let ((first, second), cut) = spare::in_halves(objective, SPLIT_STEPS_FROM, scan);
         let (_, j) = joined(first, second, cut, |v, best| v <= best);
         if g_max + g_max2 < TOLERANCE {
             return None;
@@ -201,14 +193,18 @@ impl<Q: Rows> Solver<Q> {
         Some((i, j?))
     }
 
-    /// `need` after the positions other than `skip` whose rows are not computed yet among the
+    /// On large data, when Q_`need` is not computed yet, compute it over `len` positions
+    /// together with the rows of the positions other than `skip` not computed yet among the
     /// [`LIKELY`] largest violations of [`Solver::select`]'s pass on either side (I_up's and
     /// I_low's, alternately), as many as one pass over the data computes beside `need`'s row
     /// ([`MAX_ROWS`]): they are the likeliest i's and j's of the steps to come (most are asked
     /// for before the cache drops them: BENCHMARKS.md), and computed together they cost little
     /// more than one row alone. Kernel values are the same whenever they are computed, so
     /// this changes no iterate.
-    fn with_likely_rows(&self, need: usize, skip: usize) -> Vec<usize> {
+    fn fetch_with_likely_rows(&mut self, need: usize, skip: usize, len: usize) {
+        if !(self.q.large() && self.q.absent(need)) {
+            return;
+        }
         let top = |values: &[f64]| {
             let mut best = [(f64::NEG_INFINITY, need); LIKELY];
             for (t, &v) in values.iter().enumerate() {
@@ -237,17 +233,14 @@ impl<Q: Rows> Solver<Q> {
             }
         }
         rows.push(need);
-        rows
+        self.q.fetch_together(&rows, len);
     }
 
     /// Optimise α_i and α_j with the others fixed, clipped to the box, and update the
     /// gradient (libsvm's update, bound by bound).
     fn step(&mut self, i: usize, j: usize) {
         let len = self.active_size;
-        if self.q.large() && self.q.absent(j) {
-            let rows = self.with_likely_rows(j, i);
-            self.q.fetch_together(&rows, len);
-        }
+        self.fetch_with_likely_rows(j, i, len);
         let ([q_i, q_j], positions) = self.q.pair(i, j, len);
         let (signs, diagonal) = (positions.signs(), positions.diagonal());
         let c = self.c;
@@ -318,13 +311,7 @@ impl<Q: Rows> Solver<Q> {
                 }
             })
         };
-        let cut = spare::cut(len, SPLIT_STEPS_FROM);
-        let (gradient, gradient_rest) = self.gradient[..len].split_at_mut(cut);
-        spare::join(
-            cut < len,
-            || update(gradient, 0..cut),
-            || update(gradient_rest, cut..len),
-        );
+        spare::in_halves(&mut self.gradient[..len], SPLIT_STEPS_FROM, update);
         for t in [i, j] {
             let was_upper = self.status[t] == Bound::Upper;
             self.update_status(t);
