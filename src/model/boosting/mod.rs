@@ -9,12 +9,14 @@
 //! CPU: the C library picks an FMA variant at run time, and a last-bit change in a gradient
 //! can move a near tie between two splits.
 
+mod bins;
 mod split;
 
 use super::cart::partition;
 use super::{argmax_rows, guard, Fitted, FoldData, FoldTrain, Model};
 use crate::data::Task;
 use crate::metric::Predictions;
+use bins::{histogram, node_sums, subtract, Bin, Gathered, Sums, UnitSums};
 use ndarray::ArrayView2;
 use rand_chacha::ChaCha8Rng;
 use split::{best_split, Split};
@@ -80,7 +82,8 @@ enum Codes {
     Quads(Vec<[u8; 4]>),
 }
 
-/// The most bytes of histogram that [`Codes::Rows`] fills in one pass: a first-level cache.
+/// The most bytes of histogram that [`Codes::Rows`] fills in one pass: a first-level cache
+/// (counted in the larger kind of bin, [`Sums`], whichever kind a fit uses).
 const ROWS_HISTOGRAM_BYTES: usize = 32 * 1024;
 
 impl Binned {
@@ -161,7 +164,7 @@ impl Binned {
     }
 
     /// Feature `f`'s bins within a histogram.
-    fn bins<'h>(&self, hist: &'h [Sums], f: usize) -> &'h [Sums] {
+    fn bins<'h, B: Bin>(&self, hist: &'h [B], f: usize) -> &'h [B] {
         let start = f * self.stride;
         &hist[start..start + self.thresholds[f].len() + 1]
     }
@@ -193,123 +196,6 @@ fn bin_thresholds(sorted: &[f64], max_bins: usize) -> Vec<f64> {
     };
     cuts.dedup();
     cuts
-}
-
-/// Gradient, hessian and row count summed over a bin or a node; laid out in this order, as
-/// the split search reads the gradient and hessian as a pair.
-#[derive(Debug, Clone, Copy, Default)]
-#[repr(C)]
-struct Sums {
-    g: f64,
-    h: f64,
-    n: usize,
-}
-
-impl Sums {
-    fn minus(self, o: Sums) -> Sums {
-        Sums {
-            g: self.g - o.g,
-            h: self.h - o.h,
-            n: self.n - o.n,
-        }
-    }
-    /// A bin of a child's histogram from its parent's and its sibling's: the difference, or
-    /// zeros for a bin left empty, whose difference is rounding residue. The split search
-    /// adds empty bins, and adding +0 leaves its running sums as they were (they start at +0,
-    /// so are never −0): with zeros it weighs the same boundaries as if it skipped them.
-    fn minus_bin(self, o: Sums) -> Sums {
-        let difference = self.minus(o);
-        if difference.n == 0 {
-            Sums::default()
-        } else {
-            difference
-        }
-    }
-    /// The node's share of the objective's reduction, G²/(H+λ).
-    fn score(self, l2: f64) -> f64 {
-        self.g * self.g / (self.h + l2)
-    }
-}
-
-fn node_sums(rows: &[usize], g: &[f64], h: &[f64]) -> Sums {
-    rows.iter().fold(Sums::default(), |t, &r| Sums {
-        g: t.g + g[r],
-        h: t.h + h[r],
-        n: t.n + 1,
-    })
-}
-
-/// Every feature's bin sums over `rows`, features one after another at a fixed stride (see
-/// [`Binned::bins`]), written into `hist`: a pass over the rows for all features, or one per
-/// group of four (see [`Codes`]). Within a pass, a row at a time, its features side by side,
-/// so the features' updates do not wait on each other. Each bin sums its rows in row order,
-/// so the sums are the same in either layout.
-fn histogram(
-    binned: &Binned,
-    rows: &[usize],
-    (g, h): (&[f64], &[f64]),
-    gathered: &mut Gathered,
-    hist: &mut Vec<Sums>,
-) {
-    let len = binned.histogram_len();
-    hist.truncate(len);
-    hist.fill(Sums::default());
-    hist.resize(len, Sums::default());
-    let stride = binned.stride;
-    let add = |b: &mut Sums, g: f64, h: f64| {
-        b.g += g;
-        b.h += h;
-        b.n += 1;
-    };
-    match &binned.codes {
-        Codes::Rows(codes) => {
-            let features = binned.thresholds.len();
-            for &r in rows {
-                let (g, h) = (g[r], h[r]);
-                let row = &codes[r * features..(r + 1) * features];
-                for (bins, &code) in hist.chunks_exact_mut(stride).zip(row) {
-                    add(&mut bins[code as usize], g, h);
-                }
-            }
-        }
-        Codes::Quads(quads) => {
-            let Gathered { gh, codes } = gathered;
-            gh.clear();
-            gh.extend(rows.iter().map(|&r| (g[r], h[r])));
-            for (group, quads) in hist
-                .chunks_exact_mut(4 * stride)
-                .zip(quads.chunks_exact(binned.rows))
-            {
-                codes.clear();
-                codes.extend(rows.iter().map(|&r| quads[r]));
-                let (lanes01, lanes23) = group.split_at_mut(2 * stride);
-                let (lane0, lane1) = lanes01.split_at_mut(stride);
-                let (lane2, lane3) = lanes23.split_at_mut(stride);
-                for (&[c0, c1, c2, c3], &(g, h)) in codes.iter().zip(gh.iter()) {
-                    add(&mut lane0[c0 as usize], g, h);
-                    add(&mut lane1[c1 as usize], g, h);
-                    add(&mut lane2[c2 as usize], g, h);
-                    add(&mut lane3[c3 as usize], g, h);
-                }
-            }
-        }
-    }
-}
-
-/// `parent` becomes its larger child's histogram: `parent` − `small`, bin by bin (see
-/// [`Sums::minus_bin`]).
-fn subtract(parent: &mut [Sums], small: &[Sums]) {
-    for (p, c) in parent.iter_mut().zip(small) {
-        *p = p.minus_bin(*c);
-    }
-}
-
-/// A node's rows' gradients and hessians, and one group's codes, gathered side by side for
-/// the passes of [`histogram`] over [`Codes::Quads`].
-#[derive(Default)]
-struct Gathered {
-    gh: Vec<(f64, f64)>,
-    codes: Vec<[u8; 4]>,
 }
 
 /// A node of a grown tree: a split sends rows with `x[feature] ≤ threshold` to `next[0]`, the
@@ -366,12 +252,12 @@ fn leaf_values<const B: usize>(tree: &[Node], rows: &[&[f64]; B]) -> [f64; B] {
 
 /// A node still open during growth: its rows (a range of the shared row order), sums,
 /// histogram and best split.
-struct Open {
+struct Open<B> {
     node: usize,
     range: (usize, usize),
     depth: usize,
     sums: Sums,
-    hist: Vec<Sums>,
+    hist: Vec<B>,
     split: Option<Split>,
 }
 
@@ -382,11 +268,11 @@ struct Open {
 /// −shrinkage·G/(H+λ); each training row's leaf value is written to `fitted`, so the caller
 /// updates its predictions without walking the tree. Histograms no longer needed go to `spare`
 /// for the next node or tree.
-fn grow(
+fn grow<B: Bin>(
     binned: &Binned,
     gh: (&[f64], &[f64]),
     s: &BoostingSettings,
-    spare: &mut Vec<Vec<Sums>>,
+    spare: &mut Vec<Vec<B>>,
     fitted: &mut [f64],
 ) -> Vec<Node> {
     let mut order: Vec<usize> = (0..binned.rows).collect();
@@ -400,7 +286,7 @@ fn grow(
             && sums.h >= 2.0 * MIN_HESSIAN
     };
     // an open node with its best split, if it may be split (only then has it a histogram)
-    let open = |node, range, depth, sums: Sums, hist: Vec<Sums>| {
+    let open = |node, range, depth, sums: Sums, hist: Vec<B>| {
         let split = (!hist.is_empty())
             .then(|| best_split(&hist, sums, binned, s))
             .flatten();
@@ -536,22 +422,11 @@ fn boost(s: &BoostingSettings, data: &FoldData) -> Result<Predictions, String> {
     };
     let start = baseline(&targets, classes);
     let mut raw: Vec<f64> = (0..n).flat_map(|_| start.iter().copied()).collect();
-    let mut forest: Vec<Vec<Vec<Node>>> = Vec::with_capacity(s.rounds);
-    let (mut g, mut h) = (vec![vec![0.0; n]; width], vec![vec![0.0; n]; width]);
-    let mut spare = Vec::new();
-    let mut fitted = vec![0.0; n];
-    for _ in 0..s.rounds {
-        super::cancel::check()?;
-        gradients(&raw, &targets, classes, &mut g, &mut h);
-        let mut trees = Vec::with_capacity(width);
-        for k in 0..width {
-            trees.push(grow(&binned, (&g[k], &h[k]), s, &mut spare, &mut fitted));
-            for (i, v) in fitted.iter().enumerate() {
-                raw[i * width + k] += v;
-            }
-        }
-        forest.push(trees);
-    }
+    let forest = match classes {
+        // squared error's hessians are all 1
+        None => grow_rounds::<UnitSums>(s, &binned, &targets, classes, &mut raw)?,
+        Some(_) => grow_rounds::<Sums>(s, &binned, &targets, classes, &mut raw)?,
+    };
     // each test row adds its trees' values in the order they were grown, WALKS rows at a time
     // (the last block padded with its own last row)
     let x_test = data.x_test.as_standard_layout();
@@ -591,6 +466,36 @@ fn boost(s: &BoostingSettings, data: &FoldData) -> Result<Predictions, String> {
             }
         }
     })
+}
+
+/// Each round's trees, one per output (`raw`'s row width), grown on the loss's gradients and
+/// hessians at the raw predictions `raw` and added to them; histograms in bins of kind `B`.
+fn grow_rounds<B: Bin>(
+    s: &BoostingSettings,
+    binned: &Binned,
+    targets: &[f64],
+    classes: Option<usize>,
+    raw: &mut [f64],
+) -> Result<Vec<Vec<Vec<Node>>>, String> {
+    let n = targets.len();
+    let width = raw.len() / n;
+    let mut forest = Vec::with_capacity(s.rounds);
+    let (mut g, mut h) = (vec![vec![0.0; n]; width], vec![vec![0.0; n]; width]);
+    let mut spare: Vec<Vec<B>> = Vec::new();
+    let mut fitted = vec![0.0; n];
+    for _ in 0..s.rounds {
+        super::cancel::check()?;
+        gradients(raw, targets, classes, &mut g, &mut h);
+        let mut trees = Vec::with_capacity(width);
+        for k in 0..width {
+            trees.push(grow(binned, (&g[k], &h[k]), s, &mut spare, &mut fitted));
+            for (i, v) in fitted.iter().enumerate() {
+                raw[i * width + k] += v;
+            }
+        }
+        forest.push(trees);
+    }
+    Ok(forest)
 }
 
 /// The best constant raw prediction: the mean for values; the log-odds of class 1 for two
@@ -695,94 +600,48 @@ mod tests {
     }
 
     #[test]
-    fn bins_past_a_features_own_stay_zero() {
-        // the four-lane split search relies on it (see `split`): two-valued features beside
-        // features of many values, in both layouts, built and subtracted as `grow` does
-        for (features, grouped) in [(2, false), (9, true)] {
-            let x = Array2::from_shape_fn((300, features), |(i, j)| {
-                if j % 2 == 0 {
-                    (i % 2) as f64
-                } else {
-                    ((i * 7) % 300) as f64
-                }
-            });
-            let binned = Binned::new(x.view(), 255);
-            assert_eq!(matches!(binned.codes, Codes::Quads(_)), grouped);
-            let g: Vec<f64> = (0..300).map(|i| (i % 11) as f64 - 5.0).collect();
-            let h = vec![1.0; 300];
-            let all: Vec<usize> = (0..300).collect();
-            let some: Vec<usize> = (0..300).filter(|r| r % 4 == 0).collect();
-            let mut gathered = Gathered::default();
-            // a buffer used before, as `grow` takes them from its spares
-            let (mut parent, mut child) = (
-                vec![
-                    Sums {
-                        g: 1.0,
-                        h: 1.0,
-                        n: 1
-                    };
-                    9000
-                ],
-                Vec::new(),
-            );
-            histogram(&binned, &all, (&g, &h), &mut gathered, &mut parent);
-            histogram(&binned, &some, (&g, &h), &mut gathered, &mut child);
-            subtract(&mut parent, &child);
-            for hist in [&parent, &child] {
-                for (f, cuts) in binned.thresholds.iter().enumerate() {
-                    let past = &hist[f * binned.stride + cuts.len() + 1..(f + 1) * binned.stride];
-                    assert!(!past.is_empty() || cuts.len() + 1 == binned.stride);
-                    assert!(
-                        past.iter()
-                            .all(|b| b.n == 0 && b.g.to_bits() == 0 && b.h.to_bits() == 0),
-                        "feature {f}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn both_code_layouts_give_the_same_histogram() {
-        // 6 features of up to 300 distinct values: 6 × 255 bins of 24 bytes exceed 32 KB
-        let x = Array2::from_shape_fn((300, 6), |(i, j)| ((i * (7 + 2 * j)) % 300) as f64);
-        let quads = Binned::new(x.view(), 255);
-        assert!(matches!(quads.codes, Codes::Quads(_)));
-        let rows = Binned {
-            codes: Codes::Rows(
-                (0..300)
-                    .flat_map(|r| (0..6).map(move |f| (f, r)))
-                    .map(|(f, r)| quads.column(f)[r])
-                    .collect(),
-            ),
-            columns: quads.columns.clone(),
-            thresholds: quads.thresholds.clone(),
-            stride: quads.stride,
-            rows: 300,
-        };
-        let g: Vec<f64> = (0..300)
-            .map(|i| ((i * 13 % 17) as f64 - 8.0) / 3.0)
+    fn unit_bins_grow_the_trees_of_full_bins() {
+        // squared error's gradients on ties, few and many values; small and large leaves
+        let x = Array2::from_shape_fn((600, 5), |(i, j)| match j {
+            0 => (i % 3) as f64,
+            1 => (i * 37 % 101) as f64,
+            2 => ((i * i) % 613) as f64 / 7.0,
+            _ => ((i * (j + 11)) % 600) as f64,
+        });
+        let binned = Binned::new(x.view(), 255);
+        let g: Vec<f64> = (0..600)
+            .map(|i| x[[i, 1]].sin() * 3.0 + x[[i, 0]] - 1e-9 * x[[i, 2]])
             .collect();
-        let h: Vec<f64> = (0..300).map(|i| 0.1 + (i % 5) as f64 / 7.0).collect();
-        let node: Vec<usize> = (0..300).filter(|r| r % 3 != 1).collect();
-        let fill = |binned: &Binned| {
-            let mut hist = Vec::new();
-            histogram(binned, &node, (&g, &h), &mut Gathered::default(), &mut hist);
-            hist
-        };
-        let (by_quads, by_rows) = (fill(&quads), fill(&rows));
-        let bits = |s: &Sums| (s.g.to_bits(), s.h.to_bits(), s.n);
-        assert_eq!(
-            by_quads[..by_rows.len()]
-                .iter()
-                .map(bits)
-                .collect::<Vec<_>>(),
-            by_rows.iter().map(bits).collect::<Vec<_>>()
-        );
-        assert_eq!(by_rows.iter().map(|s| s.n).sum::<usize>(), 6 * node.len());
-        // the two lanes past the last feature count every row in their first bin, which no
-        // search reads
-        assert_eq!(by_quads.len() - by_rows.len(), 2 * quads.stride);
+        let h = vec![1.0; 600];
+        let mut splits = 0;
+        for (min_samples_leaf, l2, max_depth) in
+            [(1, 0.0, None), (5, 1.0, None), (40, 0.0, Some(3))]
+        {
+            let s = BoostingSettings {
+                rounds: 1,
+                learning_rate: 0.1,
+                max_leaf_nodes: 31,
+                max_depth,
+                min_samples_leaf,
+                l2,
+                max_bins: 255,
+            };
+            let mut fitted = [vec![0.0; 600], vec![0.0; 600]];
+            let trees = [
+                grow::<UnitSums>(&binned, (&g, &h), &s, &mut Vec::new(), &mut fitted[0]),
+                grow::<Sums>(&binned, (&g, &h), &s, &mut Vec::new(), &mut fitted[1]),
+            ];
+            let bits = |tree: &[Node]| -> Vec<(usize, u64, [usize; 2], u64)> {
+                tree.iter()
+                    .map(|n| (n.feature, n.threshold.to_bits(), n.next, n.value.to_bits()))
+                    .collect()
+            };
+            assert_eq!(bits(&trees[0]), bits(&trees[1]), "{s:?}");
+            let [unit, full] = fitted.map(|f| f.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+            assert_eq!(unit, full, "{s:?}");
+            splits += trees[0].iter().filter(|n| !n.is_leaf()).count();
+        }
+        assert!(splits > 30, "only {splits} splits");
     }
 
     #[test]
@@ -801,7 +660,7 @@ mod tests {
             max_bins: 255,
         };
         let mut fitted = vec![0.0; 100];
-        let tree = grow(&binned, (&g, &h), &s, &mut Vec::new(), &mut fitted);
+        let tree = grow::<Sums>(&binned, (&g, &h), &s, &mut Vec::new(), &mut fitted);
         assert_eq!(
             fitted[10], 1.0,
             "a training row's leaf value is handed back"
@@ -843,7 +702,7 @@ mod tests {
             max_bins: 255,
         };
         let mut fitted = vec![0.0; 400];
-        let tree = grow(
+        let tree = grow::<UnitSums>(
             &binned,
             (&g, &vec![1.0; 400]),
             &s,

@@ -1,7 +1,7 @@
 //! A node's best split: every boundary between two bins of every feature weighed, the first
 //! of largest gain kept.
 
-use super::{Binned, BoostingSettings, Sums, MIN_HESSIAN};
+use super::{Bin, Binned, BoostingSettings, Sums, MIN_HESSIAN};
 
 /// The best split of a node: rows with code ≤ `bin` on `feature` go left, with sums `left`.
 #[derive(Debug, Clone, Copy)]
@@ -21,8 +21,8 @@ pub(super) struct Split {
 /// Where the CPU has AVX2, four features are searched side by side, one per lane: each lane's
 /// running sums are the additions of the one-feature search in the same order, and a tie goes
 /// to the boundary that search meets first, so the split is the same on every CPU.
-pub(super) fn best_split(
-    hist: &[Sums],
+pub(super) fn best_split<B: Bin>(
+    hist: &[B],
     total: Sums,
     binned: &Binned,
     s: &BoostingSettings,
@@ -32,7 +32,7 @@ pub(super) fn best_split(
         // SAFETY: the CPU has AVX2
         return unsafe { four_features_at_a_time(hist, total, binned, s) };
     }
-    one_feature_at_a_time::<true>(hist, total, binned, s)
+    one_feature_at_a_time::<B, true>(hist, total, binned, s)
 }
 
 /// The best split so far of a search, and the bar it sets.
@@ -79,8 +79,8 @@ impl Best {
 
 /// The search a feature at a time; with `SCREEN` false every boundary is weighed, the
 /// reference the tests hold the screen to.
-fn one_feature_at_a_time<const SCREEN: bool>(
-    hist: &[Sums],
+fn one_feature_at_a_time<B: Bin, const SCREEN: bool>(
+    hist: &[B],
     total: Sums,
     binned: &Binned,
     s: &BoostingSettings,
@@ -91,6 +91,7 @@ fn one_feature_at_a_time<const SCREEN: bool>(
         let mut left = Sums::default();
         // the last bin has nothing to its right
         for (bin, b) in bins[..bins.len() - 1].iter().enumerate() {
+            let b = b.sums();
             // an empty bin holds zeros (see `Sums::minus_bin`), so the boundary after it is the
             // one before, already weighed, to the bit: no branch on emptiness, a coin toss
             left.g += b.g;
@@ -123,8 +124,8 @@ fn one_feature_at_a_time<const SCREEN: bool>(
 /// The CPU has AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn four_features_at_a_time(
-    hist: &[Sums],
+unsafe fn four_features_at_a_time<B: Bin>(
+    hist: &[B],
     total: Sums,
     binned: &Binned,
     s: &BoostingSettings,
@@ -140,6 +141,11 @@ unsafe fn four_features_at_a_time(
     // min_samples_leaf, so n < total.n − min_samples_leaf + 1
     let fewest = _mm256_set1_epi64x(s.min_samples_leaf as i64 - 1);
     let most = _mm256_set1_epi64x(total.n as i64 - s.min_samples_leaf as i64 + 1);
+    // the same bounds for unit bins, whose hessian counts the rows (exactly, as a float)
+    let (fewest_h, most_h) = (
+        _mm256_set1_pd(s.min_samples_leaf as f64 - 1.0),
+        _mm256_set1_pd(total.n as f64 - s.min_samples_leaf as f64 + 1.0),
+    );
     for first in (0..features).step_by(4) {
         // a lane past the last feature reads that feature's bins and is done from the start
         let lanes = 4.min(features - first);
@@ -157,13 +163,13 @@ unsafe fn four_features_at_a_time(
             .unwrap_or(0);
         for bin in 0..bins {
             // SAFETY: bin < the most thresholds a feature has < stride, so each entry lies
-            // within its feature's stride, within `hist` (asserted above); `Sums` is repr(C),
-            // so its gradient and hessian are the 16 bytes at its start
+            // within its feature's stride, within `hist` (asserted above); a bin's gradient
+            // and hessian are the 16 bytes at its start (see `Bin`)
             let (pairs, counts) = unsafe {
                 let at = start.map(|st| hist.get_unchecked(st + bin));
                 (
-                    at.map(|b| _mm_loadu_pd((b as *const Sums).cast())),
-                    at.map(|b| b.n as i64),
+                    at.map(|b| _mm_loadu_pd((b as *const B).cast())),
+                    at.map(|b| if B::UNIT { 0 } else { b.sums().n as i64 }),
                 )
             };
             // (g0, h0, g2, h2) and (g1, h1, g3, h3) into (g0, g1, g2, g3) and (h0, h1, h2, h3)
@@ -171,20 +177,26 @@ unsafe fn four_features_at_a_time(
             let odd = _mm256_insertf128_pd::<1>(_mm256_castpd128_pd256(pairs[1]), pairs[3]);
             g = _mm256_add_pd(g, _mm256_unpacklo_pd(even, odd));
             h = _mm256_add_pd(h, _mm256_unpackhi_pd(even, odd));
-            n = _mm256_add_epi64(
-                n,
-                _mm256_setr_epi64x(counts[0], counts[1], counts[2], counts[3]),
-            );
+            let (left_many, right_many) = if B::UNIT {
+                (
+                    _mm256_cmp_pd::<_CMP_GT_OQ>(h, fewest_h),
+                    _mm256_cmp_pd::<_CMP_GT_OQ>(most_h, h),
+                )
+            } else {
+                n = _mm256_add_epi64(
+                    n,
+                    _mm256_setr_epi64x(counts[0], counts[1], counts[2], counts[3]),
+                );
+                (
+                    _mm256_castsi256_pd(_mm256_cmpgt_epi64(n, fewest)),
+                    _mm256_castsi256_pd(_mm256_cmpgt_epi64(most, n)),
+                )
+            };
             let (right_g, right_h) = (_mm256_sub_pd(total_g, g), _mm256_sub_pd(total_h, h));
             // a child fits with rows enough and a hessian not below the least (or NaN)
-            let left_fits = _mm256_and_pd(
-                _mm256_castsi256_pd(_mm256_cmpgt_epi64(n, fewest)),
-                _mm256_cmp_pd::<_CMP_NLT_UQ>(h, least_h),
-            );
-            let right_fits = _mm256_and_pd(
-                _mm256_castsi256_pd(_mm256_cmpgt_epi64(most, n)),
-                _mm256_cmp_pd::<_CMP_NLT_UQ>(right_h, least_h),
-            );
+            let left_fits = _mm256_and_pd(left_many, _mm256_cmp_pd::<_CMP_NLT_UQ>(h, least_h));
+            let right_fits =
+                _mm256_and_pd(right_many, _mm256_cmp_pd::<_CMP_NLT_UQ>(right_h, least_h));
             done = _mm256_or_pd(done, _mm256_andnot_pd(right_fits, left_fits));
             // Beaten::by, lane by lane
             let (hl, hr) = (_mm256_add_pd(h, l2), _mm256_add_pd(right_h, l2));
@@ -208,7 +220,11 @@ unsafe fn four_features_at_a_time(
                     let left = Sums {
                         g: gs[l],
                         h: hs[l],
-                        n: ns[l] as usize,
+                        n: if B::UNIT {
+                            hs[l] as usize
+                        } else {
+                            ns[l] as usize
+                        },
                     };
                     best.consider(first + l, bin, left);
                 }
@@ -252,7 +268,7 @@ impl Beaten {
 
 #[cfg(test)]
 mod tests {
-    use super::super::node_sums;
+    use super::super::{node_sums, UnitSums};
     use super::*;
     use rand_chacha::ChaCha8Rng;
 
@@ -292,7 +308,10 @@ mod tests {
                     }
                 })
                 .collect();
-            let mut hist = vec![Sums::default(); features * bins];
+            let (mut hist, mut unit) = (
+                vec![Sums::default(); features * bins],
+                vec![UnitSums::default(); features * bins],
+            );
             let mut base: Vec<usize> = Vec::new();
             for f in 0..features {
                 let own = binned.thresholds[f].len() + 1;
@@ -312,10 +331,8 @@ mod tests {
                 };
                 let codes: Vec<usize> = base.iter().map(|&c| (c + shift).min(own - 1)).collect();
                 for r in 0..rows {
-                    let b = &mut hist[f * bins + codes[r]];
-                    b.g += g[r];
-                    b.h += h[r];
-                    b.n += 1;
+                    hist[f * bins + codes[r]].add(g[r], h[r]);
+                    unit[f * bins + codes[r]].add(g[r], h[r]);
                 }
             }
             let total = node_sums(&(0..rows).collect::<Vec<_>>(), &g, &h);
@@ -331,8 +348,8 @@ mod tests {
             // the search this CPU runs, the one-feature search (the fallback without AVX2)
             // and the reference
             let fast = best_split(&hist, total, &binned, &s);
-            let screened = one_feature_at_a_time::<true>(&hist, total, &binned, &s);
-            let every = one_feature_at_a_time::<false>(&hist, total, &binned, &s);
+            let screened = one_feature_at_a_time::<_, true>(&hist, total, &binned, &s);
+            let every = one_feature_at_a_time::<_, false>(&hist, total, &binned, &s);
             let key = |sp: Option<Split>| {
                 sp.map(|sp| {
                     let l = sp.left;
@@ -348,6 +365,13 @@ mod tests {
             };
             assert_eq!(key(fast), key(every), "case {case}");
             assert_eq!(key(screened), key(every), "case {case}");
+            // squared error's hessians in bins that count rows by them
+            if case % 2 == 0 {
+                let fast = best_split(&unit, total, &binned, &s);
+                let screened = one_feature_at_a_time::<_, true>(&unit, total, &binned, &s);
+                assert_eq!(key(fast), key(every), "case {case}, unit bins");
+                assert_eq!(key(screened), key(every), "case {case}, unit bins");
+            }
             searched += usize::from(every.is_some());
         }
         assert!(searched > 1000, "only {searched} cases had a split");
