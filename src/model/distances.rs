@@ -142,29 +142,17 @@ pub(crate) enum Term {
     SquaredDifference,
 }
 
-/// Rows [`PackedRows::sums_of`] sums together, in one pass over the training rows.
+/// Rows [`PackedRows::sums`] sums together, in one pass over the training rows.
 pub(crate) const MAX_ROWS: usize = 4;
 
 impl PackedRows {
-    /// `out[k]` = the sum of `term` over the features of `a` and training row
-    /// `blocks.start · BLOCK + k`, for the rows of `blocks` (`out` holds at least
-    /// `blocks.len() · BLOCK`). Each is summed in feature order with separate operations,
-    /// never fused: the bits of the scalar sum on every machine.
+    /// `out[r · w + k]` = the sum of `term` over the features of row `a_r` of `rows` (at most
+    /// [`MAX_ROWS`]) and training row `blocks.start · BLOCK + k`, for the rows of `blocks`
+    /// (w = `blocks.len() · BLOCK`). Each is summed in feature order with separate operations,
+    /// never fused: the bits of the scalar sum on every machine, whichever rows share the pass.
+    /// Each training value is read once for all of them: where the training rows do not fit in
+    /// the cache, one row's sums wait on reading them.
     pub(crate) fn sums(
-        &self,
-        a: &[f64],
-        term: Term,
-        blocks: std::ops::Range<usize>,
-        out: &mut [f64],
-    ) {
-        self.sums_of(&[a], term, blocks, out);
-    }
-
-    /// [`PackedRows::sums`] for each row `a_r` of `rows` (at most [`MAX_ROWS`]) into
-    /// `out[r · w..(r + 1) · w]`, w = `blocks.len() · BLOCK`, with the same bits. Each training
-    /// value is read once for all of them: where the training rows do not fit in the cache,
-    /// one row's sums wait on reading them.
-    pub(crate) fn sums_of(
         &self,
         rows: &[&[f64]],
         term: Term,
@@ -198,7 +186,7 @@ impl PackedRows {
     }
 }
 
-/// One call of [`PackedRows::sums_of`].
+/// One call of [`PackedRows::sums`].
 struct Sums<'a> {
     packed: &'a [f64],
     rows: &'a [&'a [f64]],
@@ -245,7 +233,7 @@ impl Sums<'_> {
     }
 }
 
-/// [`PackedRows::sums_of`] over `G` consecutive blocks for `R` rows: products, or squared
+/// [`PackedRows::sums`] over `G` consecutive blocks for `R` rows: products, or squared
 /// differences when `SQUARED`; row r's sums go to `out[r · width + at..]`.
 #[inline(always)]
 fn sum_blocks<const G: usize, const R: usize, const SQUARED: bool, S: Simd>(
@@ -405,7 +393,7 @@ mod tests {
         let packed = PackedRows::new(x.view());
         for term in [Term::Product, Term::SquaredDifference] {
             let mut out = vec![f64::NAN; 48];
-            packed.sums(&a, term, 0..6, &mut out);
+            packed.sums(&[&a], term, 0..6, &mut out);
             // the portable path other machines take
             let mut portable = vec![f64::NAN; 48];
             let sums = Sums {
@@ -418,12 +406,12 @@ mod tests {
             assert_eq!(out, portable, "{term:?}");
             // a span of blocks, and rows exchanged
             let mut span = vec![f64::NAN; 16];
-            packed.sums(&a, term, 3..5, &mut span);
+            packed.sums(&[&a], term, 3..5, &mut span);
             assert_eq!(span, out[24..40], "{term:?}");
             let mut swapped = PackedRows::new(x.view());
             swapped.swap(3, 44);
             let mut after = vec![f64::NAN; 48];
-            swapped.sums(&a, term, 0..6, &mut after);
+            swapped.sums(&[&a], term, 0..6, &mut after);
             assert_eq!((after[3], after[44]), (out[44], out[3]), "{term:?}");
             // several rows in one pass: each row's own sums, here and on the portable path
             let others: Vec<Vec<f64>> = (1..4)
@@ -436,7 +424,7 @@ mod tests {
                     .take(count)
                     .collect();
                 let mut together = vec![f64::NAN; count * 16];
-                packed.sums_of(&rows, term, 3..5, &mut together);
+                packed.sums(&rows, term, 3..5, &mut together);
                 let mut portable = vec![f64::NAN; count * 48];
                 let sums = Sums {
                     packed: &packed.data,
@@ -447,7 +435,7 @@ mod tests {
                 sums.with_simd(pulp::Scalar::new());
                 for (r, row) in rows.iter().enumerate() {
                     let mut alone = vec![f64::NAN; 48];
-                    packed.sums(row, term, 0..6, &mut alone);
+                    packed.sums(&[row], term, 0..6, &mut alone);
                     let bits = |v: &[f64]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                     let context = format!("{term:?}, {count} rows, row {r}");
                     assert_eq!(

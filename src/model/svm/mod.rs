@@ -7,7 +7,7 @@ mod exp;
 mod rows;
 mod solver;
 
-use crate::model::distances::{PackedRows, Term, BLOCK};
+use crate::model::distances::{PackedRows, Term, BLOCK, MAX_ROWS};
 pub(crate) use exp::exponentiate;
 use ndarray::{Array2, ArrayView2};
 use pulp::{Arch, Simd, WithSimd};
@@ -148,7 +148,9 @@ pub(crate) fn regress(
 
 /// Decision values of every machine for every test row (row-major, test rows × machines).
 /// The kernel values of a test row against the support rows of all machines are computed
-/// once and shared, as libsvm's one-vs-one prediction does.
+/// once and shared, as libsvm's one-vs-one prediction does. Test rows go [`MAX_ROWS`] at a
+/// time: their kernel values from one read of the support rows, and their sums, each in
+/// libsvm's order, side by side, so that no sum waits on another's last addition.
 pub(crate) fn decisions(
     x_train: ArrayView2<f64>,
     machines: &[Machine],
@@ -166,24 +168,33 @@ pub(crate) fn decisions(
         .map(|m| m.support.iter().map(at).collect())
         .collect();
     let blocks = support.len().div_ceil(BLOCK);
-    let mut values = vec![0.0; blocks * BLOCK];
-    let mut out = Vec::with_capacity(x_test.nrows() * machines.len());
+    let width = blocks * BLOCK;
     let x_test = x_test.as_standard_layout();
-    for row in x_test.rows() {
-        packed.sums(
-            row.as_slice().expect("standard layout"),
-            kernel.prediction_sum(),
-            0..blocks,
-            &mut values,
-        );
+    let rows: Vec<&[f64]> = x_test
+        .rows()
+        .into_iter()
+        .map(|row| row.to_slice().expect("standard layout"))
+        .collect();
+    let mut out = vec![0.0; rows.len() * machines.len()];
+    let mut values = vec![0.0; MAX_ROWS * width];
+    for (rows, out) in rows
+        .chunks(MAX_ROWS)
+        .zip(out.chunks_mut(MAX_ROWS * machines.len()))
+    {
+        // a last group of fewer rows repeats its last row
+        let group: [&[f64]; MAX_ROWS] = std::array::from_fn(|r| rows[r.min(rows.len() - 1)]);
+        packed.sums(&group, kernel.prediction_sum(), 0..blocks, &mut values);
         kernel.values_from_sums(&mut values);
-        for (m, at) in machines.iter().zip(&positions) {
-            let sum = m
-                .coef
-                .iter()
-                .zip(at)
-                .fold(0.0, |s, (c, &p)| s + c * values[p]);
-            out.push(sum - m.rho);
+        for (m, (machine, at)) in machines.iter().zip(&positions).enumerate() {
+            let mut sums = [0.0; MAX_ROWS];
+            for (c, &p) in machine.coef.iter().zip(at) {
+                for (r, sum) in sums.iter_mut().enumerate() {
+                    *sum += c * values[r * width + p];
+                }
+            }
+            for (r, sum) in sums.iter().take(rows.len()).enumerate() {
+                out[r * machines.len() + m] = sum - machine.rho;
+            }
         }
     }
     out
@@ -208,5 +219,61 @@ mod tests {
             (f[0] - 2.0).abs() < 1e-12 && (f[1] + 0.5).abs() < 1e-12,
             "{f:?}"
         );
+    }
+
+    #[test]
+    fn decisions_are_each_rows_sums_in_libsvm_order() {
+        // awkward reals; machines sharing some support rows; 7 test rows, so the last group
+        // of four is short
+        let x = Array2::from_shape_fn((40, 3), |(i, j)| ((i * 7 + j * 3) as f64).sin() * 1e2);
+        let test = Array2::from_shape_fn((7, 3), |(i, j)| ((i * 5 + j) as f64).cos() * 1e2);
+        let machine = |support: Vec<usize>, rho: f64| Machine {
+            coef: support
+                .iter()
+                .map(|&r| (r as f64 + 0.3).ln() - 1.7)
+                .collect(),
+            support,
+            rho,
+            warning: None,
+        };
+        let machines = [
+            machine((0..40).step_by(3).collect(), 0.1),
+            machine(vec![39, 2, 17, 5, 6], -2.3),
+            machine(vec![], 0.7),
+        ];
+        for kernel in [Kernel::Gaussian { gamma: 1e-4 }, Kernel::Linear] {
+            let f = decisions(x.view(), &machines, &test, kernel);
+            assert_eq!(f.len(), 7 * machines.len());
+            for (t, row) in test.outer_iter().enumerate() {
+                for (m, machine) in machines.iter().enumerate() {
+                    // K(x_i, row) summed feature by feature, then Σ coef_i K_i in support order
+                    let mut sum = 0.0;
+                    for (&i, c) in machine.support.iter().zip(&machine.coef) {
+                        let k = match kernel {
+                            Kernel::Gaussian { gamma } => {
+                                let d = x
+                                    .row(i)
+                                    .iter()
+                                    .zip(&row)
+                                    .fold(0.0, |d, (a, b)| d + (a - b) * (a - b));
+                                let mut value = [d * -gamma];
+                                exponentiate(&mut value);
+                                value[0]
+                            }
+                            Kernel::Linear => {
+                                x.row(i).iter().zip(&row).fold(0.0, |d, (a, b)| d + a * b)
+                            }
+                        };
+                        sum += c * k;
+                    }
+                    let expected = sum - machine.rho;
+                    assert_eq!(
+                        f[t * machines.len() + m].to_bits(),
+                        expected.to_bits(),
+                        "{kernel:?}, test row {t}, machine {m}"
+                    );
+                }
+            }
+        }
     }
 }

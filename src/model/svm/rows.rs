@@ -148,7 +148,7 @@ impl Points {
         products.resize(rows.len() * width, 0.0);
         let a: Vec<&[f64]> = rows.iter().map(|&a| self.row(a)).collect();
         self.packed
-            .sums_of(&a, Term::Product, blocks.clone(), products);
+            .sums(&a, Term::Product, blocks.clone(), products);
         let skip = span.start - blocks.start * BLOCK;
         for ((&a, out), products) in rows.iter().zip(outs).zip(products.chunks_mut(width)) {
             let products = &mut products[skip..skip + span.len()];
