@@ -17,6 +17,7 @@ use crate::record::{FoldPredictions, FoldRecord};
 use crate::run::{split_hash, Manifest, Observer, REPORT_FILES};
 use crate::split::Fold;
 use crate::{Error, Result};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -54,12 +55,13 @@ struct CheckpointState {
     saved: (u64, u64),
     /// Split hash of every seed finished in this run.
     hashes: BTreeMap<u64, String>,
+    /// Split hashes of seeds whose folds are made and which are not finished yet.
+    made: BTreeMap<u64, String>,
     last_save: Instant,
     error: Option<Error>,
 }
 
 impl Checkpoint<'_> {
-    /// A checkpoint appending to the partial files in `dir` as they are now.
     /// A checkpoint appending to the partial files in `dir` as they are now; `probability`:
     /// predictions carry the second class's probability.
     pub fn new<'a>(
@@ -80,6 +82,7 @@ impl Checkpoint<'_> {
                 index: String::new(),
                 saved: (len(RECORDS_PARTIAL), len(PREDICTIONS_PARTIAL)),
                 hashes: BTreeMap::new(),
+                made: BTreeMap::new(),
                 last_save: Instant::now(),
                 error: None,
             }),
@@ -98,7 +101,8 @@ impl Checkpoint<'_> {
         if !predictions.is_empty() {
             state.predictions += &render_prediction_rows(self.table, predictions, self.probability);
         }
-        let hash = split_hash(folds, self.table.n_rows());
+        let hash =
+            (state.made.remove(&seed)).unwrap_or_else(|| split_hash(folds, self.table.n_rows()));
         let line = format!(
             "{seed} {} {} {hash}\n",
             state.saved.0 + state.records.len() as u64,
@@ -152,6 +156,15 @@ impl Observer for Checkpoint<'_> {
     }
     fn fit_done(&self) {
         self.progress.fit_done();
+    }
+    fn folds_made(&self, batch: &[(u64, Vec<Fold>)]) {
+        let n_rows = self.table.n_rows();
+        let hashes: Vec<(u64, String)> = batch
+            .par_iter()
+            .map(|(seed, folds)| (*seed, split_hash(folds, n_rows)))
+            .collect();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.made.extend(hashes);
     }
     fn finish(&self) {
         self.progress.finish();

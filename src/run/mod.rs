@@ -220,6 +220,7 @@ pub fn run(plan: &RunPlan, observer: &dyn Observer) -> Result<RunOutput> {
                 .map(|&s| (s, plan.splitter.split(s)))
                 .collect()
         });
+        pool.install(|| observer.folds_made(&batch));
         let fits: Vec<Option<SeedFits>> = match shared.gram {
             Some(gram) if !stop::stop_requested() => {
                 let threads = pool.count();

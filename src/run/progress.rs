@@ -10,6 +10,10 @@ pub trait Observer: Sync {
     fn start(&self, _fits: u64) {}
     /// One fit (and its scoring) finished.
     fn fit_done(&self) {}
+    /// A batch of split seeds has its folds, and none of their fits has started: work on the
+    /// folds alone (a checkpoint's split hashes) may run here, on the worker threads, rather
+    /// than in `seed_done`, which hands the seeds over one at a time.
+    fn folds_made(&self, _batch: &[(u64, Vec<Fold>)]) {}
     /// Every fit of split seed `seed` finished: its folds, and its records and (when kept)
     /// predictions in canonical order. Called one seed at a time, in seed order, as soon as
     /// the seed and every seed before it are finished (from the worker that finished it); a
