@@ -98,22 +98,25 @@ fn resample_means(sets: &[&[f64]], resamples: usize, seed: u64) -> Vec<Vec<f64>>
             rng.set_word_pos((first as u128) * (n as u128));
             let count = (resamples - first).min(RESAMPLES_PER_TASK);
             let mut draws = vec![0u32; LANES * n];
-            let mut picks = vec![0usize; LANES * n];
+            // draw i of every lane side by side (a lane past the last resample keeps earlier
+            // picks, all below n, and its sum is dropped)
+            let mut picks = vec![[0usize; LANES]; n];
             let mut means = vec![Vec::with_capacity(count); sets.len()];
             let mut done = 0;
             while done < count {
                 let lanes = (count - done).min(LANES);
                 let draws = &mut draws[..lanes * n];
                 rng.fill(draws);
-                picks
-                    .iter_mut()
-                    .zip(draws.iter())
-                    .for_each(|(p, &d)| *p = pick(d, n));
+                for (lane, draws) in draws.chunks_exact(n).enumerate() {
+                    for (picked, &d) in picks.iter_mut().zip(draws) {
+                        picked[lane] = pick(d, n);
+                    }
+                }
                 for (values, means) in sets.iter().zip(&mut means) {
                     let mut sums = [0.0; LANES];
-                    for i in 0..n {
-                        for (lane, sum) in sums[..lanes].iter_mut().enumerate() {
-                            *sum += values[picks[lane * n + i]];
+                    for picked in &picks {
+                        for (sum, &p) in sums.iter_mut().zip(picked) {
+                            *sum += values[p];
                         }
                     }
                     means.extend(sums[..lanes].iter().map(|s| s / n as f64));
