@@ -1,7 +1,7 @@
 //! BCa bootstrap interval of the mean of seed means (Efron 1987; DiCiccio & Efron 1996).
 
 use super::dist::{normal_cdf, normal_quantile};
-use super::seeds::quantile;
+use super::seeds::quantile_unsorted;
 use super::Maybe;
 use crate::rng::{self, Purpose};
 use rand::Rng;
@@ -53,12 +53,11 @@ pub fn bca_interval(
         let z = normal_quantile(alpha);
         normal_cdf(z0 + (z0 + z) / (1.0 - a * (z0 + z)))
     };
-    let mut sorted = replicates.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    let mut replicates = replicates.to_vec();
     let tail = (1.0 - level) / 2.0;
     match (
-        quantile(&sorted, adjusted(tail)),
-        quantile(&sorted, adjusted(1.0 - tail)),
+        quantile_unsorted(&mut replicates, adjusted(tail)),
+        quantile_unsorted(&mut replicates, adjusted(1.0 - tail)),
     ) {
         (Some(lo), Some(hi)) => Maybe::Value((lo, hi)),
         _ => Maybe::absent("no bootstrap replicates"),

@@ -50,6 +50,22 @@ pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
+/// [`quantile`] of `values` sorted (by `f64::total_cmp`), from the two order statistics it
+/// reads, found in linear time instead of sorting; `values` is reordered.
+pub fn quantile_unsorted(values: &mut [f64], p: f64) -> Option<f64> {
+    let last = values.len().checked_sub(1)?;
+    let h = last as f64 * p;
+    let lo = h.floor() as usize;
+    let (_, &mut at_lo, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    // the next order statistic is the least above it, or itself at the end
+    let at_hi = above
+        .iter()
+        .copied()
+        .min_by(f64::total_cmp)
+        .unwrap_or(at_lo);
+    Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
+}
+
 /// Fewest seeds n ≥ 2 whose t interval half-width t₍₁₊ₗ₎/₂,ₙ₋₁ · s/√n is at most `target`,
 /// taking the current seed-mean standard deviation `s` as known.
 pub fn seeds_for_halfwidth(std: f64, target: f64, level: f64) -> Maybe<usize> {
@@ -116,6 +132,43 @@ pub fn running_interval(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantiles_of_unsorted_values_are_those_of_the_sorted() {
+        // ties, both zeros, infinities, one and two values; ends and points between ranks
+        let awkward = [
+            3.5,
+            -0.0,
+            0.0,
+            f64::INFINITY,
+            -1e300,
+            3.5,
+            2.0,
+            f64::NEG_INFINITY,
+        ];
+        let sets: Vec<Vec<f64>> = vec![
+            vec![7.0],
+            vec![2.0, -1.0],
+            awkward.to_vec(),
+            (0..1001)
+                .map(|i| ((i * 7919) % 1009) as f64 / 3.0 - 100.0)
+                .collect(),
+            (0..500)
+                .map(|i| (f64::from(i) * 0.61).sin().round())
+                .collect(),
+        ];
+        for values in &sets {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            for p in [0.0, 1.0, 0.025, 0.5, 0.975, 0.3333, 1.0 - 1e-12, 1e-12] {
+                let mut unsorted = values.clone();
+                let got = quantile_unsorted(&mut unsorted, p).map(f64::to_bits);
+                let expected = quantile(&sorted, p).map(f64::to_bits);
+                assert_eq!(got, expected, "{} values, p = {p}", values.len());
+            }
+        }
+        assert_eq!(quantile_unsorted(&mut [], 0.5), None);
+    }
 
     #[test]
     fn running_interval_evaluates_evenly_spaced_seed_counts_and_the_last() {
