@@ -101,8 +101,8 @@ impl Checkpoint<'_> {
         if !predictions.is_empty() {
             state.predictions += &render_prediction_rows(self.table, predictions, self.probability);
         }
-        let hash =
-            (state.made.remove(&seed)).unwrap_or_else(|| split_hash(folds, self.table.n_rows()));
+        let made = state.made.remove(&seed);
+        let hash = made.unwrap_or_else(|| split_hash(folds, self.table.n_rows()));
         let line = format!(
             "{seed} {} {} {hash}\n",
             state.saved.0 + state.records.len() as u64,
