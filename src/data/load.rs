@@ -721,6 +721,9 @@ fn row_major(columns: &[Float64Chunked], n: usize) -> Vec<f64> {
 
 /// The first missing (NaN) cell of a column and how many there are.
 fn first_missing(values: &Float64Chunked) -> Option<(usize, usize)> {
+    if !columns::any_cell(values, f64::is_nan) {
+        return None;
+    }
     let mut missing = columns::cells(values)
         .enumerate()
         .filter(|(_, v)| v.is_nan());
@@ -840,6 +843,8 @@ mod tests {
                     2 => format!("{v:.3}"),
                     _ => format!("{:+.9e}", v),
                 }),
+            // the commonest real, a few digits each side of the point
+            (-1e7..1e7f64, 1usize..16).prop_map(|(v, places)| format!("{v:.places$}")),
             prop::sample::select(vec![
                 "0",
                 "-0",
