@@ -274,45 +274,65 @@ impl WithSimd for LowerProduct<'_> {
         for start in (0..rows).step_by(CHUNK_ROWS) {
             let chunk = start..(start + CHUNK_ROWS).min(rows);
             for i0 in (0..n).step_by(GROUP) {
-                let last_row = (i0 + GROUP).min(n) - 1;
-                let group = a.panel(i0, &chunk);
-                for j0 in (0..=last_row).step_by(STRIP) {
-                    // the tile's sums so far (zeros where it covers no lower entry); a tile
-                    // wholly below the diagonal is copied whole
-                    let inside = i0 + GROUP <= n && j0 + STRIP <= i0 + 1;
-                    let kept = |i: usize, j: usize| inside || (i < n && j <= i);
-                    let at = |ii: usize| (i0 + ii) * n + j0;
-                    let mut tile = [[0.0; STRIP]; GROUP];
-                    for (ii, row) in tile.iter_mut().enumerate() {
-                        if inside {
-                            row.copy_from_slice(&sums[at(ii)..at(ii) + STRIP]);
-                            continue;
-                        }
-                        for (jj, s) in row.iter_mut().enumerate() {
-                            if kept(i0 + ii, j0 + jj) {
-                                *s = sums[at(ii) + jj];
-                            }
-                        }
-                    }
-                    let strip = b.panel(j0, &chunk);
-                    // a tile on the diagonal starting a strip: its right half lies wholly
-                    // above the diagonal, so only its left half is summed
-                    if j0 == i0 && 2 * GROUP == STRIP {
-                        accumulate::<S, true>(simd, (group, i0 % STRIP), strip, &mut tile);
-                    } else {
-                        accumulate::<S, false>(simd, (group, i0 % STRIP), strip, &mut tile);
-                    }
-                    for (ii, row) in tile.iter().enumerate() {
-                        if inside {
-                            sums[at(ii)..at(ii) + STRIP].copy_from_slice(row);
-                            continue;
-                        }
-                        for (jj, &s) in row.iter().enumerate() {
-                            if kept(i0 + ii, j0 + jj) {
-                                sums[at(ii) + jj] = s;
-                            }
-                        }
-                    }
+                // a last group of one or two rows sums two, not four (34 columns: a tenth of
+                // the products)
+                if n - i0 <= GROUP / 2 {
+                    add_group::<S, { GROUP / 2 }>(simd, (a, b), &chunk, i0, n, sums);
+                } else {
+                    add_group::<S, GROUP>(simd, (a, b), &chunk, i0, n, sums);
+                }
+            }
+        }
+    }
+}
+
+/// The tiles of output rows `i0 .. i0 + G` (those below `n`) over the rows `chunk`: their
+/// entries on and below the diagonal, [`STRIP`] columns a tile.
+#[inline(always)]
+fn add_group<S: Simd, const G: usize>(
+    simd: S,
+    (a, b): (Strips, Strips),
+    chunk: &std::ops::Range<usize>,
+    i0: usize,
+    n: usize,
+    sums: &mut [f64],
+) {
+    let last_row = (i0 + G).min(n) - 1;
+    let group = a.panel(i0, chunk);
+    for j0 in (0..=last_row).step_by(STRIP) {
+        // the tile's sums so far (zeros where it covers no lower entry); a tile wholly below
+        // the diagonal is copied whole
+        let inside = i0 + G <= n && j0 + STRIP <= i0 + 1;
+        let kept = |i: usize, j: usize| inside || (i < n && j <= i);
+        let at = |ii: usize| (i0 + ii) * n + j0;
+        let mut tile = [[0.0; STRIP]; G];
+        for (ii, row) in tile.iter_mut().enumerate() {
+            if inside {
+                row.copy_from_slice(&sums[at(ii)..at(ii) + STRIP]);
+                continue;
+            }
+            for (jj, s) in row.iter_mut().enumerate() {
+                if kept(i0 + ii, j0 + jj) {
+                    *s = sums[at(ii) + jj];
+                }
+            }
+        }
+        let strip = b.panel(j0, chunk);
+        // a tile on the diagonal starting a strip, of at most half a strip's rows: its right
+        // half lies wholly above the diagonal, so only its left half is summed
+        if j0 == i0 && 2 * G <= STRIP {
+            accumulate::<S, G, true>(simd, (group, i0 % STRIP), strip, &mut tile);
+        } else {
+            accumulate::<S, G, false>(simd, (group, i0 % STRIP), strip, &mut tile);
+        }
+        for (ii, row) in tile.iter().enumerate() {
+            if inside {
+                sums[at(ii)..at(ii) + STRIP].copy_from_slice(row);
+                continue;
+            }
+            for (jj, &s) in row.iter().enumerate() {
+                if kept(i0 + ii, j0 + jj) {
+                    sums[at(ii) + jj] = s;
                 }
             }
         }
@@ -321,25 +341,25 @@ impl WithSimd for LowerProduct<'_> {
 
 /// `tile[g][t] += Σ_r a[r][offset + g] · b[r][t]` over the rows r of two strips (rows of
 /// [`STRIP`] values), row by row, each product and sum rounded on its own: the tile's
-/// [`GROUP`] × [`STRIP`] sums stay in registers while the rows stream past. `LEFT`: only the
+/// `G` × [`STRIP`] sums stay in registers while the rows stream past. `LEFT`: only the
 /// left half of the strip's columns (the right half of `tile` is left as it is).
 #[inline(always)]
-fn accumulate<S: Simd, const LEFT: bool>(
+fn accumulate<S: Simd, const G: usize, const LEFT: bool>(
     simd: S,
     (a, offset): (&[f64], usize),
     b: &[f64],
-    tile: &mut [[f64; STRIP]; GROUP],
+    tile: &mut [[f64; STRIP]; G],
 ) {
     // vectors per strip: 2 with AVX2, 8 on the scalar fallback; those summed
     let vectors = STRIP / S::F64_LANES;
     let summed = if LEFT { vectors / 2 } else { vectors };
-    let mut acc = [[simd.splat_f64s(0.0); STRIP]; GROUP];
+    let mut acc = [[simd.splat_f64s(0.0); STRIP]; G];
     for (acc, start) in acc.iter_mut().zip(tile.iter()) {
         acc[..vectors].copy_from_slice(S::as_simd_f64s(start).0);
     }
     for (ra, rb) in a.chunks_exact(STRIP).zip(b.chunks_exact(STRIP)) {
         let column = S::as_simd_f64s(rb).0;
-        for (acc, &v) in acc.iter_mut().zip(&ra[offset..offset + GROUP]) {
+        for (acc, &v) in acc.iter_mut().zip(&ra[offset..offset + G]) {
             let v = simd.splat_f64s(v);
             for k in 0..summed {
                 acc[k] = simd.add_f64s(acc[k], simd.mul_f64s(v, column[k]));
@@ -384,7 +404,7 @@ impl WithSimd for Factor<'_> {
             // whole strips from the one holding row j0 (rows above it are not read)
             for i0 in (j0 - j0 % STRIP..n).step_by(STRIP) {
                 let mut tile = [[0.0; STRIP]; GROUP];
-                accumulate::<S, false>(simd, (done(j0), j0 % STRIP), done(i0), &mut tile);
+                accumulate::<S, GROUP, false>(simd, (done(j0), j0 % STRIP), done(i0), &mut tile);
                 for (g, row) in tile.iter().enumerate() {
                     for (t, &s) in row.iter().enumerate() {
                         sums[i0 + t][g] = s;
@@ -460,6 +480,9 @@ mod tests {
             (17, 8),
             (300, 13),
             (513, 34),
+            (20, 10),
+            (9, 2),
+            (11, 7),
             (40, 65),
         ] {
             let x = awkward(rows, n, n as u64);
