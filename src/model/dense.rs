@@ -253,14 +253,26 @@ fn add_lower_strips(a: Strips, b: Strips, n: usize, sums: &mut [f64]) {
     if a.rows == 0 || n == 0 {
         return;
     }
-    Arch::new().dispatch(LowerProduct { a, b, n, sums });
+    // both kernels take a chunk of rows while it is in the core's cache
+    for start in (0..a.rows).step_by(CHUNK_ROWS) {
+        let chunk = start..(start + CHUNK_ROWS).min(a.rows);
+        let first = wide::add_lower_eights((a, b), &chunk, n, sums);
+        Arch::new().dispatch(LowerProduct {
+            factors: (a, b),
+            chunk,
+            n,
+            first,
+            sums,
+        });
+    }
 }
 
-/// One call of [`add_lower_strips`].
+/// [`add_lower_strips`] on a chunk of rows, for the output rows from `first` on.
 struct LowerProduct<'a> {
-    a: Strips<'a>,
-    b: Strips<'a>,
+    factors: (Strips<'a>, Strips<'a>),
+    chunk: std::ops::Range<usize>,
     n: usize,
+    first: usize,
     sums: &'a mut [f64],
 }
 
@@ -269,18 +281,20 @@ impl WithSimd for LowerProduct<'_> {
 
     #[inline(always)]
     fn with_simd<S: Simd>(self, simd: S) {
-        let LowerProduct { a, b, n, sums } = self;
-        let rows = a.rows;
-        for start in (0..rows).step_by(CHUNK_ROWS) {
-            let chunk = start..(start + CHUNK_ROWS).min(rows);
-            for i0 in (0..n).step_by(GROUP) {
-                // a last group of one or two rows sums two, not four (34 columns: a tenth of
-                // the products)
-                if n - i0 <= GROUP / 2 {
-                    add_group::<S, { GROUP / 2 }>(simd, (a, b), &chunk, i0, n, sums);
-                } else {
-                    add_group::<S, GROUP>(simd, (a, b), &chunk, i0, n, sums);
-                }
+        let LowerProduct {
+            factors,
+            chunk,
+            n,
+            first,
+            sums,
+        } = self;
+        for i0 in (first..n).step_by(GROUP) {
+            // a last group of one or two rows sums two, not four (34 columns: a tenth of the
+            // products)
+            if n - i0 <= GROUP / 2 {
+                add_group::<S, { GROUP / 2 }>(simd, factors, &chunk, i0, n, sums);
+            } else {
+                add_group::<S, GROUP>(simd, factors, &chunk, i0, n, sums);
             }
         }
     }
@@ -333,6 +347,87 @@ fn add_group<S: Simd, const G: usize>(
             for (jj, &s) in row.iter().enumerate() {
                 if kept(i0 + ii, j0 + jj) {
                     sums[at(ii) + jj] = s;
+                }
+            }
+        }
+    }
+}
+
+/// Output rows eight at a time with AVX-512, where the CPU has it.
+mod wide {
+    use super::{Strips, STRIP};
+    use std::ops::Range;
+
+    /// Fewest columns taken eight rows at a time: on a 22-column product (a binary logistic
+    /// fit's Hessian) the wide tiles measured a twentieth slower over the whole run.
+    #[cfg(target_arch = "x86_64")]
+    const WIDE_COLUMNS: usize = 32;
+
+    /// [`super::add_lower_strips`] for the output rows of every whole group of eight, with
+    /// AVX-512 if the CPU has it; the first row left to the caller (0 without AVX-512). A
+    /// tile is eight output rows of one 8-lane vector each, eight sums in registers: a fifth
+    /// fewer cycles than four rows of two 4-lane vectors on an Intel Xeon. The same products
+    /// and sums, row by row, so the same bits.
+    pub(super) fn add_lower_eights(
+        factors: (Strips, Strips),
+        chunk: &Range<usize>,
+        n: usize,
+        sums: &mut [f64],
+    ) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if n >= WIDE_COLUMNS && std::arch::is_x86_feature_detected!("avx512f") {
+            let eights = n / STRIP * STRIP;
+            // SAFETY: the CPU has AVX-512F.
+            unsafe { add_eights(factors, chunk, (n, eights), sums) };
+            return eights;
+        }
+        let _ = (factors, chunk, n, sums);
+        0
+    }
+
+    /// Output rows `0 .. eights` (a multiple of eight, at most `n`) over the rows `chunk`,
+    /// one tile of eight rows and [`STRIP`] columns at a time: its lower entries on the
+    /// diagonal, every entry below it.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn add_eights(
+        (a, b): (Strips, Strips),
+        chunk: &Range<usize>,
+        (n, eights): (usize, usize),
+        sums: &mut [f64],
+    ) {
+        use std::arch::x86_64::*;
+        for i0 in (0..eights).step_by(STRIP) {
+            let group = a.panel(i0, chunk);
+            for j0 in (0..=i0).step_by(STRIP) {
+                let strip = b.panel(j0, chunk);
+                // on the diagonal, row ii keeps its first ii + 1 entries (the rest are
+                // above it); every row of a tile below it keeps all eight
+                let kept = |ii: usize| {
+                    if j0 == i0 {
+                        ((2u16 << ii) - 1) as u8
+                    } else {
+                        u8::MAX
+                    }
+                };
+                let at = |ii: usize| (i0 + ii) * n + j0;
+                let mut acc = [_mm512_setzero_pd(); STRIP];
+                for (ii, acc) in acc.iter_mut().enumerate() {
+                    let row = &sums[at(ii)..at(ii) + STRIP];
+                    // SAFETY: `row` holds the eight values read.
+                    *acc = unsafe { _mm512_maskz_loadu_pd(kept(ii), row.as_ptr()) };
+                }
+                for (ra, rb) in group.chunks_exact(STRIP).zip(strip.chunks_exact(STRIP)) {
+                    // SAFETY: `rb` holds the eight values read.
+                    let column = unsafe { _mm512_loadu_pd(rb.as_ptr()) };
+                    for (acc, &v) in acc.iter_mut().zip(ra) {
+                        *acc = _mm512_add_pd(*acc, _mm512_mul_pd(_mm512_set1_pd(v), column));
+                    }
+                }
+                for (ii, acc) in acc.iter().enumerate() {
+                    let row = &mut sums[at(ii)..at(ii) + STRIP];
+                    // SAFETY: `row` holds the eight values written.
+                    unsafe { _mm512_mask_storeu_pd(row.as_mut_ptr(), kept(ii), *acc) };
                 }
             }
         }
@@ -489,6 +584,18 @@ mod tests {
             let w = awkward(rows, 1, 1000 + rows as u64).remove_axis(ndarray::Axis(1));
             let striped = StripedMatrix::new(x.view());
             let (plain, weighted) = (striped.gram(None), striped.gram(w.as_slice()));
+            // pulp's kernel alone gives the bits of the wide one too
+            let whole = Strips::whole(&striped.values, rows);
+            let mut alone = vec![0.0; n * n];
+            for start in (0..rows).step_by(CHUNK_ROWS) {
+                Arch::new().dispatch(LowerProduct {
+                    factors: (whole, whole),
+                    chunk: start..(start + CHUNK_ROWS).min(rows),
+                    n,
+                    first: 0,
+                    sums: &mut alone,
+                });
+            }
             // rows one at a time, in tiles of 7 (the last one part full) and of more than all
             let lower = |tile_rows: usize| {
                 let mut lower = LowerGram::new(vec![0.5; n * n], n, tile_rows);
@@ -515,6 +622,7 @@ mod tests {
                         bits(sum(0.0, &|_| 1.0)),
                         "{rows}×{n} ({i}, {j})"
                     );
+                    assert_eq!(bits(alone[i * n + j]), bits(plain[[i, j]]));
                     assert_eq!(
                         bits(weighted[[i, j]]),
                         bits(sum(0.0, &|r| w[r])),
