@@ -355,7 +355,9 @@ fn add_group<S: Simd, const G: usize>(
 
 /// Output rows eight at a time with AVX-512, where the CPU has it.
 mod wide {
-    use super::{Strips, STRIP};
+    use super::Strips;
+    #[cfg(target_arch = "x86_64")]
+    use super::STRIP;
     use std::ops::Range;
 
     /// Fewest columns taken eight rows at a time: on a 22-column product (a binary logistic

@@ -33,7 +33,9 @@ impl Sums {
 /// A histogram's bin. Its gradient and hessian sums are its first 16 bytes (`repr(C)`), which
 /// the four-lane split search reads as a pair.
 pub(super) trait Bin: Copy + Default + Send + Sync {
-    /// Whether every hessian added is 1, so that the hessian's sum is the row count.
+    /// Whether every hessian added is 1, so that the hessian's sum is the row count (read by
+    /// the four-lane split search, which is x86-64's).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
     const UNIT: bool;
 
     /// Adds one row's gradient and hessian.
