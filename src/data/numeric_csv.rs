@@ -494,15 +494,10 @@ mod tests {
 
     #[test]
     fn short_decimals_are_read_as_any_number_reads_them() {
-        // xorshift: cells of the short shape and around it (no point, no digits on a side,
-        // too many digits, a sign, an exponent or another point after them)
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut below = |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % m as u64) as usize
-        };
+        // cells of the short shape and around it (no point, no digits on a side, too many
+        // digits, a sign, an exponent or another point after them)
+        let mut rng = crate::rng::stream(11, crate::rng::Purpose::Bootstrap);
+        let mut below = |m: usize| crate::rng::below(&mut rng, m as u64) as usize;
         let ends = [&b","[..], b"\n", b"\r\n", b"e5", b"E-2", b".5", b"x", b";"];
         let (mut short, mut cells) = (0, 0);
         for _ in 0..50_000 {

@@ -254,10 +254,11 @@ fn add_lower_strips(a: Strips, b: Strips, n: usize, sums: &mut [f64]) {
         return;
     }
     // both kernels take a chunk of rows while it is in the core's cache
+    let arch = Arch::new();
     for start in (0..a.rows).step_by(CHUNK_ROWS) {
         let chunk = start..(start + CHUNK_ROWS).min(a.rows);
         let first = wide::add_lower_eights((a, b), &chunk, n, sums);
-        Arch::new().dispatch(LowerProduct {
+        arch.dispatch(LowerProduct {
             factors: (a, b),
             chunk,
             n,
