@@ -4,7 +4,6 @@ use super::dist::{normal_cdf, normal_quantile};
 use super::seeds::quantile_unsorted;
 use super::Maybe;
 use crate::rng::{self, Purpose};
-use rand::Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -105,7 +104,7 @@ fn resample_means(sets: &[&[f64]], resamples: usize, seed: u64) -> Vec<Vec<f64>>
             while done < count {
                 let lanes = (count - done).min(LANES);
                 let draws = &mut draws[..lanes * n];
-                rng.fill(draws);
+                rng::fill_words(&mut rng, draws);
                 for (lane, draws) in draws.chunks_exact(n).enumerate() {
                     for (picked, &d) in picks.iter_mut().zip(draws) {
                         picked[lane] = pick(d, n);
