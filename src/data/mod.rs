@@ -21,7 +21,7 @@ pub use csv_rows::{CsvRow, CsvRows, Fields};
 pub use load::{load, source_reader, DataSource, DataSpec, Loaded};
 pub use predictions::{for_each_prediction, PredictionLine};
 pub use record_rows::{
-    for_each_record, record_rows, records_in, MergeSorted, PlacedRecord, RecordRows,
+    for_each_place, for_each_record, record_rows, records_in, MergeSorted, PlacedRecord, RecordRows,
 };
 pub use records::read_records;
 

@@ -71,6 +71,27 @@ pub fn for_each_record(
     Ok(())
 }
 
+/// Call `each` with every record's place in the contract's order (model, train fraction, split
+/// seed), the bytes it spans and the line it starts on, in file order: all a pass that only
+/// places the records needs, without reading the rest (reading whole records, such a pass was
+/// half of the reading back at the end of a run). The rest is checked when it is read.
+pub fn for_each_place(
+    path: &Path,
+    mut each: impl FnMut((&str, f64, u64), Range<u64>, usize) -> Result<()>,
+) -> Result<()> {
+    for row in record_rows(path)?.rows {
+        let row = row.map_err(|e| malformed(path, e.to_string()))?;
+        let place = fields_of(&row).and_then(|[model, split_seed, .., train_fraction, _]| {
+            let share = number("train_fraction", train_fraction)?;
+            Ok((model, share, number("split_seed", split_seed)?))
+        });
+        let place =
+            place.map_err(|reason| malformed(path, format!("line {}: {reason}", row.line)))?;
+        each(place, row.bytes.clone(), row.line)?;
+    }
+    Ok(())
+}
+
 /// The records of `piece`, a run of whole rows of the records CSV at `path` that begins at
 /// byte `offset` and line `line` of the file.
 pub fn records_in(path: &Path, piece: &[u8], offset: u64, line: usize) -> Result<Vec<FoldRecord>> {
@@ -155,18 +176,24 @@ impl<R: BufRead> Iterator for MergeSorted<R> {
     }
 }
 
-/// One row of the records contract.
-fn parse(row: CsvRow) -> std::result::Result<FoldRecord, String> {
+/// The 14 fields of a row of the records contract.
+fn fields_of(row: &CsvRow) -> std::result::Result<[&str; 14], String> {
     let fields = &row.fields;
     if fields.len() != 14 {
         return Err("a records row has 14 fields".into());
     }
+    Ok(std::array::from_fn(|i| fields.get(i).unwrap_or_default()))
+}
+
+fn number<T: std::str::FromStr>(name: &str, text: &str) -> std::result::Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{name} '{text}' is not a number of the right kind"))
+}
+
+/// One row of the records contract.
+fn parse(row: CsvRow) -> std::result::Result<FoldRecord, String> {
     let [model, split_seed, model_seed, fold, metric, value, n_train, n_test, fit_seconds, status, error, warning, train_fraction, chosen] =
-        std::array::from_fn(|i| fields.get(i).unwrap_or_default());
-    fn number<T: std::str::FromStr>(name: &str, text: &str) -> std::result::Result<T, String> {
-        text.parse()
-            .map_err(|_| format!("{name} '{text}' is not a number of the right kind"))
-    }
+        fields_of(&row)?;
     let status = match status {
         "ok" => Status::Ok,
         "failed" => Status::Failed,
@@ -237,6 +264,22 @@ mod tests {
             Ok(())
         })
         .unwrap();
+        let mut places = Vec::new();
+        for_each_place(&path, |(model, share, seed), bytes, _| {
+            places.push(((model.to_string(), share, seed), bytes));
+            Ok(())
+        })
+        .unwrap();
+        let expected: Vec<_> = read
+            .iter()
+            .map(|(r, bytes)| {
+                (
+                    (r.model.clone(), r.train_fraction, r.split_seed),
+                    bytes.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(places, expected);
         let again: Vec<FoldRecord> = read.iter().map(|(r, _)| r.clone()).collect();
         assert_eq!(again, records);
         let (start, end) = (read[1].1.start, read[2].1.end);
@@ -262,6 +305,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("line 2") && e.contains("value 'x'"), "{e}");
+        // placing records reads their place only, and names the line of a bad one
+        let row = "m,0,0,0,r2,x,8,2,0,ok,,,1,\n";
+        std::fs::write(
+            &path,
+            format!("{RECORDS_HEADER}\n{row}m,z,0,0,r2,1,8,2,0,ok,,,1,\n"),
+        )
+        .unwrap();
+        let start = RECORDS_HEADER.len() as u64 + 1;
+        let mut placed = Vec::new();
+        let e = for_each_place(&path, |(model, share, seed), bytes, line| {
+            placed.push((model.to_string(), share, seed, bytes, line));
+            Ok(())
+        })
+        .unwrap_err()
+        .to_string();
+        let first = ("m".to_string(), 1.0, 0, start..start + row.len() as u64, 2);
+        assert_eq!(placed, [first]);
+        assert!(e.contains("line 3") && e.contains("split_seed 'z'"), "{e}");
     }
 
     #[test]

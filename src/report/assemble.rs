@@ -3,14 +3,15 @@
 //! time, so a run of any number of seeds never holds its records in memory.
 //!
 //! Within one seed the checkpoint's rows are in contract order, so each (model, share, seed)
-//! is one contiguous piece of it. A first pass notes where each piece lies; a second reads the
-//! pieces in contract order into `records.csv`, `records.parquet` and the caller.
+//! is one contiguous piece of it. A first pass notes where each piece lies, reading only that
+//! much of each row; a second reads the pieces in contract order into `records.csv`,
+//! `records.parquet` and the caller.
 //! [`write_records`] is the second pass for any ordered stream of records (merge uses it).
 
 use super::folder::RECORDS_PARTIAL;
 use super::parquet::RecordsParquet;
 use super::{render_record_rows, AtomicFile, RECORDS_HEADER};
-use crate::data::{for_each_record, records_in};
+use crate::data::{for_each_place, records_in};
 use crate::record::FoldRecord;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
@@ -181,11 +182,18 @@ fn find_pieces(partial: &Path) -> Result<Pieces> {
             }),
         }
     };
-    for_each_record(partial, |r, bytes, line| {
-        let key = (r.model, r.train_fraction.to_bits(), r.split_seed);
+    for_each_place(partial, |(model, share, seed), bytes, line| {
         match &mut current {
-            Some((k, range, _)) if *k == key && range.end == bytes.start => range.end = bytes.end,
+            Some(((m, s, n), range, _))
+                if m == model
+                    && *s == share.to_bits()
+                    && *n == seed
+                    && range.end == bytes.start =>
+            {
+                range.end = bytes.end;
+            }
             _ => {
+                let key = (model.to_string(), share.to_bits(), seed);
                 if let Some(done) = current.replace((key, bytes, line)) {
                     close(done)?;
                 }
@@ -262,6 +270,46 @@ mod tests {
             .collect();
         let expected: Vec<Option<&str>> = all.iter().map(|r| Some(r.model.as_str())).collect();
         assert_eq!(models, expected);
+    }
+
+    #[test]
+    fn seeds_saved_far_out_of_order_come_out_whole_and_a_bad_row_is_named() {
+        // several models and shares a seed, and one (each seed then one piece, next to the
+        // next seed's)
+        let one_model = |seed| {
+            (0..4)
+                .map(|fold| record("m", 1.0, seed, fold, "r2"))
+                .collect()
+        };
+        let makers: [&dyn Fn(u64) -> Vec<FoldRecord>; 2] = [&seed_rows, &one_model];
+        for rows in makers {
+            let dir = tempfile::tempdir().unwrap();
+            let mut partial = format!("{RECORDS_HEADER}\n");
+            let seeds: Vec<u64> = (0..500).map(|i| (i * 7_919) % 500).collect();
+            for &seed in &seeds {
+                partial += &render_record_rows(&rows(seed));
+            }
+            std::fs::write(dir.path().join(RECORDS_PARTIAL), &partial).unwrap();
+            let mut seen = Vec::new();
+            std::thread::scope(|scope| {
+                let (_, writing) = assemble_records(scope, dir.path(), |r| seen.push(r.clone()))?;
+                writing.wait()
+            })
+            .unwrap();
+            let mut all: Vec<FoldRecord> = seeds.into_iter().flat_map(rows).collect();
+            all.sort_by(|x, y| x.key().cmp(&y.key()));
+            assert!(seen == all, "{} records of {}", seen.len(), all.len());
+            let csv = std::fs::read_to_string(dir.path().join("records.csv")).unwrap();
+            assert!(csv == render_records(&all));
+            // a row that cannot be read deep in the file is named by its line
+            let bad = partial.replacen(",150,0,1,r2,", ",150,0,1,r2,x", 1);
+            std::fs::write(dir.path().join(RECORDS_PARTIAL), bad).unwrap();
+            let e =
+                std::thread::scope(|scope| assemble_records(scope, dir.path(), |_| {}).map(|_| ()))
+                    .unwrap_err()
+                    .to_string();
+            assert!(e.contains("value 'x") && e.contains("line "), "{e}");
+        }
     }
 
     #[test]
