@@ -35,7 +35,12 @@ impl<W: std::io::Write> RecordsParquet<W> {
     pub fn new(out: W) -> Result<RecordsParquet<W>> {
         let schema = frame(&[])?.schema().as_ref().clone();
         Ok(RecordsParquet {
-            writer: ParquetWriter::new(out).batched(&schema).map_err(fail)?,
+            // each row group's columns encoded on this thread: a pool of polars' own, started
+            // for them, cost a small run half a millisecond, and the run's threads are busy
+            writer: ParquetWriter::new(out)
+                .set_parallel(false)
+                .batched(&schema)
+                .map_err(fail)?,
             batch: Vec::with_capacity(BATCH),
         })
     }
