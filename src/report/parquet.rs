@@ -82,7 +82,7 @@ impl<W: std::io::Write> RecordsParquet<W> {
 
 /// One data frame of the records contract's columns.
 fn frame(records: &[FoldRecord]) -> Result<DataFrame> {
-    let text = |name: &str, f: &dyn Fn(&FoldRecord) -> Option<String>| {
+    let text = |name: &str, f: &dyn Fn(&FoldRecord) -> Option<&str>| {
         Column::new(name.into(), records.iter().map(f).collect::<Vec<_>>())
     };
     let int = |name: &str, f: &dyn Fn(&FoldRecord) -> u64| {
@@ -91,11 +91,11 @@ fn frame(records: &[FoldRecord]) -> Result<DataFrame> {
     DataFrame::new(
         records.len(),
         vec![
-            text("model", &|r| Some(r.model.clone())),
+            text("model", &|r| Some(&r.model)),
             int("split_seed", &|r| r.split_seed),
             int("model_seed", &|r| r.model_seed),
             int("fold", &|r| r.fold as u64),
-            text("metric", &|r| Some(r.metric.clone())),
+            text("metric", &|r| Some(&r.metric)),
             Column::new(
                 "value".into(),
                 records.iter().map(|r| r.value).collect::<Vec<_>>(),
@@ -106,14 +106,14 @@ fn frame(records: &[FoldRecord]) -> Result<DataFrame> {
                 "fit_seconds".into(),
                 records.iter().map(|r| r.fit_seconds).collect::<Vec<_>>(),
             ),
-            text("status", &|r| Some(r.status.name().to_string())),
-            text("error", &|r| r.error.clone()),
-            text("warning", &|r| r.warning.clone()),
+            text("status", &|r| Some(r.status.name())),
+            text("error", &|r| r.error.as_deref()),
+            text("warning", &|r| r.warning.as_deref()),
             Column::new(
                 "train_fraction".into(),
                 records.iter().map(|r| r.train_fraction).collect::<Vec<_>>(),
             ),
-            text("chosen", &|r| r.chosen.clone()),
+            text("chosen", &|r| r.chosen.as_deref()),
         ],
     )
     .map_err(fail)
