@@ -11,6 +11,7 @@ use super::svg::{self, escape, Mark, Palette};
 use super::verdict::{answer_lines, leader_lines};
 use crate::metric::Metric;
 use crate::stats::{paired_seeds, running_interval, Analysis, Comparison, Scores, MAX_ALL_PAIRS};
+use rayon::prelude::*;
 use std::fmt::Write;
 
 pub(super) const STYLE: &str = "body{font-family:sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
@@ -83,6 +84,31 @@ fn strips(
         };
         figure(out, svg::strip(&heading, &panel, &[], axis, palette), how);
     }
+}
+
+/// One metric's section: each model's headline, the summary table and the plots.
+fn metric_section(analysis: &Analysis, scores: &[Scores], metric: &str) -> String {
+    let summaries: Vec<_> = analysis
+        .summaries
+        .iter()
+        .filter(|s| s.metric == metric)
+        .collect();
+    let mut out = format!("<h3>{}</h3><ul>", escape(metric));
+    for s in &summaries {
+        let _ = write!(
+            out,
+            "<li>{}</li>",
+            escape(&headline(s, analysis.options.confidence))
+        );
+    }
+    out.push_str("</ul>");
+    table(
+        &mut out,
+        &SUMMARY_HEADER,
+        &summaries.iter().map(|s| summary_row(s)).collect::<Vec<_>>(),
+    );
+    plots(&mut out, analysis, scores, metric);
+    out
 }
 
 /// Plots of one metric: seed means, fold scores, the running interval, where the
@@ -285,28 +311,12 @@ pub fn render_html(
     out.push_str("</nav>\n");
     list(&mut out, DESIGN, about);
     let _ = writeln!(out, "<h2 id=\"{}\">{}</h2>", anchor(SEED), escape(SEED));
-    for metric in metrics(analysis) {
-        let summaries: Vec<_> = analysis
-            .summaries
-            .iter()
-            .filter(|s| s.metric == metric)
-            .collect();
-        let _ = write!(out, "<h3>{}</h3><ul>", escape(metric));
-        for s in &summaries {
-            let _ = write!(
-                out,
-                "<li>{}</li>",
-                escape(&headline(s, analysis.options.confidence))
-            );
-        }
-        out.push_str("</ul>");
-        table(
-            &mut out,
-            &SUMMARY_HEADER,
-            &summaries.iter().map(|s| summary_row(s)).collect::<Vec<_>>(),
-        );
-        plots(&mut out, analysis, scores, metric);
-    }
+    // each metric's section (its plots are most of the page) on a core of its own, in order
+    let metric_sections: Vec<String> = metrics(analysis)
+        .par_iter()
+        .map(|metric| metric_section(analysis, scores, metric))
+        .collect();
+    out.extend(metric_sections);
     let comparisons = comparison_rows(analysis);
     if !comparisons.is_empty() {
         let _ = write!(
