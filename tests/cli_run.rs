@@ -50,6 +50,37 @@ fn records_are_identical_for_any_thread_count() {
 }
 
 #[test]
+fn a_pool_of_one_worker_thread_finishes_the_run() {
+    // one core, or RAYON_NUM_THREADS=1: the pool's only worker must never be the thread that
+    // waits for others using the pool (report.html's sections, the statistics)
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (name, pool) in [("one", Some("1")), ("default", None)] {
+        let out = dir.path().join(name);
+        let mut run = seedfold();
+        if let Some(threads) = pool {
+            run.env("RAYON_NUM_THREADS", threads);
+        }
+        run.args([
+            "run",
+            "--dataset",
+            "diabetes",
+            "--model",
+            "ols",
+            "--model",
+            "ridge",
+        ])
+        .args(["--seeds", "3", "--quiet", "--out"])
+        .arg(&out)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+        outputs.push(without_timing(&read(&out.join("records.csv"))));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
 fn records_follow_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
