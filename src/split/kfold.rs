@@ -100,12 +100,11 @@ pub(super) fn group_kfold(groups: &[usize], k: usize, rng: &mut impl RngCore) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     #[test]
     fn kfold_tests_each_block_of_the_order_and_trains_on_the_rest() {
         let n = 600;
-        let order = rng::permutation(n, &mut rand_chacha::ChaCha8Rng::seed_from_u64(3));
+        let order = rng::permutation(n, &mut rng::stream(3, rng::Purpose::Split));
         // fold numbers in a byte (up to 256 folds) and in a word
         for k in [1, 2, 5, 256, 257, 600] {
             let folds = kfold_from_order(&order, k);
