@@ -15,10 +15,13 @@ use crate::data::{for_each_place, records_in};
 use crate::record::FoldRecord;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::thread::{Scope, ScopedJoinHandle};
+
+/// Bytes of the checkpoint read at a time by the second pass.
+const READ_AHEAD: usize = 1 << 20;
 
 /// Where one (model, share, split seed)'s rows lie in the checkpoint, and the line they start on.
 type Pieces = BTreeMap<(String, u64, u64), (Range<u64>, usize)>;
@@ -33,16 +36,20 @@ pub fn assemble_records<'scope>(
 ) -> Result<(u64, RecordsWriting<'scope>)> {
     let partial = dir.join(RECORDS_PARTIAL);
     let pieces = find_pieces(&partial)?;
-    let mut source = std::fs::File::open(&partial).map_err(|e| Error::Read {
+    let file = std::fs::File::open(&partial).map_err(|e| Error::Read {
         path: partial.clone(),
         reason: e.to_string(),
     })?;
+    // pieces mostly follow one another in the file: a buffer reads them in a few calls
+    let mut source = BufReader::with_capacity(READ_AHEAD, file);
+    let mut at = 0;
     let mut piece = Vec::new();
     let records = pieces.into_values().flat_map(|(bytes, line)| {
         piece.resize((bytes.end - bytes.start) as usize, 0);
         let read = source
-            .seek(SeekFrom::Start(bytes.start))
-            .and_then(|_| source.read_exact(&mut piece))
+            .seek_relative(bytes.start as i64 - at as i64)
+            .and_then(|()| source.read_exact(&mut piece))
+            .inspect(|()| at = bytes.end)
             .map_err(|e| Error::Read {
                 path: partial.clone(),
                 reason: e.to_string(),
