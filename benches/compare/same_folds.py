@@ -7,10 +7,17 @@ metric accuracy or r2. Make such a file from any table with awkward.py.
 
 A tree's twin breaks ties between equally good features by its random_state (in a small node
 many features separate the same rows), so for `tree` scikit-learn's score is the mean over
-random_state 0 … 9 and the line ends with their range: seedfold should fall inside it. A fold
-scikit-learn cannot fit (e.g. one class in its training rows) prints whether seedfold failed
-it too.
+random_state 0 … 9 and the line ends with their range. A fold scikit-learn cannot fit (e.g. one
+class in its training rows) prints whether seedfold failed it too.
+
+The last lines judge each model as tests/twins.rs does: its mean score over the folds both
+tools scored, against the twin tolerance (1e-9 for ols and ridge, 1e-6 for svm, 0.01 for knn,
+whose tied neighbours either tool may take, and for boosting, which scikit-learn sums in
+float32; for tree max(0.01, 2.5 × the standard deviation of the ten random states' means)).
+Single folds of boosting and tree may differ by more: a near-tie that goes the other way
+changes every split after it.
 """
+import statistics
 import sys
 
 import pandas as pd
@@ -37,6 +44,8 @@ twins = {
     "svm:kernel=linear": (SVC if classes else SVR)(C=1.0, kernel="linear"),
 }
 tie_broken = {"tree": DecisionTreeClassifier if classes else DecisionTreeRegressor}
+tolerance = {"knn:k=5": 0.01, "boosting": 0.01, "ols": 1e-9, "ridge": 1e-9, "svm": 1e-6,
+             "svm:kernel=linear": 1e-6}
 score, metric = (accuracy_score, "accuracy") if classes else (r2_score, "r2")
 if metric not in set(records.metric):
     sys.exit(f"records.csv has no {metric} scores to compare with scikit-learn's; run seedfold "
@@ -46,6 +55,8 @@ unknown = sorted(set(records.model) - set(twins) - set(tie_broken))
 if unknown:
     sys.exit(f"no scikit-learn twin for {', '.join(unknown)}: this script refits "
              f"{', '.join(list(twins) + list(tie_broken))}; run seedfold with those models")
+# per model: seedfold's score and scikit-learn's (one per random_state for tree) on each fold
+scored = {}
 for (seed, fold), rows in splits.groupby(["split_seed", "fold"]):
     train = rows[rows.role == "train"].row.to_numpy()
     test = rows[rows.role == "test"].row.to_numpy()
@@ -62,6 +73,18 @@ for (seed, fold), rows in splits.groupby(["split_seed", "fold"]):
                   f"({e}): {agree}")
             continue
         theirs = sum(scores) / len(scores)
+        scored.setdefault(name, []).append((value, scores))
         spread = f" range {min(scores):.12f} {max(scores):.12f}" if len(scores) > 1 else ""
-        print(f"{name} seed {seed} fold {fold} seedfold {value:.12f} scikit-learn {theirs:.12f} "
-              f"diff {abs(value - theirs):.1e} {status}{spread}")
+        print(f"{name} seed {seed} fold {fold} seedfold {value:.12f} (status {status}) "
+              f"scikit-learn {theirs:.12f} diff {abs(value - theirs):.1e}{spread}")
+
+print()
+for name, folds in scored.items():
+    ours = statistics.fmean(value for value, _ in folds)
+    # per random_state (one for a twin without one), its mean over the folds
+    states = [statistics.fmean(scores[k] for _, scores in folds) for k in range(len(folds[0][1]))]
+    theirs = statistics.fmean(states)
+    allowed = tolerance.get(name) or max(0.01, 2.5 * statistics.stdev(states))
+    verdict = "agrees" if abs(ours - theirs) <= allowed else "DIFFERS"
+    print(f"{name}: mean over {len(folds)} folds seedfold {ours:.12f} scikit-learn {theirs:.12f} "
+          f"diff {abs(ours - theirs):.1e}: {verdict} (tolerance {allowed:.1e})")
