@@ -190,17 +190,16 @@ fn find_pieces(partial: &Path) -> Result<Pieces> {
         }
     };
     for_each_place(partial, |(model, share, seed), bytes, line| {
+        let place = (model, share.to_bits(), seed);
         match &mut current {
+            // the row continues the piece before it (its key compared without a copy)
             Some(((m, s, n), range, _))
-                if m == model
-                    && *s == share.to_bits()
-                    && *n == seed
-                    && range.end == bytes.start =>
+                if (m.as_str(), *s, *n) == place && range.end == bytes.start =>
             {
                 range.end = bytes.end;
             }
             _ => {
-                let key = (model.to_string(), share.to_bits(), seed);
+                let key = (model.to_string(), place.1, seed);
                 if let Some(done) = current.replace((key, bytes, line)) {
                     close(done)?;
                 }

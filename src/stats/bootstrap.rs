@@ -88,6 +88,11 @@ const RESAMPLES_PER_TASK: usize = 1024;
 /// same bits as one resample after another.
 fn resample_means(sets: &[&[f64]], resamples: usize, seed: u64) -> Vec<Vec<f64>> {
     let n = sets[0].len();
+    // the unchecked reads below rely on it
+    assert!(
+        sets.iter().all(|s| s.len() == n),
+        "every set holds n values"
+    );
     let firsts: Vec<usize> = (0..resamples).step_by(RESAMPLES_PER_TASK).collect();
     let tasks: Vec<Vec<Vec<f64>>> = firsts
         .par_iter()
@@ -108,7 +113,6 @@ fn resample_means(sets: &[&[f64]], resamples: usize, seed: u64) -> Vec<Vec<f64>>
                 rng::fill_words(&mut rng, drawn);
                 drawn.iter_mut().for_each(|d| *d = pick(*d, n) as u32);
                 for (values, means) in sets.iter().zip(&mut means) {
-                    assert_eq!(values.len(), n, "every set holds n values");
                     let mut sums = [0.0; LANES];
                     for i in 0..n {
                         for (lane, sum) in sums.iter_mut().enumerate() {
