@@ -44,8 +44,14 @@ pub fn record_rows(path: &Path) -> Result<RecordRows<BufReader<File>>> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let (header, rows) = CsvRows::with_header(BufReader::with_capacity(1 << 16, file))
-        .map_err(|e| malformed(path, e.to_string()))?;
+    record_rows_in(path, BufReader::with_capacity(1 << 16, file))
+}
+
+/// The records of the records CSV `source` holds (named `path` in errors), as
+/// [`record_rows`] reads a file.
+fn record_rows_in<R: BufRead>(path: &Path, source: R) -> Result<RecordRows<R>> {
+    let (header, rows) =
+        CsvRows::with_header(source).map_err(|e| malformed(path, e.to_string()))?;
     if header.as_deref() != Some(RECORDS_HEADER) {
         return Err(malformed(
             path,
@@ -72,14 +78,16 @@ pub fn for_each_record(
 }
 
 /// Call `each` with every record's place in the contract's order (model, train fraction, split
-/// seed), the bytes it spans and the line it starts on, in file order: all a pass that only
-/// places the records needs, without reading the rest (reading whole records, such a pass was
-/// half of the reading back at the end of a run). The rest is checked when it is read.
+/// seed), the bytes it spans and the line it starts on, in the order `source` holds them (a
+/// records CSV, named `path` in errors): all a pass that only places the records needs,
+/// without reading the rest (reading whole records, such a pass was half of the reading back
+/// at the end of a run). The rest is checked when it is read.
 pub fn for_each_place(
     path: &Path,
+    source: impl BufRead,
     mut each: impl FnMut((&str, f64, u64), Range<u64>, usize) -> Result<()>,
 ) -> Result<()> {
-    for row in record_rows(path)?.rows {
+    for row in record_rows_in(path, source)?.rows {
         let row = row.map_err(|e| malformed(path, e.to_string()))?;
         let place = fields_of(&row).and_then(|[model, split_seed, .., train_fraction, _]| {
             let share = number("train_fraction", train_fraction)?;
@@ -265,7 +273,7 @@ mod tests {
         })
         .unwrap();
         let mut places = Vec::new();
-        for_each_place(&path, |(model, share, seed), bytes, _| {
+        for_each_place(&path, text.as_bytes(), |(model, share, seed), bytes, _| {
             places.push(((model.to_string(), share, seed), bytes));
             Ok(())
         })
@@ -314,7 +322,8 @@ mod tests {
         .unwrap();
         let start = RECORDS_HEADER.len() as u64 + 1;
         let mut placed = Vec::new();
-        let e = for_each_place(&path, |(model, share, seed), bytes, line| {
+        let text = std::fs::read(&path).unwrap();
+        let e = for_each_place(&path, &text[..], |(model, share, seed), bytes, line| {
             placed.push((model.to_string(), share, seed, bytes, line));
             Ok(())
         })

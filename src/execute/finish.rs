@@ -7,7 +7,7 @@ use crate::data::{Table, Task};
 use crate::report::files::{
     about, hard_rows, known_scale, write_rendered, write_report, Extras, PerModel,
 };
-use crate::report::folder::{close_folder, write_manifest, PREDICTIONS_PARTIAL};
+use crate::report::folder::{close_folder, write_manifest, Held, PREDICTIONS_PARTIAL};
 use crate::report::{assemble_records, write_splits};
 use crate::run::{file_hashes, now_unix, BudgetAdvice, FoldRecord, Manifest, RunStatus};
 use crate::split::Splitter;
@@ -16,13 +16,14 @@ use anyhow::{anyhow, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Turn the checkpoint into the final report folder: its records are read once, in the
-/// contract's order, into records.csv, records.parquet and the score tables of the analysis.
+/// Turn the checkpoint (or `held`, its rows kept in memory) into the final report folder: its
+/// records are read once, in the contract's order, into records.csv, records.parquet and the
+/// score tables of the analysis.
 pub(super) fn finish(
     out: &Path,
     manifest: &mut Manifest,
     table: &Table,
-    (splitter, seeds): (&Splitter, &[u64]),
+    (splitter, seeds, held): (&Splitter, &[u64], Option<&Held>),
     (nested, permutation, split_seconds): (&Nested, PerModel<Maybe<PermutationTest>>, Option<f64>),
 ) -> Result<()> {
     // splits.csv, records.csv and records.parquet are written beside the analysis
@@ -45,7 +46,7 @@ pub(super) fn finish(
         let mut failures = Failures::default();
         let mut fits = FitCosts::default();
         let mut row_sums: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
-        let (n_records, records) = assemble_records(scope, out, |r| {
+        let (n_records, records) = assemble_records(scope, out, held.map(Held::text), |r| {
             book.add(r);
             failures.add(r);
             fits.add(r);

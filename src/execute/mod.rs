@@ -232,6 +232,12 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     };
     // the split seeds' shared cost, measured on the seeds this process runs
     let (mut gather_seconds, mut seeds_ran) = (0.0, 0);
+    // rows the checkpoint holds in memory to the end (see `Checkpoint::close_held`): only when
+    // nothing reads the checkpoint's file before then, and no long fits follow the last seed
+    let mut held;
+    let may_hold = experiment.seeds_auto.is_none()
+        && experiment.interval.is_none()
+        && experiment.permutations.is_none();
     loop {
         let todo: Vec<u64> = my_seeds
             .iter()
@@ -244,10 +250,17 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
         };
         let ran = run(&batch, &checkpoint);
         // seeds finished before a failure stay saved, so --resume can skip them
-        let saved = checkpoint.close().context("saving the checkpoint");
+        let saved = if ran.is_ok() && may_hold {
+            checkpoint.close_held()
+        } else {
+            checkpoint.close().map(|saved| (saved, None))
+        }
+        .context("saving the checkpoint");
         gather_seconds += ran?.gather_seconds;
         seeds_ran += todo.len();
-        done.extend(saved?);
+        let (saved, kept) = saved?;
+        done.extend(saved);
+        held = kept;
         let Some(auto) = &experiment.seeds_auto else {
             break;
         };
@@ -286,19 +299,32 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     // a stop during those fits: their results are cut short, so no report is written from
     // them; every seed is saved and `--resume` fits them again
     if crate::run::stop_requested() {
+        held.map_or(Ok(()), |h| h.save(out))?;
         return Err(crate::Error::Interrupted.into());
     }
     release_freed_memory();
     hand_back_large_blocks();
     manifest.split_hashes = done;
     let split_seconds = (seeds_ran > 0).then(|| gather_seconds / seeds_ran as f64);
-    finish(
+    let finished = finish(
         out,
         &mut manifest,
         &table,
-        (&splitter, &my_seeds),
+        (&splitter, &my_seeds, held.as_ref()),
         (&nested, permutation, split_seconds),
-    )
+    );
+    // no report: the held rows are saved after all, so --resume need not fit them again
+    match (finished, held) {
+        (Err(e), Some(held)) => {
+            if let Err(s) = held.save(out) {
+                eprintln!(
+                    "warning: the finished seeds could not be saved for --resume either: {s}"
+                );
+            }
+            Err(e)
+        }
+        (finished, _) => finished,
+    }
 }
 
 /// After a batch of `--seeds auto`: the widest half-width of a t interval of a mean over

@@ -15,7 +15,7 @@ use crate::data::{for_each_place, records_in};
 use crate::record::FoldRecord;
 use crate::{Error, Result};
 use std::collections::BTreeMap;
-use std::io::{BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Cursor, Seek, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::thread::{Scope, ScopedJoinHandle};
@@ -26,22 +26,46 @@ const READ_AHEAD: usize = 1 << 20;
 /// Where one (model, share, split seed)'s rows lie in the checkpoint, and the line they start on.
 type Pieces = BTreeMap<(String, u64, u64), (Range<u64>, usize)>;
 
-/// Write `records.csv` and `records.parquet` in `dir` from its checkpoint, handing every
-/// record to `each` in the contract's order; returns how many there were, and the files,
-/// still being written on a thread of `scope` (see [`write_records`]).
+/// Write `records.csv` and `records.parquet` in `dir` from its checkpoint (or `held`, the
+/// checkpoint's text kept in memory), handing every record to `each` in the contract's order;
+/// returns how many there were, and the files, still being written on a thread of `scope`
+/// (see [`write_records`]).
 pub fn assemble_records<'scope>(
     scope: &'scope Scope<'scope, '_>,
     dir: &'scope Path,
+    held: Option<&str>,
     each: impl FnMut(&FoldRecord),
 ) -> Result<(u64, RecordsWriting<'scope>)> {
     let partial = dir.join(RECORDS_PARTIAL);
-    let pieces = find_pieces(&partial)?;
-    let file = std::fs::File::open(&partial).map_err(|e| Error::Read {
-        path: partial.clone(),
+    match held {
+        Some(text) => read_back(scope, dir, &partial, Cursor::new(text.as_bytes()), each),
+        None => {
+            let file = std::fs::File::open(&partial).map_err(|e| Error::Read {
+                path: partial.clone(),
+                reason: e.to_string(),
+            })?;
+            // pieces mostly follow one another in the file: a buffer reads them in a few calls
+            let source = BufReader::with_capacity(READ_AHEAD, file);
+            read_back(scope, dir, &partial, source, each)
+        }
+    }
+}
+
+/// [`assemble_records`] from `source`, the checkpoint's text (named `partial` in errors): a
+/// pass that finds the pieces, then one that reads them in the contract's order.
+fn read_back<'scope>(
+    scope: &'scope Scope<'scope, '_>,
+    dir: &'scope Path,
+    partial: &Path,
+    mut source: impl BufRead + Seek,
+    each: impl FnMut(&FoldRecord),
+) -> Result<(u64, RecordsWriting<'scope>)> {
+    let read_error = |e: std::io::Error| Error::Read {
+        path: partial.to_path_buf(),
         reason: e.to_string(),
-    })?;
-    // pieces mostly follow one another in the file: a buffer reads them in a few calls
-    let mut source = BufReader::with_capacity(READ_AHEAD, file);
+    };
+    let pieces = find_pieces(partial, &mut source)?;
+    source.rewind().map_err(read_error)?;
     let mut at = 0;
     let mut piece = Vec::new();
     let records = pieces.into_values().flat_map(|(bytes, line)| {
@@ -50,11 +74,8 @@ pub fn assemble_records<'scope>(
             .seek_relative(bytes.start as i64 - at as i64)
             .and_then(|()| source.read_exact(&mut piece))
             .inspect(|()| at = bytes.end)
-            .map_err(|e| Error::Read {
-                path: partial.clone(),
-                reason: e.to_string(),
-            })
-            .and_then(|()| records_in(&partial, &piece, bytes.start, line));
+            .map_err(read_error)
+            .and_then(|()| records_in(partial, &piece, bytes.start, line));
         match read {
             Ok(records) => records.into_iter().map(Ok).collect::<Vec<_>>(),
             Err(e) => vec![Err(e)],
@@ -172,7 +193,7 @@ fn write_files(
 
 /// Each (model, share, split seed)'s piece of the checkpoint; a piece met twice (the same
 /// seed saved twice, or a seed's rows out of order) is an error rather than a lost record.
-fn find_pieces(partial: &Path) -> Result<Pieces> {
+fn find_pieces(partial: &Path, source: impl BufRead) -> Result<Pieces> {
     type Key = (String, u64, u64);
     let mut pieces = Pieces::new();
     let mut current: Option<(Key, Range<u64>, usize)> = None;
@@ -189,7 +210,7 @@ fn find_pieces(partial: &Path) -> Result<Pieces> {
             }),
         }
     };
-    for_each_place(partial, |(model, share, seed), bytes, line| {
+    for_each_place(partial, source, |(model, share, seed), bytes, line| {
         let place = (model, share.to_bits(), seed);
         match &mut current {
             // the row continues the piece before it (its key compared without a copy)
@@ -245,15 +266,24 @@ mod tests {
 
     #[test]
     fn seeds_saved_in_any_order_come_out_in_the_contracts_order() {
-        let dir = tempfile::tempdir().unwrap();
         let mut partial = format!("{RECORDS_HEADER}\n");
         for seed in [7, 2, 5] {
             partial += &render_record_rows(&seed_rows(seed));
         }
-        std::fs::write(dir.path().join(RECORDS_PARTIAL), partial).unwrap();
+        // from the file, and from the same text held in memory (no file then)
+        for held in [None, Some(partial.as_str())] {
+            let dir = tempfile::tempdir().unwrap();
+            if held.is_none() {
+                std::fs::write(dir.path().join(RECORDS_PARTIAL), &partial).unwrap();
+            }
+            come_out_in_the_contracts_order(dir.path(), held);
+        }
+    }
+
+    fn come_out_in_the_contracts_order(dir: &Path, held: Option<&str>) {
         let mut seen = Vec::new();
         let n = std::thread::scope(|scope| {
-            let (n, writing) = assemble_records(scope, dir.path(), |r| seen.push(r.clone()))?;
+            let (n, writing) = assemble_records(scope, dir, held, |r| seen.push(r.clone()))?;
             writing.wait().map(|()| n)
         })
         .unwrap();
@@ -261,10 +291,10 @@ mod tests {
         all.sort_by(|x, y| x.key().cmp(&y.key()));
         assert_eq!(n, all.len() as u64);
         assert_eq!(seen, all);
-        let csv = std::fs::read_to_string(dir.path().join("records.csv")).unwrap();
+        let csv = std::fs::read_to_string(dir.join("records.csv")).unwrap();
         assert_eq!(csv, render_records(&all));
         use polars::prelude::{ParquetReader, SerReader};
-        let file = std::fs::File::open(dir.path().join("records.parquet")).unwrap();
+        let file = std::fs::File::open(dir.join("records.parquet")).unwrap();
         let frame = ParquetReader::new(file).finish().unwrap();
         assert_eq!(frame.height(), all.len());
         let models: Vec<Option<&str>> = frame
@@ -296,24 +326,29 @@ mod tests {
                 partial += &render_record_rows(&rows(seed));
             }
             std::fs::write(dir.path().join(RECORDS_PARTIAL), &partial).unwrap();
-            let mut seen = Vec::new();
-            std::thread::scope(|scope| {
-                let (_, writing) = assemble_records(scope, dir.path(), |r| seen.push(r.clone()))?;
-                writing.wait()
-            })
-            .unwrap();
             let mut all: Vec<FoldRecord> = seeds.into_iter().flat_map(rows).collect();
             all.sort_by(|x, y| x.key().cmp(&y.key()));
-            assert!(seen == all, "{} records of {}", seen.len(), all.len());
+            // the file's text held in memory reads back the same, as from the file
+            for held in [Some(partial.as_str()), None] {
+                let mut seen = Vec::new();
+                std::thread::scope(|scope| {
+                    let (_, writing) =
+                        assemble_records(scope, dir.path(), held, |r| seen.push(r.clone()))?;
+                    writing.wait()
+                })
+                .unwrap();
+                assert!(seen == all, "{} records of {}", seen.len(), all.len());
+            }
             let csv = std::fs::read_to_string(dir.path().join("records.csv")).unwrap();
             assert!(csv == render_records(&all));
             // a row that cannot be read deep in the file is named by its line
             let bad = partial.replacen(",150,0,1,r2,", ",150,0,1,r2,x", 1);
             std::fs::write(dir.path().join(RECORDS_PARTIAL), bad).unwrap();
-            let e =
-                std::thread::scope(|scope| assemble_records(scope, dir.path(), |_| {}).map(|_| ()))
-                    .unwrap_err()
-                    .to_string();
+            let e = std::thread::scope(|scope| {
+                assemble_records(scope, dir.path(), None, |_| {}).map(|_| ())
+            })
+            .unwrap_err()
+            .to_string();
             assert!(e.contains("value 'x") && e.contains("line "), "{e}");
         }
     }
@@ -343,9 +378,11 @@ mod tests {
             partial += &render_record_rows(&seed_rows(seed));
         }
         std::fs::write(dir.path().join(RECORDS_PARTIAL), partial).unwrap();
-        let e = std::thread::scope(|scope| assemble_records(scope, dir.path(), |_| {}).map(|_| ()))
-            .unwrap_err()
-            .to_string();
+        let e = std::thread::scope(|scope| {
+            assemble_records(scope, dir.path(), None, |_| {}).map(|_| ())
+        })
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("split seed 1 appear twice"), "{e}");
         assert!(!dir.path().join("records.csv").exists());
     }

@@ -8,6 +8,10 @@
 //! `seed records_bytes predictions_bytes split_hash` each. So a crash costs at most that much
 //! work, and a fast run is not paced by the disk. On resume the partial files are cut back to
 //! the last indexed seed, so a torn or unsynced write is never read.
+//!
+//! By the same rule, a run whose fits all finished before its first save (a small run) keeps
+//! its rows in memory to the end ([`Checkpoint::close_held`]): its report is assembled from
+//! them as from the file, and a crash meanwhile costs less than [`SYNC_EVERY`] of fits.
 
 use super::{
     append, render_prediction_rows, render_record_rows, sync, write_atomic, RECORDS_HEADER,
@@ -112,27 +116,20 @@ impl Checkpoint<'_> {
         state.hashes.insert(seed, hash);
     }
 
-    /// Append the kept rows and sync them, then index their seeds. The index itself needs no
-    /// sync: a lost line only means that seed runs again.
+    /// Append the kept rows and sync them, then index their seeds.
     fn save(&self, state: &mut CheckpointState) -> Result<()> {
-        for (name, rows, saved) in [
-            (RECORDS_PARTIAL, &mut state.records, &mut state.saved.0),
-            (
-                PREDICTIONS_PARTIAL,
-                &mut state.predictions,
-                &mut state.saved.1,
-            ),
-        ] {
-            if !rows.is_empty() {
-                let path = self.dir.join(name);
-                append(&path, rows.as_bytes())?;
-                sync(&path)?;
-                *saved += rows.len() as u64;
-                rows.clear();
-            }
-        }
-        append(&self.dir.join(SEEDS_DONE), state.index.as_bytes())?;
-        state.index.clear();
+        save_rows(
+            self.dir,
+            [
+                (RECORDS_PARTIAL, &mut state.records, &mut state.saved.0),
+                (
+                    PREDICTIONS_PARTIAL,
+                    &mut state.predictions,
+                    &mut state.saved.1,
+                ),
+            ],
+            &mut state.index,
+        )?;
         state.last_save = Instant::now();
         Ok(())
     }
@@ -147,6 +144,71 @@ impl Checkpoint<'_> {
                 .save(&mut state)
                 .map(|()| std::mem::take(&mut state.hashes)),
         }
+    }
+
+    /// As [`close`](Self::close), except that rows of records only (no predictions) that
+    /// would be the records file's first are not saved but returned, for the end of the run
+    /// to read in place of the file.
+    pub fn close_held(&self) -> Result<(BTreeMap<u64, String>, Option<Held>)> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let header_only = state.saved.0 == RECORDS_HEADER.len() as u64 + 1;
+        if !header_only || !state.predictions.is_empty() || state.error.is_some() {
+            drop(state);
+            return self.close().map(|hashes| (hashes, None));
+        }
+        let held = Held {
+            text: format!("{RECORDS_HEADER}\n{}", std::mem::take(&mut state.records)),
+            index: std::mem::take(&mut state.index),
+        };
+        Ok((std::mem::take(&mut state.hashes), Some(held)))
+    }
+}
+
+/// Append each file's `rows` and sync them (`saved`: the file's length, kept up to date), then
+/// append the `index` lines of their seeds. The index itself needs no sync: a lost line only
+/// means that seed runs again.
+fn save_rows<'a>(
+    dir: &Path,
+    files: impl IntoIterator<Item = (&'a str, &'a mut String, &'a mut u64)>,
+    index: &mut String,
+) -> Result<()> {
+    for (name, rows, saved) in files {
+        if !rows.is_empty() {
+            let path = dir.join(name);
+            append(&path, rows.as_bytes())?;
+            sync(&path)?;
+            *saved += rows.len() as u64;
+            rows.clear();
+        }
+    }
+    append(&dir.join(SEEDS_DONE), index.as_bytes())?;
+    index.clear();
+    Ok(())
+}
+
+/// A closed checkpoint's rows kept in memory ([`Checkpoint::close_held`]): the records file's
+/// text as saving would have made it, and its seeds' index lines.
+pub struct Held {
+    text: String,
+    index: String,
+}
+
+impl Held {
+    /// The records file's text: its header, then the rows.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Save the rows in the checkpoint of `dir` after all (the report could not be written),
+    /// so `--resume` fits none of their seeds again.
+    pub fn save(self, dir: &Path) -> Result<()> {
+        let Held {
+            mut text,
+            mut index,
+        } = self;
+        let mut rows = text.split_off(RECORDS_HEADER.len() + 1);
+        let mut saved = 0;
+        save_rows(dir, [(RECORDS_PARTIAL, &mut rows, &mut saved)], &mut index)
     }
 }
 
@@ -474,6 +536,77 @@ pub fn close_folder(out: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Target;
+    use crate::run::Silent;
+    use ndarray::{Array1, Array2};
+
+    /// Hand `checkpoint` seeds 3, 1 and 2 (10 rows, folds of 5), one record each.
+    fn finish_seeds(checkpoint: &Checkpoint) {
+        let folds = [Fold {
+            train: (0..5).collect(),
+            test: (5..10).collect(),
+        }];
+        for seed in [3, 1, 2] {
+            let record = FoldRecord::example("m", seed, 0, 0, "r2");
+            checkpoint.seed_done(seed, &folds, &[record], &[]);
+        }
+    }
+
+    #[test]
+    fn held_rows_are_the_checkpoint_saving_them_would_have_written() {
+        let table = Table::numeric(
+            "t",
+            Array2::zeros((10, 1)),
+            Target::Regression(Array1::zeros(10)),
+            vec!["x".into()],
+        );
+        let (saved, held) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let files = |dir: &Path| {
+            let read = |name| std::fs::read_to_string(dir.join(name)).unwrap();
+            (read(RECORDS_PARTIAL), read(SEEDS_DONE))
+        };
+        start_fresh(saved.path(), None).unwrap();
+        let checkpoint = Checkpoint::new(saved.path(), &table, false, &Silent);
+        finish_seeds(&checkpoint);
+        let hashes = checkpoint.close().unwrap();
+        let (records, index) = files(saved.path());
+        assert_eq!(index.lines().count(), 3, "{index}");
+
+        start_fresh(held.path(), None).unwrap();
+        let checkpoint = Checkpoint::new(held.path(), &table, false, &Silent);
+        finish_seeds(&checkpoint);
+        let (held_hashes, rows) = checkpoint.close_held().unwrap();
+        let rows = rows.expect("a run that never saved holds its rows");
+        assert_eq!(held_hashes, hashes);
+        assert_eq!(rows.text(), records);
+        assert!(!held.path().join(SEEDS_DONE).exists(), "nothing saved");
+        rows.save(held.path()).unwrap();
+        assert_eq!(files(held.path()), (records, index));
+
+        // a checkpoint that saved rows before, or holds predictions, saves them as close does
+        let checkpoint = Checkpoint::new(held.path(), &table, false, &Silent);
+        finish_seeds(&checkpoint);
+        assert!(checkpoint.close_held().unwrap().1.is_none());
+        let again = tempfile::tempdir().unwrap();
+        start_fresh(again.path(), Some("header\n")).unwrap();
+        let checkpoint = Checkpoint::new(again.path(), &table, false, &Silent);
+        let folds = [Fold {
+            train: (0..5).collect(),
+            test: (5..10).collect(),
+        }];
+        let predictions = FoldPredictions {
+            model: "m".into(),
+            split_seed: 0,
+            model_seed: 0,
+            fold: 0,
+            rows: folds[0].test.clone(),
+            predictions: crate::metric::Predictions::Values(vec![0.5; 5]),
+        };
+        let record = FoldRecord::example("m", 0, 0, 0, "r2");
+        checkpoint.seed_done(0, &folds, &[record], &[predictions]);
+        assert!(checkpoint.close_held().unwrap().1.is_none());
+        assert_eq!(files(again.path()).1.lines().count(), 1);
+    }
 
     #[test]
     fn predictions_a_failed_finish_moved_into_place_go_back_to_the_checkpoint() {
