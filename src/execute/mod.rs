@@ -202,7 +202,11 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     } else {
         BTreeMap::new()
     };
-    write_manifest(out, &manifest)?;
+    // the manifest is written while the first seeds are fitted; the checkpoint waits for it
+    let writing = {
+        let (dir, manifest) = (out.to_path_buf(), manifest.clone());
+        std::thread::spawn(move || write_manifest(&dir, &manifest))
+    };
     let mut my_seeds = manifest.experiment.my_seeds();
     if resume {
         eprintln!(
@@ -214,7 +218,7 @@ fn execute_locked(experiment: &Experiment, table: Table, how: &Execution) -> Res
     }
 
     let bar = Bar::new(quiet);
-    let checkpoint = Checkpoint::new(out, &table, probability, &bar);
+    let checkpoint = Checkpoint::new(out, &table, probability, &bar, writing);
     let fractions = experiment.train_fractions();
     let base = RunPlan {
         table: &table,

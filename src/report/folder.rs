@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The checkpoint's records, appended seed by seed.
@@ -45,6 +46,9 @@ pub struct Checkpoint<'a> {
     table: &'a Table,
     probability: bool,
     progress: &'a dyn Observer,
+    /// The run's manifest being written while the first seeds are fitted: in place before
+    /// anything is saved (a checkpoint is resumable only beside its manifest).
+    manifest: Mutex<Option<JoinHandle<Result<()>>>>,
     state: Mutex<CheckpointState>,
 }
 
@@ -66,13 +70,15 @@ struct CheckpointState {
 }
 
 impl Checkpoint<'_> {
-    /// A checkpoint appending to the partial files in `dir` as they are now; `probability`:
-    /// predictions carry the second class's probability.
+    /// A checkpoint appending to the partial files in `dir` as they are now, once `manifest`
+    /// (the folder's manifest being written) is done; `probability`: predictions carry the
+    /// second class's probability.
     pub fn new<'a>(
         dir: &'a Path,
         table: &'a Table,
         probability: bool,
         progress: &'a dyn Observer,
+        manifest: JoinHandle<Result<()>>,
     ) -> Checkpoint<'a> {
         let len = |name| std::fs::metadata(dir.join(name)).map_or(0, |m| m.len());
         Checkpoint {
@@ -80,6 +86,7 @@ impl Checkpoint<'_> {
             table,
             probability,
             progress,
+            manifest: Mutex::new(Some(manifest)),
             state: Mutex::new(CheckpointState {
                 records: String::new(),
                 predictions: String::new(),
@@ -116,8 +123,26 @@ impl Checkpoint<'_> {
         state.hashes.insert(seed, hash);
     }
 
+    /// Wait until the manifest is in place; its error, if it could not be written.
+    fn manifest_written(&self) -> Result<()> {
+        let writing = self
+            .manifest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        writing.map_or(Ok(()), |handle| {
+            handle.join().unwrap_or_else(|_| {
+                Err(Error::Write {
+                    path: self.dir.join("manifest.json"),
+                    reason: "writing the manifest panicked".into(),
+                })
+            })
+        })
+    }
+
     /// Append the kept rows and sync them, then index their seeds.
     fn save(&self, state: &mut CheckpointState) -> Result<()> {
+        self.manifest_written()?;
         save_rows(
             self.dir,
             [
@@ -137,6 +162,7 @@ impl Checkpoint<'_> {
     /// Commit what is left and return the split hashes of the seeds saved, or the first error
     /// met.
     pub fn close(&self) -> Result<BTreeMap<u64, String>> {
+        self.manifest_written()?;
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match state.error.take() {
             Some(e) => Err(e),
@@ -150,6 +176,7 @@ impl Checkpoint<'_> {
     /// would be the records file's first are not saved but returned, for the end of the run
     /// to read in place of the file.
     pub fn close_held(&self) -> Result<(BTreeMap<u64, String>, Option<Held>)> {
+        self.manifest_written()?;
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let header_only = state.saved.0 == RECORDS_HEADER.len() as u64 + 1;
         if !header_only || !state.predictions.is_empty() || state.error.is_some() {
@@ -540,6 +567,21 @@ mod tests {
     use crate::run::Silent;
     use ndarray::{Array1, Array2};
 
+    /// A table of 10 rows, for checkpoints.
+    fn ten_rows() -> Table {
+        Table::numeric(
+            "t",
+            Array2::zeros((10, 1)),
+            Target::Regression(Array1::zeros(10)),
+            vec!["x".into()],
+        )
+    }
+
+    /// A manifest written at once.
+    fn written() -> JoinHandle<Result<()>> {
+        std::thread::spawn(|| Ok(()))
+    }
+
     /// Hand `checkpoint` seeds 3, 1 and 2 (10 rows, folds of 5), one record each.
     fn finish_seeds(checkpoint: &Checkpoint) {
         let folds = [Fold {
@@ -553,27 +595,54 @@ mod tests {
     }
 
     #[test]
-    fn held_rows_are_the_checkpoint_saving_them_would_have_written() {
-        let table = Table::numeric(
-            "t",
-            Array2::zeros((10, 1)),
-            Target::Regression(Array1::zeros(10)),
-            vec!["x".into()],
+    fn nothing_is_saved_before_the_manifest_is_in_place_nor_past_its_error() {
+        let table = ten_rows();
+        let dir = tempfile::tempdir().unwrap();
+        start_fresh(dir.path(), None).unwrap();
+        let manifest = dir.path().join("manifest.json");
+        let slow = {
+            let manifest = manifest.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                write_atomic(&manifest, b"{}")
+            })
+        };
+        let checkpoint = Checkpoint::new(dir.path(), &table, false, &Silent, slow);
+        finish_seeds(&checkpoint);
+        checkpoint.close().unwrap();
+        assert!(
+            manifest.exists(),
+            "close returned before the manifest was in place"
         );
+        let failed = std::thread::spawn(|| {
+            Err(Error::Write {
+                path: "manifest.json".into(),
+                reason: "disk full".into(),
+            })
+        });
+        let checkpoint = Checkpoint::new(dir.path(), &table, false, &Silent, failed);
+        finish_seeds(&checkpoint);
+        let e = checkpoint.close_held().err().expect("the manifest's error");
+        assert!(e.to_string().contains("disk full"), "{e}");
+    }
+
+    #[test]
+    fn held_rows_are_the_checkpoint_saving_them_would_have_written() {
+        let table = ten_rows();
         let (saved, held) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let files = |dir: &Path| {
             let read = |name| std::fs::read_to_string(dir.join(name)).unwrap();
             (read(RECORDS_PARTIAL), read(SEEDS_DONE))
         };
         start_fresh(saved.path(), None).unwrap();
-        let checkpoint = Checkpoint::new(saved.path(), &table, false, &Silent);
+        let checkpoint = Checkpoint::new(saved.path(), &table, false, &Silent, written());
         finish_seeds(&checkpoint);
         let hashes = checkpoint.close().unwrap();
         let (records, index) = files(saved.path());
         assert_eq!(index.lines().count(), 3, "{index}");
 
         start_fresh(held.path(), None).unwrap();
-        let checkpoint = Checkpoint::new(held.path(), &table, false, &Silent);
+        let checkpoint = Checkpoint::new(held.path(), &table, false, &Silent, written());
         finish_seeds(&checkpoint);
         let (held_hashes, rows) = checkpoint.close_held().unwrap();
         let rows = rows.expect("a run that never saved holds its rows");
@@ -584,12 +653,12 @@ mod tests {
         assert_eq!(files(held.path()), (records, index));
 
         // a checkpoint that saved rows before, or holds predictions, saves them as close does
-        let checkpoint = Checkpoint::new(held.path(), &table, false, &Silent);
+        let checkpoint = Checkpoint::new(held.path(), &table, false, &Silent, written());
         finish_seeds(&checkpoint);
         assert!(checkpoint.close_held().unwrap().1.is_none());
         let again = tempfile::tempdir().unwrap();
         start_fresh(again.path(), Some("header\n")).unwrap();
-        let checkpoint = Checkpoint::new(again.path(), &table, false, &Silent);
+        let checkpoint = Checkpoint::new(again.path(), &table, false, &Silent, written());
         let folds = [Fold {
             train: (0..5).collect(),
             test: (5..10).collect(),
