@@ -107,8 +107,10 @@ enum Batch {
     Complete,
 }
 
-/// Records per [`Batch`]: large enough that handing them over costs nothing next to writing.
-const BATCH_RECORDS: usize = 1024;
+/// Records per [`Batch`]: large enough that handing them over costs nothing next to writing,
+/// small enough that a small run's writer starts while its records are still being read
+/// rather than beside the statistics that follow (W1: 0.5 ms less than with 1,024).
+const BATCH_RECORDS: usize = 256;
 
 /// Write `records.csv` and `records.parquet` in `dir` from `records` (in the contract's
 /// order), handing each to `each` as it is read; returns how many there were. The files are
