@@ -159,10 +159,9 @@ impl Checkpoint<'_> {
         Ok(())
     }
 
-    /// Commit what is left and return the split hashes of the seeds saved, or the first error
-    /// met.
+    /// Commit what is left (once the manifest is in place, as every save waits for it) and
+    /// return the split hashes of the seeds saved, or the first error met.
     pub fn close(&self) -> Result<BTreeMap<u64, String>> {
-        self.manifest_written()?;
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         match state.error.take() {
             Some(e) => Err(e),
